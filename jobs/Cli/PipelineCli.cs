@@ -1,0 +1,45 @@
+using System.CommandLine;
+
+namespace Pipeline.Jobs.Cli;
+
+/// <summary>The <c>pipeline</c> command line: one root, one sub-command per job.</summary>
+public static class PipelineCli
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("Pipeline: records perpetual-swap trades into a file vault, computes exact minute indicators, trades on them (paper), and answers SQL with DuckDB.");
+        root.Options.Add(CommonOptions.Vault);
+        root.Options.Add(CommonOptions.LogLevel);
+        foreach (var command in Commands())
+        {
+            root.Subcommands.Add(command);
+        }
+
+        return root;
+    }
+
+    /// <summary>Every sub-command; each feature folder contributes its own.</summary>
+    private static IEnumerable<Command> Commands()
+    {
+        yield return Doctor.DoctorCommand.Create();
+    }
+
+    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
+    {
+        var root = Build();
+        var parse = root.Parse(args);
+        var configuration = new InvocationConfiguration
+        {
+            Output = output ?? Console.Out,
+            Error = error ?? Console.Error,
+        };
+        if (parse.Errors.Count > 0)
+        {
+            // Usage errors: one line, exit 2 (System.CommandLine's default would be 1 plus help).
+            await configuration.Error.WriteLineAsync("error: " + parse.Errors[0].Message + " (see 'pipeline --help')");
+            return ExitCodes.Usage;
+        }
+
+        return await parse.InvokeAsync(configuration);
+    }
+}

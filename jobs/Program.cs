@@ -1,0 +1,3 @@
+using Pipeline.Jobs.Cli;
+
+return await PipelineCli.RunAsync(args).ConfigureAwait(false);

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# One entry point. First use sets up (SDK check, DuckDB native library, restore, build);
+# then `./run.sh <pipeline args>` runs the CLI and `./run.sh test` runs every test.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+
+DUCKDB_NPM_VERSION="1.5.5-r.5"          # pinned @duckdb/node-bindings-<os>-<arch> (DuckDB 1.5.x)
+TOOLS="$ROOT/.tools"
+DUCKDB_DIR="$TOOLS/duckdb"
+BUILD_STAMP="$TOOLS/build.stamp"
+CONFIG="Release"
+PIPELINE_DLL="$ROOT/jobs/bin/$CONFIG/net10.0/pipeline.dll"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+say() { printf '%s\n' "$*" >&2; }
+die() { say "run.sh: $*"; exit 1; }
+
+check_sdk() {
+  command -v dotnet >/dev/null 2>&1 || die "the .NET 10 SDK is missing. Install it from https://dot.net (or: apt-get install dotnet-sdk-10.0), then run ./run.sh again."
+  local major
+  major="$(dotnet --version 2>/dev/null | cut -d. -f1 || true)"
+  [[ "$major" =~ ^[0-9]+$ && "$major" -ge 10 ]] || die "the .NET SDK found is '$(dotnet --version 2>/dev/null || echo none)'; Pipeline needs .NET 10 (see global.json). Install it from https://dot.net."
+}
+
+duckdb_package() {
+  local os arch
+  case "$(uname -s)" in
+    Linux) os=linux ;;
+    Darwin) os=darwin ;;
+    *) die "unsupported OS $(uname -s) for run.sh; on Windows use run.ps1" ;;
+  esac
+  case "$(uname -m)" in
+    x86_64|amd64) arch=x64 ;;
+    aarch64|arm64) arch=arm64 ;;
+    *) die "unsupported CPU $(uname -m) for the DuckDB native library" ;;
+  esac
+  echo "@duckdb/node-bindings-$os-$arch@$DUCKDB_NPM_VERSION"
+}
+
+duckdb_lib_name() { [[ "$(uname -s)" == Darwin ]] && echo libduckdb.dylib || echo libduckdb.so; }
+
+fetch_duckdb() {
+  local lib; lib="$DUCKDB_DIR/$(duckdb_lib_name)"
+  if [[ -f "$lib" && -f "$DUCKDB_DIR/VERSION" && "$(cat "$DUCKDB_DIR/VERSION")" == "$DUCKDB_NPM_VERSION" ]]; then
+    return
+  fi
+  command -v npm >/dev/null 2>&1 || die "npm is needed once to fetch the DuckDB native library (apt-get install npm, or https://nodejs.org)."
+  local pkg tmp
+  pkg="$(duckdb_package)"
+  say "run.sh: fetching the DuckDB native library ($pkg) ..."
+  tmp="$(mktemp -d)"
+  (cd "$tmp" && npm pack "$pkg" --silent >/dev/null 2>"$tmp/npm.err") || { cat "$tmp/npm.err" >&2; die "npm pack $pkg failed"; }
+  tar -xzf "$tmp"/*.tgz -C "$tmp"
+  mkdir -p "$DUCKDB_DIR"
+  cp "$tmp/package/$(duckdb_lib_name)" "$lib.part" && mv "$lib.part" "$lib"
+  cp "$tmp/package/LICENSE" "$DUCKDB_DIR/LICENSE" 2>/dev/null || true
+  echo "$DUCKDB_NPM_VERSION" > "$DUCKDB_DIR/VERSION"
+  rm -rf "$tmp"
+}
+
+sources_changed() {
+  [[ -f "$BUILD_STAMP" && -f "$PIPELINE_DLL" ]] || return 0
+  local newer
+  newer="$(find vault exporter calculators jobs tests Directory.Build.props Directory.Packages.props global.json Pipeline.sln \
+      \( -name bin -o -name obj \) -prune -o -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.json' -o -name '*.sln' -o -name '*.yaml' \) \
+      -newer "$BUILD_STAMP" -print -quit 2>/dev/null)"
+  [[ -n "$newer" ]]
+}
+
+build() {
+  if sources_changed; then
+    say "run.sh: building ($CONFIG) ..."
+    local log; log="$(mktemp)"
+    if ! dotnet build Pipeline.sln -c "$CONFIG" -nologo -clp:NoSummary -v:q >"$log" 2>&1; then
+      grep -E 'error|warning' "$log" | sort -u >&2 || cat "$log" >&2
+      rm -f "$log"
+      die "build failed"
+    fi
+    rm -f "$log"
+    mkdir -p "$TOOLS" && touch "$BUILD_STAMP"
+  fi
+}
+
+verify_duckdb() {
+  # The doctor command loads the library through the same resolver the pipeline uses.
+  if ! dotnet "$PIPELINE_DLL" doctor --quiet >/dev/null 2>"$TOOLS/doctor.err"; then
+    cat "$TOOLS/doctor.err" >&2
+    die "the DuckDB native library in $DUCKDB_DIR does not load; delete $DUCKDB_DIR and run ./run.sh again"
+  fi
+  touch "$DUCKDB_DIR/.verified"
+}
+
+setup() {
+  check_sdk
+  fetch_duckdb
+  export PIPELINE_DUCKDB_LIB="${PIPELINE_DUCKDB_LIB:-$DUCKDB_DIR/$(duckdb_lib_name)}"
+  build
+  [[ -f "$DUCKDB_DIR/.verified" ]] || verify_duckdb
+}
+
+run_tests() {
+  local results="$TOOLS/test-results"
+  rm -rf "$results"; mkdir -p "$results"
+  local status=0 proj name
+  for proj in tests/*/*.Tests.csproj; do
+    name="$(basename "$proj" .csproj)"
+    dotnet test "$proj" -c "$CONFIG" --no-build -nologo \
+        --logger "trx;LogFileName=$name.trx" --results-directory "$results" "$@" || status=$?
+  done
+  local passed=0 failed=0 skipped=0 files=0 f p fl t e nx
+  for f in "$results"/*.trx; do
+    [[ -f "$f" ]] || continue
+    files=$((files + 1))
+    local counters; counters="$(grep -o '<Counters [^>]*>' "$f" | head -1)"
+    p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); fl=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+    t=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters"); e=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")
+    nx=$(sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p' <<<"$counters")
+    passed=$((passed + ${p:-0})); failed=$((failed + ${fl:-0})); skipped=$((skipped + ${nx:-0}))
+    # A test host that died mid-run leaves tests neither passed nor failed: count them as failed.
+    local missing=$(( ${t:-0} - ${e:-0} - ${nx:-0} )); (( missing > 0 )) && failed=$((failed + missing))
+  done
+  local projects; projects=$(ls tests/*/*.Tests.csproj | wc -l)
+  if (( status != 0 && failed == 0 )); then failed=1; say "run.sh: dotnet test exited $status with no failed test recorded (crashed test host?)"; fi
+  if (( files < projects )); then say "run.sh: only $files of $projects test projects reported results"; (( failed == 0 )) && failed=1; fi
+  echo
+  if (( skipped > 0 )); then echo "$passed passed, $failed failed, $skipped skipped"; else echo "$passed passed, $failed failed"; fi
+  (( failed == 0 ))
+}
+
+case "${1:-}" in
+  test)
+    shift
+    setup
+    run_tests "$@"
+    ;;
+  setup)
+    setup
+    say "run.sh: ready ($(dotnet "$PIPELINE_DLL" doctor --quiet 2>/dev/null || true))"
+    ;;
+  *)
+    setup
+    exec dotnet "$PIPELINE_DLL" "$@"
+    ;;
+esac
