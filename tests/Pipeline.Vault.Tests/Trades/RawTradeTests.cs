@@ -81,3 +81,22 @@ public sealed class RawTradeTests
         Assert.Equal(1719964800000, TradeTime.DayStartMs(new DateOnly(2024, 7, 3)));
     }
 }
+
+public sealed class ContractMathTests
+{
+    [Fact]
+    public void QtyBase_LinearOkx_SizeTimesCtVal() =>
+        Assert.Equal("0.04", ContractMath.QtyBase("4", "65000.1", "0.01", "1", "linear", "BTC", "BTC"));
+
+    [Fact]
+    public void QtyBase_InverseOkx_UsdOverPrice() =>
+        Assert.Equal("0.0025", ContractMath.QtyBase("2", "80000", "100", "1", "inverse", "USD", "BTC"));
+
+    [Fact]
+    public void QtyBase_ConvertExample_MatchesOkxDocs()
+    {
+        // OKX convert-contract-coin: 311 contracts of BTC-USD-SWAP at 35000 ≈ 0.888 BTC.
+        var qty = ExactDecimal.Parse(ContractMath.QtyBase("311", "35000", "100", "1", "inverse", "USD", "BTC"));
+        Assert.Equal(0.888571m, decimal.Round(qty, 6));
+    }
+}
