@@ -48,7 +48,7 @@ public static class ExactDecimal
             fraction++;
         }
 
-        return fraction > 0 && i == text.Length && digits + fraction <= 28;
+        return fraction > 0 && i == text.Length && fraction <= 28;
     }
 
     public static bool IsPlain(string text)
