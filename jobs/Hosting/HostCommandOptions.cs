@@ -49,7 +49,7 @@ internal static class HostCommandOptions
         var config = LoadConfig(context);
         // Logs go to the configured vault (the file may name another vault than --vault/env).
         PipelineLogging.Configure(CommonOptions.Level(context.Parse), new VaultLayout(config.Vault));
-        using var host = PipelineHost.Build(config, mode);
+        using var host = PipelineHost.Build(config, mode, HostComposition.AddPipelineServices);
         await host.RunAsync(token);
         Log.Information("Host {Mode} stopped cleanly", mode.ToString().ToLowerInvariant());
         return ExitCodes.Ok;

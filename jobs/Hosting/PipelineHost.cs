@@ -16,10 +16,14 @@ namespace Pipeline.Jobs.Hosting;
 /// </summary>
 public static class PipelineHost
 {
-    /// <param name="configure">Extra registrations after <see cref="HostComposition.AddPipelineServices"/> (tests).</param>
-    public static IHost Build(PipelineConfig config, HostMode mode, Action<IServiceCollection>? configure = null)
+    /// <param name="compose">
+    /// Registers the passes and the exporter factory: <see cref="HostComposition.AddPipelineServices"/>
+    /// for the CLI, test doubles in tests.
+    /// </param>
+    public static IHost Build(PipelineConfig config, HostMode mode, Action<IServiceCollection, PipelineConfig> compose)
     {
         ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(compose);
         var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings
         {
             DisableDefaults = true,
@@ -39,8 +43,7 @@ public static class PipelineHost
         services.AddSingleton(sp => new HostStateService(config, mode, sp.GetRequiredService<JobStats>(), sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService(sp => sp.GetRequiredService<HostStateService>());
 
-        HostComposition.AddPipelineServices(services, config);
-        configure?.Invoke(services);
+        compose(services, config);
 
         if (mode == HostMode.Run)
         {

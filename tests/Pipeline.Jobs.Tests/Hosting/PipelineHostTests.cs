@@ -41,7 +41,7 @@ public sealed class PipelineHostTests : IDisposable
         var config = Config("""
               calculators: "* * * * * ?"
             """);
-        using var host = PipelineHost.Build(config, HostMode.Schedule, services =>
+        using var host = PipelineHost.Build(config, HostMode.Schedule, (services, _) =>
         {
             services.AddSingleton<ICalculatorPass>(new FileCalculatorPass(_events, failOn: 2));
             services.AddSingleton<ISignalPass>(new FileSignalPass(_events));
@@ -82,7 +82,7 @@ public sealed class PipelineHostTests : IDisposable
               compaction: "* * * * * ?"
             """, okx: true);
         var compaction = new SlowCompactionPass(_events, TimeSpan.FromMilliseconds(1500));
-        using var host = PipelineHost.Build(config, HostMode.Run, services =>
+        using var host = PipelineHost.Build(config, HostMode.Run, (services, _) =>
         {
             services.AddSingleton<ICompactionPass>(compaction);
             services.AddSingleton<IExporterFactory>(new RecordingExporterFactory(_events));
@@ -109,7 +109,7 @@ public sealed class PipelineHostTests : IDisposable
     public void Build_RunModeWithEnabledExchangeButNoExporter_FailsClearly()
     {
         var config = Config("", okx: true);
-        var ex = Assert.Throws<InvalidOperationException>(() => PipelineHost.Build(config, HostMode.Run));
+        var ex = Assert.Throws<InvalidOperationException>(() => PipelineHost.Build(config, HostMode.Run, (_, _) => { }));
         Assert.Contains("okx", ex.Message, StringComparison.Ordinal);
         Assert.Contains("IExporterFactory", ex.Message, StringComparison.Ordinal);
     }
@@ -121,7 +121,7 @@ public sealed class PipelineHostTests : IDisposable
               heartbeat: "* * * * * ?"
             """.Replace("heartbeat", "compaction", StringComparison.Ordinal), okx: true);
         var compaction = new SlowCompactionPass(_events, TimeSpan.Zero);
-        using var host = PipelineHost.Build(config, HostMode.Schedule, services =>
+        using var host = PipelineHost.Build(config, HostMode.Schedule, (services, _) =>
         {
             services.AddSingleton<ICompactionPass>(compaction);
             services.AddSingleton<IExporterFactory>(new RecordingExporterFactory(_events));
