@@ -4,10 +4,11 @@ namespace Pipeline.Jobs.Tests.Hosting;
 
 /// <summary>
 /// A calculator pass that records each run in the event file ("calc 3 ok" / "calc 2 fail") and
-/// throws on the runs listed in <paramref name="failOn"/>. Before a run that follows a success it
+/// throws on the runs listed in <paramref name="failOn"/>; on the runs in <paramref name="partialOn"/>
+/// it returns a result with one failed instrument ("calc 2 partial"). Before a run that follows a success it
 /// waits until the signal pass has recorded that success, so the chain's order is deterministic.
 /// </summary>
-internal sealed class FileCalculatorPass(EventFile events, params int[] failOn) : ICalculatorPass
+internal sealed class FileCalculatorPass(EventFile events, int[] failOn, int[]? partialOn = null) : ICalculatorPass
 {
     private int _runs;
     private int _succeeded;
@@ -32,6 +33,12 @@ internal sealed class FileCalculatorPass(EventFile events, params int[] failOn) 
         {
             events.Append($"calc {run} fail");
             throw new InvalidOperationException($"calculator run {run} fails on purpose");
+        }
+
+        if (partialOn?.Contains(run) == true)
+        {
+            events.Append($"calc {run} partial");
+            return new CalcPassResult(Instruments: 2, Minutes: run, FailedInstruments: 1);
         }
 
         events.Append($"calc {run} ok");

@@ -43,7 +43,7 @@ public sealed class PipelineHostTests : IDisposable
             """);
         using var host = PipelineHost.Build(config, HostMode.Schedule, (services, _) =>
         {
-            services.AddSingleton<ICalculatorPass>(new FileCalculatorPass(_events, failOn: 2));
+            services.AddSingleton<ICalculatorPass>(new FileCalculatorPass(_events, failOn: [2]));
             services.AddSingleton<ISignalPass>(new FileSignalPass(_events));
         });
         await host.StartAsync();
@@ -73,6 +73,28 @@ public sealed class PipelineHostTests : IDisposable
         Assert.Equal(1, stats.Get("calculators")!.Failures);
         Assert.True(stats.Get("calculators")!.Runs >= 4);
         Assert.Equal(0, stats.Get("signal")!.Failures);
+    }
+
+    [Fact]
+    public async Task Host_CalcPassWithFailedInstrument_SkipsSignalAndCountsAsFailure()
+    {
+        var config = Config("""
+              calculators: "* * * * * ?"
+            """);
+        using var host = PipelineHost.Build(config, HostMode.Schedule, (services, _) =>
+        {
+            services.AddSingleton<ICalculatorPass>(new FileCalculatorPass(_events, failOn: [], partialOn: [1]));
+            services.AddSingleton<ISignalPass>(new FileSignalPass(_events));
+        });
+        await host.StartAsync();
+        await _events.WaitUntilAsync(lines => lines.Contains("signal after calc 2 ok"), "the signal after the first clean calculator run");
+        await host.StopAsync();
+
+        var lines = _events.Lines();
+        Assert.Equal("calc 1 partial", lines[0]);
+        Assert.Equal("calc 2 ok", lines[1]);
+        Assert.Equal("signal after calc 2 ok", lines[2]);
+        Assert.Equal(1, host.Services.GetRequiredService<JobStats>().Get("calculators")!.Failures);
     }
 
     [Fact]
