@@ -242,6 +242,7 @@ public sealed class PipelineConfigLoaderTests : IDisposable
     [InlineData("strategies: [missing.yaml]\n", "strategies")]
     [InlineData("strategies: [notes.txt]\n", "strategies")]
     [InlineData("schedule:\n  drainTimeoutSeconds: 0\n", "schedule.drainTimeoutSeconds")]
+    [InlineData("vault: a\nvault: b\n", "Duplicate key vault")]
     public void Load_InvalidValue_ErrorNamesKey(string yaml, string key)
     {
         var ex = Invalid(yaml);
