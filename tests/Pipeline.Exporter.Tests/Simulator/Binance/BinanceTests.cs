@@ -147,4 +147,33 @@ public sealed class BinanceTests
         var unknown = await SimTestKit.GetJsonAsync(client, host.Endpoints.BinanceRest + "fapi/v1/aggTrades?symbol=XRPUSDT");
         Assert.Equal(-1121, unknown.Body.GetProperty("code").GetInt32());
     }
+
+    [Fact]
+    public async Task ServerPings_AnsweredByTheClient_ConnectionKeepsDelivering()
+    {
+        await using var host = await SimTestKit.StartAsync(Live with
+        {
+            BinancePingInterval = TimeSpan.FromMilliseconds(100),
+            BinancePongTimeout = TimeSpan.FromMilliseconds(400),
+        });
+        using var ws = await SimTestKit.ConnectAsync(SimulatorEndpoints.Text(host.Endpoints.BinanceWs) + "/market/ws/btcusdt@aggTrade");
+        await Task.Delay(1200); // many ping/pong rounds
+        Assert.NotNull(await SimTestKit.ReceiveAsync(ws, TimeSpan.FromSeconds(10)));
+        Assert.Equal(System.Net.WebSockets.WebSocketState.Open, ws.State);
+    }
+
+    [Fact]
+    public async Task Unsubscribe_StopsDelivery_ListSubscriptions()
+    {
+        await using var host = await SimTestKit.StartAsync(Live);
+        using var ws = await SimTestKit.ConnectAsync(SimulatorEndpoints.Text(host.Endpoints.BinanceWs) + "/market/ws");
+        await SimTestKit.SendAsync(ws, """{"method":"SUBSCRIBE","params":["btcusdt@aggTrade","ethusdt@aggTrade"],"id":1}""");
+        await SimTestKit.ExpectAsync(ws, t => t == """{"result":null,"id":1}""");
+        await SimTestKit.SendAsync(ws, """{"method":"UNSUBSCRIBE","params":["ethusdt@aggTrade"],"id":2}""");
+        await SimTestKit.ExpectAsync(ws, t => t == """{"result":null,"id":2}""");
+        await SimTestKit.SendAsync(ws, """{"method":"LIST_SUBSCRIPTIONS","id":3}""");
+        await SimTestKit.ExpectAsync(ws, t => t == """{"result":["btcusdt@aggTrade"],"id":3}""");
+        var after = await SimTestKit.CollectAtLeastAsync(ws, 100);
+        Assert.All(after, t => Assert.Contains("\"s\":\"BTCUSDT\"", t, StringComparison.Ordinal));
+    }
 }

@@ -49,4 +49,16 @@ public sealed class TruthWriterTests
         Assert.Contains("\"firstId\":", binance, StringComparison.Ordinal);
         Assert.Contains("\"ctValCcy\":\"BTC\"", binance, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void SimRawTrades_InverseQtyBase_AndBinanceIds()
+    {
+        var from = SimTestKit.PastStart.ToUnixTimeMilliseconds();
+        var inverse = SimRawTrades.Between("BTC-USD-SWAP", from, from + 10_000, rate: 20).First();
+        Assert.Equal("inverse", inverse.CtType);
+        Assert.Equal(ExactDecimal.Parse(inverse.Sz) * 100m / ExactDecimal.Parse(inverse.Px), ExactDecimal.Parse(inverse.QtyBase));
+        var binance = SimRawTrades.Between("BTCUSDT", from, from + 10_000, rate: 20).ToList();
+        Assert.All(binance, t => Assert.Equal(t.Sz, t.QtyBase));
+        Assert.All(binance, t => Assert.True(t.FirstId <= t.LastId));
+    }
 }
