@@ -32,6 +32,15 @@ public sealed record ExecutionSettings
     public decimal TakerFeeRate => TakerFeePct / 100m;
     public long EntryTtlMs => (long)EntryTtl.TotalMilliseconds;
 
+    /// <summary>Net result of a take-profit in % of notional: tp − 2·maker (+0.56 by default).</summary>
+    public decimal NetWinPct => TakeProfitPct - (2 * MakerFeePct);
+
+    /// <summary>Net result of a stop in % of notional, as a positive number: sl + maker + taker (0.37 by default).</summary>
+    public decimal NetLossPct => StopLossPct + MakerFeePct + TakerFeePct;
+
+    /// <summary>Win rate (%) at which take-profits and stops break even: loss / (win + loss) (39.78… by default).</summary>
+    public decimal BreakEvenWinRatePct => NetLossPct / (NetWinPct + NetLossPct) * 100m;
+
     /// <summary>Net loss (positive number, quote) at which entries stop for the day.</summary>
     public decimal MaxDailyLoss => Notional * MaxDailyLossPct / 100m;
 
