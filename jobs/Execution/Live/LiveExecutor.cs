@@ -54,23 +54,7 @@ public sealed class LiveExecutor(VaultLayout vault, StrategyConfig config, TimeP
         var engine = new PaperTradingEngine(config, config.CreateStrategy(), counter, state?.Engine);
         var trades = new RawTradeRangeReader(vault, config.Exchange, config.InstId);
         var horizon = minutes[^1].CloseTs;
-        var next = 0;
-        foreach (var trade in trades.Read(state?.Trades, minutes[0].MinuteMs, horizon))
-        {
-            while (next < minutes.Count && minutes[next].CloseTs <= trade.Ts)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                engine.OnMinute(minutes[next++]);
-            }
-
-            engine.OnTrade(trade);
-        }
-
-        while (next < minutes.Count)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            engine.OnMinute(minutes[next++]);
-        }
+        EngineFeed.Run(engine, minutes, trades.Read(state?.Trades, minutes[0].MinuteMs, horizon), cancellationToken);
 
         ledger.Sync();
         stateFile.Write(new ExecutorState

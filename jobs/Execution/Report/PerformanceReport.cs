@@ -103,7 +103,7 @@ public sealed record PerformanceReport
             Trades = trips,
             Wins = wins,
             Losses = trips.Count(t => t.NetPnl < 0),
-            WinRatePct = trips.Count == 0 ? 0 : (decimal)wins / trips.Count * 100m,
+            WinRatePct = trips.Count == 0 ? 0 : wins * 100m / trips.Count,
             ProfitFactor = lossSum == 0 ? null : winSum / lossSum,
             GrossPnl = trips.Sum(t => t.GrossPnl),
             FeesPaid = trips.Sum(t => t.Fees),
