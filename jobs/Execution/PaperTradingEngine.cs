@@ -201,9 +201,9 @@ public sealed class PaperTradingEngine
         if (_entry is { } entry && ts >= entry.ExpiresTs)
         {
             _entry = null;
-            _sink.OnOrder(new OrderEvent(entry.ExpiresTs, entry.OrderId, null, "expired", "entry", Side(entry.IsLong),
+            _sink.OnOrder(new OrderEvent(entry.ExpiresTs, entry.OrderId, null, "cancelled", "entry", Side(entry.IsLong),
                 "post_only_limit", entry.LimitPx, entry.Qty, entry.ExpiresTs,
-                $"no trade through {Text(entry.LimitPx)} within {Seconds(_x.EntryTtlMs)}"));
+                $"time-to-live {Seconds(_x.EntryTtlMs)} elapsed with no trade through {Text(entry.LimitPx)}"));
         }
 
         _now = ts;

@@ -78,7 +78,8 @@ public sealed class PaperTradingEngineTests
         h.Trade(At(1, 30_000), 981m);
         h.Bar(1, 990m); // event time Minute(2) = placed + 60 s: the entry expires before this decision
 
-        var expired = h.Sink.Orders.Single(o => o.Event == "expired");
+        var expired = h.Sink.Orders.Single(o => o is { Event: "cancelled", Kind: "entry" });
+        Assert.Equal("time-to-live 60 s elapsed with no trade through 980", expired.Reason);
         Assert.Equal(Minute(2), expired.Ts);
         Assert.Null(h.Engine.PendingEntry);
         Assert.Empty(h.Sink.Fills);
@@ -92,7 +93,7 @@ public sealed class PaperTradingEngineTests
         h.Trade(At(2, 1_000), 970m); // placed at Minute(1); 61 s later
 
         Assert.Empty(h.Sink.Fills);
-        Assert.Contains(h.Sink.Orders, o => o.Event == "expired");
+        Assert.Contains(h.Sink.Orders, o => o is { Event: "cancelled", Kind: "entry" });
     }
 
     [Fact]
