@@ -46,7 +46,7 @@ internal sealed class VaultFixture(VaultLayout vault, string exchange = "okx", s
         {
             Exchange = exchange, InstId = instId, TradeId = id, Ts = ts, Px = D(px), Sz = "1", Side = "sell",
             CtVal = "0.01", CtMult = "1", CtType = "linear", CtValCcy = "BTC", QtyBase = "0.01", RecvTs = ts + 5, Src = "ws",
-        }) + "\n");
+        }));  // ToLine ends with its newline
         return id;
     }
 
