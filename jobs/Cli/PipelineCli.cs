@@ -22,6 +22,7 @@ public static class PipelineCli
     private static IEnumerable<Command> Commands()
     {
         yield return Doctor.DoctorCommand.Create();
+        yield return Query.QueryCommand.Create();
     }
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)

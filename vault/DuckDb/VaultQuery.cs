@@ -89,21 +89,22 @@ public sealed class VaultQuery : IDisposable
 
     public void Dispose() => _connection.Dispose();
 
-    /// <summary>DuckDB's permission errors become "access outside the vault is not allowed: ...".</summary>
+    /// <summary>One line; DuckDB's permission errors become "access outside the vault is not allowed: ...".</summary>
     public DuckDbException Explain(DuckDbException error)
     {
         ArgumentNullException.ThrowIfNull(error);
         var firstLine = error.Message.Split('\n', 2)[0].Trim();
         if (firstLine.StartsWith("Permission Error", StringComparison.Ordinal))
         {
-            return new DuckDbException($"access outside the vault is not allowed (vault: {Vault.Root}): {firstLine}", error);
+            return new DuckDbException($"access outside the vault is not allowed (vault: {Vault.Root}): {firstLine}");
         }
 
         if (firstLine.Contains("the configuration has been locked", StringComparison.Ordinal))
         {
-            return new DuckDbException($"settings are locked in the vault query session: {firstLine}", error);
+            return new DuckDbException($"settings are locked in the vault query session: {firstLine}");
         }
 
-        return ReferenceEquals(firstLine, error.Message) || firstLine == error.Message ? error : new DuckDbException(firstLine, error);
+        // One line: DuckDB's caret diagram under a parser error is dropped (the message names the spot).
+        return firstLine == error.Message ? error : new DuckDbException(firstLine);
     }
 }
