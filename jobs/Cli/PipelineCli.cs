@@ -23,6 +23,7 @@ public static class PipelineCli
     {
         yield return Doctor.DoctorCommand.Create();
         yield return Query.QueryCommand.Create();
+        yield return Bench.BenchCommand.Create();
     }
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)

@@ -156,4 +156,31 @@ public sealed class VaultViewsTests
         Assert.Equal(("vwap_revert", "okx", "BTC-USDT-SWAP", new DateOnly(2024, 7, 3), "long", 65000.1m),
             (signals.GetString(0), signals.GetString(1), signals.GetString(2), signals.GetDate(3), signals.GetString(4), signals.GetDecimal(5)));
     }
+
+    [Theory]
+    [InlineData("65000.1", "65000.1")]
+    [InlineData("0.00000001", "0.00000001")]
+    [InlineData("0.000000001", "0.000000001")] // 9 fractional digits: the slow exact path
+    [InlineData("1234567890.12345678", "1234567890.12345678")]
+    [InlineData("12345678901.5", "12345678901.5")] // 11 integer digits
+    [InlineData("123456789012345678901.123456789012345678", null)] // 39 digits: not representable
+    [InlineData("-42", "-42")]
+    [InlineData("1e-9", "0.000000001")]
+    [InlineData("abc", null)]
+    [InlineData("", null)]
+    public void ExactDecimal_FastAndSlowPaths_AgreeExactly(string text, string? expected)
+    {
+        using var connection = DuckDbConnection.OpenInMemory();
+        using var reader = connection.Query($"select {VaultViews.ExactDecimal("x")} from (select ?::VARCHAR as x)", text);
+        Assert.True(reader.Read());
+        Assert.Equal("DECIMAL(38,18)", reader.GetTypeName(0));
+        if (expected is null)
+        {
+            Assert.True(reader.IsNull(0));
+        }
+        else
+        {
+            Assert.Equal(decimal.Parse(expected, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture), reader.GetDecimal(0));
+        }
+    }
 }
