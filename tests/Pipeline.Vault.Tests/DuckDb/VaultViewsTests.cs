@@ -46,6 +46,38 @@ public sealed class VaultViewsTests
     }
 
     [Fact]
+    public void Trades_ParquetWithTypedColumns_IsNormalisedToo()
+    {
+        // A Parquet day written with DECIMAL prices and TIMESTAMPTZ times (and no count/firstId/lastId).
+        using var vault = new TestVault();
+        vault.WriteTrades(TestVault.Trade("okx", "BTC-USDT-SWAP", 1, Day1, "65000.1", "4", "0.04"));
+        var day = new DateOnly(2024, 7, 4);
+        var parquet = vault.Layout.RawDayParquet("okx", "BTC-USDT-SWAP", day);
+        using (var connection = DuckDbConnection.OpenInMemory())
+        {
+            connection.Execute($"""
+                COPY (select 'okx' as exchange, 'BTC-USDT-SWAP' as instId, '2' as tradeId, make_timestamptz({Day2}::BIGINT * 1000) as ts,
+                             65000.25::DECIMAL(18,8) as px, 3::DECIMAL(18,8) as sz, 'buy' as side, 0.01::DECIMAL(18,8) as ctVal,
+                             1::DECIMAL(18,8) as ctMult, 'linear' as ctType, 'BTC' as ctValCcy, 0.03::DECIMAL(18,8) as qtyBase,
+                             make_timestamptz({Day2 + 5}::BIGINT * 1000) as recvTs, 'rest' as src)
+                TO {VaultViews.Literal(parquet)} (FORMAT parquet)
+                """);
+        }
+
+        using var query = VaultQuery.Open(vault.Layout);
+        using var reader = query.Query("select date, tradeId, ts, px, qtyBase, count, src from trades order by ts");
+        Assert.True(reader.Read());
+        Assert.True(reader.Read());
+        Assert.Equal(day, reader.GetDate(0));
+        Assert.Equal("2", reader.GetString(1));
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(Day2), reader.GetDateTimeOffset(2));
+        Assert.Equal(65000.25m, reader.GetDecimal(3));
+        Assert.Equal(0.03m, reader.GetDecimal(4));
+        Assert.True(reader.IsNull(5));
+        Assert.Equal("rest", reader.GetString(6));
+    }
+
+    [Fact]
     public void Trades_GarbageAndTornLines_AreSkipped()
     {
         using var vault = new TestVault();
