@@ -71,28 +71,32 @@ public static class QueryBench
         var scratch = Path.GetFullPath(context.Get(Scratch) ?? Path.Combine(Path.GetTempPath(), "pipeline-bench", "query"));
         var jsonlVault = new VaultLayout(Path.Combine(scratch, "jsonl"));
         var parquetVault = new VaultLayout(Path.Combine(scratch, "parquet"));
+        var typedVault = new VaultLayout(Path.Combine(scratch, "parquet-typed"));
         var progress = context.Error;
 
         var generated = await EnsureJsonlAsync(jsonlVault, days, perDay, progress, token);
-        var convertSeconds = await ConvertAsync(jsonlVault, parquetVault, generated, progress, token);
+        var convertSeconds = await ConvertAsync(jsonlVault, parquetVault, generated, typed: false, progress, token);
+        var typedSeconds = await ConvertAsync(jsonlVault, typedVault, generated, typed: true, progress, token);
 
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumn("query").AddColumn(new TableColumn("rows").RightAligned())
             .AddColumn(new TableColumn("JSONL ms").RightAligned()).AddColumn(new TableColumn("Parquet ms").RightAligned())
-            .AddColumn(new TableColumn("Parquet speed-up").RightAligned());
+            .AddColumn(new TableColumn("Parquet speed-up").RightAligned())
+            .AddColumn(new TableColumn("typed Parquet ms").RightAligned()).AddColumn(new TableColumn("typed speed-up").RightAligned());
         foreach (var (name, sql) in Queries)
         {
             token.ThrowIfCancellationRequested();
             await progress.WriteLineAsync($"bench: {name} ...");
             var (rowsJsonl, jsonlMs) = Time(jsonlVault, sql, runs, token);
             var (rowsParquet, parquetMs) = Time(parquetVault, sql, runs, token);
-            if (rowsJsonl != rowsParquet)
+            var (rowsTyped, typedMs) = Time(typedVault, sql, runs, token);
+            if (rowsJsonl != rowsParquet || rowsJsonl != rowsTyped)
             {
-                throw new InvalidOperationException($"{name}: JSONL gave {rowsJsonl} rows, Parquet {rowsParquet}");
+                throw new InvalidOperationException($"{name}: JSONL gave {rowsJsonl} rows, Parquet {rowsParquet}, typed Parquet {rowsTyped}");
             }
 
             table.AddRow(name, rowsJsonl.ToString("N0", CultureInfo.InvariantCulture), Ms(jsonlMs), Ms(parquetMs),
-                (jsonlMs / parquetMs).ToString("0.0", CultureInfo.InvariantCulture) + "×");
+                Ratio(jsonlMs, parquetMs), Ms(typedMs), Ratio(jsonlMs, typedMs));
         }
 
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -104,14 +108,17 @@ public static class QueryBench
         console.Profile.Width = 160;
         var jsonlBytes = Size(jsonlVault, "*.jsonl");
         var parquetBytes = Size(parquetVault, "*.parquet");
+        var typedBytes = Size(typedVault, "*.parquet");
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{days} day(s) × {perDay:N0} trades of {Exchange} {InstId}; JSONL {jsonlBytes / 1048576.0:0.0} MiB, Parquet (zstd) {parquetBytes / 1048576.0:0.0} MiB ({(double)jsonlBytes / parquetBytes:0.0}× smaller); conversion {convertSeconds:0.0} s; median of {runs} run(s) after a warm-up; DuckDB {DuckDbInfo.Version()}, {Environment.ProcessorCount} cores"));
+            $"{days} day(s) × {perDay:N0} trades of {Exchange} {InstId}; JSONL {jsonlBytes / 1048576.0:0.0} MiB; Parquet (zstd, raw text columns) {parquetBytes / 1048576.0:0.0} MiB, written in {convertSeconds:0.0} s; typed Parquet (DECIMAL(38,18), TIMESTAMPTZ) {typedBytes / 1048576.0:0.0} MiB, written in {typedSeconds:0.0} s; median of {runs} run(s) after a warm-up; DuckDB {DuckDbInfo.Version()}, {Environment.ProcessorCount} cores"));
         console.Write(table);
         await context.Output.FlushAsync(token);
         return ExitCodes.Ok;
     }
 
     private static string Ms(double ms) => ms.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string Ratio(double baseline, double ms) => (baseline / ms).ToString("0.0", CultureInfo.InvariantCulture) + "×";
 
     /// <summary>Runs <paramref name="sql"/> once to warm up, then <paramref name="runs"/> times; reads every row; returns the median ms.</summary>
     private static (long Rows, double Ms) Time(VaultLayout vault, string sql, int runs, CancellationToken token)
@@ -206,25 +213,36 @@ public static class QueryBench
         return list;
     }
 
-    /// <summary>Compacts every day to Parquet (zstd) with DuckDB COPY into the second vault; returns seconds taken.</summary>
+    /// <summary>
+    /// Compacts every day to Parquet (zstd) with DuckDB COPY into another vault: the raw columns as stored
+    /// (text decimals, ms times), or typed (the trades view's DECIMAL(38,18) and TIMESTAMPTZ). Returns seconds taken.
+    /// </summary>
     private static async Task<double> ConvertAsync(VaultLayout from, VaultLayout to, IReadOnlyList<DateOnly> days,
-        TextWriter progress, CancellationToken token)
+        bool typed, TextWriter progress, CancellationToken token)
     {
         if (Directory.Exists(to.Root))
         {
             Directory.Delete(to.Root, recursive: true);
         }
 
-        await progress.WriteLineAsync($"bench: converting {days.Count} day(s) to Parquet (zstd) ...");
+        await progress.WriteLineAsync($"bench: converting {days.Count} day(s) to {(typed ? "typed " : "")}Parquet (zstd) ...");
         var watch = Stopwatch.StartNew();
         using var connection = DuckDbConnection.OpenInMemory();
+        connection.Execute("SET TimeZone = 'UTC'");
+        if (typed)
+        {
+            VaultViews.Create(connection, from);
+        }
+
         foreach (var day in days)
         {
             token.ThrowIfCancellationRequested();
             var target = to.RawDayParquet(Exchange, InstId, day);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            connection.Execute($"COPY ({VaultViews.RawTradesSelect(from.RawDayJsonl(Exchange, InstId, day))}) " +
-                               $"TO {VaultViews.Literal(target)} (FORMAT parquet, COMPRESSION zstd)");
+            var select = typed
+                ? $"SELECT * EXCLUDE (date) FROM trades WHERE date = DATE '{day:yyyy-MM-dd}'"
+                : VaultViews.RawTradesSelect(from.RawDayJsonl(Exchange, InstId, day));
+            connection.Execute($"COPY ({select}) TO {VaultViews.Literal(target)} (FORMAT parquet, COMPRESSION zstd)");
         }
 
         return watch.Elapsed.TotalSeconds;
