@@ -110,11 +110,15 @@ public static class QueryBench
         var parquetBytes = Size(parquetVault, "*.parquet");
         var typedBytes = Size(typedVault, "*.parquet");
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{days} day(s) × {perDay:N0} trades of {Exchange} {InstId}; JSONL {jsonlBytes / 1048576.0:0.0} MiB; Parquet (zstd, raw text columns) {parquetBytes / 1048576.0:0.0} MiB, written in {convertSeconds:0.0} s; typed Parquet (DECIMAL(38,18), TIMESTAMPTZ) {typedBytes / 1048576.0:0.0} MiB, written in {typedSeconds:0.0} s; median of {runs} run(s) after a warm-up; DuckDB {DuckDbInfo.Version()}, {Environment.ProcessorCount} cores"));
+            $"{days} day(s) × {perDay:N0} trades of {Exchange} {InstId}; median of {runs} run(s) after a warm-up; DuckDB {DuckDbInfo.Version()}, {Environment.ProcessorCount} cores"));
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"JSONL {Mib(jsonlBytes)}; Parquet (zstd, raw text columns) {Mib(parquetBytes)}, written in {convertSeconds:0.0} s; typed Parquet (DECIMAL(38,18), TIMESTAMPTZ) {Mib(typedBytes)}, written in {typedSeconds:0.0} s"));
         console.Write(table);
         await context.Output.FlushAsync(token);
         return ExitCodes.Ok;
     }
+
+    private static string Mib(long bytes) => (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture) + " MiB";
 
     private static string Ms(double ms) => ms.ToString("N0", CultureInfo.InvariantCulture);
 
@@ -154,7 +158,7 @@ public static class QueryBench
         TextWriter progress, CancellationToken token)
     {
         var marker = Path.Combine(vault.Root, "bench.json");
-        var wanted = JsonSerializer.Serialize(new { days, perDay, version = 1 });
+        var wanted = JsonSerializer.Serialize(new { days, perDay, version = 2 });
         var first = new DateOnly(2024, 7, 1);
         var list = Enumerable.Range(0, days).Select(first.AddDays).ToList();
         if (File.Exists(marker) && await File.ReadAllTextAsync(marker, token) == wanted
@@ -171,7 +175,7 @@ public static class QueryBench
 
         var random = new Random(20240701);
         long tradeId = 1_000_000_000;
-        var px = 6_500_000L; // price in tenths
+        var px = 650_000L; // price in tenths: 65000.0
         foreach (var day in list)
         {
             token.ThrowIfCancellationRequested();
