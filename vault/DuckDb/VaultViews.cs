@@ -210,6 +210,7 @@ public static class VaultViews
             .Where(c => c.Name != "filename" && !pathColumns.Any(p => string.Equals(p.Name, c.Name, StringComparison.OrdinalIgnoreCase)))
             .ToList();
         var decimals = DecimalColumns(connection, source, columns);
+        var minuteView = MinuteCalcs.Contains(name);
         var select = new List<string>();
         foreach (var (column, type) in columns)
         {
@@ -219,6 +220,8 @@ public static class VaultViews
                 : IsTimeColumn(column) && type == "VARCHAR" ? $"TRY_CAST({q} AS TIMESTAMPTZ) AS {q}"
                 : IsTimeColumn(column) && type == "BIGINT" && column != "minute" ? $"make_timestamptz({q} * 1000) AS {q}"
                 : decimals.Contains(column) ? $"{ExactDecimal(q)} AS {q}"
+                // A minute value still null everywhere (ADX before warm-up) is detected as JSON: still a decimal.
+                : type == "JSON" && minuteView ? $"{ExactDecimal($"trim({q}::VARCHAR, '\"')")} AS {q}"
                 : q);
         }
 

@@ -156,6 +156,11 @@ public sealed class VaultViewsTests
             Assert.False(reader.Read());
         }
 
+        using (var adx = query.Query("select adx from vwap"))
+        {
+            Assert.Equal("DECIMAL(38,18)", adx.GetTypeName(0)); // null until warm, still a decimal column
+        }
+
         using var bars = query.Query("select open, lastTradeId from bars_1m");
         Assert.Equal("DECIMAL(38,18)", bars.GetTypeName(0));
         Assert.Equal("VARCHAR", bars.GetTypeName(1));
