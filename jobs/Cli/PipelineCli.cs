@@ -26,6 +26,8 @@ public static class PipelineCli
         yield return Hosting.RunCommand.Create();
         yield return Hosting.ScheduleCommand.Create();
         yield return Sim.SimCommand.Create();
+        yield return Query.QueryCommand.Create();
+        yield return Bench.BenchCommand.Create();
     }
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
