@@ -57,6 +57,9 @@ public sealed record ExporterOptions
     /// <summary>Binance closes a connection at 24 h; reconnect (make before break) before that.</summary>
     public TimeSpan MaxConnectionAge { get; init; } = TimeSpan.FromHours(23.5);
 
+    /// <summary>Minimum spacing of REST history requests (null: OKX 110 ms = 20 per 2 s, Binance 500 ms = weight 20 of 2400/min).</summary>
+    public TimeSpan? RestInterval { get; init; }
+
     public TimeSpan CounterLogInterval { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Bounded queue between the receive loop and each instrument's writer.</summary>

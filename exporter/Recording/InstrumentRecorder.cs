@@ -21,7 +21,7 @@ public sealed class InstrumentRecorder : IDisposable
     private readonly IdTracker _ids = new();
     private readonly DayFileSet _files;
     private readonly StateFile<ExporterState> _state;
-    private TradeLineWriter _writer;
+    private volatile TradeLineWriter _writer;
     private ExporterCounters _base = new();
     private long _trades;
     private long _duplicates;
@@ -32,6 +32,7 @@ public sealed class InstrumentRecorder : IDisposable
     private long _watermark;
     private long _holeSince;
     private bool _fillOutstanding;
+    private TimeSpan _fillRetryDelay;
     private long _lastState;
     private long _lastCounterLog;
     private long _tradesAtLastLog;
@@ -208,7 +209,7 @@ public sealed class InstrumentRecorder : IDisposable
     {
         Interlocked.Exchange(ref _contiguousShared, _ids.HasBaseline ? _ids.Contiguous : -1);
         if (_ids.PendingCount > 0 && !_fillOutstanding && _holeSince != 0 &&
-            _time.GetElapsedTime(_holeSince) >= _options.ReorderWindow && FillRequested is { } request)
+            _time.GetElapsedTime(_holeSince) >= _options.ReorderWindow + _fillRetryDelay && FillRequested is { } request)
         {
             _fillOutstanding = true;
             _log.Information("{InstId}: ids {From}..{To} missing for {Window}; filling from REST",
@@ -267,7 +268,16 @@ public sealed class InstrumentRecorder : IDisposable
     private void FillDone(long from, long to)
     {
         _fillOutstanding = false;
-        if (to <= 0 || !_ids.HasBaseline || _ids.Contiguous >= to - 1 || _ids.Contiguous < from)
+        if (to <= 0)
+        {
+            // The fill failed: ask again later, backing off up to a minute.
+            _fillRetryDelay = TimeSpan.FromMilliseconds(Math.Clamp(_fillRetryDelay.TotalMilliseconds * 2, 1000, 60_000));
+            _holeSince = _ids.PendingCount > 0 ? _time.GetTimestamp() : 0;
+            return;
+        }
+
+        _fillRetryDelay = TimeSpan.Zero;
+        if (!_ids.HasBaseline || _ids.Contiguous >= to - 1 || _ids.Contiguous < from)
         {
             return;
         }
