@@ -25,6 +25,7 @@ public static class PipelineCli
         yield return Export.ExportCommand.Create();
         yield return Verify.VerifyCommand.Create();
         yield return Bench.ExportBench.Create(); // "bench-export" until the lead hangs it under "bench"
+        yield return Sim.SimCommand.Create();
     }
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
