@@ -109,7 +109,7 @@ public sealed class ExporterService(ExporterOptions options, VaultLayout vault, 
         IRestTradeSource source = options.IsOkx
             ? new OkxRestTrades(options.OkxRest, options.InstIds, restForFills, pacer, time)
             : new BinanceRestTrades(options.BinanceRest, options.InstIds, restForFills, pacer, time);
-        var fillers = pumps.Select((p, i) => new GapFiller(source, p, i, _log)).ToList();
+        var fillers = pumps.Select((p, i) => new GapFiller(source, p, i, _log, options.ReorderWindow, time)).ToList();
         _context = new FeedContext(options.InstIds, pumps, quarantine, _log);
         IFeedProtocol protocol = options.IsOkx ? new OkxProtocol(options, _context) : new BinanceProtocol(options, _context);
         _supervisor = new FeedSupervisor(protocol, options, time, _log)

@@ -19,10 +19,14 @@ public sealed class GapFiller
     private readonly InstrumentPump _pump;
     private readonly int _instrument;
     private readonly ILogger _log;
+    private readonly TimeSpan _settle;
+    private readonly TimeProvider _time;
     private int _openEndedQueued;
 
-    public GapFiller(IRestTradeSource source, InstrumentPump pump, int instrument, ILogger? log = null)
+    public GapFiller(IRestTradeSource source, InstrumentPump pump, int instrument, ILogger? log = null, TimeSpan? settle = null, TimeProvider? time = null)
     {
+        _settle = settle ?? TimeSpan.Zero;
+        _time = time ?? TimeProvider.System;
         ArgumentNullException.ThrowIfNull(pump);
         _source = source;
         _pump = pump;
@@ -54,11 +58,14 @@ public sealed class GapFiller
                 var from = requestedFrom;
                 if (to is null)
                 {
+                    // Give the new connection a moment: its first trades show where the hole ends, and a
+                    // bounded fill (requested by the recorder) is cheaper than paging from the newest trade.
+                    await Task.Delay(_settle, _time, token);
                     Interlocked.Exchange(ref _openEndedQueued, 0);
                     from = _pump.Recorder.ContiguousId;
-                    if (from < 0)
+                    if (from < 0 || _pump.Recorder.PendingShared > 0)
                     {
-                        continue; // nothing recorded yet: the live stream sets the baseline
+                        continue; // no baseline yet (the live stream sets it), or the recorder asks for the hole itself
                     }
                 }
 

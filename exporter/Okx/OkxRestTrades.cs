@@ -15,11 +15,14 @@ public sealed class OkxRestTrades(Uri restBase, IReadOnlyList<string> instIds, E
     private readonly OkxFrameParser _parser = new(instIds);
     private readonly Lock _parseLock = new();
 
+    /// <summary>
+    /// Pages are posted as they arrive (newest first): the recorder keeps them above the hole, so a crash
+    /// mid-fill keeps the progress (the next fill only needs what is still missing below them).
+    /// </summary>
     public async Task<bool> FetchAsync(int instrument, long fromExclusive, long? toExclusive,
         Func<IReadOnlyList<TradeItem>, CancellationToken, Task> post, CancellationToken token)
     {
         ArgumentNullException.ThrowIfNull(post);
-        var collected = new List<TradeItem>();
         var after = toExclusive;
         for (var page = 0; page < maxPages; page++)
         {
@@ -48,19 +51,20 @@ public sealed class OkxRestTrades(Uri restBase, IReadOnlyList<string> instIds, E
             }
 
             var min = long.MaxValue;
+            var keep = new List<TradeItem>(rows.Count);
             foreach (var row in rows)
             {
                 min = Math.Min(min, row.Id);
                 if (row.Id > fromExclusive && (toExclusive is not { } to || row.Id < to))
                 {
-                    collected.Add(row);
+                    keep.Add(row);
                 }
             }
 
+            keep.Sort((x, y) => x.Id.CompareTo(y.Id));
+            await post(keep, token);
             if (min <= fromExclusive + 1)
             {
-                collected.Sort((x, y) => x.Id.CompareTo(y.Id));
-                await post(collected, token);
                 return true;
             }
 
@@ -68,8 +72,6 @@ public sealed class OkxRestTrades(Uri restBase, IReadOnlyList<string> instIds, E
         }
 
         // Reached the end of the history (or the page limit) without getting down to the lower edge.
-        collected.Sort((x, y) => x.Id.CompareTo(y.Id));
-        await post(collected, token);
         return false;
     }
 }

@@ -37,6 +37,7 @@ public sealed class InstrumentRecorder : IDisposable
     private long _lastCounterLog;
     private long _tradesAtLastLog;
     private long _contiguousShared = -1;
+    private int _pendingShared;
     private string _connection = "reconnecting";
 
     public InstrumentRecorder(InstrumentSpec spec, VaultLayout vault, ExporterOptions options, TimeProvider time, ILogger? log = null)
@@ -66,6 +67,9 @@ public sealed class InstrumentRecorder : IDisposable
     public long ContiguousId => Interlocked.Read(ref _contiguousShared);
 
     public bool HasBaseline => _ids.HasBaseline;
+
+    /// <summary>Ids written above a hole, as of the last tick (safe to read from other threads).</summary>
+    public int PendingShared => Volatile.Read(ref _pendingShared);
 
     public long WatermarkTs => _watermark;
 
@@ -127,6 +131,7 @@ public sealed class InstrumentRecorder : IDisposable
 
         _watermark = Math.Max(_watermark, _ids.ContiguousTs);
         Interlocked.Exchange(ref _contiguousShared, _ids.HasBaseline ? _ids.Contiguous : -1);
+        Volatile.Write(ref _pendingShared, _ids.PendingCount);
         _log.Information("{Exchange} {InstId}: resuming after id {Contiguous} ({Pending} written above a hole; scanned {Lines} lines of {Days} day files)",
             Spec.Exchange, InstId, _ids.HasBaseline ? _ids.Contiguous : null, _ids.PendingCount, lines, days.Count);
     }
@@ -208,6 +213,7 @@ public sealed class InstrumentRecorder : IDisposable
     public void Tick()
     {
         Interlocked.Exchange(ref _contiguousShared, _ids.HasBaseline ? _ids.Contiguous : -1);
+        Volatile.Write(ref _pendingShared, _ids.PendingCount);
         if (_ids.PendingCount > 0 && !_fillOutstanding && _holeSince != 0 &&
             _time.GetElapsedTime(_holeSince) >= _options.ReorderWindow + _fillRetryDelay && FillRequested is { } request)
         {
