@@ -57,7 +57,8 @@ public sealed class ExporterService(ExporterOptions options, VaultLayout vault, 
     private async Task RunCoreAsync(CancellationToken token)
     {
         Options.Validate();
-        using var rest = new ExchangeRestClient(time, _log);
+        // Few retries at start: with REST down, the meta snapshot lets recording begin quickly.
+        using var rest = new ExchangeRestClient(time, _log, maxRetries: 2, maxDelay: TimeSpan.FromSeconds(2));
         var catalog = new InstrumentCatalog(Options, vault, rest, time, _log);
         var snapshot = await catalog.LoadAsync(token);
         var specs = catalog.Resolve(snapshot, Options.InstIds, out var errors);
