@@ -94,6 +94,36 @@ public sealed class ExporterServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_BinanceUnroutedUrl_RaisesTheSilenceAlarm()
+    {
+        // A legacy/unrouted path acknowledges and then delivers no aggTrade (PROTOCOLS 2.1).
+        await using var sim = await SimulatorHost.StartAsync(new SimulatorOptions { Instruments = ["BTCUSDT"], Rate = 50 });
+        var sink = new CollectingSink();
+        var wrong = new Uri(SimulatorEndpoints.Text(sim.Endpoints.BinanceWs) + "/stream?streams=btcusdt@aggTrade");
+        var service = new ExporterService(Options(sim, "binance", "BTCUSDT") with { WsUrlOverride = wrong, DataSilenceTimeout = TimeSpan.FromSeconds(1) },
+            _vault, TimeProvider.System, sink.Logger());
+        await RunForAsync(service, TimeSpan.FromSeconds(3));
+        var alarm = Assert.Single(sink.Events.Where(e => e.Text.StartsWith("ALARM", StringComparison.Ordinal)).Take(1));
+        Assert.Equal(LogEventLevel.Error, alarm.Level);
+        Assert.Contains("/stream?streams=btcusdt@aggTrade", alarm.Text, StringComparison.Ordinal);
+        Assert.Contains("wrong host or path", alarm.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_OkxAggregatedTradesChannel_RecordsCount()
+    {
+        await using var sim = await SimulatorHost.StartAsync(new SimulatorOptions { Instruments = ["BTC-USDT-SWAP"], Rate = 200, Speed = 2 });
+        var service = new ExporterService(Options(sim, "okx", "BTC-USDT-SWAP") with { Channel = "trades" }, _vault, TimeProvider.System,
+            new CollectingSink().Logger());
+        await RunForAsync(service, TimeSpan.FromSeconds(3));
+        var day = _vault.RawDays("okx", "BTC-USDT-SWAP")[^1];
+        var trades = RawTradeFile.ReadAll(_vault.RawDayJsonl("okx", "BTC-USDT-SWAP", day));
+        Assert.NotEmpty(trades);
+        Assert.All(trades.Where(t => t.Src == "ws"), t => Assert.True(t.Count >= 1));
+        Assert.Equal(trades.Count, trades.Select(t => t.TradeId).Distinct().Count());
+    }
+
+    [Fact]
     public async Task Run_UnknownInstrument_FailsWithClearError()
     {
         await using var sim = await SimulatorHost.StartAsync(new SimulatorOptions { Instruments = ["BTC-USDT-SWAP"], Rate = 50 });
