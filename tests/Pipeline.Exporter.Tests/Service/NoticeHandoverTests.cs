@@ -116,9 +116,17 @@ public sealed class NoticeHandoverTests : IDisposable
             OkxWsBusiness = new Uri($"ws://127.0.0.1:{address.Port}/ws/v5/business"), ReorderWindow = TimeSpan.FromMilliseconds(300),
         };
         var service = new ExporterService(options, vault, TimeProvider.System, sink.Logger());
-        using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(3)))
+        using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
         {
-            await service.RunAsync(cts.Token);
+            var run = service.RunAsync(cts.Token);
+            while (Interlocked.Read(ref firstClosedAt) == 0 && !cts.IsCancellationRequested)
+            {
+                await Task.Delay(50);
+            }
+
+            await Task.Delay(500); // some trades on the new connection
+            await cts.CancelAsync();
+            await run;
         }
 
         await app.StopAsync();
