@@ -136,7 +136,7 @@ public sealed class NoticeHandoverTests : IDisposable
         var report = new RawVerifier(vault).Verify(new VerifyOptions());
         Assert.Equal(0, report.Duplicates);
         Assert.Equal(0, report.GapCount);
-        Assert.True(report.Lines > 100);
+        Assert.True(report.Lines > 30, $"{report.Lines} lines");
         Assert.True(service.Recorders[0].Duplicates > 0); // the overlap was deduplicated
     }
 
