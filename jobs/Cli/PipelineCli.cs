@@ -25,6 +25,9 @@ public static class PipelineCli
         yield return Status.StatusCommand.Create();
         yield return Hosting.RunCommand.Create();
         yield return Hosting.ScheduleCommand.Create();
+        yield return Export.ExportCommand.Create();
+        yield return Verify.VerifyCommand.Create();
+        yield return Bench.ExportBench.Create(); // "bench-export" until the lead hangs it under "bench"
         yield return Sim.SimCommand.Create();
     }
 
