@@ -11,13 +11,14 @@ namespace Pipeline.Calculators.Adx;
 /// tr/±dm from i = 1; ±DM and TR sums over bars 1..p−1, then from i = p each step
 /// S = S − S/p + x; ±DI = 100·S±/Str and DX = 100·|DI+ − DI−|/(DI+ + DI−) from i = p;
 /// ADX = mean of DX over i = p..2p−1, then (ADX·(p−1) + DX)/p; ATR = mean of TR over 1..p, then
-/// (ATR·(p−1) + TR)/p. TA-Lib's zero test (|x| &lt; 1e-8) is kept: a zero smoothed TR gives DI = 0,
-/// DX = 0, and ADX keeps its value.
+/// (ATR·(p−1) + TR)/p. TA-Lib's zero test (|x| &lt; 1e-14) is kept: a zero smoothed TR gives
+/// DI = 0; when TR or DI+ + DI− is zero, DX repeats its previous value (0 on its first bar) and
+/// ADX keeps its value.
 /// </summary>
 public sealed class AdxIndicator(int period = 14) : IBarIndicator<AdxState>
 {
     public const string Calc = "adx";
-    private static readonly decimal Epsilon = 0.00000001m;
+    private static readonly decimal Epsilon = 0.00000000000001m; // TA-Lib's TA_IS_ZERO: |x| < 1e-14
 
     public string Name => Calc;
 
@@ -105,7 +106,7 @@ public sealed class AdxIndicator(int period = 14) : IBarIndicator<AdxState>
         s.SmPlus = s.SmPlus - (s.SmPlus / period) + plusDm;
         s.SmMinus = s.SmMinus - (s.SmMinus / period) + minusDm;
         s.SmTr = s.SmTr - (s.SmTr / period) + tr;
-        decimal plusDi = 0, minusDi = 0, dx = 0;
+        decimal plusDi = 0, minusDi = 0, dx = i == period ? 0 : s.Dx;
         var dxValid = false;
         if (!IsZero(s.SmTr))
         {
@@ -119,6 +120,7 @@ public sealed class AdxIndicator(int period = 14) : IBarIndicator<AdxState>
             }
         }
 
+        s.Dx = dx;
         values = values with { PlusDi = plusDi, MinusDi = minusDi, Dx = dx };
         if (i < (2 * period) - 1)
         {
@@ -159,5 +161,6 @@ public sealed class AdxState
     public decimal SmMinus { get; set; }
     public decimal SmTr { get; set; }
     public decimal SumDx { get; set; }
+    public decimal Dx { get; set; }
     public decimal Adx { get; set; }
 }

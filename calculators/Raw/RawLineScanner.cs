@@ -118,7 +118,7 @@ public static class RawLineScanner
                 break;
             }
 
-            error = "expected ',' or '}'";
+            error = i >= line.Length ? "truncated object" : "expected ',' or '}'";
             return false;
         }
 

@@ -22,6 +22,8 @@ public static class PipelineCli
     private static IEnumerable<Command> Commands()
     {
         yield return Doctor.DoctorCommand.Create();
+        yield return Calc.CalcCommand.Create();
+        yield return Calc.RecalcCommand.Create();
     }
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
