@@ -24,6 +24,7 @@ public static class PipelineCli
         yield return Doctor.DoctorCommand.Create();
         yield return Calc.CalcCommand.Create();
         yield return Calc.RecalcCommand.Create();
+        yield return Query.QueryCommand.Create();
     }
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
