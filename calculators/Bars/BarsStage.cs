@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Pipeline.Calculators.Raw;
 using Pipeline.Calculators.Records;
 using Pipeline.Calculators.Runner;
+using Pipeline.Vault.DuckDb;
 using Pipeline.Vault.Jsonl;
 using Pipeline.Vault.Layout;
 using Pipeline.Vault.State;
@@ -141,14 +142,22 @@ public sealed class BarsStage
     {
         var cursor = _state.Input!;
         var jsonl = _layout.RawDayJsonl(_exchange, _instId, day);
-        if (!File.Exists(jsonl))
+        var parquet = _layout.RawDayParquet(_exchange, _instId, day);
+        if (cursor.Format == "parquet" || (!File.Exists(jsonl) && File.Exists(parquet)))
         {
-            if (File.Exists(_layout.RawDayParquet(_exchange, _instId, day)))
+            if (cursor.Format != "parquet")
             {
-                throw new NotSupportedException(
-                    $"raw day {day:yyyy-MM-dd} of {_exchange}/{_instId} is Parquet; reading Parquet days needs the DuckDB binding (not in this build yet)");
+                // Compacted after we started it: the Parquet day holds the same rows in the same order.
+                cursor.Offset = cursor.Offset == 0 ? 0 : RowsBefore(jsonl, parquet, cursor.Offset);
+                cursor.Format = "parquet";
             }
 
+            ReadParquet(parquet, cursor, token);
+            return;
+        }
+
+        if (!File.Exists(jsonl))
+        {
             return;
         }
 
@@ -167,27 +176,87 @@ public sealed class BarsStage
                 continue;
             }
 
-            var index = f.Ts - _dayStart;
-            if (index < 0 || index >= Vault.Trades.TradeTime.MsPerDay)
-            {
-                Bad(jsonl, lineOffset, "ts is outside the file's day");
-                continue;
-            }
-
-            var minute = _dayStart + (index / MinuteTime.Ms * MinuteTime.Ms);
-            if (_state.NextMinute is { } next && minute < next)
-            {
-                Late(f.Ts);
-                continue;
-            }
-
-            var slot = (int)(index / MinuteTime.Ms);
-            var agg = _pending[slot] ??= new MinuteAggregate(minute);
-            agg.Add(f.Ts, f.Px, f.QtyBase, f.IsBuy, TradeIdKey.From(f.TradeId));
-            _state.Trades++;
+            Ingest(f.Ts, f.Px, f.QtyBase, f.IsBuy, f.TradeId, jsonl, lineOffset);
         }
 
         cursor.Offset = reader.Offset;
+    }
+
+    /// <summary>Reads a compacted day through DuckDB in file row order, from row <c>cursor.Offset</c>.</summary>
+    private void ReadParquet(string path, RawCursor cursor, CancellationToken token)
+    {
+        using var db = DuckDbConnection.OpenInMemory();
+        using var rows = db.Query(
+            "SELECT file_row_number, ts, px, qtyBase, side, tradeId FROM read_parquet(?, file_row_number = true) " +
+            "WHERE file_row_number >= ? ORDER BY file_row_number", path, cursor.Offset);
+        var n = 0;
+        while (rows.Read())
+        {
+            if ((++n & 0xFFFF) == 0)
+            {
+                token.ThrowIfCancellationRequested();
+            }
+
+            var row = rows.GetInt64(0);
+            cursor.Offset = row + 1;
+            if (rows.IsNull(1) || rows.IsNull(2) || rows.IsNull(3) || rows.IsNull(4) || rows.IsNull(5)
+                || !FastDecimal.TryParse(rows.GetUtf8(2), out var px) || px <= 0
+                || !FastDecimal.TryParse(rows.GetUtf8(3), out var qty) || qty < 0)
+            {
+                Bad(path, row, "a null or non-decimal field");
+                continue;
+            }
+
+            var side = rows.GetUtf8(4);
+            if (!side.SequenceEqual("buy"u8) && !side.SequenceEqual("sell"u8))
+            {
+                Bad(path, row, "side is neither buy nor sell");
+                continue;
+            }
+
+            Ingest(rows.GetInt64(1), px, qty, side[0] == 'b', rows.GetUtf8(5), path, row);
+        }
+    }
+
+    /// <summary>Rows of the JSONL day before byte <paramref name="offset"/> (the cursor moving to the Parquet twin).</summary>
+    private static long RowsBefore(string jsonl, string parquet, long offset)
+    {
+        if (!File.Exists(jsonl))
+        {
+            throw new InvalidDataException(
+                $"{parquet} replaced a JSONL day that was read up to byte {offset}; the row there is unknown: run recalc for this day");
+        }
+
+        using var reader = JsonlReader.Open(jsonl);
+        long rows = 0;
+        while (reader.Offset < offset && reader.TryReadLine(out _, out _))
+        {
+            rows++;
+        }
+
+        return rows;
+    }
+
+    private void Ingest(long ts, decimal px, decimal qty, bool buy, ReadOnlySpan<byte> tradeId, string path, long position)
+    {
+        var index = ts - _dayStart;
+        if (index < 0 || index >= Vault.Trades.TradeTime.MsPerDay)
+        {
+            Bad(path, position, "ts is outside the file's day");
+            return;
+        }
+
+        var minute = _dayStart + (index / MinuteTime.Ms * MinuteTime.Ms);
+        if (_state.NextMinute is { } next && minute < next)
+        {
+            Late(ts);
+            return;
+        }
+
+        var slot = (int)(index / MinuteTime.Ms);
+        var agg = _pending[slot] ??= new MinuteAggregate(minute);
+        agg.Add(ts, px, qty, buy, TradeIdKey.From(tradeId));
+        _state.Trades++;
     }
 
     private void Late(long ts)
