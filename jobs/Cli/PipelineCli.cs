@@ -25,6 +25,7 @@ public static class PipelineCli
         yield return Calc.CalcCommand.Create();
         yield return Calc.RecalcCommand.Create();
         yield return Query.QueryCommand.Create();
+        yield return Bench.BenchCommand.Create();
     }
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
