@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using Pipeline.Calculators.Raw;
 using Pipeline.Calculators.Records;
@@ -138,6 +139,7 @@ public sealed class BarsStage
         return rawDays.Any(d => d > day);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimised at once, not after tiering
     private void ReadDay(DateOnly day, CancellationToken token)
     {
         var cursor = _state.Input!;
@@ -237,6 +239,7 @@ public sealed class BarsStage
         return rows;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimised at once, not after tiering
     private void Ingest(long ts, decimal px, decimal qty, bool buy, ReadOnlySpan<byte> tradeId, string path, long position)
     {
         var index = ts - _dayStart;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Text;
 
 namespace Pipeline.Calculators.Raw;
@@ -19,6 +20,7 @@ public ref struct RawTradeFields
 /// </summary>
 public static class RawLineScanner
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimised at once, not after tiering
     public static bool TryScan(ReadOnlySpan<byte> line, out RawTradeFields fields, out string? error)
     {
         error = null;
@@ -35,6 +37,7 @@ public static class RawLineScanner
     /// whitespace, no escapes up to qtyBase). Keys are matched in place instead of searched; any
     /// deviation returns false and the general scanner decides. The keys after qtyBase are not needed.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimised at once, not after tiering
     private static bool TryCanonical(ReadOnlySpan<byte> line, out RawTradeFields fields)
     {
         fields = default;
@@ -116,6 +119,7 @@ public static class RawLineScanner
         return line.Length > i && line[^1] == '}';
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimised at once, not after tiering
     private static bool Expect(ReadOnlySpan<byte> line, ref int i, ReadOnlySpan<byte> text)
     {
         if (!line[i..].StartsWith(text))
@@ -128,6 +132,7 @@ public static class RawLineScanner
     }
 
     /// <summary>Moves past the closing quote of a string without escapes (an escape leaves it to the general path).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimised at once, not after tiering
     private static bool SkipString(ReadOnlySpan<byte> line, ref int i)
     {
         var end = line[i..].IndexOfAny((byte)'"', (byte)'\\');
