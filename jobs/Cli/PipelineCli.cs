@@ -29,6 +29,10 @@ public static class PipelineCli
         yield return Verify.VerifyCommand.Create();
         yield return Bench.ExportBench.Create(); // "bench-export" until the lead hangs it under "bench"
         yield return Sim.SimCommand.Create();
+        yield return Calc.CalcCommand.Create();
+        yield return Calc.RecalcCommand.Create();
+        yield return Query.QueryCommand.Create();
+        yield return Bench.BenchCommand.Create();
     }
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
