@@ -31,6 +31,8 @@ public static class PipelineCli
         yield return Sim.SimCommand.Create();
         yield return Calc.CalcCommand.Create();
         yield return Calc.RecalcCommand.Create();
+        yield return Signal.SignalCommand.Create();
+        yield return Demo.DemoCommand.Create();
         yield return Query.QueryCommand.Create();
         yield return Bench.BenchCommand.Create();
     }
