@@ -28,7 +28,7 @@ public static class ExportBench
 
     public static Command Create()
     {
-        var command = new Command("bench-export", "Measure the exporter: in-memory ingest throughput (parse → dedup → append) and allocations per trade vs peers, end to end from the simulator over loopback, peak RSS");
+        var command = new Command("export", "Measure the exporter: in-memory ingest throughput (parse → dedup → append) and allocations per trade vs peers, end to end from the simulator over loopback, peak RSS");
         command.Options.Add(Trades);
         command.Options.Add(Seconds);
         command.Options.Add(Dir);

@@ -27,7 +27,6 @@ public static class PipelineCli
         yield return Hosting.ScheduleCommand.Create();
         yield return Export.ExportCommand.Create();
         yield return Verify.VerifyCommand.Create();
-        yield return Bench.ExportBench.Create(); // "bench-export" until the lead hangs it under "bench"
         yield return Sim.SimCommand.Create();
         yield return Calc.CalcCommand.Create();
         yield return Calc.RecalcCommand.Create();
