@@ -33,6 +33,12 @@ public static class DemoCommand
             throw new UsageException($"--hours: {hours} is outside 1–24");
         }
 
+        if (context.Get(CommonOptions.LogLevel) is null && Environment.GetEnvironmentVariable("PIPELINE_LOG_LEVEL") is null)
+        {
+            // The demo prints its own progress; routine exporter logs would bury it.
+            Logging.PipelineLogging.Configure(Serilog.Events.LogEventLevel.Warning, null);
+        }
+
         var root = context.Get(CommonOptions.Vault) is { Length: > 0 } given ? given : "vault-demo";
         var demo = new DemoRun(DemoVault.Prepare(root), TimeSpan.FromHours(hours), context.Get(Seed), context.Output);
         var summary = await demo.RunAsync(token);

@@ -54,16 +54,18 @@ public sealed class DemoRun(VaultLayout vault, TimeSpan span, ulong seed, TextWr
         }
 
         await progress.WriteLineAsync("demo: running the VWAP mean-reversion strategy (paper) ...");
-        long signals = 0;
-        var fills = new List<Execution.FillEvent>();
+        long signals = 0, fills = 0;
+        var reports = new List<PerformanceReport>();
         foreach (var strategy in Strategies())
         {
             var result = new LiveExecutor(vault, strategy).RunToEnd(null, token);
             signals += result.Actions.Where(a => a.Key is "long" or "short").Sum(a => a.Value);
-            fills.AddRange(LedgerReader.ReadFills(vault, strategy.Id));
+            var ledger = LedgerReader.ReadFills(vault, strategy.Id);
+            fills += ledger.Count;
+            reports.Add(PerformanceReport.FromFills(ledger)); // ids are per strategy: one report each
         }
 
-        var report = PerformanceReport.FromFills(fills);
+        var roundTrips = reports.Sum(r => r.TradeCount);
         return new DemoSummary
         {
             Vault = vault.Root,
@@ -72,11 +74,11 @@ public sealed class DemoRun(VaultLayout vault, TimeSpan span, ulong seed, TextWr
             Trades = TradesRecorded(),
             Minutes = minutes,
             Signals = signals,
-            Fills = fills.Count,
-            RoundTrips = report.TradeCount,
-            WinRatePct = report.WinRatePct,
-            NetPnl = report.NetPnl,
-            FeesPaid = report.FeesPaid,
+            Fills = fills,
+            RoundTrips = roundTrips,
+            WinRatePct = roundTrips == 0 ? 0 : 100m * reports.Sum(r => r.Wins) / roundTrips,
+            NetPnl = reports.Sum(r => r.NetPnl),
+            FeesPaid = reports.Sum(r => r.FeesPaid),
         };
     }
 

@@ -35,7 +35,7 @@ public sealed record DemoSummary
         output.WriteLine();
         output.WriteLine("Try next:");
         output.WriteLine($"  ./run.sh query --vault {Vault} \"select exchange, instId, count(*) trades, min(ts), max(ts) from trades group by all\"");
-        output.WriteLine($"  ./run.sh query --vault {Vault} \"select minute, close, vwap1h, sigma1h from bars_1m join vwap using (exchange, instId, minute) join bands using (exchange, instId, minute) order by minute desc limit 10\"");
+        output.WriteLine($"  ./run.sh query --vault {Vault} \"select exchange, minute, close, vwap1h, sigma1h from bars_1m join vwap using (exchange, instId, minute) join bands using (exchange, instId, minute) order by minute desc limit 10\"");
         output.WriteLine($"  ./run.sh query --vault {Vault} \"select * from fills order by ts\"");
     }
 

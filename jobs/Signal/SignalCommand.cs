@@ -34,9 +34,9 @@ public static class SignalCommand
             throw new UsageException("no strategy: pass --strategy FILE (e.g. config/strategies/vwap_mean_reversion.yaml) or list strategies in the configuration");
         }
 
-        foreach (var file in files.Where(f => !File.Exists(f)))
+        if (files.FirstOrDefault(f => !File.Exists(f)) is { } missing)
         {
-            throw new UsageException($"--strategy: {file} does not exist");
+            throw new UsageException($"--strategy: {missing} does not exist");
         }
 
         var pass = new SignalPass(context.Vault, SignalPass.LoadStrategies(files), context.Time);
