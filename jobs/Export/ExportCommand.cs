@@ -25,7 +25,7 @@ public static class ExportCommand
 
     public static Command Create()
     {
-        var command = new LongRunningCommand("export",
+        var command = new Command("export",
             "Record every public trade of perpetual swaps (OKX trades-all or Binance aggTrade) into the vault: " +
             "dedup across reconnects and restarts, REST gap fill, quarantine of bad frames, state with watermark. " +
             "Runs until Ctrl+C/SIGTERM, then drains and fsyncs.\n" +

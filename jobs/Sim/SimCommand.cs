@@ -46,7 +46,7 @@ public static class SimCommand
 
     public static Command Create()
     {
-        var command = new LongRunningCommand("sim", "Serve a loopback OKX + Binance USD-M exchange simulator (WebSocket, REST, daily archives) over a deterministic market, with optional faults and ground truth");
+        var command = new Command("sim", "Serve a loopback OKX + Binance USD-M exchange simulator (WebSocket, REST, daily archives) over a deterministic market, with optional faults and ground truth");
         foreach (var option in new Option[] { Host, Port, Instruments, Rate, Seed, Start, Speed, Faults, Truth, OkxIdle, OkxLegacyArchive })
         {
             command.Options.Add(option);
