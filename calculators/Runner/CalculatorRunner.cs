@@ -56,6 +56,7 @@ public static class CalculatorRunner
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        using var exclusive = CalcLock.Acquire(layout, exchange, instId);
         var clock = Stopwatch.StartNew();
         var bars = new BarsStage(layout, options, exchange, instId);
         var results = new List<StageResult> { bars.Run(token) };
@@ -92,6 +93,7 @@ public static class CalculatorRunner
             to = null;
         }
 
+        using var exclusive = CalcLock.Acquire(layout, exchange, instId);
         var clock = Stopwatch.StartNew();
         var bars = new BarsStage(layout, options, exchange, instId);
         var barsStart = Checkpoints.AtOrBefore(layout, BarLine.Calc, exchange, instId, from) is { } bd
