@@ -46,6 +46,9 @@ public sealed class BarsStage
 
     public BarsState? ReadState() => _stateFile.Read();
 
+    /// <summary>The state as of the end of the last <see cref="Run"/> (committed when that run was live).</summary>
+    public BarsState State => _state;
+
     /// <summary>
     /// One pass. <paramref name="start"/> replaces the live state (recalc from a checkpoint); with
     /// <paramref name="stopAfter"/> the pass ends after that day and the live state is left alone.

@@ -71,6 +71,9 @@ public sealed class BarStage<TState>
             state.Input = new RawCursor { Day = barDays[0] };
         }
 
+        var dayBefore = state.Input.Day;
+        var offsetBefore = state.Input.Offset;
+
         while (true)
         {
             token.ThrowIfCancellationRequested();
@@ -79,7 +82,7 @@ public sealed class BarStage<TState>
             var path = _layout.DerivedDay(BarLine.Calc, _exchange, _instId, day);
             if (File.Exists(path))
             {
-                using var reader = JsonlReader.Open(path, state.Input.Offset);
+                using var reader = JsonlReader.Open(path, state.Input.Offset, bufferSize: 64 * 1024); // bars lines are short; no large buffer per pass
                 while (reader.TryReadLine(out var line, out var lineOffset))
                 {
                     var end = lineOffset + line.Length + 1;
@@ -115,7 +118,11 @@ public sealed class BarStage<TState>
             Checkpoints.File<StageState<TState>>(_layout, _indicator.Name, _exchange, _instId, next.Value).Write(state);
         }
 
-        Commit(state, outputs, live);
+        if (state.Minutes != minutesBefore || !live || fromCheckpoint || state.Input.Offset != offsetBefore || state.Input.Day != dayBefore)
+        {
+            Commit(state, outputs, live);
+        }
+
         return new StageResult(_indicator.Name, state.Minutes - minutesBefore, 0, 0, state.Output, clock.Elapsed);
     }
 

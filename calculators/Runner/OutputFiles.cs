@@ -10,6 +10,9 @@ namespace Pipeline.Calculators.Runner;
 /// </summary>
 internal sealed class OutputFiles : IDisposable
 {
+    // A day of minute lines is ~0.5 MB; 64 KB keeps an incremental pass from allocating large buffers.
+    private const int BufferSize = 64 * 1024;
+
     private readonly VaultLayout _layout;
     private readonly string _calc;
     private readonly string _exchange;
@@ -41,7 +44,7 @@ internal sealed class OutputFiles : IDisposable
         if (recorded is not null)
         {
             _day = recorded.Day;
-            _appender = JsonlAppender.Open(layout.DerivedDay(calc, exchange, instId, recorded.Day), recorded.Length);
+            _appender = JsonlAppender.Open(layout.DerivedDay(calc, exchange, instId, recorded.Day), recorded.Length, bufferSize: BufferSize);
         }
     }
 
@@ -63,7 +66,7 @@ internal sealed class OutputFiles : IDisposable
         _appender?.Dispose();
         _appender = null;
         _day = day;
-        _appender = JsonlAppender.Open(_layout.DerivedDay(_calc, _exchange, _instId, day), truncateTo: 0);
+        _appender = JsonlAppender.Open(_layout.DerivedDay(_calc, _exchange, _instId, day), truncateTo: 0, bufferSize: BufferSize);
         return _appender;
     }
 
