@@ -20,5 +20,7 @@ public static class BenchCommand
     private static IEnumerable<Command> Benches()
     {
         yield return QueryBench.Create();
+        yield return Calc.CalcBench.Create();
+        yield return ExportBench.Create();
     }
 }

@@ -5,6 +5,9 @@ namespace Pipeline.Jobs.Cli;
 /// <summary>The <c>pipeline</c> command line: one root, one sub-command per job.</summary>
 public static class PipelineCli
 {
+    /// <summary>How long a cancelled command may take to drain before the process is ended.</summary>
+    public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(60);
+
     public static RootCommand Build()
     {
         var root = new RootCommand("Pipeline: records perpetual-swap trades into a file vault, computes exact minute indicators, trades on them (paper), and answers SQL with DuckDB.");
@@ -25,7 +28,13 @@ public static class PipelineCli
         yield return Status.StatusCommand.Create();
         yield return Hosting.RunCommand.Create();
         yield return Hosting.ScheduleCommand.Create();
+        yield return Export.ExportCommand.Create();
+        yield return Verify.VerifyCommand.Create();
         yield return Sim.SimCommand.Create();
+        yield return Calc.CalcCommand.Create();
+        yield return Calc.RecalcCommand.Create();
+        yield return Signal.SignalCommand.Create();
+        yield return Demo.DemoCommand.Create();
         yield return Query.QueryCommand.Create();
         yield return Bench.BenchCommand.Create();
     }
@@ -39,11 +48,10 @@ public static class PipelineCli
             Output = output ?? Console.Out,
             Error = error ?? Console.Error,
         };
-        if (parse.CommandResult.Command is LongRunningCommand)
-        {
-            // The host owns SIGINT/SIGTERM (stop, drain, exit 0); no 2 s cut-off from System.CommandLine.
-            configuration.ProcessTerminationTimeout = null;
-        }
+        // SIGINT/SIGTERM cancel the command's token; a draining command (export, sim, calc) gets time
+        // to fsync and write its state instead of System.CommandLine's default 2 s cut-off. The
+        // Generic Host commands (run, schedule) handle the signals themselves.
+        configuration.ProcessTerminationTimeout = parse.CommandResult.Command is LongRunningCommand ? null : DrainTimeout;
         if (parse.Errors.Count > 0)
         {
             // Usage errors: one line, exit 2 (System.CommandLine's default would be 1 plus help).

@@ -20,7 +20,10 @@ public static class HostComposition
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(config);
-        // The exporter, calculators, strategy and compaction parts are merged separately; their
-        // registrations go here (e.g. services.AddSingleton<ICalculatorPass, CalculatorPass>()).
+        services.AddSingleton<ICalculatorPass, Calc.CalculatorPass>();
+        services.AddSingleton<ISignalPass>(sp => new Signal.SignalPass(
+            sp.GetRequiredService<Pipeline.Vault.Layout.VaultLayout>(), config, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IInstrumentMetadataRefresh, Export.InstrumentMetadataRefresh>();
+        services.AddSingleton<IExporterFactory, Export.ExporterFactory>();
     }
 }

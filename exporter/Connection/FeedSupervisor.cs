@@ -1,0 +1,113 @@
+using Serilog;
+
+namespace Pipeline.Exporter.Connection;
+
+/// <summary>
+/// Keeps one feed connected: reconnects with exponential backoff and jitter (capped), resubscribes,
+/// and on a handover request (OKX 64008 notice, or the Binance 24 h limit) opens the new connection
+/// first and drops the old one only when the new one is subscribed. Reports connects and disconnects
+/// so the recorders count reconnects and REST fills the hole left by the outage.
+/// </summary>
+public sealed class FeedSupervisor(IFeedProtocol protocol, ExporterOptions options, TimeProvider time, ILogger? log = null)
+{
+    private readonly ILogger _log = log ?? Log.ForContext<FeedSupervisor>();
+
+    /// <summary>Called after every successful (re)subscription; first = the very first one.</summary>
+    public Action<bool>? Connected { get; set; }
+
+    /// <summary>Called when a connection is lost (not for a handover).</summary>
+    public Action<string>? Disconnected { get; set; }
+
+    public long Reconnects { get; private set; }
+
+    public async Task RunAsync(CancellationToken token)
+    {
+        var first = true;
+        var flaps = 0;
+        WsSession? session = null;
+        try
+        {
+            while (!token.IsCancellationRequested)
+            {
+                session ??= await OpenAsync(token);
+                var since = time.GetTimestamp();
+                Connected?.Invoke(first);
+                first = false;
+                var completion = session.Completion;
+                var finished = await Task.WhenAny(completion, session.HandoverRequested);
+                if (finished != completion)
+                {
+                    _log.Information("{Exchange}: handover requested; opening a new connection before closing the old one", protocol.Exchange);
+                    var next = await OpenAsync(token);
+                    session.Stop("handover to a new connection");
+                    await session.Completion;
+                    session.Dispose();
+                    session = next;
+                    continue;
+                }
+
+                var end = await completion;
+                session.Dispose();
+                session = null;
+                if (token.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                Reconnects++;
+                _log.Warning("{Exchange}: connection to {Url} ended ({Reason}); reconnecting", protocol.Exchange, protocol.Url, end.Reason);
+                Disconnected?.Invoke(end.Reason);
+                // A connection that dies right after subscribing must not turn into a reconnect storm.
+                flaps = time.GetElapsedTime(since) < TimeSpan.FromSeconds(10) ? flaps + 1 : 0;
+                if (flaps > 1)
+                {
+                    await Task.Delay(Backoff(flaps - 2), time, token);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            if (session is not null)
+            {
+                session.Stop("shutdown");
+                await session.Completion;
+                session.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Connects and subscribes, retrying with backoff until it works or we are cancelled.</summary>
+    private async Task<WsSession> OpenAsync(CancellationToken token)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var session = new WsSession(protocol, options, time, _log, token);
+            var done = await Task.WhenAny(session.Subscribed, session.Completion);
+            if (done == session.Subscribed)
+            {
+                return session;
+            }
+
+            var end = await session.Completion;
+            session.Dispose();
+            token.ThrowIfCancellationRequested();
+            var delay = Backoff(attempt);
+            _log.Warning("{Exchange}: could not subscribe at {Url} ({Reason}); retry {Attempt} in {Delay:F1} s",
+                protocol.Exchange, protocol.Url, end.Reason, attempt + 1, delay.TotalSeconds);
+            await Task.Delay(delay, time, token);
+        }
+    }
+
+    /// <summary>Exponential backoff with "equal jitter": half fixed, half random, capped.</summary>
+    public TimeSpan Backoff(int attempt)
+    {
+        var ceiling = Math.Min(options.MaxBackoff.TotalMilliseconds, options.InitialBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(attempt, 30)));
+#pragma warning disable CA5394 // jitter, not security
+        var jittered = (ceiling / 2) + (Random.Shared.NextDouble() * ceiling / 2);
+#pragma warning restore CA5394
+        return TimeSpan.FromMilliseconds(jittered);
+    }
+}

@@ -1,0 +1,29 @@
+namespace Pipeline.Exporter.Connection;
+
+/// <summary>One exchange's WebSocket dialect: where to connect, what to send, how to read frames.</summary>
+public interface IFeedProtocol
+{
+    /// <summary>okx or binance (for logs).</summary>
+    string Exchange { get; }
+
+    /// <summary>The URL to connect to (Binance: streams in the URL).</summary>
+    Uri Url { get; }
+
+    /// <summary>The subscribe request to send after connecting, or null when the URL subscribes.</summary>
+    ReadOnlyMemory<byte>? SubscribeRequest { get; }
+
+    /// <summary>True when the client must send text "ping" and expects "pong" (OKX).</summary>
+    bool UsesTextPing { get; }
+
+    /// <summary>True when the connection counts as subscribed as soon as it is open (Binance).</summary>
+    bool SubscribedOnConnect { get; }
+
+    /// <summary>A frame handler with its own parser (one per connection: handlers are not thread-safe).</summary>
+    IFrameHandler CreateHandler(Uri url);
+}
+
+/// <summary>Reads the frames of one connection and queues their trades.</summary>
+public interface IFrameHandler
+{
+    ValueTask<FrameOutcome> HandleAsync(ReadOnlyMemory<byte> frame, long recvTs, CancellationToken token);
+}

@@ -1,0 +1,109 @@
+namespace Pipeline.Exporter;
+
+/// <summary>
+/// What one exporter records and where from. Defaults are the real production endpoints
+/// (PROTOCOLS.md 1.1, 2.1, 2.4); tests and the simulator override the URLs.
+/// </summary>
+public sealed record ExporterOptions
+{
+    public const string OkxWsPublicDefault = "wss://ws.okx.com:8443/ws/v5/public";
+    public const string OkxWsBusinessDefault = "wss://ws.okx.com:8443/ws/v5/business";
+    public const string OkxRestDefault = "https://www.okx.com";
+    public const string BinanceWsDefault = "wss://fstream.binance.com";
+    public const string BinanceRestDefault = "https://fapi.binance.com";
+
+    /// <summary>okx or binance.</summary>
+    public required string Exchange { get; init; }
+
+    /// <summary>Exchange instrument ids (BTC-USDT-SWAP, BTCUSDT).</summary>
+    public required IReadOnlyList<string> InstIds { get; init; }
+
+    /// <summary>OKX only: trades-all (per fill, /business, default) or trades (aggregated, /public).</summary>
+    public string Channel { get; init; } = "trades-all";
+
+    public Uri OkxWsPublic { get; init; } = new(OkxWsPublicDefault);
+    public Uri OkxWsBusiness { get; init; } = new(OkxWsBusinessDefault);
+    public Uri OkxRest { get; init; } = new(OkxRestDefault);
+
+    /// <summary>Binance WebSocket base; the exporter connects to {base}/market/stream?streams=...</summary>
+    public Uri BinanceWs { get; init; } = new(BinanceWsDefault);
+    public Uri BinanceRest { get; init; } = new(BinanceRestDefault);
+
+    /// <summary>
+    /// Overrides the WebSocket URL the exporter connects to (OKX: instead of the public/business choice
+    /// by channel). Used to show what a wrong URL does; normally null.
+    /// </summary>
+    public Uri? WsUrlOverride { get; init; }
+
+    /// <summary>No trade data for this long on a subscribed connection means a stall: reconnect
+    /// (and on Binance, alarm: a wrong host ACKs and then stays silent). Null = exchange default.</summary>
+    public TimeSpan? DataSilenceTimeout { get; init; }
+
+    /// <summary>OKX text ping interval (PROTOCOLS 1.5: N &lt; 30 s).</summary>
+    public TimeSpan PingInterval { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>A ping without a pong (or any message) for this long means a dead link.</summary>
+    public TimeSpan PongTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long an id hole may stay open (reordered neighbours) before REST fills it.</summary>
+    public TimeSpan ReorderWindow { get; init; } = TimeSpan.FromMilliseconds(1500);
+
+    public TimeSpan MetadataRefresh { get; init; } = TimeSpan.FromHours(1);
+
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Binance closes a connection at 24 h; reconnect (make before break) before that.</summary>
+    public TimeSpan MaxConnectionAge { get; init; } = TimeSpan.FromHours(23.5);
+
+    /// <summary>Minimum spacing of REST history requests (null: OKX 110 ms = 20 per 2 s, Binance 500 ms = weight 20 of 2400/min).</summary>
+    public TimeSpan? RestInterval { get; init; }
+
+    public TimeSpan CounterLogInterval { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Bounded queue between the receive loop and each instrument's writer.</summary>
+    public int QueueCapacity { get; init; } = 65_536;
+
+    /// <summary>True when REST metadata must be fetched (false: start from the meta snapshot alone).</summary>
+    public bool RequireRestMetadata { get; init; }
+
+    public bool IsOkx => Exchange == "okx";
+
+    public TimeSpan EffectiveSilenceTimeout => DataSilenceTimeout ?? (IsOkx ? TimeSpan.FromSeconds(25) : TimeSpan.FromSeconds(30));
+
+    /// <summary>The WebSocket endpoint for OKX according to the channel (PROTOCOLS 1.1).</summary>
+    public Uri OkxWsUrl => WsUrlOverride ?? (Channel == "trades" ? OkxWsPublic : OkxWsBusiness);
+
+    /// <summary>Checks the combination; throws ArgumentException with the problem.</summary>
+    public void Validate()
+    {
+        if (Exchange is not ("okx" or "binance"))
+        {
+            throw new ArgumentException($"exchange '{Exchange}' is not supported (okx|binance)");
+        }
+
+        if (InstIds.Count == 0)
+        {
+            throw new ArgumentException("no instruments given (--inst BTC-USDT-SWAP,...)");
+        }
+
+        if (Channel is not ("trades-all" or "trades"))
+        {
+            throw new ArgumentException($"channel '{Channel}' is not supported (trades-all|trades)");
+        }
+
+        if (!IsOkx && Channel != "trades-all")
+        {
+            throw new ArgumentException("--channel applies to OKX only (Binance records aggTrade)");
+        }
+
+        foreach (var id in InstIds)
+        {
+            if (!Pipeline.Vault.Layout.VaultNames.IsInstId(id))
+            {
+                throw new ArgumentException($"instrument id '{id}' is not valid (expected e.g. BTC-USDT-SWAP or BTCUSDT)");
+            }
+        }
+    }
+}

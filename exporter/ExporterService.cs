@@ -1,0 +1,231 @@
+using Pipeline.Exporter.Binance;
+using Pipeline.Exporter.Connection;
+using Pipeline.Exporter.GapFill;
+using Pipeline.Exporter.Instruments;
+using Pipeline.Exporter.Okx;
+using Pipeline.Exporter.Recording;
+using Pipeline.Exporter.Rest;
+using Pipeline.Vault.Layout;
+using Serilog;
+
+namespace Pipeline.Exporter;
+
+/// <summary>
+/// Records every public trade of the given instruments of one exchange into the vault until cancelled,
+/// then drains the queues, fsyncs and writes the final state. Host it from a CLI command
+/// (<c>pipeline export</c>) or a BackgroundService (<c>pipeline run</c>, <c>pipeline demo</c>):
+/// <code>await new ExporterService(options, vault, TimeProvider.System).RunAsync(stoppingToken);</code>
+/// </summary>
+public sealed class ExporterService(ExporterOptions options, VaultLayout vault, TimeProvider time, ILogger? log = null)
+{
+    private readonly ILogger _log = (log ?? Log.Logger).ForContext("Exchange", options.Exchange);
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private IReadOnlyList<InstrumentRecorder> _recorders = [];
+
+    public ExporterOptions Options { get; } = options;
+
+    /// <summary>Completes when the instruments are resolved and the recorders are open.</summary>
+    public Task Started => _started.Task;
+
+    /// <summary>The recorders (after <see cref="Started"/>); read their counters for status.</summary>
+    public IReadOnlyList<InstrumentRecorder> Recorders => _recorders;
+
+    /// <summary>The instrument errors found at start (invalid metadata: those instruments are not recorded).</summary>
+    public IReadOnlyList<string> InstrumentErrors { get; private set; } = [];
+
+    /// <summary>Exchange error events seen (OKX event:error such as 60018).</summary>
+    public long ErrorEvents => _context?.Errors ?? 0;
+
+    public long Reconnects => _supervisor?.Reconnects ?? 0;
+
+    private FeedContext? _context;
+    private FeedSupervisor? _supervisor;
+
+    public async Task RunAsync(CancellationToken token)
+    {
+        try
+        {
+            await RunCoreAsync(token);
+        }
+        catch (Exception ex)
+        {
+            _started.TrySetException(ex);
+            throw;
+        }
+    }
+
+    private async Task RunCoreAsync(CancellationToken token)
+    {
+        Options.Validate();
+        // Few retries at start: with REST down, the meta snapshot lets recording begin quickly.
+        using var rest = new ExchangeRestClient(time, _log, maxRetries: 2, maxDelay: TimeSpan.FromSeconds(2));
+        var catalog = new InstrumentCatalog(Options, vault, rest, time, _log);
+        var snapshot = await catalog.LoadAsync(token);
+        var specs = catalog.Resolve(snapshot, Options.InstIds, out var errors);
+        InstrumentErrors = errors;
+        foreach (var error in errors)
+        {
+            _log.Error("{Error}", error);
+        }
+
+        if (errors.Any(e => e.Contains("unknown instrument", StringComparison.Ordinal)) || specs.Count == 0)
+        {
+            throw new InstrumentsUnknownException(string.Join("; ", errors.Count > 0 ? errors : ["no instrument to record"]));
+        }
+
+        var instIds = specs.Select(s => s.InstId).ToList();
+        var options = Options with { InstIds = instIds };
+        using var quarantine = new Quarantine(vault, options.Exchange, time, _log);
+        var recorders = new List<InstrumentRecorder>();
+        try
+        {
+            foreach (var spec in specs)
+            {
+                var recorder = new InstrumentRecorder(spec, vault, options, time, _log);
+                recorders.Add(recorder);
+                recorder.Open();
+            }
+
+            _recorders = recorders;
+            await RecordAsync(options, recorders, quarantine, catalog, token);
+        }
+        finally
+        {
+            foreach (var recorder in recorders)
+            {
+                recorder.Dispose();
+            }
+        }
+
+        _log.Information("{Exchange} exporter stopped; files synced and state written", options.Exchange);
+    }
+
+    private async Task RecordAsync(ExporterOptions options, List<InstrumentRecorder> recorders, Quarantine quarantine,
+        InstrumentCatalog catalog, CancellationToken token)
+    {
+        var pumps = recorders.Select(r => new InstrumentPump(r, options.QueueCapacity, _log)).ToList();
+        var pumpTasks = pumps.Select(p => Task.Run(p.RunAsync, CancellationToken.None)).ToList();
+        using var restForFills = new ExchangeRestClient(time, _log, maxRetries: 6, maxDelay: options.MaxBackoff);
+        using var pacer = new RequestPacer(options.RestInterval ?? (options.IsOkx ? TimeSpan.FromMilliseconds(110) : TimeSpan.FromMilliseconds(500)), time);
+        IRestTradeSource source = options.IsOkx
+            ? new OkxRestTrades(options.OkxRest, options.InstIds, restForFills, pacer, time)
+            : new BinanceRestTrades(options.BinanceRest, options.InstIds, restForFills, pacer, time);
+        var fillers = pumps.Select((p, i) => new GapFiller(source, p, i, _log, options.ReorderWindow, time)).ToList();
+        _context = new FeedContext(options.InstIds, pumps, quarantine, _log);
+        IFeedProtocol protocol = options.IsOkx ? new OkxProtocol(options, _context) : new BinanceProtocol(options, _context);
+        _supervisor = new FeedSupervisor(protocol, options, time, _log)
+        {
+            Connected = first =>
+            {
+                foreach (var pump in pumps)
+                {
+                    if (!first)
+                    {
+                        pump.TryPost(TradeItem.Control(TradeItemKind.Reconnected));
+                    }
+
+                    pump.TryPost(TradeItem.Control(TradeItemKind.Connected));
+                }
+
+                // After every connect (and so on start after downtime): fetch what was missed.
+                foreach (var filler in fillers)
+                {
+                    filler.RequestCatchUp();
+                }
+            },
+            Disconnected = _ =>
+            {
+                foreach (var pump in pumps)
+                {
+                    pump.TryPost(TradeItem.Control(TradeItemKind.Disconnected));
+                }
+            },
+        };
+
+        _started.TrySetResult();
+        using var background = CancellationTokenSource.CreateLinkedTokenSource(token);
+        // A writer that fails (disk full, permissions) stops the whole exporter: producers must not
+        // block forever on a queue nobody drains, and the cause must reach the caller.
+        using var stopOnWriterFailure = CancellationTokenSource.CreateLinkedTokenSource(token);
+        foreach (var pumpTask in pumpTasks)
+        {
+            _ = pumpTask.ContinueWith(_ => stopOnWriterFailure.Cancel(), CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        }
+
+        var fillerTasks = fillers.Select(f => f.RunAsync(background.Token)).ToList();
+        var ticker = TickAsync(pumps, quarantine, background.Token);
+        var metadata = RefreshMetadataAsync(catalog, recorders, background.Token);
+        try
+        {
+            await _supervisor.RunAsync(stopOnWriterFailure.Token);
+        }
+        finally
+        {
+            // Drain: stop the producers, then let each writer empty its queue, fsync and write state.
+            await background.CancelAsync();
+            await Task.WhenAll([.. fillerTasks, ticker, metadata]);
+            foreach (var pump in pumps)
+            {
+                pump.Complete();
+            }
+
+            await Task.WhenAll(pumpTasks);
+        }
+    }
+
+    private async Task TickAsync(List<InstrumentPump> pumps, Quarantine quarantine, CancellationToken token)
+    {
+        try
+        {
+            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250), time);
+            while (await timer.WaitForNextTickAsync(token))
+            {
+                foreach (var pump in pumps)
+                {
+                    pump.TryPost(TradeItem.Control(TradeItemKind.Tick));
+                }
+
+                quarantine.SyncIfDue();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task RefreshMetadataAsync(InstrumentCatalog catalog, List<InstrumentRecorder> recorders, CancellationToken token)
+    {
+        try
+        {
+            while (!token.IsCancellationRequested)
+            {
+                await Task.Delay(Options.MetadataRefresh, time, token);
+                try
+                {
+                    var snapshot = await catalog.RefreshAsync(token);
+                    foreach (var recorder in recorders)
+                    {
+                        var spec = snapshot.Instruments.FirstOrDefault(s => s.InstId == recorder.InstId);
+                        var rejected = snapshot.Rejected.FirstOrDefault(r => r.InstId == recorder.InstId);
+                        if (rejected is not null)
+                        {
+                            _log.Error("{InstId}: refreshed metadata is invalid ({Error}); keeping the previous contract fields", recorder.InstId, rejected.Error);
+                        }
+                        else if (spec is not null && spec.Validate() is null)
+                        {
+                            recorder.UpdateSpec(spec with { State = recorder.Spec.State });
+                        }
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    _log.Warning("Hourly instrument refresh failed: {Error}", ex.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

@@ -1,0 +1,114 @@
+using System.Threading.Channels;
+using Pipeline.Exporter.Recording;
+using Serilog;
+
+namespace Pipeline.Exporter.GapFill;
+
+/// <summary>
+/// Fills id holes of one instrument from REST: after every (re)connect and on start ("everything after
+/// the last recorded id", open-ended) and when the recorder sees a hole that reordering does not close
+/// (bounded by the first id above it). Fetched trades go through the instrument's queue (src rest), so
+/// dedup treats them like any other; a bounded fill ends with FillDone so the recorder can settle ids
+/// REST does not have.
+/// </summary>
+public sealed class GapFiller
+{
+    private readonly Channel<(long From, long? To)> _requests = Channel.CreateUnbounded<(long, long?)>(
+        new UnboundedChannelOptions { SingleReader = true });
+    private readonly IRestTradeSource _source;
+    private readonly InstrumentPump _pump;
+    private readonly int _instrument;
+    private readonly ILogger _log;
+    private readonly TimeSpan _settle;
+    private readonly TimeProvider _time;
+    private int _openEndedQueued;
+
+    public GapFiller(IRestTradeSource source, InstrumentPump pump, int instrument, ILogger? log = null, TimeSpan? settle = null, TimeProvider? time = null)
+    {
+        _settle = settle ?? TimeSpan.Zero;
+        _time = time ?? TimeProvider.System;
+        ArgumentNullException.ThrowIfNull(pump);
+        _source = source;
+        _pump = pump;
+        _instrument = instrument;
+        _log = log ?? Log.Logger;
+        pump.Recorder.FillRequested = (from, to) => _requests.Writer.TryWrite((from, to));
+    }
+
+    public long Fills { get; private set; }
+
+    /// <summary>Asks for everything after the last recorded id (coalesced while one is queued).</summary>
+    public void RequestCatchUp()
+    {
+        if (Interlocked.Exchange(ref _openEndedQueued, 1) == 0)
+        {
+            _requests.Writer.TryWrite((long.MinValue, null));
+        }
+    }
+
+    public void Complete() => _requests.Writer.TryComplete();
+
+    public async Task RunAsync(CancellationToken token)
+    {
+        var instId = _pump.Recorder.InstId;
+        try
+        {
+            await foreach (var (requestedFrom, to) in _requests.Reader.ReadAllAsync(token))
+            {
+                var from = requestedFrom;
+                if (to is null)
+                {
+                    // Give the new connection a moment: its first trades show where the hole ends, and a
+                    // bounded fill (requested by the recorder) is cheaper than paging from the newest trade.
+                    await Task.Delay(_settle, _time, token);
+                    Interlocked.Exchange(ref _openEndedQueued, 0);
+                    from = _pump.Recorder.ContiguousId;
+                    if (from < 0 || _pump.Recorder.PendingShared > 0)
+                    {
+                        continue; // no baseline yet (the live stream sets it), or the recorder asks for the hole itself
+                    }
+                }
+
+                var ok = false;
+                var posted = 0;
+                try
+                {
+                    ok = await _source.FetchAsync(_instrument, from, to, async (batch, t) =>
+                    {
+                        foreach (var item in batch)
+                        {
+                            await _pump.PostAsync(item, t);
+                        }
+
+                        posted += batch.Count;
+                    }, token);
+                    Fills++;
+                    if (posted > 0 || to is not null)
+                    {
+                        _log.Information("{InstId}: REST fill after id {From}{Upto} returned {Count} trades{Partial}", instId, from,
+                            to is { } u ? $" up to {u}" : string.Empty, posted, ok ? string.Empty : " (history did not reach back to the start)");
+                    }
+                }
+                catch (OperationCanceledException) when (token.IsCancellationRequested)
+                {
+                    throw;
+                }
+#pragma warning disable CA1031 // a failed fill is logged and retried later; the exporter keeps recording
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    _log.Error("{InstId}: REST fill after id {From} failed: {Error}", instId, from, ex.Message);
+                }
+
+                if (to is not null)
+                {
+                    // Only a complete fill may settle missing ids; otherwise the recorder asks again later.
+                    await _pump.PostAsync(TradeItem.Control(TradeItemKind.FillDone, from, ok ? to.Value : 0), token);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+    }
+}

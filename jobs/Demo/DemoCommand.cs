@@ -1,0 +1,48 @@
+using System.CommandLine;
+using Pipeline.Jobs.Cli;
+
+namespace Pipeline.Jobs.Demo;
+
+/// <summary><c>pipeline demo</c>: the whole pipeline offline, against the in-process simulator.</summary>
+public static class DemoCommand
+{
+    private static readonly Option<double> Hours = new("--hours")
+    {
+        Description = "Hours of synthetic market to stream (1–24)",
+        DefaultValueFactory = _ => 6,
+    };
+
+    private static readonly Option<ulong> Seed = new("--seed") { Description = "Market seed", DefaultValueFactory = _ => 7 };
+
+    public static Command Create()
+    {
+        var command = new Command("demo",
+            "Run the whole pipeline offline: simulator → exporter → calculators → strategy (paper), then print a summary. " +
+            "Uses ./vault-demo unless --vault is given (a directory that is empty or a previous demo vault).");
+        command.Options.Add(Hours);
+        command.Options.Add(Seed);
+        CommandAction.Set(command, RunAsync, fileLog: false);
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CommandContext context, CancellationToken token)
+    {
+        var hours = context.Get(Hours);
+        if (hours is < 1 or > 24)
+        {
+            throw new UsageException($"--hours: {hours} is outside 1–24");
+        }
+
+        if (context.Get(CommonOptions.LogLevel) is null && Environment.GetEnvironmentVariable("PIPELINE_LOG_LEVEL") is null)
+        {
+            // The demo prints its own progress; routine exporter logs would bury it.
+            Logging.PipelineLogging.Configure(Serilog.Events.LogEventLevel.Warning, null);
+        }
+
+        var root = context.Get(CommonOptions.Vault) is { Length: > 0 } given ? given : "vault-demo";
+        var demo = new DemoRun(DemoVault.Prepare(root), TimeSpan.FromHours(hours), context.Get(Seed), context.Output);
+        var summary = await demo.RunAsync(token);
+        summary.Print(context.Output);
+        return summary.Trades > 0 && summary.Minutes > 0 ? ExitCodes.Ok : ExitCodes.Failure;
+    }
+}

@@ -1,0 +1,43 @@
+using System.Globalization;
+using Spectre.Console;
+
+namespace Pipeline.Jobs.Demo;
+
+/// <summary>What the demo did, printed as a table with the next commands to try.</summary>
+public sealed record DemoSummary
+{
+    public required string Vault { get; init; }
+    public required TimeSpan Simulated { get; init; }
+    public required TimeSpan Elapsed { get; init; }
+    public long Trades { get; init; }
+    public long Minutes { get; init; }
+    public long Signals { get; init; }
+    public long Fills { get; init; }
+    public int RoundTrips { get; init; }
+    public decimal WinRatePct { get; init; }
+    public decimal NetPnl { get; init; }
+    public decimal FeesPaid { get; init; }
+
+    public void Print(TextWriter output)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
+        var table = new Table().Title("pipeline demo").AddColumn("what").AddColumn(new TableColumn("value").RightAligned());
+        table.AddRow("market simulated", $"{Simulated.TotalHours:0.#} h in {Elapsed.TotalSeconds:0} s");
+        table.AddRow("trades recorded", N(Trades));
+        table.AddRow("minutes computed", N(Minutes));
+        table.AddRow("signals (long/short)", N(Signals));
+        table.AddRow("fills", N(Fills));
+        table.AddRow("round trips", N(RoundTrips));
+        table.AddRow("win rate", RoundTrips == 0 ? "-" : $"{WinRatePct.ToString("0.0", CultureInfo.InvariantCulture)} %");
+        table.AddRow("net PnL after fees", $"{NetPnl.ToString("0.00", CultureInfo.InvariantCulture)} USDT (fees {FeesPaid.ToString("0.00", CultureInfo.InvariantCulture)})");
+        table.AddRow("vault", Markup.Escape(Vault));
+        console.Write(table);
+        output.WriteLine();
+        output.WriteLine("Try next:");
+        output.WriteLine($"  ./run.sh query --vault {Vault} \"select exchange, instId, count(*) trades, min(ts), max(ts) from trades group by all\"");
+        output.WriteLine($"  ./run.sh query --vault {Vault} \"select exchange, minute, close, vwap1h, sigma1h from bars_1m join vwap using (exchange, instId, minute) join bands using (exchange, instId, minute) order by minute desc limit 10\"");
+        output.WriteLine($"  ./run.sh query --vault {Vault} \"select * from fills order by ts\"");
+    }
+
+    private static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,218 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Pipeline.Jobs.Cli;
+using Pipeline.Vault.Trades;
+using Pipeline.Vault.Verify;
+using Spectre.Console;
+
+namespace Pipeline.Jobs.Verify;
+
+/// <summary>
+/// <c>pipeline verify</c>: checks raw trade days for duplicates, torn/unparsable lines, misfiled lines and
+/// id gaps, and against a ground truth (the simulator's) for missing and extra trades. Exit 0 only when clean.
+/// </summary>
+public static class VerifyCommand
+{
+    private static readonly Option<string?> Exchange = new("--exchange") { Description = "okx or binance (default: all in the vault)" };
+    private static readonly Option<string?> Inst = new("--inst") { Description = "Instruments, comma separated (default: all of the exchange)" };
+    private static readonly Option<string?> From = new("--from") { Description = "Start: a UTC date (yyyy-MM-dd), an ISO time or Unix ms (inclusive)" };
+    private static readonly Option<string?> To = new("--to") { Description = "End: a UTC date (whole day), an ISO time or Unix ms (inclusive)" };
+    private static readonly Option<string?> Truth = new("--truth") { Description = "Ground-truth directory: {dir}/{exchange}/{instId}.jsonl (raw-trade lines) and optional truth.json" };
+    private static readonly Option<bool> Json = new("--json") { Description = "Print {\"duplicates\",\"torn\",\"missing\",\"extra\",\"gaps\",\"lines\",...} as JSON" };
+
+    public static Command Create()
+    {
+        var command = new Command("verify",
+            "Check raw trade days: duplicate trade ids, torn or unparsable lines, lines under the wrong date, id gaps; " +
+            "with --truth also missing and extra trades. Exit 0 only when clean.\n" +
+            "Example: pipeline verify --exchange okx --inst BTC-USDT-SWAP --from 2026-01-01 --to 2026-01-31");
+        foreach (var option in new Option[] { Exchange, Inst, From, To, Truth, Json })
+        {
+            command.Options.Add(option);
+        }
+
+        CommandAction.Set(command, RunAsync, fileLog: false);
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CommandContext context, CancellationToken token)
+    {
+        var exchange = context.Get(Exchange)?.Trim().ToLowerInvariant();
+        if (exchange is not null and not ("okx" or "binance"))
+        {
+            throw new UsageException($"--exchange: '{exchange}' is not okx or binance");
+        }
+
+        var options = new VerifyOptions
+        {
+            Exchanges = exchange is null ? null : [exchange],
+            InstIds = CommonOptions.List(context.Get(Inst)) is { Count: > 0 } ids ? ids : null,
+            FromTs = ParseTime(context.Get(From), "--from", endOfDay: false),
+            ToTs = ParseTime(context.Get(To), "--to", endOfDay: true),
+            TruthDir = context.Get(Truth),
+        };
+        if (options.TruthDir is { } truth && !Directory.Exists(truth))
+        {
+            throw new UsageException($"--truth: directory {truth} does not exist");
+        }
+
+        var verifier = new RawVerifier(context.Vault)
+        {
+            Progress = (exchange, instId) => Serilog.Log.Information("Verifying {Exchange} {InstId}", exchange, instId),
+        };
+        var report = await Task.Run(() => verifier.Verify(options), token);
+        if (report.Lines == 0 && options.TruthDir is null)
+        {
+            // An empty selection is not "clean": most likely a wrong --vault, --exchange or --inst.
+            throw new InvalidOperationException($"nothing to verify: no raw trade lines under {context.Vault.RawDir} for the selection");
+        }
+
+        if (context.Get(Json))
+        {
+            await context.Output.WriteLineAsync(ToJson(report));
+        }
+        else
+        {
+            PrintTable(context, report);
+        }
+
+        return report.IsClean ? ExitCodes.Ok : ExitCodes.Failure;
+    }
+
+    /// <summary>The --json line: the six contract fields first, then details.</summary>
+    public static string ToJson(VerifyReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("duplicates", report.Duplicates);
+            w.WriteNumber("torn", report.Torn);
+            w.WriteNumber("missing", report.Missing);
+            w.WriteNumber("extra", report.Extra);
+            w.WriteStartArray("gaps");
+            foreach (var gap in report.Gaps)
+            {
+                w.WriteStartObject();
+                w.WriteString("exchange", gap.Exchange);
+                w.WriteString("instId", gap.InstId);
+                w.WriteNumber("from", gap.From);
+                w.WriteNumber("to", gap.To);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteNumber("lines", report.Lines);
+            w.WriteNumber("unparsable", report.Unparsable);
+            w.WriteNumber("wrongDate", report.WrongDate);
+            w.WriteNumber("gapCount", report.GapCount);
+            w.WriteNumber("gapIds", report.GapIds);
+            if (report.TruthFromTs is { } tf)
+            {
+                w.WriteNumber("truthFromTs", tf);
+            }
+
+            if (report.TruthToTs is { } tt)
+            {
+                w.WriteNumber("truthToTs", tt);
+            }
+
+            w.WriteBoolean("clean", report.IsClean);
+            w.WriteStartArray("instruments");
+            foreach (var i in report.Instruments)
+            {
+                w.WriteStartObject();
+                w.WriteString("exchange", i.Exchange);
+                w.WriteString("instId", i.InstId);
+                w.WriteNumber("days", i.Days);
+                w.WriteNumber("lines", i.Lines);
+                w.WriteNumber("duplicates", i.Duplicates);
+                w.WriteNumber("torn", i.Torn);
+                w.WriteNumber("unparsable", i.Unparsable);
+                w.WriteNumber("wrongDate", i.WrongDate);
+                w.WriteNumber("gapCount", i.GapCount);
+                w.WriteNumber("missing", i.Missing);
+                w.WriteNumber("extra", i.Extra);
+                w.WriteStartArray("problems");
+                foreach (var p in i.Problems)
+                {
+                    w.WriteStringValue(p);
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static void PrintTable(CommandContext context, VerifyReport report)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(context.Output) });
+        console.Profile.Width = 200;
+        var table = new Table().Title("raw trade verification");
+        foreach (var column in new[] { "exchange", "instId", "days", "lines", "duplicates", "torn", "unparsable", "wrong date", "gaps (ids)", "missing", "extra" })
+        {
+            table.AddColumn(column);
+        }
+
+        foreach (var i in report.Instruments)
+        {
+            table.AddRow(i.Exchange, i.InstId, N(i.Days), N(i.Lines), N(i.Duplicates), N(i.Torn), N(i.Unparsable), N(i.WrongDate),
+                $"{N(i.GapCount)} ({N(i.GapIds)})", N(i.Missing), N(i.Extra));
+        }
+
+        table.AddRow("[bold]total[/]", string.Empty, string.Empty, N(report.Lines), N(report.Duplicates), N(report.Torn), N(report.Unparsable),
+            N(report.WrongDate), $"{N(report.GapCount)} ({N(report.GapIds)})", N(report.Missing), N(report.Extra));
+        console.Write(table);
+        foreach (var i in report.Instruments)
+        {
+            foreach (var problem in i.Problems.Take(10))
+            {
+                console.MarkupLine($"[yellow]{Markup.Escape(i.Exchange)} {Markup.Escape(i.InstId)}[/]: {Markup.Escape(problem)}");
+            }
+        }
+
+        foreach (var gap in report.Gaps.Take(20))
+        {
+            console.MarkupLine($"[yellow]gap[/] {gap.Exchange} {gap.InstId}: ids {gap.From}..{gap.To}");
+        }
+
+        console.MarkupLine(report.IsClean ? "[green]clean[/]" : "[red]NOT clean[/]");
+    }
+
+    private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>A date (start or end of that UTC day), an ISO time, or Unix ms.</summary>
+    public static long? ParseTime(string? text, string name, bool endOfDay)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var ms))
+        {
+            return ms;
+        }
+
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            var start = TradeTime.DayStartMs(day);
+            return endOfDay ? start + TradeTime.MsPerDay - 1 : start;
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
+        {
+            return time.ToUnixTimeMilliseconds();
+        }
+
+        throw new UsageException($"{name}: '{text}' is not a date (yyyy-MM-dd), an ISO time or Unix ms");
+    }
+}

@@ -1,0 +1,167 @@
+using Pipeline.Exporter.Simulator;
+using Pipeline.Exporter.Simulator.Faults;
+using Pipeline.Vault.Layout;
+using Pipeline.Vault.State;
+using Pipeline.Vault.Trades;
+using Pipeline.Vault.Verify;
+using Xunit.Abstractions;
+
+namespace Pipeline.Jobs.Tests.Export;
+
+/// <summary>
+/// Crash safety for real: the exporter binary records from the simulator (disconnects, duplicates,
+/// reordering, malformed frames), is SIGKILLed at random moments and restarted, and the vault must hold
+/// every trade of the ground truth exactly once.
+/// </summary>
+public sealed class ExportCrashTests(ITestOutputHelper output) : IDisposable
+{
+    private static readonly string[] OkxInstruments = ["BTC-USDT-SWAP", "BTC-USD-SWAP"];
+    private static readonly string[] BinanceInstruments = ["BTCUSDT", "ETHUSDT"];
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task Export_KilledAtRandomAndRestarted_VaultHoldsEveryTruthTradeOnce()
+    {
+        var truth = _dir.File("truth");
+        var vault = new VaultLayout(_dir.File("vault"));
+        await using var sim = await SimulatorHost.StartAsync(new SimulatorOptions
+        {
+            Instruments = [.. OkxInstruments, .. BinanceInstruments],
+            Rate = 150,
+            Speed = 2,
+            Seed = 11,
+            Faults = FaultSpec.Parse("disconnect=5s,dup=0.02,reorder=0.01,malformed=0.001"),
+            TruthDir = truth,
+        });
+
+        // The exporter resumes "after downtime" from just before the first truth trade, so the whole
+        // truth span is the exporter's to cover (start-up REST fill included).
+        var firstTs = new Dictionary<string, long>();
+        foreach (var (exchange, instIds) in new[] { ("okx", OkxInstruments), ("binance", BinanceInstruments) })
+        {
+            foreach (var instId in instIds)
+            {
+                var first = await FirstTruthTradeAsync(RawVerifier.TruthPath(truth, exchange, instId));
+                firstTs[instId] = first.Ts;
+                new StateFile<ExporterState>(vault.ExporterState(exchange, instId)).Write(new ExporterState
+                {
+                    Exchange = exchange, InstId = instId, LastTradeId = (long.Parse(first.TradeId, System.Globalization.CultureInfo.InvariantCulture) - 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    LastTs = first.Ts, WatermarkTs = first.Ts,
+                });
+            }
+        }
+
+        var random = new Random(5);
+        var kills = 0;
+        for (var round = 0; round < 5; round++)
+        {
+            using var okx = StartOkx(sim, vault);
+            using var binance = StartBinance(sim, vault);
+            await Task.Delay(TimeSpan.FromMilliseconds(random.Next(1500, 4000)));
+            okx.Kill();
+            await Task.Delay(random.Next(0, 400));
+            binance.Kill();
+            kills += 2;
+        }
+
+        using (var okx = StartOkx(sim, vault))
+        using (var binance = StartBinance(sim, vault))
+        {
+            // Let the final run catch up (REST fill of the last outage) close to what the simulator has published.
+            var caughtUp = await WaitAsync(() => Watermark(vault) >= sim.PublishedThroughMs - 4000, TimeSpan.FromSeconds(25));
+            output.WriteLine($"caught up: {caughtUp}; published through {sim.PublishedThroughMs}, watermark {Watermark(vault)}");
+            Assert.Equal(0, await okx.TerminateAsync(TimeSpan.FromSeconds(15)));
+            Assert.Equal(0, await binance.TerminateAsync(TimeSpan.FromSeconds(15)));
+            output.WriteLine(okx.Stderr.Split('\n').TakeLast(5).Aggregate(string.Empty, (a, b) => a + b + "\n"));
+        }
+
+        Assert.True(kills >= 10);
+        foreach (var (exchange, instIds) in new[] { ("okx", OkxInstruments), ("binance", BinanceInstruments) })
+        {
+            // Span: from the first truth trade to just below the exporter's final watermark.
+            var to = instIds.Min(id => State(vault, exchange, id).WatermarkTs) - 1;
+            var report = new RawVerifier(vault).Verify(new VerifyOptions
+            {
+                Exchanges = [exchange], InstIds = instIds, FromTs = instIds.Min(id => firstTs[id]), ToTs = to, TruthDir = truth,
+            });
+            foreach (var i in report.Instruments)
+            {
+                var s = State(vault, exchange, i.InstId);
+                output.WriteLine($"{exchange} {i.InstId}: {i.Lines} lines, dup {i.Duplicates}, torn {i.Torn}, missing {i.Missing}, extra {i.Extra}, gaps {i.GapCount}; " +
+                    $"state: {s.Counters.Trades} trades, {s.Counters.DuplicatesDropped} dups dropped, {s.Counters.GapFilled} gap-filled, {s.Counters.Reconnects} reconnects, {s.Counters.Quarantined} quarantined; {string.Join(" | ", i.Problems.Take(3))}");
+            }
+
+            Assert.Equal(0, report.Missing);
+            Assert.Equal(0, report.Duplicates);
+            Assert.Equal(0, report.Torn);
+            Assert.Equal(0, report.Unparsable);
+            Assert.Equal(0, report.Extra);
+            Assert.Equal(0, report.WrongDate);
+            Assert.Equal(0, report.GapCount);
+            Assert.True(report.Lines > 2000, $"{exchange}: only {report.Lines} lines");
+        }
+    }
+
+    private static ExporterProcess StartOkx(SimulatorHost sim, VaultLayout vault) => ExporterProcess.Start(
+        "export", "--exchange", "okx", "--inst", string.Join(',', OkxInstruments), "--vault", vault.Root, "--log-level", "warning",
+        "--okx-ws-public", sim.Endpoints.OkxWsPublic.ToString(), "--okx-ws-business", sim.Endpoints.OkxWsBusiness.ToString(),
+        "--okx-rest", SimulatorEndpoints.Text(sim.Endpoints.OkxRest), "--rest-interval", "100");
+
+    private static ExporterProcess StartBinance(SimulatorHost sim, VaultLayout vault) => ExporterProcess.Start(
+        "export", "--exchange", "binance", "--inst", string.Join(',', BinanceInstruments), "--vault", vault.Root, "--log-level", "warning",
+        "--binance-ws", SimulatorEndpoints.Text(sim.Endpoints.BinanceWs), "--binance-rest", SimulatorEndpoints.Text(sim.Endpoints.BinanceRest),
+        "--rest-interval", "50");
+
+    private static ExporterState State(VaultLayout vault, string exchange, string instId) =>
+        new StateFile<ExporterState>(vault.ExporterState(exchange, instId)).Read()!;
+
+    private static long Watermark(VaultLayout vault)
+    {
+        try
+        {
+            return OkxInstruments.Select(id => State(vault, "okx", id).WatermarkTs)
+                .Concat(BinanceInstruments.Select(id => State(vault, "binance", id).WatermarkTs)).Min();
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    private static async Task<RawTrade> FirstTruthTradeAsync(string path)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            if (File.Exists(path))
+            {
+                var trades = RawTradeFile.ReadAll(path);
+                if (trades.Count > 0)
+                {
+                    return trades.MinBy(t => long.Parse(t.TradeId, System.Globalization.CultureInfo.InvariantCulture))!;
+                }
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("no truth trade in " + path);
+    }
+
+    private static async Task<bool> WaitAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (condition())
+            {
+                return true;
+            }
+
+            await Task.Delay(200);
+        }
+
+        return condition();
+    }
+}

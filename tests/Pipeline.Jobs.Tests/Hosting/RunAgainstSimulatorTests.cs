@@ -1,0 +1,216 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Pipeline.Exporter.Simulator;
+using Pipeline.Jobs.Execution.Live;
+using Pipeline.Jobs.Hosting;
+using Pipeline.Vault.Layout;
+using Pipeline.Vault.State;
+
+namespace Pipeline.Jobs.Tests.Hosting;
+
+/// <summary>
+/// The whole long-running pipeline as users run it: <c>pipeline run</c> (a child process) records from
+/// the loopback simulator, computes minutes on a seconds-level schedule and trades on them; it is
+/// stopped with SIGTERM and started again, and the derived outputs must continue across the restart
+/// with no gap and no repeated minute, and the executor must resume from its saved state.
+/// </summary>
+public sealed class RunAgainstSimulatorTests : IDisposable
+{
+    private const string InstId = "BTC-USDT-SWAP";
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task Run_StoppedWithSigtermAndRestarted_DerivedMinutesContinuousAndExecutorResumed()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // POSIX signals
+        }
+
+        // 4 minutes of market per wall second: the 1 h VWAP bands warm up in ~15 s, and the REST
+        // fill of the restart's outage stays short.
+        await using var sim = await SimulatorHost.StartAsync(new SimulatorOptions
+        {
+            Instruments = [InstId], Rate = 5, Speed = 240, Seed = 11,
+            Start = DateTimeOffset.UtcNow.AddDays(-1),
+        });
+        var vaultDir = _dir.File("vault");
+        var strategy = _dir.File("vwap.yaml");
+        await File.WriteAllTextAsync(strategy, $"""
+            id: vwap_run_test
+            strategy: vwap_mean_reversion
+            exchange: okx
+            instId: {InstId}
+            parameters:
+              adxMax: 30
+              adxNoTrade: 60
+            """);
+        var config = _dir.File("pipeline.yaml");
+        await File.WriteAllTextAsync(config, $"""
+            vault: {vaultDir}
+            exchanges:
+              okx: {"{"} enabled: true, instruments: [{InstId}], channel: trades-all {"}"}
+              binance: {"{"} enabled: false {"}"}
+            endpoints:
+              okxWsPublic: {sim.Endpoints.OkxWsPublic}
+              okxWsBusiness: {sim.Endpoints.OkxWsBusiness}
+              okxRest: {SimulatorEndpoints.Text(sim.Endpoints.OkxRest)}
+              binanceWs: {SimulatorEndpoints.Text(sim.Endpoints.BinanceWs)}
+              binanceRest: {SimulatorEndpoints.Text(sim.Endpoints.BinanceRest)}
+            schedule:
+              calculators: "0/2 * * * * ?"
+              heartbeat: "* * * * * ?"
+              allowFastSchedule: true
+              drainTimeoutSeconds: 30
+            strategies: [{strategy}]
+            """);
+        var vault = new VaultLayout(vaultDir);
+
+        // First run: at least 3 scheduled calculator runs and 70 minutes, so the strategy is deciding.
+        await RunUntilAsync(config, vaultDir, () => Minutes(vault, "bars_1m").Count >= 70);
+        var firstMinutes = Minutes(vault, "bars_1m");
+        var firstState = new StateFile<ExecutorState>(vault.ExecutorState("vwap_run_test")).Read();
+        Assert.NotEmpty(firstMinutes);
+        Assert.NotNull(firstState);
+
+        await RunUntilAsync(config, vaultDir, () => Minutes(vault, "bars_1m").Count >= firstMinutes.Count + 5);
+        var secondState = new StateFile<ExecutorState>(vault.ExecutorState("vwap_run_test")).Read();
+
+        foreach (var calc in new[] { "bars_1m", "vwap", "bands", "cvd", "adx" })
+        {
+            var minutes = Minutes(vault, calc);
+            Assert.True(minutes.Count > firstMinutes.Count, $"{calc}: no minutes after the restart");
+            for (var i = 1; i < minutes.Count; i++)
+            {
+                Assert.True(minutes[i] - minutes[i - 1] == 60_000,
+                    $"{calc}: minute {Iso(minutes[i - 1])} is followed by {Iso(minutes[i])} (gap or repeat)");
+            }
+        }
+
+        // The executor resumed: the second run went on from the first run's cursor, with every ledger
+        // id written once, and a position open at the stop is still that position (or closed later).
+        Assert.NotNull(secondState);
+        Assert.True((secondState!.Engine.LastMinuteMs ?? 0) > (firstState!.Engine.LastMinuteMs ?? 0), "the executor did not go on after the restart");
+        var orders = LedgerIds(vault.LedgerOrders("vwap_run_test"), "orderId", "event");
+        Assert.Equal(orders.Count, orders.Distinct().Count());
+        if (firstState.Engine.Position is { } open)
+        {
+            var positions = File.ReadAllLines(vault.LedgerPositions("vwap_run_test"));
+            Assert.Single(positions, l => l.Contains($"\"positionId\":\"{open.PositionId}\"", StringComparison.Ordinal)
+                && l.Contains("\"event\":\"open\"", StringComparison.Ordinal));
+            Assert.True(secondState.Engine.Position?.PositionId == open.PositionId
+                || positions.Any(l => l.Contains($"\"positionId\":\"{open.PositionId}\"", StringComparison.Ordinal)
+                    && l.Contains("\"event\":\"close\"", StringComparison.Ordinal)));
+        }
+    }
+
+    private static async Task RunUntilAsync(string config, string vault, Func<bool> done, int calculatorRuns = 3)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "pipeline.dll"));
+        foreach (var arg in new[] { "run", "--config", config, "--log-level", "warning" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment.Remove("PIPELINE_VAULT");
+        var stderr = new StringBuilder();
+        using var process = new Process { StartInfo = start };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            lock (stderr)
+            {
+                stderr.AppendLine(e.Data);
+            }
+        };
+        process.OutputDataReceived += (_, _) => { };
+        process.Start();
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        var statePath = HostStateService.PathFor(vault, HostMode.Run);
+        try
+        {
+            var before = await RunsAsync(statePath, "calculators", process.Id);
+            var deadline = DateTime.UtcNow.AddSeconds(90);
+            while (await RunsAsync(statePath, "calculators", process.Id) < before + calculatorRuns || !done())
+            {
+                Assert.False(process.HasExited, "pipeline run exited early: " + Err());
+                Assert.True(DateTime.UtcNow < deadline, "not enough calculator runs or minutes within 90 s: " + Err());
+                await Task.Delay(200);
+            }
+
+            PosixSignal.Send(process.Id, PosixSignal.SigTerm);
+            using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await process.WaitForExitAsync(exit.Token);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+
+        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {Err()}");
+
+        string Err()
+        {
+            lock (stderr)
+            {
+                return stderr.ToString();
+            }
+        }
+    }
+
+    private static async Task<long> RunsAsync(string statePath, string job, int pid)
+    {
+        try
+        {
+            using var state = JsonDocument.Parse(await File.ReadAllTextAsync(statePath));
+            var root = state.RootElement;
+            return root.GetProperty("pid").GetInt32() == pid && root.GetProperty("jobs").TryGetProperty(job, out var record)
+                ? record.GetProperty("runs").GetInt64()
+                : 0;
+        }
+        catch (Exception ex) when (ex is IOException or JsonException or KeyNotFoundException)
+        {
+            return 0;
+        }
+    }
+
+    private static List<long> Minutes(VaultLayout vault, string calc)
+    {
+        var minutes = new List<long>();
+        var dir = vault.DerivedInstrumentDir(calc, "okx", InstId);
+        foreach (var day in VaultLayout.ListDays(dir))
+        {
+            foreach (var line in File.ReadLines(Path.Combine(dir, VaultLayout.DayFileName(day, ".jsonl"))))
+            {
+                using var doc = JsonDocument.Parse(line);
+                minutes.Add(DateTimeOffset.Parse(doc.RootElement.GetProperty("minute").GetString()!, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds());
+            }
+        }
+
+        return minutes;
+    }
+
+    private static List<string> LedgerIds(string path, string idKey, string eventKey) =>
+        File.Exists(path)
+            ? File.ReadLines(path).Select(l =>
+            {
+                using var doc = JsonDocument.Parse(l);
+                return doc.RootElement.GetProperty(idKey).GetString() + "/" + doc.RootElement.GetProperty(eventKey).GetString();
+            }).ToList()
+            : [];
+
+    private static string Iso(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).ToString("u", CultureInfo.InvariantCulture);
+}
