@@ -1,4 +1,5 @@
 using Pipeline.Exporter.Instruments;
+using Pipeline.Vault.Jsonl;
 using Pipeline.Vault.Layout;
 using Pipeline.Vault.State;
 using Pipeline.Vault.Trades;
@@ -19,7 +20,7 @@ public sealed class InstrumentRecorder : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly IdTracker _ids = new();
-    private readonly DayFileSet _files;
+    private readonly DailyJsonlFiles _files;
     private readonly StateFile<ExporterState> _state;
     private volatile TradeLineWriter _writer;
     private ExporterCounters _base = new();
@@ -48,7 +49,7 @@ public sealed class InstrumentRecorder : IDisposable
         _time = time;
         _log = (log ?? Log.Logger).ForContext(nameof(InstId), spec.InstId);
         _writer = new TradeLineWriter(spec);
-        _files = new DayFileSet(vault, spec.Exchange, spec.InstId, time, _log);
+        _files = new DailyJsonlFiles(day => vault.RawDayJsonl(spec.Exchange, spec.InstId, day), time, _log);
         _state = new StateFile<ExporterState>(vault.ExporterState(spec.Exchange, spec.InstId));
         _lastState = _lastCounterLog = time.GetTimestamp();
     }

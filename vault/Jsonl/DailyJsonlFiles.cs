@@ -1,18 +1,16 @@
-using Pipeline.Vault.Jsonl;
-using Pipeline.Vault.Layout;
 using Pipeline.Vault.Trades;
 using Serilog;
 
-namespace Pipeline.Exporter.Recording;
+namespace Pipeline.Vault.Jsonl;
 
 /// <summary>
-/// The open raw day files of one instrument: a trade goes to the file of its own event-time UTC day,
-/// so a late trade from before midnight still lands in yesterday's file. A few days stay open (the
-/// current one is cached); older ones are synced and closed.
+/// Daily rotation of one writer's JSONL files: a record goes to the file of its own event-time UTC
+/// day (<paramref name="pathForDay"/>), so a late trade from before midnight still lands in
+/// yesterday's file. A few days stay open (the current one is cached); older ones are synced and closed.
 /// </summary>
-public sealed class DayFileSet(VaultLayout vault, string exchange, string instId, TimeProvider time, ILogger log) : IDisposable
+public sealed class DailyJsonlFiles(Func<DateOnly, string> pathForDay, TimeProvider time, ILogger log) : IDisposable
 {
-    private const int MaxOpen = 3;
+    public const int MaxOpen = 3;
     private readonly Dictionary<int, JsonlAppender> _open = [];
     private JsonlAppender? _current;
     private long _currentStart = long.MaxValue;
@@ -36,7 +34,7 @@ public sealed class DayFileSet(VaultLayout vault, string exchange, string instId
                 _open.Remove(oldest);
             }
 
-            appender = JsonlAppender.Open(vault.RawDayJsonl(exchange, instId, day), time: time, log: log);
+            appender = JsonlAppender.Open(pathForDay(day), time: time, log: log);
             _open[day.DayNumber] = appender;
         }
 
@@ -45,6 +43,9 @@ public sealed class DayFileSet(VaultLayout vault, string exchange, string instId
         _currentEnd = _currentStart + TradeTime.MsPerDay;
         return appender;
     }
+
+    /// <summary>Days with an open file.</summary>
+    public IReadOnlyCollection<DateOnly> OpenDays => _open.Keys.Select(DateOnly.FromDayNumber).ToList();
 
     /// <summary>Syncs files whose last sync is a second old; true when any did.</summary>
     public bool SyncIfDue()
