@@ -29,6 +29,9 @@ public static class PipelineCli
         yield return Status.StatusCommand.Create();
         yield return Hosting.RunCommand.Create();
         yield return Hosting.ScheduleCommand.Create();
+        yield return Calc.CalcCommand.Create();
+        yield return Calc.RecalcCommand.Create();
+        yield return Query.QueryCommand.Create();
     }
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)

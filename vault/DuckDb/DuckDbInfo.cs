@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Pipeline.Vault.DuckDb.Native;
 
 namespace Pipeline.Vault.DuckDb;
 

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace Pipeline.Vault.DuckDb;
 
 /// <summary>
-/// Finds the DuckDB native library: $PIPELINE_DUCKDB_LIB, then .tools/duckdb/ (searched upwards
+/// Finds the DuckDB native library: $PIPELINE_DUCKDB_LIB (only that file when set), then .tools/duckdb/ (searched upwards
 /// from the working directory and from the application folder), then the system's loader.
 /// </summary>
 public static class DuckDbLibrary
@@ -41,6 +41,26 @@ public static class DuckDbLibrary
             return IntPtr.Zero;
         }
 
+        var fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        if (!string.IsNullOrWhiteSpace(fromEnvironment))
+        {
+            // An explicit choice is never silently replaced by another copy.
+            var path = Path.GetFullPath(fromEnvironment);
+            if (!File.Exists(path))
+            {
+                throw new DuckDbException(
+                    $"{EnvironmentVariable} points at {path}, which does not exist: fix or unset it (./run.sh fetches the library into .tools/duckdb/)");
+            }
+
+            if (!NativeLibrary.TryLoad(path, out var chosen))
+            {
+                throw new DuckDbException($"{EnvironmentVariable} points at {path}, which does not load as the DuckDB native library");
+            }
+
+            _loadedFrom = path;
+            return chosen;
+        }
+
         foreach (var candidate in Candidates())
         {
             if (File.Exists(candidate) && NativeLibrary.TryLoad(candidate, out var handle))
@@ -69,12 +89,6 @@ public static class DuckDbLibrary
 
     private static IEnumerable<string> Candidates()
     {
-        var fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        if (!string.IsNullOrWhiteSpace(fromEnvironment))
-        {
-            yield return Path.GetFullPath(fromEnvironment);
-        }
-
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)

@@ -1,0 +1,104 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using Pipeline.Calculators.Bars;
+using Pipeline.Calculators.Records;
+using Pipeline.Calculators.Runner;
+using Pipeline.Calculators.Windows;
+using Pipeline.Vault.Trades;
+
+namespace Pipeline.Calculators.Bands;
+
+/// <summary>
+/// bands: per window (1h, 4h, session) sigma = sqrt(max(0, Σpx²q/Σq − vwap²)), the volume-weighted
+/// standard deviation of trade prices around the window's VWAP, and vwap ± k·sigma for each
+/// configured multiplier k. Null when the window's VWAP is null.
+/// </summary>
+public sealed class BandsIndicator : IBarIndicator<WindowState>
+{
+    public const string Calc = "bands";
+    private readonly int _sessionResetHour;
+    private readonly decimal[] _multipliers;
+    private readonly byte[][] _keys;
+
+    public BandsIndicator(IReadOnlyList<decimal> multipliers, int sessionResetHour = 0)
+    {
+        ArgumentNullException.ThrowIfNull(multipliers);
+        _sessionResetHour = sessionResetHour;
+        _multipliers = [.. multipliers];
+        string[] windows = ["1h", "4h", "Session"];
+        var keys = new List<byte[]>();
+        foreach (var w in windows)
+        {
+            foreach (var m in _multipliers)
+            {
+                var suffix = MultiplierSuffix(m);
+                keys.Add(Encoding.ASCII.GetBytes("upper" + w + "_" + suffix));
+                keys.Add(Encoding.ASCII.GetBytes("lower" + w + "_" + suffix));
+            }
+        }
+
+        _keys = [.. keys];
+    }
+
+    public string Name => Calc;
+
+    /// <summary>"1" for 1, "2p5" for 2.5: the multiplier as it appears in column names.</summary>
+    public static string MultiplierSuffix(decimal multiplier) =>
+        ExactDecimal.Format(multiplier).Replace('.', 'p').ToString(CultureInfo.InvariantCulture);
+
+    public WindowState NewState() => RollingWindows.NewState();
+
+    public void Apply(WindowState state, BarRecord bar, IBufferWriter<byte> output, string exchange, string instId)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(bar);
+        RollingWindows.Add(state, bar, _sessionResetHour);
+        var line = MinuteLine.Begin(output, bar.Minute, exchange, instId);
+        var w1 = RollingWindows.Warm(state, 60) ? state.H1 : null;
+        var w4 = RollingWindows.Warm(state, 240) ? state.H4 : null;
+        var ws = RollingWindows.SessionWarm(state) ? state.Session : null;
+        var s1 = Sigma(w1);
+        var s4 = Sigma(w4);
+        var ss = Sigma(ws);
+        line.Dec("sigma1h"u8, s1);
+        line.Dec("sigma4h"u8, s4);
+        line.Dec("sigmaSession"u8, ss);
+        var k = 0;
+        Bands(ref line, ref k, w1?.Vwap, s1);
+        Bands(ref line, ref k, w4?.Vwap, s4);
+        Bands(ref line, ref k, ws?.Vwap, ss);
+        line.End();
+    }
+
+    /// <summary>Volume-weighted sigma of a window; null without volume. Tiny negative variance from rounding clamps to 0.</summary>
+    public static decimal? Sigma(WindowSums? w)
+    {
+        if (w?.Vwap is not { } vwap)
+        {
+            return null;
+        }
+
+        var variance = (w.P2q / w.Q) - (vwap * vwap);
+        return variance <= 0 ? 0m : DecimalMath.Sqrt(variance);
+    }
+
+    private void Bands(ref MinuteLine line, ref int k, decimal? vwap, decimal? sigma)
+    {
+        foreach (var m in _multipliers)
+        {
+            if (vwap is { } v && sigma is { } s)
+            {
+                line.Dec(_keys[k], v + (m * s));
+                line.Dec(_keys[k + 1], v - (m * s));
+            }
+            else
+            {
+                line.Null(_keys[k]);
+                line.Null(_keys[k + 1]);
+            }
+
+            k += 2;
+        }
+    }
+}

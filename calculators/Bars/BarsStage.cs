@@ -1,0 +1,487 @@
+using System.Diagnostics;
+using Pipeline.Calculators.Raw;
+using Pipeline.Calculators.Records;
+using Pipeline.Calculators.Runner;
+using Pipeline.Vault.DuckDb;
+using Pipeline.Vault.Jsonl;
+using Pipeline.Vault.Layout;
+using Pipeline.Vault.State;
+using Serilog;
+
+namespace Pipeline.Calculators.Bars;
+
+/// <summary>
+/// Stage 1: the only calculator that reads raw trades. Reads each raw day from its cursor,
+/// aggregates per minute, and emits the minutes that are final (exporter watermark, or the end
+/// of a closed day, past M+1m+lateness), quiet minutes included. The state write is the commit
+/// point: outputs are synced first, and truncated back to the recorded length on the next start.
+/// </summary>
+public sealed class BarsStage
+{
+    private const int MinutesPerDay = 1440;
+    private readonly VaultLayout _layout;
+    private readonly CalcOptions _options;
+    private readonly string _exchange;
+    private readonly string _instId;
+    private readonly StateFile<BarsState> _stateFile;
+    private readonly ILogger _log;
+    private readonly MinuteAggregate?[] _pending = new MinuteAggregate?[MinutesPerDay];
+    private readonly decimal[] _tailMax = new decimal[4];
+    private readonly decimal[] _tailMin = new decimal[4];
+    private ulong _tailMask;
+    private long _tailMinute = long.MinValue;
+    private long _dayStart;
+    private BarsState _state = new();
+
+    public BarsStage(VaultLayout layout, CalcOptions options, string exchange, string instId)
+    {
+        _layout = layout;
+        _options = options;
+        _exchange = VaultNames.Exchange(exchange);
+        _instId = VaultNames.InstId(instId);
+        _stateFile = new StateFile<BarsState>(layout.CalcState(BarLine.Calc, exchange, instId));
+        _log = Log.ForContext("Calc", BarLine.Calc).ForContext("InstId", instId);
+    }
+
+    public BarsState? ReadState() => _stateFile.Read();
+
+    /// <summary>
+    /// One pass. <paramref name="start"/> replaces the live state (recalc from a checkpoint); with
+    /// <paramref name="stopAfter"/> the pass ends after that day and the live state is left alone.
+    /// </summary>
+    public StageResult Run(CancellationToken token, BarsState? start = null, bool fromCheckpoint = false, DateOnly? stopAfter = null)
+    {
+        var clock = Stopwatch.StartNew();
+        var live = stopAfter is null;
+        _state = fromCheckpoint ? start ?? Fresh() : _stateFile.Read() ?? Fresh();
+        var minutesBefore = _state.Minutes;
+        var tradesBefore = _state.Trades;
+        var lateBefore = _state.LateTrades;
+        LoadRuntime();
+        using var outputs = new OutputFiles(_layout, BarLine.Calc, _exchange, _instId, _state.Output, removeLater: live);
+        if (fromCheckpoint && live)
+        {
+            Commit(outputs); // the reset is durable before any new output
+        }
+
+        var exporter = new StateFile<ExporterState>(_layout.ExporterState(_exchange, _instId)).Read();
+        var rawDays = _layout.RawDays(_exchange, _instId);
+        CheckLastClosed();
+        if (_state.Input is null)
+        {
+            if (rawDays.Count == 0)
+            {
+                return Result(clock, minutesBefore, tradesBefore, lateBefore);
+            }
+
+            _state.Input = new RawCursor { Day = rawDays[0] };
+            SetDay(rawDays[0]);
+        }
+
+        while (true)
+        {
+            token.ThrowIfCancellationRequested();
+            var day = _state.Input.Day;
+            ReadDay(day, token);
+            var closed = IsClosed(day, rawDays, exporter);
+            var bound = MinuteTime.DayEnd(day);
+            if (!closed)
+            {
+                var watermark = exporter?.WatermarkTs ?? long.MinValue;
+                var lastFinal = watermark - (long)_options.AllowedLateness.TotalMilliseconds - MinuteTime.Ms;
+                bound = Math.Min(bound, lastFinal < 0 ? long.MinValue : (lastFinal / MinuteTime.Ms * MinuteTime.Ms) + MinuteTime.Ms);
+            }
+
+            Emit(bound, outputs);
+            var next = rawDays.Where(d => d > day).Cast<DateOnly?>().FirstOrDefault();
+            if (!closed || next is null || (stopAfter is { } stop && day >= stop))
+            {
+                break;
+            }
+
+            // Day transition: the closed day is fully emitted; the next raw day starts clean.
+            _state.LastClosed = new RawCursor { Day = day, Format = _state.Input.Format, Offset = _state.Input.Offset };
+            _state.Input = new RawCursor { Day = next.Value };
+            if (_state.NextMinute is { } nm)
+            {
+                _state.NextMinute = Math.Max(nm, MinuteTime.DayStart(next.Value));
+            }
+
+            SetDay(next.Value);
+            Commit(outputs, live);
+            Checkpoints.File<BarsState>(_layout, BarLine.Calc, _exchange, _instId, next.Value).Write(_state);
+        }
+
+        Commit(outputs, live);
+        return Result(clock, minutesBefore, tradesBefore, lateBefore);
+    }
+
+    private StageResult Result(Stopwatch clock, long minutesBefore, long tradesBefore, long lateBefore) =>
+        new(BarLine.Calc, _state.Minutes - minutesBefore, _state.Trades - tradesBefore, _state.LateTrades - lateBefore,
+            _state.Output, clock.Elapsed);
+
+    private BarsState Fresh() => new() { Exchange = _exchange, InstId = _instId };
+
+    private bool IsClosed(DateOnly day, IReadOnlyList<DateOnly> rawDays, ExporterState? exporter)
+    {
+        if (File.Exists(_layout.RawDayParquet(_exchange, _instId, day)))
+        {
+            return true; // compaction only runs on closed days
+        }
+
+        if (exporter is not null)
+        {
+            return exporter.WatermarkTs >= MinuteTime.DayEnd(day) + (long)_options.AllowedLateness.TotalMilliseconds;
+        }
+
+        // No exporter (archives, backfill, tests): a day is closed once a later day exists.
+        return rawDays.Any(d => d > day);
+    }
+
+    private void ReadDay(DateOnly day, CancellationToken token)
+    {
+        var cursor = _state.Input!;
+        var jsonl = _layout.RawDayJsonl(_exchange, _instId, day);
+        var parquet = _layout.RawDayParquet(_exchange, _instId, day);
+        if (cursor.Format == "parquet" || (!File.Exists(jsonl) && File.Exists(parquet)))
+        {
+            if (cursor.Format != "parquet")
+            {
+                // Compacted after we started it: the Parquet day holds the same rows in the same order.
+                cursor.Offset = cursor.Offset == 0 ? 0 : RowsBefore(jsonl, parquet, cursor.Offset);
+                cursor.Format = "parquet";
+            }
+
+            ReadParquet(parquet, cursor, token);
+            return;
+        }
+
+        if (!File.Exists(jsonl))
+        {
+            return;
+        }
+
+        using var reader = JsonlReader.Open(jsonl, cursor.Offset);
+        var n = 0;
+        while (reader.TryReadLine(out var line, out var lineOffset))
+        {
+            if ((++n & 0xFFFF) == 0)
+            {
+                token.ThrowIfCancellationRequested();
+            }
+
+            if (!RawLineScanner.TryScan(line, out var f, out var error))
+            {
+                Bad(jsonl, lineOffset, error!);
+                continue;
+            }
+
+            Ingest(f.Ts, f.Px, f.QtyBase, f.IsBuy, f.TradeId, jsonl, lineOffset);
+        }
+
+        cursor.Offset = reader.Offset;
+    }
+
+    /// <summary>Reads a compacted day through DuckDB in file row order, from row <c>cursor.Offset</c>.</summary>
+    private void ReadParquet(string path, RawCursor cursor, CancellationToken token)
+    {
+        using var db = DuckDbConnection.OpenInMemory();
+        using var rows = db.Query(
+            "SELECT file_row_number, ts, px, qtyBase, side, tradeId FROM read_parquet(?, file_row_number = true) " +
+            "WHERE file_row_number >= ? ORDER BY file_row_number", path, cursor.Offset);
+        var n = 0;
+        while (rows.Read())
+        {
+            if ((++n & 0xFFFF) == 0)
+            {
+                token.ThrowIfCancellationRequested();
+            }
+
+            var row = rows.GetInt64(0);
+            cursor.Offset = row + 1;
+            if (rows.IsNull(1) || rows.IsNull(2) || rows.IsNull(3) || rows.IsNull(4) || rows.IsNull(5)
+                || !FastDecimal.TryParse(rows.GetUtf8(2), out var px) || px <= 0
+                || !FastDecimal.TryParse(rows.GetUtf8(3), out var qty) || qty < 0)
+            {
+                Bad(path, row, "a null or non-decimal field");
+                continue;
+            }
+
+            var side = rows.GetUtf8(4);
+            if (!side.SequenceEqual("buy"u8) && !side.SequenceEqual("sell"u8))
+            {
+                Bad(path, row, "side is neither buy nor sell");
+                continue;
+            }
+
+            Ingest(rows.GetInt64(1), px, qty, side[0] == 'b', rows.GetUtf8(5), path, row);
+        }
+    }
+
+    /// <summary>Rows of the JSONL day before byte <paramref name="offset"/> (the cursor moving to the Parquet twin).</summary>
+    private static long RowsBefore(string jsonl, string parquet, long offset)
+    {
+        if (!File.Exists(jsonl))
+        {
+            throw new InvalidDataException(
+                $"{parquet} replaced a JSONL day that was read up to byte {offset}; the row there is unknown: run recalc for this day");
+        }
+
+        using var reader = JsonlReader.Open(jsonl);
+        long rows = 0;
+        while (reader.Offset < offset && reader.TryReadLine(out _, out _))
+        {
+            rows++;
+        }
+
+        return rows;
+    }
+
+    private void Ingest(long ts, decimal px, decimal qty, bool buy, ReadOnlySpan<byte> tradeId, string path, long position)
+    {
+        var index = ts - _dayStart;
+        if (index < 0 || index >= Vault.Trades.TradeTime.MsPerDay)
+        {
+            Bad(path, position, "ts is outside the file's day");
+            return;
+        }
+
+        var minute = _dayStart + (index / MinuteTime.Ms * MinuteTime.Ms);
+        if (_state.NextMinute is { } next && minute < next)
+        {
+            Late(ts);
+            return;
+        }
+
+        var slot = (int)(index / MinuteTime.Ms);
+        var agg = _pending[slot] ??= new MinuteAggregate(minute);
+        agg.Add(ts, px, qty, buy, TradeIdKey.From(tradeId));
+        _state.Trades++;
+    }
+
+    private void Late(long ts)
+    {
+        _state.LateTrades++;
+        _state.LastLateTs = ts;
+    }
+
+    private void Bad(string path, long offset, string error)
+    {
+        _state.BadLines++;
+        _log.Warning("Skipped a bad raw line at {Path}:{Offset}: {Reason}", path, offset, error);
+    }
+
+    /// <summary>Lines appended to the last closed day after it closed are late: count them.</summary>
+    private void CheckLastClosed()
+    {
+        if (_state.LastClosed is not { Format: "jsonl" } closed)
+        {
+            return;
+        }
+
+        var path = _layout.RawDayJsonl(_exchange, _instId, closed.Day);
+        if (!File.Exists(path) || new FileInfo(path).Length <= closed.Offset)
+        {
+            return;
+        }
+
+        using var reader = JsonlReader.Open(path, closed.Offset);
+        while (reader.TryReadLine(out var line, out _))
+        {
+            if (RawLineScanner.TryScan(line, out var f, out _))
+            {
+                Late(f.Ts);
+            }
+        }
+
+        closed.Offset = reader.Offset;
+    }
+
+    private void Emit(long boundExclusive, OutputFiles outputs)
+    {
+        var start = _state.NextMinute;
+        if (start is null)
+        {
+            for (var i = 0; i < MinutesPerDay; i++)
+            {
+                if (_pending[i] is not null)
+                {
+                    start = _pending[i]!.Minute;
+                    break;
+                }
+            }
+
+            if (start is null)
+            {
+                return;
+            }
+        }
+
+        for (var minute = start.Value; minute < boundExclusive; minute += MinuteTime.Ms)
+        {
+            var slot = (int)((minute - _dayStart) / MinuteTime.Ms);
+            var agg = _pending[slot];
+            _pending[slot] = null;
+            var bar = agg is null ? Quiet(minute) : Bar(agg);
+            var appender = outputs.For(MinuteTime.Day(minute));
+            BarLine.Write(appender, _exchange, _instId, bar);
+            appender.EndLine();
+            _state.LastClose = bar.Close;
+            _state.Minutes++;
+            SetTail(minute, agg);
+            _state.NextMinute = minute + MinuteTime.Ms;
+        }
+    }
+
+    private BarRecord Quiet(long minute)
+    {
+        var close = _state.LastClose ?? throw new InvalidOperationException("a quiet minute before any trade");
+        return new BarRecord
+        {
+            Minute = minute, Open = close, High = close, Low = close, Close = close, Trades = 0, VolBase = 0, VolQuote = 0,
+            BuyVolBase = 0, SellVolBase = 0, SumPx2Qty = 0, MaxMove5sBps = 0,
+        };
+    }
+
+    private BarRecord Bar(MinuteAggregate a) => new()
+    {
+        Minute = a.Minute, Open = a.Open, High = a.High, Low = a.Low, Close = a.Close, Trades = a.Trades,
+        VolBase = a.VolBase, VolQuote = a.VolQuote, BuyVolBase = a.BuyVol, SellVolBase = a.SellVol, SumPx2Qty = a.SumPx2Qty,
+        FirstTradeId = a.OpenId.ToString(), LastTradeId = a.CloseId.ToString(), MaxMove5sBps = MaxMove(a),
+    };
+
+    /// <summary>
+    /// Largest (max px − min px) / min px × 10000 over the 5-second windows [s−4 s, s+1 s) that end at a
+    /// second s of this minute holding a trade; the window may reach into the previous minute.
+    /// </summary>
+    private decimal MaxMove(MinuteAggregate a)
+    {
+        var best = 0m;
+        var tailUsable = _tailMinute == a.Minute - MinuteTime.Ms;
+        for (var s = 0; s < 60; s++)
+        {
+            if ((a.SecMask & (1UL << s)) == 0)
+            {
+                continue;
+            }
+
+            var max = a.SecMax[s];
+            var min = a.SecMin[s];
+            for (var k = 1; k <= 4; k++)
+            {
+                var t = s - k;
+                if (t >= 0)
+                {
+                    if ((a.SecMask & (1UL << t)) != 0)
+                    {
+                        max = Math.Max(max, a.SecMax[t]);
+                        min = Math.Min(min, a.SecMin[t]);
+                    }
+                }
+                else if (tailUsable && (_tailMask & (1UL << (t + 4))) != 0)
+                {
+                    max = Math.Max(max, _tailMax[t + 4]);
+                    min = Math.Min(min, _tailMin[t + 4]);
+                }
+            }
+
+            if (max != min)
+            {
+                var move = (max - min) * 10000m / min;
+                if (move > best)
+                {
+                    best = move;
+                }
+            }
+        }
+
+        return best;
+    }
+
+    private void SetTail(long minute, MinuteAggregate? a)
+    {
+        _tailMinute = minute;
+        _tailMask = 0;
+        if (a is null)
+        {
+            return;
+        }
+
+        for (var i = 0; i < 4; i++)
+        {
+            var s = 56 + i;
+            if ((a.SecMask & (1UL << s)) != 0)
+            {
+                _tailMask |= 1UL << i;
+                _tailMax[i] = a.SecMax[s];
+                _tailMin[i] = a.SecMin[s];
+            }
+        }
+    }
+
+    private void SetDay(DateOnly day)
+    {
+        _dayStart = MinuteTime.DayStart(day);
+        Array.Clear(_pending);
+    }
+
+    private void LoadRuntime()
+    {
+        Array.Clear(_pending);
+        if (_state.Input is { } input)
+        {
+            _dayStart = MinuteTime.DayStart(input.Day);
+        }
+
+        foreach (var p in _state.Pending)
+        {
+            _pending[(int)((p.Minute - _dayStart) / MinuteTime.Ms)] = MinuteAggregate.Load(p);
+        }
+
+        _tailMinute = long.MinValue;
+        _tailMask = 0;
+        if (_state.Tail is { } tail)
+        {
+            _tailMinute = tail.Minute;
+            foreach (var s in tail.Seconds)
+            {
+                _tailMask |= 1UL << (s.Second - 56);
+                _tailMax[s.Second - 56] = s.Max;
+                _tailMin[s.Second - 56] = s.Min;
+            }
+        }
+    }
+
+    private void SaveRuntime()
+    {
+        _state.Pending = [.. _pending.Where(p => p is not null).Select(p => p!.Save())];
+        if (_tailMinute == long.MinValue)
+        {
+            _state.Tail = null;
+            return;
+        }
+
+        var tail = new SecondsTail { Minute = _tailMinute };
+        for (var i = 0; i < 4; i++)
+        {
+            if ((_tailMask & (1UL << i)) != 0)
+            {
+                tail.Seconds.Add(new SecondRange(56 + i, _tailMax[i], _tailMin[i]));
+            }
+        }
+
+        _state.Tail = tail;
+    }
+
+    private void Commit(OutputFiles outputs, bool live = true)
+    {
+        outputs.Sync();
+        SaveRuntime();
+        _state.Output = outputs.Position ?? _state.Output;
+        _state.UpdatedAt = _options.Time.GetUtcNow();
+        if (live)
+        {
+            _stateFile.Write(_state);
+        }
+    }
+}

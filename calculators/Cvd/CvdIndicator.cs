@@ -1,0 +1,46 @@
+using System.Buffers;
+using Pipeline.Calculators.Bars;
+using Pipeline.Calculators.Records;
+using Pipeline.Calculators.Runner;
+
+namespace Pipeline.Calculators.Cvd;
+
+/// <summary>cvd: taker buy and sell base volume, delta = buy − sell, cumulative per session and in total.</summary>
+public sealed class CvdIndicator(int sessionResetHour = 0) : IBarIndicator<CvdState>
+{
+    public const string Calc = "cvd";
+
+    public string Name => Calc;
+
+    public CvdState NewState() => new();
+
+    public void Apply(CvdState state, BarRecord bar, IBufferWriter<byte> output, string exchange, string instId)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(bar);
+        var session = MinuteTime.SessionStart(bar.Minute, sessionResetHour);
+        if (state.SessionStart != session)
+        {
+            state.SessionStart = session;
+            state.CvdSession = 0;
+        }
+
+        var delta = bar.BuyVolBase - bar.SellVolBase;
+        state.CvdSession += delta;
+        state.CvdTotal += delta;
+        var line = MinuteLine.Begin(output, bar.Minute, exchange, instId);
+        line.Dec("buyVol"u8, bar.BuyVolBase);
+        line.Dec("sellVol"u8, bar.SellVolBase);
+        line.Dec("delta"u8, delta);
+        line.Dec("cvdSession"u8, state.CvdSession);
+        line.Dec("cvdTotal"u8, state.CvdTotal);
+        line.End();
+    }
+}
+
+public sealed class CvdState
+{
+    public long SessionStart { get; set; } = long.MinValue;
+    public decimal CvdSession { get; set; }
+    public decimal CvdTotal { get; set; }
+}

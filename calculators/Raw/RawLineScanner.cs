@@ -1,0 +1,241 @@
+using System.Buffers.Text;
+
+namespace Pipeline.Calculators.Raw;
+
+/// <summary>The fields stage 1 needs from one raw trade line.</summary>
+public ref struct RawTradeFields
+{
+    public long Ts { get; set; }
+    public decimal Px { get; set; }
+    public decimal QtyBase { get; set; }
+    public bool IsBuy { get; set; }
+    public ReadOnlySpan<byte> TradeId { get; set; }
+}
+
+/// <summary>
+/// Reads ts, px, qtyBase, side and tradeId straight from the UTF-8 bytes of a raw trade line
+/// (a flat JSON object, keys in any order, other keys skipped) without allocating. This is the
+/// hot path of bars_1m; <c>RawTradeParser</c> stays the general, validating reader.
+/// </summary>
+public static class RawLineScanner
+{
+    public static bool TryScan(ReadOnlySpan<byte> line, out RawTradeFields fields, out string? error)
+    {
+        fields = default;
+        error = null;
+        var have = 0;
+        var i = SkipWhitespace(line, 0);
+        if (i >= line.Length || line[i] != '{')
+        {
+            error = "not a JSON object";
+            return false;
+        }
+
+        i++;
+        while (true)
+        {
+            i = SkipWhitespace(line, i);
+            if (i >= line.Length)
+            {
+                error = "truncated object";
+                return false;
+            }
+
+            if (line[i] == '}')
+            {
+                break;
+            }
+
+            if (line[i] != '"')
+            {
+                error = "expected a key";
+                return false;
+            }
+
+            var keyLength = line[(i + 1)..].IndexOf((byte)'"');
+            if (keyLength < 0)
+            {
+                error = "unterminated key";
+                return false;
+            }
+
+            var key = line.Slice(i + 1, keyLength);
+            i = SkipWhitespace(line, i + keyLength + 2);
+            if (i >= line.Length || line[i] != ':')
+            {
+                error = "expected ':'";
+                return false;
+            }
+
+            i = SkipWhitespace(line, i + 1);
+            if (i >= line.Length)
+            {
+                error = "truncated value";
+                return false;
+            }
+
+            ReadOnlySpan<byte> value;
+            var quoted = line[i] == '"';
+            if (quoted)
+            {
+                var end = StringEnd(line, i + 1);
+                if (end < 0)
+                {
+                    error = "unterminated string";
+                    return false;
+                }
+
+                value = line[(i + 1)..end];
+                i = end + 1;
+            }
+            else
+            {
+                var end = line[i..].IndexOfAny((byte)',', (byte)'}');
+                if (end < 0)
+                {
+                    error = "truncated value";
+                    return false;
+                }
+
+                value = line.Slice(i, end).TrimEnd(" \t\r"u8);
+                i += end;
+            }
+
+            if (!Field(key, value, quoted, ref fields, ref have, out error))
+            {
+                return false;
+            }
+
+            i = SkipWhitespace(line, i);
+            if (i < line.Length && line[i] == ',')
+            {
+                i++;
+                continue;
+            }
+
+            if (i < line.Length && line[i] == '}')
+            {
+                break;
+            }
+
+            error = i >= line.Length ? "truncated object" : "expected ',' or '}'";
+            return false;
+        }
+
+        if (have != 0b11111)
+        {
+            error = "missing " + Missing(have);
+            return false;
+        }
+
+        return true;
+    }
+
+    private static bool Field(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, bool quoted, ref RawTradeFields fields,
+        ref int have, out string? error)
+    {
+        error = null;
+        switch (key.Length)
+        {
+            case 2 when key[0] == 't' && key[1] == 's':
+                if (quoted || !Utf8Parser.TryParse(value, out long ts, out var consumed) || consumed != value.Length)
+                {
+                    error = "ts is not an integer";
+                    return false;
+                }
+
+                fields.Ts = ts;
+                have |= 1;
+                return true;
+            case 2 when key[0] == 'p' && key[1] == 'x':
+                if (!quoted || !FastDecimal.TryParse(value, out var px) || px <= 0)
+                {
+                    error = "px is not a positive decimal string";
+                    return false;
+                }
+
+                fields.Px = px;
+                have |= 2;
+                return true;
+            case 7 when key.SequenceEqual("qtyBase"u8):
+                if (!quoted || !FastDecimal.TryParse(value, out var qty) || qty < 0)
+                {
+                    error = "qtyBase is not a non-negative decimal string";
+                    return false;
+                }
+
+                fields.QtyBase = qty;
+                have |= 4;
+                return true;
+            case 4 when key.SequenceEqual("side"u8):
+                if (value.SequenceEqual("buy"u8))
+                {
+                    fields.IsBuy = true;
+                }
+                else if (value.SequenceEqual("sell"u8))
+                {
+                    fields.IsBuy = false;
+                }
+                else
+                {
+                    error = "side is neither buy nor sell";
+                    return false;
+                }
+
+                have |= 8;
+                return true;
+            case 7 when key.SequenceEqual("tradeId"u8):
+                if (!quoted || value.IsEmpty)
+                {
+                    error = "tradeId is not a non-empty string";
+                    return false;
+                }
+
+                fields.TradeId = value;
+                have |= 16;
+                return true;
+            default:
+                return true;
+        }
+    }
+
+    /// <summary>Index of the closing quote of a string starting at <paramref name="start"/>, honouring escapes.</summary>
+    private static int StringEnd(ReadOnlySpan<byte> line, int start)
+    {
+        var i = start;
+        while (i < line.Length)
+        {
+            var next = line[i..].IndexOfAny((byte)'"', (byte)'\\');
+            if (next < 0)
+            {
+                return -1;
+            }
+
+            i += next;
+            if (line[i] == '"')
+            {
+                return i;
+            }
+
+            i += 2; // skip the escaped character
+        }
+
+        return -1;
+    }
+
+    private static int SkipWhitespace(ReadOnlySpan<byte> line, int i)
+    {
+        while (i < line.Length && line[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+        {
+            i++;
+        }
+
+        return i;
+    }
+
+    private static string Missing(int have)
+    {
+        string[] names = ["ts", "px", "qtyBase", "side", "tradeId"];
+        return string.Join(", ", names.Where((_, bit) => (have & (1 << bit)) == 0));
+    }
+}

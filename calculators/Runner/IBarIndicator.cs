@@ -1,0 +1,19 @@
+using System.Buffers;
+using Pipeline.Calculators.Bars;
+
+namespace Pipeline.Calculators.Runner;
+
+/// <summary>
+/// A stage-2 calculator: consumes bars_1m in minute order and writes one line per bar. All of its
+/// memory lives in <typeparamref name="TState"/>, which the runner persists with the cursor.
+/// </summary>
+public interface IBarIndicator<TState>
+    where TState : class
+{
+    string Name { get; }
+
+    TState NewState();
+
+    /// <summary>Updates the state with <paramref name="bar"/> and writes its minute line (with '\n').</summary>
+    void Apply(TState state, BarRecord bar, IBufferWriter<byte> output, string exchange, string instId);
+}

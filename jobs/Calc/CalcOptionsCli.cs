@@ -1,0 +1,102 @@
+using System.CommandLine;
+using System.Globalization;
+using Pipeline.Calculators.Runner;
+using Pipeline.Jobs.Cli;
+
+namespace Pipeline.Jobs.Calc;
+
+/// <summary>Options shared by <c>calc</c> and <c>recalc</c>: instrument selection and calculator settings.</summary>
+internal static class CalcOptionsCli
+{
+    public static Option<string?> Exchange { get; } = new("--exchange") { Description = "okx or binance (default: every exchange in the vault)" };
+
+    public static Option<string?> Inst { get; } = new("--inst") { Description = "Instrument ids, comma-separated (default: every instrument with raw data)" };
+
+    public static Option<int?> LatenessMs { get; } = new("--lateness-ms") { Description = "Allowed lateness in ms past M+1m before minute M is final (default 2000)" };
+
+    public static Option<int?> SessionHour { get; } = new("--session-hour") { Description = "UTC hour at which sessions reset (default 0)" };
+
+    public static Option<int?> AdxPeriod { get; } = new("--adx-period") { Description = "ADX/DI/ATR period (default 14)" };
+
+    public static Option<string?> Bands { get; } = new("--bands") { Description = "Band multipliers of sigma, comma-separated (default 1,2)" };
+
+    public static void AddTo(Command command, bool withSettings = true)
+    {
+        command.Options.Add(Exchange);
+        command.Options.Add(Inst);
+        if (withSettings)
+        {
+            command.Options.Add(LatenessMs);
+            command.Options.Add(SessionHour);
+            command.Options.Add(AdxPeriod);
+            command.Options.Add(Bands);
+        }
+    }
+
+    public static CalcOptions Options(CommandContext context)
+    {
+        var options = new CalcOptions { Time = context.Time };
+        if (context.Get(LatenessMs) is { } lateness)
+        {
+            options = options with { AllowedLateness = TimeSpan.FromMilliseconds(lateness) };
+        }
+
+        if (context.Get(SessionHour) is { } hour)
+        {
+            options = options with { SessionResetHour = hour };
+        }
+
+        if (context.Get(AdxPeriod) is { } period)
+        {
+            options = options with { AdxPeriod = period };
+        }
+
+        if (context.Get(Bands) is { } bands)
+        {
+            var list = new List<decimal>();
+            foreach (var item in CommonOptions.List(bands))
+            {
+                if (!decimal.TryParse(item, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var m))
+                {
+                    throw new UsageException($"--bands: '{item}' is not a number");
+                }
+
+                list.Add(m);
+            }
+
+            options = options with { BandMultipliers = list };
+        }
+
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UsageException(ex.Message, ex);
+        }
+
+        return options;
+    }
+
+    public static IReadOnlyList<(string Exchange, string InstId)> Instruments(CommandContext context)
+    {
+        var exchange = context.Get(Exchange);
+        var insts = CommonOptions.List(context.Get(Inst));
+        try
+        {
+            return CalculatorRunner.Instruments(context.Vault, exchange, insts);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UsageException(ex.Message, ex);
+        }
+    }
+
+    public static async Task PrintAsync(CommandContext context, CalcRunResult r)
+    {
+        var perCalc = string.Join("  ", r.Stages.Select(s => $"{s.Calc} {s.MinutesEmitted}"));
+        await context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"{r.Exchange}/{r.InstId}: {r.TradesRead} trades, minutes emitted: {perCalc}; late {r.LateTrades}, bad lines {r.BadLines}; {r.Elapsed.TotalMilliseconds:0} ms"));
+    }
+}

@@ -1,0 +1,143 @@
+using System.CommandLine;
+using System.Text;
+using Pipeline.Jobs.Cli;
+using Pipeline.Vault.DuckDb;
+using Spectre.Console;
+
+namespace Pipeline.Jobs.Query;
+
+/// <summary>
+/// <c>pipeline query "SQL" [--format table|csv|json]</c>: read-only SQL over the vault's views,
+/// confined to the vault directory (see <see cref="VaultQuery"/>), rows streamed to the output.
+/// </summary>
+public static class QueryCommand
+{
+    private static readonly Argument<string> Sql = new("sql")
+    {
+        Description = "One read-only SQL statement, e.g. \"select exchange, instId, count(*) from trades group by all\"",
+    };
+
+    private static readonly Option<string> Format = new("--format")
+    {
+        Description = "table (default), csv (RFC 4180, header row) or json (JSON Lines: one object per row; decimals as exact strings)",
+        DefaultValueFactory = _ => "table",
+    };
+
+    private static readonly Option<int> MaxRows = new("--max-rows")
+    {
+        Description = "table format: rows to show (default 1000; 0 = all); the rest are counted",
+        DefaultValueFactory = _ => 1000,
+    };
+
+    public static Command Create()
+    {
+        var command = new Command("query",
+            "Run SQL over the vault with DuckDB. Views: " + string.Join(", ", VaultViews.Names) +
+            ". Read-only; files outside the vault cannot be read or written.");
+        command.Arguments.Add(Sql);
+        command.Options.Add(Format);
+        command.Options.Add(MaxRows);
+        CommandAction.Set(command, RunAsync, fileLog: false);
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CommandContext context, CancellationToken token)
+    {
+        var sql = context.Get(Sql);
+        if (string.IsNullOrWhiteSpace(sql))
+        {
+            throw new UsageException("query: the SQL text is empty");
+        }
+
+        var format = (context.Get(Format) ?? "table").ToLowerInvariant();
+        if (format is not ("table" or "csv" or "json"))
+        {
+            throw new UsageException($"--format: unknown format '{format}' (table|csv|json)");
+        }
+
+        var maxRows = context.Get(MaxRows);
+        if (maxRows < 0)
+        {
+            throw new UsageException("--max-rows: must be 0 (all) or more");
+        }
+
+        using var query = VaultQuery.Open(context.Vault);
+        await using var registration = token.Register(query.Interrupt);
+        var toConsole = ReferenceEquals(context.Output, Console.Out);
+        // Console.Out flushes on every write; a buffered stream keeps millions of rows fast.
+        var output = toConsole
+            ? new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16)
+            : context.Output;
+        try
+        {
+            using var reader = Open(query, sql);
+            switch (format)
+            {
+                case "csv":
+                    await CsvRowWriter.WriteAsync(reader, output, token);
+                    break;
+                case "json":
+                    await JsonRowWriter.WriteAsync(reader, output, token);
+                    break;
+                default:
+                    TableRowWriter.Write(reader, CreateConsole(output, toConsole), maxRows, token);
+                    break;
+            }
+        }
+        catch (DuckDbException ex) when (token.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(ex.Message, ex, token);
+        }
+        catch (DuckDbException ex)
+        {
+            throw query.Explain(ex);
+        }
+        finally
+        {
+            await output.FlushAsync(CancellationToken.None);
+            if (toConsole)
+            {
+                await output.DisposeAsync();
+            }
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// Runs the statement; when a column has a type the reader does not decode (LIST, STRUCT, MAP, ...),
+    /// runs it again with those columns cast to VARCHAR, so every result prints.
+    /// </summary>
+    private static DuckDbReader Open(VaultQuery query, string sql)
+    {
+        var reader = query.Query(sql);
+        if (reader.Columns.All(c => c.IsSupported))
+        {
+            return reader;
+        }
+
+        var columns = reader.Columns;
+        reader.Dispose();
+        var aliases = Enumerable.Range(0, columns.Count).Select(i => "c" + i).ToList();
+        var select = columns.Select((c, i) => c.IsSupported
+            ? $"{aliases[i]} AS {VaultViews.Quote(c.Name)}"
+            : $"CAST({aliases[i]} AS VARCHAR) AS {VaultViews.Quote(c.Name)}");
+        var inner = sql.TrimEnd().TrimEnd(';');
+        return query.Query($"SELECT {string.Join(", ", select)} FROM ({inner}) AS q({string.Join(", ", aliases)})");
+    }
+
+    private static IAnsiConsole CreateConsole(TextWriter output, bool toConsole)
+    {
+        var terminal = toConsole && !System.Console.IsOutputRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(output),
+        });
+        // Redirected output has no width: let the table take what its cells need.
+        console.Profile.Width = terminal ? System.Console.WindowWidth : 4096;
+        return console;
+    }
+}

@@ -1,0 +1,48 @@
+using Pipeline.Calculators.Bands;
+using Pipeline.Calculators.Tests.Bars;
+
+namespace Pipeline.Calculators.Tests.Bands;
+
+public sealed class BandsIndicatorTests
+{
+    private static readonly long Start = TestVault.T(TestVault.Day1, 0, 0);
+
+    private static long M(int i) => Start + (i * 60_000L);
+
+    [Fact]
+    public void Apply_IdenticalPrices_SigmaZeroBandsAtVwap()
+    {
+        var bars = Enumerable.Range(0, 61).Select(i => Bar.Of(M(i), 65000.1m, 0.37m + i)).ToList();
+        var lines = Bar.Run(new BandsIndicator([1m, 2m]), bars);
+        Assert.Equal(0m, lines[60].Dec("sigma1h"));
+        Assert.Equal(65000.1m, lines[60].Dec("upper1h_2"));
+        Assert.Equal(65000.1m, lines[60].Dec("lower1h_1"));
+        Assert.Equal(0m, lines[60].Dec("sigmaSession"));
+    }
+
+    [Fact]
+    public void Apply_TwoPrices_SigmaIsTheVolumeWeightedStdDev()
+    {
+        // 1 at 100 and 3 at 104: vwap 103, variance (1·9 + 3·1)/4 = 3.
+        var bars = new List<Pipeline.Calculators.Bars.BarRecord> { Bar.Of(M(0), 100, 1), Bar.Of(M(1), 104, 3) };
+        var lines = Bar.Run(new BandsIndicator([1m, 2.5m]), bars);
+        var sigma = lines[1].Dec("sigmaSession")!.Value;
+        Assert.Equal(3m, sigma * sigma, 24);
+        Assert.Equal(103m + (2.5m * sigma), lines[1].Dec("upperSession_2p5"));
+        Assert.Equal(103m - sigma, lines[1].Dec("lowerSession_1"));
+        Assert.Null(lines[1].Dec("sigma1h"));
+    }
+
+    [Theory]
+    [InlineData("2")]
+    [InlineData("3")]
+    [InlineData("0.0001")]
+    [InlineData("4225013000.01")]
+    [InlineData("123456789.123456789")]
+    public void Sqrt_Decimal_SquaresBack(string text)
+    {
+        var x = decimal.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+        var r = DecimalMath.Sqrt(x);
+        Assert.True(Math.Abs((r * r) - x) <= x * 1e-26m, $"{r}² = {r * r}");
+    }
+}

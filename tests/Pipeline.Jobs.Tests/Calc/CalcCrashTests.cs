@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Globalization;
+using Pipeline.Vault.Jsonl;
+using Pipeline.Vault.Layout;
+using Pipeline.Vault.State;
+using Pipeline.Vault.Trades;
+
+namespace Pipeline.Jobs.Tests.Calc;
+
+/// <summary>
+/// Kills <c>pipeline calc</c> (a real child process) with SIGKILL at random moments during a large
+/// day, reruns it, and requires the derived files to be byte-identical to an uninterrupted run.
+/// </summary>
+public sealed class CalcCrashTests : IDisposable
+{
+    private const string Exchange = "okx";
+    private const string InstId = "BTC-USDT-SWAP";
+    private static readonly DateOnly Day0 = new(2025, 12, 13);
+    private static readonly DateOnly Day1 = new(2025, 12, 14);
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "pipeline-tests", Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task Calc_KilledAtRandomMoments_OutputsByteIdenticalToUninterruptedRun()
+    {
+        var killed = new VaultLayout(Path.Combine(_root, "killed"));
+        var clean = new VaultLayout(Path.Combine(_root, "clean"));
+        WriteRaw(killed);
+        CopyRaw(killed, clean);
+        var end = TradeTime.DayStartMs(Day1.AddDays(1)) + 10_000;
+
+        // Reference: one uninterrupted run with the final watermark.
+        SetWatermark(clean, end);
+        var clock = Stopwatch.StartNew();
+        Assert.Equal(0, await RunToEnd(clean));
+        var fullRun = clock.ElapsedMilliseconds;
+
+        // Kill runs while the watermark moves through the day, so kills land in reading, emitting and committing.
+        var random = new Random(12345);
+        var kills = 0;
+        for (var attempt = 0; kills < 12 && attempt < 40; attempt++)
+        {
+            SetWatermark(killed, TradeTime.DayStartMs(Day1) + (Math.Min(kills + 1, 12) * TradeTime.MsPerDay / 12));
+            if (await RunAndKill(killed, random.Next(30, (int)Math.Max(60, fullRun * 0.8))))
+            {
+                kills++;
+            }
+        }
+
+        SetWatermark(killed, end);
+        Assert.Equal(0, await RunToEnd(killed));
+        Assert.True(kills >= 10, $"only {kills} runs were killed before they finished");
+        var expected = Snapshot(clean);
+        Assert.Equal(10, expected.Count);
+        Assert.Equal(expected, Snapshot(killed));
+    }
+
+    private static void WriteRaw(VaultLayout layout)
+    {
+        var random = new Random(99);
+        var id = 1_000_000_000L;
+        foreach (var (day, count) in new[] { (Day0, 20_000), (Day1, 400_000) })
+        {
+            using var appender = JsonlAppender.Open(layout.RawDayJsonl(Exchange, InstId, day));
+            var start = TradeTime.DayStartMs(day);
+            var price = 650_000L;
+            for (var i = 0; i < count; i++)
+            {
+                price += random.Next(-3, 4);
+                var ts = start + (long)((double)i / count * TradeTime.MsPerDay);
+                var qty = (random.Next(1, 5000) / 1000m).ToString(CultureInfo.InvariantCulture);
+                RawTradeWriter.Write(appender, new RawTrade
+                {
+                    Exchange = Exchange, InstId = InstId, TradeId = (id++).ToString(CultureInfo.InvariantCulture), Ts = ts,
+                    Px = (price / 10m).ToString("0.0", CultureInfo.InvariantCulture), Sz = qty, Side = random.Next(2) == 0 ? "buy" : "sell",
+                    CtVal = "1", CtMult = "1", CtType = "linear", CtValCcy = "BTC", QtyBase = qty, RecvTs = ts + 3, Src = "ws",
+                });
+                appender.EndLine();
+            }
+        }
+    }
+
+    private static void CopyRaw(VaultLayout from, VaultLayout to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from.RawDir, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to.RawDir, Path.GetRelativePath(from.RawDir, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
+    private static void SetWatermark(VaultLayout layout, long ts) =>
+        new StateFile<ExporterState>(layout.ExporterState(Exchange, InstId)).Write(new ExporterState
+        {
+            Exchange = Exchange, InstId = InstId, WatermarkTs = ts, Connection = "connected",
+        });
+
+    private static Process Start(VaultLayout layout)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "pipeline.dll"), "calc", "--vault", layout.Root,
+                     "--exchange", Exchange, "--inst", InstId, "--log-level", "warning" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        return Process.Start(info)!;
+    }
+
+    private static async Task<int> RunToEnd(VaultLayout layout)
+    {
+        using var process = Start(layout);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"calc exited {process.ExitCode}: {await stderr}{await stdout}");
+        return process.ExitCode;
+    }
+
+    /// <summary>Starts calc and SIGKILLs it after <paramref name="afterMs"/>; true when it was still running.</summary>
+    private static async Task<bool> RunAndKill(VaultLayout layout, int afterMs)
+    {
+        using var process = Start(layout);
+        _ = process.StandardOutput.ReadToEndAsync();
+        _ = process.StandardError.ReadToEndAsync();
+        await Task.Delay(afterMs);
+        var running = !process.HasExited;
+        if (running)
+        {
+            process.Kill(entireProcessTree: true); // SIGKILL on Unix
+        }
+
+        await process.WaitForExitAsync();
+        return running;
+    }
+
+    private static SortedDictionary<string, string> Snapshot(VaultLayout layout)
+    {
+        var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(layout.DerivedDir, "*.jsonl", SearchOption.AllDirectories))
+        {
+            result[Path.GetRelativePath(layout.DerivedDir, file)] = File.ReadAllText(file);
+        }
+
+        return result;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // best effort
+        }
+    }
+}

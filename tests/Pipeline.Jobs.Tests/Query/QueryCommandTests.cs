@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Pipeline.Jobs.Cli;
+using Pipeline.Vault.DuckDb;
+using Pipeline.Vault.Jsonl;
+using Pipeline.Vault.Layout;
+using Pipeline.Vault.Trades;
+
+namespace Pipeline.Jobs.Tests.Query;
+
+public sealed class QueryCommandTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "pipeline-tests", Guid.NewGuid().ToString("N"));
+
+    public QueryCommandTests() => Vault = new VaultLayout(Path.Combine(_root, "vault"));
+
+    private VaultLayout Vault { get; }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    private async Task<(int Code, string Output, string Error)> Run(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await PipelineCli.RunAsync([.. args, "--vault", Vault.Root], output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    private void WriteTrades(params (string Exchange, string InstId, long Id, long Ts, string Px)[] trades)
+    {
+        foreach (var group in trades.GroupBy(t => Vault.RawDayJsonl(t.Exchange, t.InstId, TradeTime.Day(t.Ts))))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(group.Key)!);
+            using var appender = JsonlAppender.Open(group.Key);
+            foreach (var t in group)
+            {
+                RawTradeWriter.Write(appender, new RawTrade
+                {
+                    Exchange = t.Exchange, InstId = t.InstId, TradeId = t.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    Ts = t.Ts, Px = t.Px, Sz = "2", Side = "buy", CtVal = "1", CtMult = "1", CtType = "linear",
+                    CtValCcy = "BTC", QtyBase = "2", RecvTs = t.Ts + 5, Src = "ws",
+                });
+                appender.EndLine();
+            }
+
+            appender.Sync();
+        }
+    }
+
+    [Fact]
+    public async Task Query_Csv_PrintsHeaderThenRows()
+    {
+        var (code, output, error) = await Run("query", "select 42 as answer", "--format", "csv");
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Equal("answer\n42\n", output);
+        Assert.Equal("", error);
+    }
+
+    [Fact]
+    public async Task Query_Csv_QuotesPerRfc4180AndKeepsDecimalsExact()
+    {
+        var (code, output, _) = await Run("query",
+            "select 'a,b' as t, 'say \"hi\"' as q, 'two\nlines' as n, NULL as z, '12345678901234567890.123456789012345678'::DECIMAL(38,18) as d",
+            "--format", "csv");
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Equal("t,q,n,z,d\n\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",,12345678901234567890.123456789012345678\n", output);
+    }
+
+    [Fact]
+    public async Task Query_Json_IsJsonLinesWithExactValues()
+    {
+        var (code, output, _) = await Run("query",
+            "select i, (i * 0.1)::DECIMAL(38,18) as d, 'x' || i as s, i = 1 as b, NULL as n, 1.5::DOUBLE as f, 18446744073709551615::UBIGINT as u from range(2) t(i)",
+            "--format", "json");
+        Assert.Equal(ExitCodes.Ok, code);
+        var lines = output.TrimEnd('\n').Split('\n');
+        Assert.Equal(2, lines.Length);
+        Assert.Equal("""{"i":0,"d":"0","s":"x0","b":false,"n":null,"f":1.5,"u":18446744073709551615}""", lines[0]);
+        using var doc = JsonDocument.Parse(lines[1]);
+        Assert.Equal("0.1", doc.RootElement.GetProperty("d").GetString());
+        Assert.Equal(1, doc.RootElement.GetProperty("i").GetInt64());
+    }
+
+    [Fact]
+    public async Task Query_Table_AlignsNumbersRightAndTextLeft()
+    {
+        var (code, output, _) = await Run("query", "select 'ab' as name, 5 as n union all select 'abcdef', 12345 order by n");
+        Assert.Equal(ExitCodes.Ok, code);
+        var lines = output.Split('\n');
+        Assert.Contains(lines, l => l.Contains("│ ab     │     5 │", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("│ abcdef │ 12345 │", StringComparison.Ordinal));
+        Assert.Contains("2 rows", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Query_Table_MaxRows_ShowsFirstAndCountsAll()
+    {
+        var (code, output, _) = await Run("query", "select i from range(5000) t(i)", "--max-rows", "3");
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains("5,000 rows, first 3 shown", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("│ 3 │", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Query_Trades_OverRawDays()
+    {
+        WriteTrades(("okx", "BTC-USDT-SWAP", 1, 1720000000123, "65000.1"), ("okx", "BTC-USDT-SWAP", 2, 1720000000200, "65000.25"),
+            ("binance", "BTCUSDT", 7, 1720094400000, "64000.5"));
+        var (code, output, error) = await Run("query",
+            "select exchange, instId, date, count(*) as n, sum(px::DECIMAL(38,9) * qtyBase::DECIMAL(38,9)) as notional from trades group by all order by exchange",
+            "--format", "csv");
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Equal("exchange,instId,date,n,notional\nbinance,BTCUSDT,2024-07-04,1,128001\nokx,BTC-USDT-SWAP,2024-07-03,2,260000.7\n", output);
+    }
+
+    [Fact]
+    public async Task Query_EmptyVault_ViewsExistAndAreEmpty()
+    {
+        foreach (var view in VaultViews.Names)
+        {
+            var (code, output, error) = await Run("query", $"select count(*) as n from {view}", "--format", "csv");
+            Assert.True(code == ExitCodes.Ok, view + ": " + error);
+            Assert.Equal("n\n0\n", output);
+        }
+    }
+
+    [Theory]
+    [InlineData("select * from read_csv('/etc/passwd')", "access outside the vault is not allowed")]
+    [InlineData("COPY (select 1) TO '/tmp/pipeline-query-test.csv'", "access outside the vault is not allowed")]
+    [InlineData("ATTACH '/tmp/pipeline-query-test.db'", "vault")]
+    [InlineData("INSTALL httpfs", "read-only")]
+    [InlineData("LOAD httpfs", "read-only")]
+    [InlineData("SET enable_external_access = true", "read-only")]
+    public async Task Query_OutsideTheVaultOrWrites_ExitOneWithOneLine(string sql, string expected)
+    {
+        var (code, output, error) = await Run("query", sql);
+        Assert.Equal(ExitCodes.Failure, code);
+        Assert.Equal("", output);
+        Assert.StartsWith("error: ", error, StringComparison.Ordinal);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.Single(error.TrimEnd('\n').Split('\n'));
+        Assert.False(File.Exists("/tmp/pipeline-query-test.csv"));
+    }
+
+    [Fact]
+    public async Task Query_BadSql_ExitOneWithDuckDbsMessage()
+    {
+        var (code, _, error) = await Run("query", "selec 1");
+        Assert.Equal(ExitCodes.Failure, code);
+        Assert.Contains("Parser Error", error, StringComparison.Ordinal);
+        Assert.Single(error.TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
+    public async Task Query_UnknownFormat_IsAUsageError()
+    {
+        var (code, _, error) = await Run("query", "select 1", "--format", "xml");
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("--format", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Query_NestedTypes_PrintAsText()
+    {
+        var (code, output, _) = await Run("query", "select [1, 2] as l, {'k': 'v'} as s, 1 as n", "--format", "csv");
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Equal("l,s,n\n\"[1, 2]\",{'k': v},1\n", output);
+    }
+
+    [Fact]
+    public async Task Doctor_MissingLibraryPath_IsAClearError()
+    {
+        // A child process: the library is loaded once per process, so only a fresh one can show this.
+        var dll = Path.Combine(AppContext.BaseDirectory, "pipeline.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        start.ArgumentList.Add(dll);
+        start.ArgumentList.Add("doctor");
+        start.Environment["PIPELINE_DUCKDB_LIB"] = Path.Combine(_root, "missing", "libduckdb.so");
+        using var process = Process.Start(start)!;
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.Equal(ExitCodes.Failure, process.ExitCode);
+        Assert.Contains("PIPELINE_DUCKDB_LIB points at", error, StringComparison.Ordinal);
+        Assert.Contains("does not exist", error, StringComparison.Ordinal);
+    }
+}

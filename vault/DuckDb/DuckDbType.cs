@@ -1,0 +1,45 @@
+namespace Pipeline.Vault.DuckDb;
+
+/// <summary>DuckDB's type ids (the <c>DUCKDB_TYPE</c> enum of duckdb.h; the numbers are its ABI).</summary>
+#pragma warning disable CA1720 // the members are DuckDB's SQL type names (INTEGER, FLOAT, DOUBLE, DECIMAL)
+public enum DuckDbType
+{
+    Invalid = 0,
+    Boolean = 1,
+    TinyInt = 2,
+    SmallInt = 3,
+    Integer = 4,
+    BigInt = 5,
+    UTinyInt = 6,
+    USmallInt = 7,
+    UInteger = 8,
+    UBigInt = 9,
+    Float = 10,
+    Double = 11,
+    Timestamp = 12,
+    Date = 13,
+    Time = 14,
+    Interval = 15,
+    HugeInt = 16,
+    Varchar = 17,
+    Blob = 18,
+    Decimal = 19,
+    TimestampS = 20,
+    TimestampMs = 21,
+    TimestampNs = 22,
+    Enum = 23,
+    List = 24,
+    Struct = 25,
+    Map = 26,
+    Uuid = 27,
+    Union = 28,
+    Bit = 29,
+    TimeTz = 30,
+    TimestampTz = 31,
+    UHugeInt = 32,
+    Array = 33,
+    Any = 34,
+    BigNum = 35,
+    SqlNull = 36,
+}
+#pragma warning restore CA1720
