@@ -17,20 +17,42 @@ internal static class ArchiveCsv
             using var zip = ZipFile.OpenRead(zipPath);
             var entry = zip.Entries.FirstOrDefault(e => e.FullName.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
                 ?? throw new BackfillDayException($"{fileName}: the zip holds no .csv file");
-            using var reader = new StreamReader(entry.Open(), Encoding.UTF8, detectEncodingFromByteOrderMarks: true, 1 << 16);
+            var crc = new Crc32Stream(entry.Open());
+            using var reader = new StreamReader(crc, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, 1 << 16);
             long number = 0;
-            while (reader.ReadLine() is { } line)
+            try
             {
-                number++;
-                if (line.Length > 0)
+                while (reader.ReadLine() is { } line)
                 {
-                    onLine(line, number);
+                    number++;
+                    if (line.Length > 0)
+                    {
+                        onLine(line, number);
+                    }
                 }
             }
+            catch (BackfillDayException)
+            {
+                // A garbled row may be a damaged zip: read on to the end and check the CRC first.
+                reader.BaseStream.CopyTo(Stream.Null);
+                CheckCrc(crc, entry, fileName);
+                throw;
+            }
+
+            CheckCrc(crc, entry, fileName);
         }
         catch (InvalidDataException ex)
         {
             throw new BackfillDayException($"{fileName}: corrupt zip ({ex.Message})", ex);
+        }
+    }
+
+    private static void CheckCrc(Crc32Stream crc, ZipArchiveEntry entry, string fileName)
+    {
+        if (crc.Crc != entry.Crc32)
+        {
+            throw new BackfillDayException(string.Create(CultureInfo.InvariantCulture,
+                $"{fileName}: corrupt zip (CRC-32 of the data {crc.Crc:x8}, the zip records {entry.Crc32:x8})"));
         }
     }
 
