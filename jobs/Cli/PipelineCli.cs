@@ -29,6 +29,7 @@ public static class PipelineCli
         yield return Status.StatusCommand.Create();
         yield return Hosting.RunCommand.Create();
         yield return Hosting.ScheduleCommand.Create();
+        yield return Backfill.BackfillCommand.Create();
         yield return Calc.CalcCommand.Create();
         yield return Calc.RecalcCommand.Create();
         yield return Query.QueryCommand.Create();

@@ -12,7 +12,7 @@ namespace Pipeline.Exporter.Tests.Backfill;
 /// <summary>Backfill in-process against the loopback simulator's archives and REST (real HTTP, real files).</summary>
 public sealed class BackfillServiceTests : IDisposable
 {
-    private const double Rate = 0.25;
+    private const double Rate = 0.1;
     private static readonly ILogger Quiet = new LoggerConfiguration().CreateLogger();
     private readonly TempDir _dir = new();
     private readonly VaultLayout _vault;
