@@ -76,6 +76,11 @@ public sealed class SimulatorHost : IAsyncDisposable
         }
 
         var startMs = (options.Start ?? options.Time.GetUtcNow()).ToUnixTimeMilliseconds();
+
+        // Id prefix sums up to the start day, computed before serving so the first tick is not late.
+        var warm = System.Diagnostics.Stopwatch.StartNew();
+        await Task.WhenAll(markets.Values.Select(m => Task.Run(() => m.FillIdBase(MarketGenerator.BlockOf(startMs)), token)));
+        Log.Debug("Market id prefixes ready in {Elapsed} ms", warm.ElapsedMilliseconds);
         var clock = new SimClock(options.Time, startMs, options.Speed);
         var truth = options.TruthDir is { } dir ? new TruthWriter(dir, markets.Values.Select(m => m.Instrument), startMs, options) : null;
         var feed = new LiveFeed(markets, clock, truth, options.PublishInterval);

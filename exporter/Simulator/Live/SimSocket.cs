@@ -74,6 +74,11 @@ public abstract class SimSocket : ILiveSink
         try
         {
             await Task.WhenAny(send, receive);
+            if (send.IsCompleted && Socket.State == WebSocketState.CloseSent)
+            {
+                // We closed: let the client's close frame come back so the close frame is not lost to a reset.
+                await Task.WhenAny(receive, Task.Delay(TimeSpan.FromSeconds(2), Context.Time, CancellationToken.None));
+            }
         }
         finally
         {

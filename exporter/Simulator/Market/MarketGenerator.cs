@@ -29,6 +29,8 @@ public sealed class MarketGenerator
     private static readonly long GenesisDay = Genesis.DayNumber - new DateOnly(1970, 1, 1).DayNumber;
 
     private readonly ulong _key;
+    private readonly ulong _regimeKey;
+    private readonly ulong _headerKey;
     private readonly long _fillOrigin;
     private readonly long _printOrigin;
     private readonly double _logBase;
@@ -49,6 +51,8 @@ public sealed class MarketGenerator
         Seed = seed;
         FillsPerSecond = fillsPerSecond;
         _key = SimHash.Combine(seed, SimHash.Key(instrument.Exchange + "/" + instrument.InstId));
+        _regimeKey = SimHash.Combine(_key, 0x5245_4749_4D45UL);
+        _headerKey = SimHash.Combine(_key, 0x4845_4144UL);
         _fillOrigin = instrument.IsBinance ? 6_000_000_000 : 5_000_000_000;
         _printOrigin = instrument.IsBinance ? 2_000_000_000 : 1_000_000_000;
         _logBase = Math.Log((double)instrument.BasePrice);
@@ -68,7 +72,7 @@ public sealed class MarketGenerator
     /// <summary>Counts and regime of a block, from hashes only.</summary>
     public BlockHeader Header(long block)
     {
-        var hr = SimHash.Combine(_key, 0x5245_4749_4D45UL, (ulong)FloorDiv(block, RegimeBlocks));
+        var hr = SimHash.Combine(_regimeKey, (ulong)FloorDiv(block, RegimeBlocks));
         var u = SimHash.Unit(hr);
         var (regime, intensity) = u switch
         {
@@ -78,7 +82,7 @@ public sealed class MarketGenerator
             _ => (MarketRegime.Burst, 2.3),
         };
         var trendSign = ((hr >> 7) & 1) == 0 ? 1 : -1;
-        var hb = SimHash.Combine(_key, 0x4845_4144UL, (ulong)block);
+        var hb = SimHash.Combine(_headerKey, (ulong)block);
         var mean = FillsPerSecond * (BlockMs / 1000.0) * (intensity / 1.015) * (0.6 + (0.8 * SimHash.Unit(hb)));
         var fills = (int)(mean + SimHash.Unit(SimHash.Mix(hb + 1)));
         if (fills == 0)
@@ -405,11 +409,17 @@ public sealed class MarketGenerator
         var offset = day - GenesisDay;
         if (offset >= 0)
         {
-            while (_forward.Count <= offset)
+            if (_forward.Count <= offset)
             {
-                var previous = _forward[^1];
-                var (f, p) = DayTotals(GenesisDay + _forward.Count - 1);
-                _forward.Add((previous.Fills + f, previous.Prints + p));
+                // Day totals are independent: compute the missing ones in parallel, then sum in order.
+                var first = GenesisDay + _forward.Count - 1;
+                var totals = new (long Fills, long Prints)[offset - _forward.Count + 1];
+                Parallel.For(0, totals.Length, k => totals[k] = DayTotals(first + k));
+                foreach (var (f, p) in totals)
+                {
+                    var previous = _forward[^1];
+                    _forward.Add((previous.Fills + f, previous.Prints + p));
+                }
             }
 
             return _forward[(int)offset];

@@ -57,7 +57,7 @@ public sealed class ExporterServiceTests : IDisposable
         Assert.True(service.Reconnects >= 1);
         var state = new StateFile<ExporterState>(_vault.ExporterState("okx", "BTC-USDT-SWAP")).Read()!;
         // Recovered: the watermark kept up with the market despite stalls every ~2 s.
-        Assert.True(state.WatermarkTs > sim.PublishedThroughMs - 6000, $"watermark {state.WatermarkTs} vs published {sim.PublishedThroughMs}");
+        Assert.True(state.WatermarkTs > sim.PublishedThroughMs - 10_000, $"watermark {state.WatermarkTs} vs published {sim.PublishedThroughMs}");
         var report = new RawVerifier(_vault).Verify(new VerifyOptions
         {
             Exchanges = ["okx"], InstIds = ["BTC-USDT-SWAP"], FromTs = first.Ts, ToTs = state.WatermarkTs - 1, TruthDir = truth,
@@ -91,6 +91,36 @@ public sealed class ExporterServiceTests : IDisposable
         Assert.Contains("trades-all", error.Text, StringComparison.Ordinal);
         Assert.Contains("/ws/v5/public", error.Text, StringComparison.Ordinal);
         Assert.Contains("/ws/v5/business", error.Text, StringComparison.Ordinal); // the hint where it lives
+    }
+
+    [Fact]
+    public async Task Run_BinanceUnroutedUrl_RaisesTheSilenceAlarm()
+    {
+        // A legacy/unrouted path acknowledges and then delivers no aggTrade (PROTOCOLS 2.1).
+        await using var sim = await SimulatorHost.StartAsync(new SimulatorOptions { Instruments = ["BTCUSDT"], Rate = 50 });
+        var sink = new CollectingSink();
+        var wrong = new Uri(SimulatorEndpoints.Text(sim.Endpoints.BinanceWs) + "/stream?streams=btcusdt@aggTrade");
+        var service = new ExporterService(Options(sim, "binance", "BTCUSDT") with { WsUrlOverride = wrong, DataSilenceTimeout = TimeSpan.FromSeconds(1) },
+            _vault, TimeProvider.System, sink.Logger());
+        await RunForAsync(service, TimeSpan.FromSeconds(3));
+        var alarm = Assert.Single(sink.Events.Where(e => e.Text.StartsWith("ALARM", StringComparison.Ordinal)).Take(1));
+        Assert.Equal(LogEventLevel.Error, alarm.Level);
+        Assert.Contains("/stream?streams=btcusdt@aggTrade", alarm.Text, StringComparison.Ordinal);
+        Assert.Contains("wrong host or path", alarm.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_OkxAggregatedTradesChannel_RecordsCount()
+    {
+        await using var sim = await SimulatorHost.StartAsync(new SimulatorOptions { Instruments = ["BTC-USDT-SWAP"], Rate = 200, Speed = 2 });
+        var service = new ExporterService(Options(sim, "okx", "BTC-USDT-SWAP") with { Channel = "trades" }, _vault, TimeProvider.System,
+            new CollectingSink().Logger());
+        await RunForAsync(service, TimeSpan.FromSeconds(3));
+        var day = _vault.RawDays("okx", "BTC-USDT-SWAP")[^1];
+        var trades = RawTradeFile.ReadAll(_vault.RawDayJsonl("okx", "BTC-USDT-SWAP", day));
+        Assert.NotEmpty(trades);
+        Assert.All(trades.Where(t => t.Src == "ws"), t => Assert.True(t.Count >= 1));
+        Assert.Equal(trades.Count, trades.Select(t => t.TradeId).Distinct().Count());
     }
 
     [Fact]

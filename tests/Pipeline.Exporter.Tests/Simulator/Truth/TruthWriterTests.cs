@@ -1,0 +1,64 @@
+using Pipeline.Exporter.Simulator;
+using Pipeline.Exporter.Simulator.Market;
+using Pipeline.Exporter.Simulator.Truth;
+using Pipeline.Vault.Trades;
+
+namespace Pipeline.Exporter.Tests.Simulator.Truth;
+
+public sealed class TruthWriterTests
+{
+    [Fact]
+    public async Task Truth_EveryPublishedTradeInRange_RawTradeLines()
+    {
+        using var dir = new SimTempDir();
+        var options = new SimulatorOptions
+        {
+            Rate = 50,
+            Speed = 20,
+            Start = SimTestKit.PastStart,
+            Instruments = ["BTC-USDT-SWAP", "BTC-USD-SWAP", "BTCUSDT"],
+            TruthDir = dir.Path,
+        };
+        await using (var host = await SimTestKit.StartAsync(options))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1.5));
+            var live = TruthRange.Read(dir.Path);
+            Assert.Equal(SimTestKit.PastStart.ToUnixTimeMilliseconds(), live.StartTs);
+            await host.StopAsync();
+        }
+
+        var range = TruthRange.Read(dir.Path);
+        Assert.True(range.EndTs > range.StartTs + 10_000, $"{range.StartTs}..{range.EndTs}");
+        foreach (var instId in new[] { "BTC-USDT-SWAP", "BTC-USD-SWAP", "BTCUSDT" })
+        {
+            var instrument = SimInstruments.Find(instId);
+            var generator = new MarketGenerator(instrument, 1, 50);
+            var lines = File.ReadAllLines(TruthWriter.FilePath(dir.Path, instrument.Exchange, instId))
+                .Select(l => l + "\n").ToList();
+            var expected = instrument.IsOkx
+                ? generator.FillsBetween(range.StartTs, range.EndTs).Select(f => RawTradeWriter.ToLine(TruthWriter.ToRawTrade(instrument, f))).ToList()
+                : generator.PrintsBetween(range.StartTs, range.EndTs).Select(p => RawTradeWriter.ToLine(TruthWriter.ToRawTrade(instrument, p))).ToList();
+            Assert.True(expected.Count > 100);
+            Assert.Equal(expected, lines);
+        }
+
+        var inverse = File.ReadLines(TruthWriter.FilePath(dir.Path, "okx", "BTC-USD-SWAP")).First();
+        Assert.Contains("\"ctType\":\"inverse\"", inverse, StringComparison.Ordinal);
+        Assert.Contains("\"src\":\"ws\"", inverse, StringComparison.Ordinal);
+        var binance = File.ReadLines(TruthWriter.FilePath(dir.Path, "binance", "BTCUSDT")).First();
+        Assert.Contains("\"firstId\":", binance, StringComparison.Ordinal);
+        Assert.Contains("\"ctValCcy\":\"BTC\"", binance, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SimRawTrades_InverseQtyBase_AndBinanceIds()
+    {
+        var from = SimTestKit.PastStart.ToUnixTimeMilliseconds();
+        var inverse = SimRawTrades.Between("BTC-USD-SWAP", from, from + 10_000, rate: 20).First();
+        Assert.Equal("inverse", inverse.CtType);
+        Assert.Equal(ExactDecimal.Parse(inverse.Sz) * 100m / ExactDecimal.Parse(inverse.Px), ExactDecimal.Parse(inverse.QtyBase));
+        var binance = SimRawTrades.Between("BTCUSDT", from, from + 10_000, rate: 20).ToList();
+        Assert.All(binance, t => Assert.Equal(t.Sz, t.QtyBase));
+        Assert.All(binance, t => Assert.True(t.FirstId <= t.LastId));
+    }
+}

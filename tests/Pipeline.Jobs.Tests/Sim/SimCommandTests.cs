@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using Pipeline.Jobs.Cli;
+
+namespace Pipeline.Jobs.Tests.Sim;
+
+public sealed class SimCommandTests
+{
+    [Theory]
+    [InlineData("--faults", "disconnect=5s,flood=0.1", "flood=0.1")]
+    [InlineData("--faults", "dup=7", "dup=7")]
+    [InlineData("--instruments", "BTC-USDT-SWAP,NOPE", "NOPE")]
+    [InlineData("--start", "yesterday-ish", "--start")]
+    [InlineData("--rate", "0", "--rate")]
+    public async Task Sim_BadOption_ExitsTwoNamingIt(string option, string value, string named)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await PipelineCli.RunAsync(["sim", option, value], output, error);
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Single(error.ToString().Trim().Split('\n'));
+        Assert.Contains(named, error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sim_Process_PrintsEndpointLines_StopsCleanlyOnSigterm()
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+        {
+            return; // SIGTERM is sent with kill(1)
+        }
+
+        var dll = Path.Combine(AppContext.BaseDirectory, "pipeline.dll");
+        var truth = Path.Combine(Path.GetTempPath(), "pipeline-tests", Guid.NewGuid().ToString("N"));
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { dll, "sim", "--port", "0", "--rate", "20", "--instruments", "BTC-USDT-SWAP,BTCUSDT", "--truth", truth })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        try
+        {
+            var names = new[] { "okx-ws-public", "okx-ws-business", "okx-rest", "binance-ws", "binance-rest", "archive" };
+            var lines = new List<string>();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            for (var i = 0; i < names.Length; i++)
+            {
+                lines.Add((await process.StandardOutput.ReadLineAsync(timeout.Token))!);
+            }
+
+            Assert.Equal(names, lines.Select(l => l.Split(' ')[0]));
+            Assert.Matches(@"^okx-ws-public ws://127\.0\.0\.1:\d+/ws/v5/public$", lines[0]);
+            Assert.Matches(@"^okx-ws-business ws://127\.0\.0\.1:\d+/ws/v5/business$", lines[1]);
+            Assert.Matches(@"^okx-rest http://127\.0\.0\.1:\d+$", lines[2]);
+            Assert.Matches(@"^binance-ws ws://127\.0\.0\.1:\d+$", lines[3]);
+            Assert.Matches(@"^binance-rest http://127\.0\.0\.1:\d+$", lines[4]);
+            Assert.Matches(@"^archive http://127\.0\.0\.1:\d+/archive$", lines[5]);
+
+            using var client = new HttpClient();
+            var rest = lines[2].Split(' ')[1];
+            var body = await client.GetStringAsync(new Uri(rest + "/api/v5/public/instruments?instType=SWAP"), timeout.Token);
+            Assert.Contains("BTC-USDT-SWAP", body, StringComparison.Ordinal);
+
+            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync(timeout.Token);
+            }
+
+            await process.WaitForExitAsync(timeout.Token);
+            Assert.Equal(0, process.ExitCode);
+            Assert.True(File.Exists(Path.Combine(truth, "truth.json")));
+            Assert.True(File.Exists(Path.Combine(truth, "okx", "BTC-USDT-SWAP.jsonl")));
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+
+            if (Directory.Exists(truth))
+            {
+                Directory.Delete(truth, recursive: true);
+            }
+        }
+    }
+}
