@@ -16,34 +16,7 @@ internal static class SimTruth
     public static List<RawTrade> Day(MarketGenerator market, DateOnly day)
     {
         var start = TradeTime.DayStartMs(day);
-        var end = start + TradeTime.MsPerDay;
-        var trades = new List<RawTrade>();
-        for (var b = MarketGenerator.BlockOf(start); b <= MarketGenerator.BlockOf(end - 1); b++)
-        {
-            var block = market.Block(b);
-            if (market.Instrument.IsBinance)
-            {
-                foreach (var print in block.Prints.Span)
-                {
-                    if (print.Ts >= start && print.Ts < end)
-                    {
-                        trades.Add(TruthWriter.ToRawTrade(market.Instrument, print));
-                    }
-                }
-            }
-            else
-            {
-                foreach (var fill in block.Fills.Span)
-                {
-                    if (fill.Ts >= start && fill.Ts < end)
-                    {
-                        trades.Add(TruthWriter.ToRawTrade(market.Instrument, fill));
-                    }
-                }
-            }
-        }
-
-        return trades;
+        return [.. SimRawTrades.Between(market, start, start + TradeTime.MsPerDay - 1)];
     }
 
     /// <summary>Writes {dir}/{exchange}/{instId}.jsonl for the days and {dir}/truth.json spanning them; returns the trade count.</summary>
