@@ -20,6 +20,15 @@ public sealed class ArchiveDownloader : IDisposable
     {
         ArgumentNullException.ThrowIfNull(log);
         _tempDir = tempDir;
+        if (Directory.Exists(tempDir))
+        {
+            // Leftovers of an interrupted run (kill -9 mid-download).
+            foreach (var stale in Directory.EnumerateFiles(tempDir, "*.part"))
+            {
+                File.Delete(stale);
+            }
+        }
+
         _http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("pipeline-backfill/1.0");
         _pipeline = new ResiliencePipelineBuilder { TimeProvider = time }

@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using Pipeline.Calculators.Runner;
-using Pipeline.Exporter;
 using Pipeline.Exporter.Backfill;
 using Pipeline.Jobs.Cli;
 using Pipeline.Vault.Trades;
+using Serilog;
 using Spectre.Console;
 
 namespace Pipeline.Jobs.Backfill;
@@ -124,7 +124,9 @@ public static class BackfillCommand
             .StartAsync(async progress =>
             {
                 var task = progress.AddTask("backfill", maxValue: 1);
-                var service = new BackfillService(options, context.Vault, context.Time)
+                // Per-day lines would tear the live bar: only warnings and errors are logged while it shows (the summary follows).
+                using var quiet = new LoggerConfiguration().MinimumLevel.Warning().WriteTo.Logger(Log.Logger).CreateLogger();
+                var service = new BackfillService(options, context.Vault, context.Time, quiet)
                 {
                     Progress = p =>
                     {
