@@ -144,12 +144,21 @@ public sealed class ExporterService(ExporterOptions options, VaultLayout vault, 
 
         _started.TrySetResult();
         using var background = CancellationTokenSource.CreateLinkedTokenSource(token);
+        // A writer that fails (disk full, permissions) stops the whole exporter: producers must not
+        // block forever on a queue nobody drains, and the cause must reach the caller.
+        using var stopOnWriterFailure = CancellationTokenSource.CreateLinkedTokenSource(token);
+        foreach (var pumpTask in pumpTasks)
+        {
+            _ = pumpTask.ContinueWith(_ => stopOnWriterFailure.Cancel(), CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        }
+
         var fillerTasks = fillers.Select(f => f.RunAsync(background.Token)).ToList();
         var ticker = TickAsync(pumps, quarantine, background.Token);
         var metadata = RefreshMetadataAsync(catalog, recorders, background.Token);
         try
         {
-            await _supervisor.RunAsync(token);
+            await _supervisor.RunAsync(stopOnWriterFailure.Token);
         }
         finally
         {

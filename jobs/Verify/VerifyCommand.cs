@@ -57,8 +57,17 @@ public static class VerifyCommand
             throw new UsageException($"--truth: directory {truth} does not exist");
         }
 
-        var verifier = new RawVerifier(context.Vault);
+        var verifier = new RawVerifier(context.Vault)
+        {
+            Progress = (exchange, instId) => Serilog.Log.Information("Verifying {Exchange} {InstId}", exchange, instId),
+        };
         var report = await Task.Run(() => verifier.Verify(options), token);
+        if (report.Lines == 0 && options.TruthDir is null)
+        {
+            // An empty selection is not "clean": most likely a wrong --vault, --exchange or --inst.
+            throw new InvalidOperationException($"nothing to verify: no raw trade lines under {context.Vault.RawDir} for the selection");
+        }
+
         if (context.Get(Json))
         {
             await context.Output.WriteLineAsync(ToJson(report));
