@@ -199,6 +199,32 @@ public sealed class BackfillServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_InterruptedAfterTheFirstDay_RerunSkipsItAndFinishesTheRest()
+    {
+        await using var sim = await StartSimAsync();
+        var from = _today.AddDays(-5);
+        var to = from.AddDays(2);
+        using var cts = new CancellationTokenSource();
+        var service = new BackfillService(Options(sim, "binance", "BTCUSDT", from, to), _vault, TimeProvider.System, Quiet)
+        {
+            Progress = p =>
+            {
+                if (p.Stage == "fetching" && p.Day > from)
+                {
+                    cts.Cancel(); // Ctrl+C while the second day is being fetched
+                }
+            },
+        };
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => service.RunAsync(cts.Token));
+        Assert.True(File.Exists(_vault.RawDayJsonl("binance", "BTCUSDT", from)));
+        Assert.False(File.Exists(_vault.RawDayJsonl("binance", "BTCUSDT", from.AddDays(1))));
+
+        var rerun = await RunAsync(Options(sim, "binance", "BTCUSDT", from, to));
+        Assert.Equal([BackfillOutcome.Skipped, BackfillOutcome.Done, BackfillOutcome.Done], rerun.Days.Select(d => d.Outcome));
+        AssertClean(Verify(sim, "binance", "BTCUSDT", from, to));
+    }
+
+    [Fact]
     public async Task Run_LegacyBilingualOkxHeader_IsReadByName()
     {
         await using var sim = await StartSimAsync(new SimulatorOptions { OkxLegacyArchive = ["*"] });
