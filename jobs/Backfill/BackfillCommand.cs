@@ -119,7 +119,7 @@ public static class BackfillCommand
         BackfillReport? report = null;
         await console.Progress()
             .AutoClear(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 16 },
                 new RemainingTimeColumn(), new SpinnerColumn())
             .StartAsync(async progress =>
             {
@@ -132,7 +132,7 @@ public static class BackfillCommand
                     {
                         task.MaxValue = Math.Max(1, p.DaysTotal);
                         task.Value = p.DaysDone;
-                        task.Description = Markup.Escape(Describe(options.Exchange, p, context.Time.GetElapsedTime(started)));
+                        task.Description = Markup.Escape(Describe(p, context.Time.GetElapsedTime(started)));
                     },
                 };
                 report = await service.RunAsync(token);
@@ -141,11 +141,11 @@ public static class BackfillCommand
         return report!;
     }
 
-    private static string Describe(string exchange, BackfillProgress p, TimeSpan elapsed)
+    private static string Describe(BackfillProgress p, TimeSpan elapsed)
     {
         var rate = elapsed.TotalSeconds > 0 ? p.Trades / elapsed.TotalSeconds : 0;
         return string.Create(CultureInfo.InvariantCulture,
-            $"{exchange} {p.InstId} {p.Day:yyyy-MM-dd} {p.Stage}: days {p.DaysDone}/{p.DaysTotal}, {p.Trades:N0} trades, {rate:N0}/s");
+            $"{p.InstId} {p.Day:yyyy-MM-dd} {p.Stage} {Math.Min(p.DaysDone + 1, p.DaysTotal)}/{p.DaysTotal} days, {p.Trades:N0} trades, {rate:N0}/s");
     }
 
     private static string Line(string exchange, BackfillProgress p, TimeSpan elapsed)
