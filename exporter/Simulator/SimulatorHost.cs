@@ -197,7 +197,13 @@ public sealed class SimulatorHost : IAsyncDisposable
             return;
         }
 
-        using var socket = await http.WebSockets.AcceptWebSocketAsync();
+        // OKX sends no protocol pings (clients send text "ping"); the runtime's keep-alive is off.
+        using var socket = await SimWebSocket.AcceptAsync(http, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        if (socket is null)
+        {
+            return;
+        }
+
         var faults = _context.NewConnectionFaults(out var connId);
         var connection = new OkxSocket(socket, _context, faults, connId, business);
         await RunSocketAsync(connection.RunAsync(_stopping.Token));
@@ -214,11 +220,12 @@ public sealed class SimulatorHost : IAsyncDisposable
         IEnumerable<string> streams = combined
             ? (HttpReplies.Query(http, "streams") ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries)
             : ((http.GetRouteValue("streams") as string) ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries);
-        using var socket = await http.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+        using var socket = await SimWebSocket.AcceptAsync(http, _context.Options.BinancePingInterval, _context.Options.BinancePongTimeout);
+        if (socket is null)
         {
-            KeepAliveInterval = _context.Options.BinancePingInterval,
-            KeepAliveTimeout = _context.Options.BinancePongTimeout,
-        });
+            return;
+        }
+
         var faults = _context.NewConnectionFaults(out var connId);
         var connection = new BinanceSocket(socket, _context, faults, connId, combined, routed, streams);
         await RunSocketAsync(connection.RunAsync(_stopping.Token));

@@ -80,6 +80,11 @@ public sealed class LiveFeed
         {
             // stopping
         }
+        catch (Exception ex)
+        {
+            Log.Error(ex, "Live feed stopped at {PublishedThrough}", PublishedThroughMs);
+            throw;
+        }
         finally
         {
             _truth?.Complete(PublishedThroughMs);

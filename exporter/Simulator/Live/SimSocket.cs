@@ -28,6 +28,7 @@ public abstract class SimSocket : ILiveSink
     protected SimSocket(WebSocket socket, SimulatorContext context, ConnectionFaults faults, string connId)
     {
         Socket = socket;
+        Output = (socket as SimWebSocket)?.Output;
         Context = context;
         Faults = faults;
         ConnId = connId;
@@ -35,6 +36,9 @@ public abstract class SimSocket : ILiveSink
     }
 
     protected WebSocket Socket { get; }
+
+    /// <summary>The batching stream under the socket, when the host made one.</summary>
+    private CoalescingStream? Output { get; }
 
     protected SimulatorContext Context { get; }
 
@@ -174,10 +178,16 @@ public abstract class SimSocket : ILiveSink
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync(token))
         {
+            Output?.BeginBatch();
             while (reader.TryRead(out var item))
             {
                 if (item.CloseStatus is { } status)
                 {
+                    if (Output is not null)
+                    {
+                        await Output.EndBatchAsync(token);
+                    }
+
                     await CloseAsync(status, item.CloseReason ?? "", token);
                     return;
                 }
@@ -202,6 +212,11 @@ public abstract class SimSocket : ILiveSink
                 // Nothing to swap with now: send what was held rather than delay it indefinitely.
                 _held = null;
                 await SendAsync(held, token);
+            }
+
+            if (Output is not null)
+            {
+                await Output.EndBatchAsync(token);
             }
         }
     }
