@@ -64,7 +64,12 @@ public sealed class TradeLineWriter
         n += QtyBase(trade, span[n..]);
         n += Copy("\",\"recvTs\":"u8, span[n..]);
         n += Format(trade.RecvTs, span[n..]);
-        n += Copy(trade.Src == TradeSource.Rest ? ",\"src\":\"rest\""u8 : ",\"src\":\"ws\""u8, span[n..]);
+        n += Copy(trade.Src switch
+        {
+            TradeSource.Rest => ",\"src\":\"rest\""u8,
+            TradeSource.Archive => ",\"src\":\"archive\""u8,
+            _ => ",\"src\":\"ws\""u8,
+        }, span[n..]);
         if (trade.Count > 0)
         {
             n += Copy(",\"count\":"u8, span[n..]);

@@ -5,4 +5,7 @@ public enum TradeSource : byte
 {
     Ws = 0,
     Rest = 1,
+
+    /// <summary>A daily archive file (backfill).</summary>
+    Archive = 2,
 }

@@ -50,6 +50,12 @@ public sealed record SimulatorOptions
     /// <summary>OKX instIds whose daily archives use the legacy bilingual header ("*" = all).</summary>
     public IReadOnlyCollection<string> OkxLegacyArchive { get; init; } = [];
 
+    /// <summary>
+    /// Fault hook: the archive zips of these dates (OKX file date, Binance UTC day) are served with one byte
+    /// flipped; a Binance .CHECKSUM stays that of the good file, so a client sees a checksum mismatch.
+    /// </summary>
+    public IReadOnlyCollection<DateOnly> CorruptArchiveDays { get; init; } = [];
+
     /// <summary>How often the live feed publishes (wall time).</summary>
     public TimeSpan PublishInterval { get; init; } = TimeSpan.FromMilliseconds(20);
 

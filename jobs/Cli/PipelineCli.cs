@@ -37,6 +37,7 @@ public static class PipelineCli
         yield return Demo.DemoCommand.Create();
         yield return Query.QueryCommand.Create();
         yield return Bench.BenchCommand.Create();
+        yield return Backfill.BackfillCommand.Create();
     }
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)

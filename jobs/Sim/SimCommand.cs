@@ -44,10 +44,15 @@ public static class SimCommand
         Description = "Comma list of OKX instIds (or *) whose daily archives use the legacy bilingual CSV header",
     };
 
+    private static readonly Option<string?> CorruptArchive = new("--corrupt-archive")
+    {
+        Description = "Fault hook: comma list of dates (yyyy-MM-dd) whose archive zips are served with one byte flipped (Binance .CHECKSUM stays that of the good file)",
+    };
+
     public static Command Create()
     {
         var command = new Command("sim", "Serve a loopback OKX + Binance USD-M exchange simulator (WebSocket, REST, daily archives) over a deterministic market, with optional faults and ground truth");
-        foreach (var option in new Option[] { Host, Port, Instruments, Rate, Seed, Start, Speed, Faults, Truth, OkxIdle, OkxLegacyArchive })
+        foreach (var option in new Option[] { Host, Port, Instruments, Rate, Seed, Start, Speed, Faults, Truth, OkxIdle, OkxLegacyArchive, CorruptArchive })
         {
             command.Options.Add(option);
         }
@@ -138,6 +143,10 @@ public static class SimCommand
             TruthDir = context.Get(Truth),
             OkxIdleTimeout = TimeSpan.FromSeconds(idle),
             OkxLegacyArchive = CommonOptions.List(context.Get(OkxLegacyArchive)).ToHashSet(StringComparer.Ordinal),
+            CorruptArchiveDays = [.. CommonOptions.List(context.Get(CorruptArchive)).Select(d =>
+                DateOnly.TryParseExact(d, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var day)
+                    ? day
+                    : throw new UsageException($"--corrupt-archive: '{d}' is not a date (yyyy-MM-dd)"))],
             Time = context.Time,
         };
     }

@@ -82,6 +82,23 @@ public sealed class ArchiveStore : IDisposable
         return $"{hash}  {BinanceFileName(market.Instrument.InstId, date)}\n";
     }
 
+    /// <summary>Sends a zip, or (fault hook) a copy with one byte in the middle flipped.</summary>
+    public static async Task SendAsync(Microsoft.AspNetCore.Http.HttpContext http, string path, bool corrupt)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        http.Response.ContentType = "application/zip";
+        if (!corrupt)
+        {
+            await Microsoft.AspNetCore.Http.SendFileResponseExtensions.SendFileAsync(http.Response, path, http.RequestAborted);
+            return;
+        }
+
+        var bytes = await File.ReadAllBytesAsync(path, http.RequestAborted);
+        bytes[bytes.Length / 2] ^= 0x5A;
+        http.Response.ContentLength = bytes.Length;
+        await http.Response.Body.WriteAsync(bytes, http.RequestAborted);
+    }
+
     public void Dispose()
     {
         try

@@ -207,8 +207,7 @@ public sealed class BinanceRest(SimulatorContext context)
             }
 
             var path = context.Archives.BinanceZip(market, day);
-            http.Response.ContentType = "application/zip";
-            await http.Response.SendFileAsync(path, http.RequestAborted);
+            await ArchiveStore.SendAsync(http, path, context.Options.CorruptArchiveDays.Contains(day));
         }
         catch (InvalidOperationException)
         {

@@ -271,8 +271,7 @@ public sealed class OkxRest(SimulatorContext context)
             return;
         }
 
-        http.Response.ContentType = "application/zip";
-        await http.Response.SendFileAsync(path, http.RequestAborted);
+        await ArchiveStore.SendAsync(http, path, context.Options.CorruptArchiveDays.Contains(day));
     }
 
     public static DateOnly OkxDate(long ms) => Pipeline.Vault.Trades.TradeTime.Day(ms - ArchiveStore.OkxDayOffsetMs);

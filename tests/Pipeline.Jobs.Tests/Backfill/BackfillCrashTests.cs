@@ -1,0 +1,96 @@
+using System.Globalization;
+using Pipeline.Exporter.Simulator;
+using Pipeline.Exporter.Simulator.Truth;
+using Pipeline.Jobs.Tests.Export;
+using Pipeline.Vault.Jsonl;
+using Pipeline.Vault.Layout;
+using Pipeline.Vault.Trades;
+using Pipeline.Vault.Verify;
+
+namespace Pipeline.Jobs.Tests.Backfill;
+
+/// <summary>The real <c>pipeline backfill</c> binary SIGKILLed at random points, then run to the end: the vault is exact.</summary>
+public sealed class BackfillCrashTests : IDisposable
+{
+    private const int Days = 4;
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task Backfill_KilledRepeatedly_RerunEndsWithEveryTradeOnce()
+    {
+        var today = TradeTime.Day(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var from = today.AddDays(-6);
+        var to = from.AddDays(Days - 1);
+        await using var sim = await SimulatorHost.StartAsync(new SimulatorOptions
+        {
+            Instruments = ["BTCUSDT"], Rate = 1.5, Seed = 9, PublishInterval = TimeSpan.FromSeconds(1),
+        });
+        var vault = _dir.File("vault");
+        string[] args = ["backfill", "--exchange", "binance", "--inst", "BTCUSDT",
+            "--from", from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "--to", to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            "--rest-url", sim.Endpoints.BinanceRest.ToString(), "--archive-url", sim.Endpoints.Archive.ToString(),
+            "--vault", vault, "--no-recalc", "--log-level", "warning"];
+        var random = new Random(42);
+        var statePath = Pipeline.Exporter.Backfill.BackfillService.StatePath(new VaultLayout(vault), "binance", "BTCUSDT");
+        int Done() => File.Exists(statePath) ? System.Text.RegularExpressions.Regex.Count(File.ReadAllText(statePath), "\"completedAt\"") : 0;
+        var midRun = 0;
+        for (var i = 0; i < 6 && Done() < Days; i++)
+        {
+            // Kill at a random point of the work after a day has been recorded: while the next one downloads, parses, merges or renames.
+            var before = Done();
+            using var child = ExporterProcess.Start(args);
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (Done() == before && !child.HasExited && waited.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                await Task.Delay(20);
+            }
+
+            await Task.Delay(random.Next(0, 250));
+            child.Kill();
+            midRun += Done() is > 0 and < Days ? 1 : 0;
+        }
+
+        Assert.True(midRun > 0, "no kill landed between the first and the last day");
+
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(ExporterProcess.PipelineDll);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using (var last = System.Diagnostics.Process.Start(info)!)
+        {
+            var stdout = last.StandardOutput.ReadToEndAsync();
+            var stderr = last.StandardError.ReadToEndAsync();
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+            await last.WaitForExitAsync(cts.Token);
+            Assert.True(last.ExitCode == 0, await stderr + await stdout);
+        }
+
+        // Truth: the generator's trades of those days.
+        var truth = _dir.File("truth");
+        var path = TruthWriter.FilePath(truth, "binance", "BTCUSDT");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using (var file = JsonlAppender.Open(path))
+        {
+            foreach (var trade in SimRawTrades.Between(sim.Markets["BTCUSDT"], TradeTime.DayStartMs(from), TradeTime.DayStartMs(to) + TradeTime.MsPerDay - 1))
+            {
+                RawTradeWriter.Write(file, trade);
+                file.EndLine();
+            }
+
+            file.Sync();
+        }
+
+        var report = new RawVerifier(new VaultLayout(vault)).Verify(new VerifyOptions
+        {
+            Exchanges = ["binance"], InstIds = ["BTCUSDT"], TruthDir = truth,
+            FromTs = TradeTime.DayStartMs(from), ToTs = TradeTime.DayStartMs(to) + TradeTime.MsPerDay - 1,
+        });
+        Assert.True(report.Lines > 100_000, $"{report.Lines} lines");
+        Assert.Equal((0L, 0L, 0L, 0L, 0L, 0L), (report.Missing, report.Duplicates, report.Extra, report.Torn, report.Unparsable, report.GapCount));
+    }
+}
