@@ -40,7 +40,7 @@ public sealed class BackfillCrashTests : IDisposable
         {
             // Kill at a random point of the work after a day has been recorded: while the next one downloads, parses, merges or renames.
             var before = Done();
-            using var child = ExporterProcess.Start(args);
+            using var child = PipelineProcess.Start(args);
             var waited = System.Diagnostics.Stopwatch.StartNew();
             while (Done() == before && !child.HasExited && waited.Elapsed < TimeSpan.FromSeconds(30))
             {
@@ -55,7 +55,7 @@ public sealed class BackfillCrashTests : IDisposable
         Assert.True(midRun > 0, "no kill landed between the first and the last day");
 
         var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(ExporterProcess.PipelineDll);
+        info.ArgumentList.Add(PipelineProcess.PipelineDll);
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);

@@ -104,12 +104,12 @@ public sealed class ExportCrashTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    private static ExporterProcess StartOkx(SimulatorHost sim, VaultLayout vault) => ExporterProcess.Start(
+    private static PipelineProcess StartOkx(SimulatorHost sim, VaultLayout vault) => PipelineProcess.Start(
         "export", "--exchange", "okx", "--inst", string.Join(',', OkxInstruments), "--vault", vault.Root, "--log-level", "warning",
         "--okx-ws-public", sim.Endpoints.OkxWsPublic.ToString(), "--okx-ws-business", sim.Endpoints.OkxWsBusiness.ToString(),
         "--okx-rest", SimulatorEndpoints.Text(sim.Endpoints.OkxRest), "--rest-interval", "100");
 
-    private static ExporterProcess StartBinance(SimulatorHost sim, VaultLayout vault) => ExporterProcess.Start(
+    private static PipelineProcess StartBinance(SimulatorHost sim, VaultLayout vault) => PipelineProcess.Start(
         "export", "--exchange", "binance", "--inst", string.Join(',', BinanceInstruments), "--vault", vault.Root, "--log-level", "warning",
         "--binance-ws", SimulatorEndpoints.Text(sim.Endpoints.BinanceWs), "--binance-rest", SimulatorEndpoints.Text(sim.Endpoints.BinanceRest),
         "--rest-interval", "50");

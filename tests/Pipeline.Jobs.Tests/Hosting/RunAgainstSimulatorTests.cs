@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Pipeline.Exporter.Simulator;
 using Pipeline.Jobs.Execution.Live;
@@ -110,65 +108,19 @@ public sealed class RunAgainstSimulatorTests : IDisposable
 
     private static async Task RunUntilAsync(string config, string vault, Func<bool> done, int calculatorRuns = 3)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "pipeline.dll"));
-        foreach (var arg in new[] { "run", "--config", config, "--log-level", "warning" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment.Remove("PIPELINE_VAULT");
-        var stderr = new StringBuilder();
-        using var process = new Process { StartInfo = start };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            lock (stderr)
-            {
-                stderr.AppendLine(e.Data);
-            }
-        };
-        process.OutputDataReceived += (_, _) => { };
-        process.Start();
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
+        using var process = PipelineProcess.Start("run", "--config", config, "--log-level", "warning");
         var statePath = HostStateService.PathFor(vault, HostMode.Run);
-        try
+        var before = await RunsAsync(statePath, "calculators", process.Id);
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (await RunsAsync(statePath, "calculators", process.Id) < before + calculatorRuns || !done())
         {
-            var before = await RunsAsync(statePath, "calculators", process.Id);
-            var deadline = DateTime.UtcNow.AddSeconds(90);
-            while (await RunsAsync(statePath, "calculators", process.Id) < before + calculatorRuns || !done())
-            {
-                Assert.False(process.HasExited, "pipeline run exited early: " + Err());
-                Assert.True(DateTime.UtcNow < deadline, "not enough calculator runs or minutes within 90 s: " + Err());
-                await Task.Delay(200);
-            }
-
-            PosixSignal.Send(process.Id, PosixSignal.SigTerm);
-            using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await process.WaitForExitAsync(exit.Token);
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
+            Assert.False(process.HasExited, "pipeline run exited early: " + process.Stderr);
+            Assert.True(DateTime.UtcNow < deadline, "not enough calculator runs or minutes within 90 s: " + process.Stderr);
+            await Task.Delay(200);
         }
 
-        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {Err()}");
-
-        string Err()
-        {
-            lock (stderr)
-            {
-                return stderr.ToString();
-            }
-        }
+        var code = await process.TerminateAsync(TimeSpan.FromSeconds(60));
+        Assert.True(code == 0, $"exit {code}: {process.Stderr}");
     }
 
     private static async Task<long> RunsAsync(string statePath, string job, int pid)

@@ -10,7 +10,7 @@ public sealed class TruthWriterTests
     [Fact]
     public async Task Truth_EveryPublishedTradeInRange_RawTradeLines()
     {
-        using var dir = new SimTempDir();
+        using var dir = new TempDir();
         var options = new SimulatorOptions
         {
             Rate = 50,

@@ -1,15 +1,17 @@
-namespace Pipeline.Exporter.Tests.Simulator;
+namespace Pipeline.Testing;
 
 /// <summary>A fresh directory under the system temp folder, deleted on dispose.</summary>
-public sealed class SimTempDir : IDisposable
+public sealed class TempDir : IDisposable
 {
-    public SimTempDir()
+    public TempDir()
     {
         Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "pipeline-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path);
     }
 
     public string Path { get; }
+
+    public string File(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
 
     public void Dispose()
     {
@@ -19,7 +21,7 @@ public sealed class SimTempDir : IDisposable
         }
         catch (IOException)
         {
-            // best effort
+            // best effort: a file still open elsewhere on Windows
         }
     }
 }

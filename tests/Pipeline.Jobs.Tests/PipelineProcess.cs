@@ -1,29 +1,30 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Pipeline.Jobs.Tests.Export;
+namespace Pipeline.Jobs.Tests;
 
-/// <summary>`dotnet pipeline.dll export ...` as a child process (the real binary, killed for real).</summary>
-public sealed class ExporterProcess : IDisposable
+/// <summary>`dotnet pipeline.dll ...` as a child process (the real binary, killed or signalled for real).</summary>
+public sealed class PipelineProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _stderr = new();
 
-    private ExporterProcess(Process process) => _process = process;
+    private PipelineProcess(Process process) => _process = process;
 
     public static string PipelineDll => Path.Combine(AppContext.BaseDirectory, "pipeline.dll");
 
-    public static ExporterProcess Start(params string[] args)
+    public static PipelineProcess Start(params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         info.ArgumentList.Add(PipelineDll);
+        info.Environment.Remove("PIPELINE_VAULT"); // a test never writes into the developer's vault
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("cannot start dotnet");
-        var result = new ExporterProcess(process);
+        var result = new PipelineProcess(process);
         process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is not null)
@@ -66,7 +67,7 @@ public sealed class ExporterProcess : IDisposable
         _process.WaitForExit();
     }
 
-    /// <summary>SIGTERM, then the exit code (the exporter drains, fsyncs and exits 0).</summary>
+    /// <summary>SIGTERM, then the exit code (commands drain, fsync and exit 0).</summary>
     public async Task<int> TerminateAsync(TimeSpan timeout)
     {
         using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
