@@ -25,6 +25,9 @@ public static class PipelineCli
         yield return Calc.CalcCommand.Create();
         yield return Calc.RecalcCommand.Create();
         yield return Query.QueryCommand.Create();
+        yield return Status.StatusCommand.Create();
+        yield return Hosting.RunCommand.Create();
+        yield return Hosting.ScheduleCommand.Create();
     }
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
@@ -36,6 +39,11 @@ public static class PipelineCli
             Output = output ?? Console.Out,
             Error = error ?? Console.Error,
         };
+        if (parse.CommandResult.Command is LongRunningCommand)
+        {
+            // The host owns SIGINT/SIGTERM (stop, drain, exit 0); no 2 s cut-off from System.CommandLine.
+            configuration.ProcessTerminationTimeout = null;
+        }
         if (parse.Errors.Count > 0)
         {
             // Usage errors: one line, exit 2 (System.CommandLine's default would be 1 plus help).

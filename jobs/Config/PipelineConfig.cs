@@ -1,0 +1,28 @@
+namespace Pipeline.Jobs.Config;
+
+/// <summary>
+/// The whole configuration of <c>pipeline run</c> / <c>pipeline schedule</c>, after defaults, the
+/// YAML file, PIPELINE_* environment variables and flags have been merged and validated.
+/// </summary>
+public sealed record PipelineConfig
+{
+    /// <summary>Vault directory (absolute).</summary>
+    public required string Vault { get; init; }
+
+    /// <summary>Every known exchange, enabled or not, in a fixed order (okx, binance).</summary>
+    public required IReadOnlyList<ExchangeConfig> Exchanges { get; init; }
+
+    public required EndpointsConfig Endpoints { get; init; }
+
+    public required ScheduleConfig Schedule { get; init; }
+
+    public required CalculationConfig Calculators { get; init; }
+
+    /// <summary>Strategy YAML files (absolute paths) the signal/executor job runs.</summary>
+    public required IReadOnlyList<string> Strategies { get; init; }
+
+    /// <summary>The configuration file that was read, or null when only built-in defaults applied.</summary>
+    public string? SourceFile { get; init; }
+
+    public IEnumerable<ExchangeConfig> EnabledExchanges => Exchanges.Where(e => e.Enabled && e.Instruments.Count > 0);
+}

@@ -1,0 +1,282 @@
+using System.Globalization;
+using Pipeline.Jobs.Cli;
+using Pipeline.Vault.Layout;
+using Quartz;
+
+namespace Pipeline.Jobs.Config;
+
+/// <summary>
+/// Builds the <see cref="PipelineConfig"/>: built-in defaults, then the YAML file (--config FILE,
+/// else ./pipeline.yaml when present), then PIPELINE_* environment variables, then flags. Any
+/// invalid value is a <see cref="UsageException"/> naming the key and where it came from.
+/// </summary>
+public static class PipelineConfigLoader
+{
+    public const string DefaultFileName = "pipeline.yaml";
+
+    /// <summary>Production rule for the calculators cron: every 1 to 5 minutes.</summary>
+    public static readonly TimeSpan MinCalculatorInterval = TimeSpan.FromMinutes(1);
+    public static readonly TimeSpan MaxCalculatorInterval = TimeSpan.FromMinutes(5);
+
+    private static readonly Dictionary<string, string> Defaults = new(StringComparer.Ordinal)
+    {
+        [ConfigKeys.OkxEnabled] = "true",
+        [ConfigKeys.OkxChannel] = "trades-all",
+        [ConfigKeys.BinanceEnabled] = "true",
+        [ConfigKeys.OkxWsPublic] = EndpointsConfig.Production.OkxWsPublic.ToString(),
+        [ConfigKeys.OkxWsBusiness] = EndpointsConfig.Production.OkxWsBusiness.ToString(),
+        [ConfigKeys.OkxRest] = EndpointsConfig.Production.OkxRest.ToString(),
+        [ConfigKeys.BinanceWs] = EndpointsConfig.Production.BinanceWs.ToString(),
+        [ConfigKeys.BinanceRest] = EndpointsConfig.Production.BinanceRest.ToString(),
+        [ConfigKeys.CalculatorsCron] = "0 * * * * ?",       // every minute, on the minute
+        [ConfigKeys.MetadataCron] = "0 7 * * * ?",          // hourly, off the calculators' minute
+        [ConfigKeys.CompactionCron] = "0 30 0 * * ?",       // daily 00:30 UTC, once yesterday is closed
+        [ConfigKeys.HeartbeatCron] = "0/30 * * * * ?",
+        [ConfigKeys.AllowFastSchedule] = "false",
+        [ConfigKeys.DrainTimeoutSeconds] = "120",
+        [ConfigKeys.LatenessSeconds] = "2",
+        [ConfigKeys.SessionHour] = "0",
+    };
+
+    private static readonly Dictionary<string, IReadOnlyList<string>> DefaultLists = new(StringComparer.Ordinal)
+    {
+        [ConfigKeys.OkxInstruments] = ["BTC-USDT-SWAP", "ETH-USDT-SWAP"],
+        [ConfigKeys.BinanceInstruments] = ["BTCUSDT", "ETHUSDT"],
+        [ConfigKeys.Strategies] = [],
+    };
+
+    /// <summary>Loads for this process: its environment and working directory.</summary>
+    public static PipelineConfig Load(string? configFile, IReadOnlyList<ConfigOverride> flags) =>
+        Load(configFile, ConfigEnvironment.Current(), flags, Directory.GetCurrentDirectory());
+
+    public static PipelineConfig Load(string? configFile, IReadOnlyDictionary<string, string> environment,
+        IReadOnlyList<ConfigOverride> flags, string workingDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(flags);
+        ArgumentNullException.ThrowIfNull(workingDirectory);
+
+        var values = new Dictionary<string, ConfigValue>(StringComparer.Ordinal);
+        foreach (var (key, text) in Defaults)
+        {
+            values[key] = new ConfigValue(text, null, "default");
+        }
+
+        foreach (var (key, list) in DefaultLists)
+        {
+            values[key] = new ConfigValue(null, list, "default");
+        }
+
+        var file = ResolveFile(configFile, workingDirectory);
+        if (file is not null)
+        {
+            foreach (var (key, value) in YamlConfigReader.Read(file))
+            {
+                values[key] = value;
+            }
+        }
+
+        foreach (var (variable, text) in environment.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            var key = ConfigKeys.FromEnvironmentName(variable);
+            if (key is null)
+            {
+                // PIPELINE_LOG_LEVEL, PIPELINE_DUCKDB_LIB ... belong to others; a PIPELINE_A__B that
+                // names no key is a typo and must not pass silently.
+                if (variable.Contains("__", StringComparison.Ordinal))
+                {
+                    throw new UsageException($"environment variable {variable}: names no configuration key (known: {string.Join(", ", ConfigKeys.All.Keys.Select(ConfigKeys.EnvironmentName))})");
+                }
+
+                continue;
+            }
+
+            values[key] = FromText(key, text, "environment variable " + variable);
+        }
+
+        foreach (var flag in flags)
+        {
+            if (!ConfigKeys.All.ContainsKey(flag.Key))
+            {
+                throw new ArgumentException($"unknown configuration key '{flag.Key}'", nameof(flags));
+            }
+
+            values[flag.Key] = FromText(flag.Key, flag.Value, flag.Flag);
+        }
+
+        return Bind(values, file, workingDirectory);
+    }
+
+    /// <summary>--config FILE (must exist), else ./pipeline.yaml when present, else none.</summary>
+    public static string? ResolveFile(string? configFile, string workingDirectory)
+    {
+        if (!string.IsNullOrWhiteSpace(configFile))
+        {
+            var path = Path.GetFullPath(configFile, workingDirectory);
+            return File.Exists(path) ? path : throw new UsageException($"--config: file not found: {path}");
+        }
+
+        var implicitFile = Path.Combine(workingDirectory, DefaultFileName);
+        return File.Exists(implicitFile) ? implicitFile : null;
+    }
+
+    private static ConfigValue FromText(string key, string text, string source) =>
+        ConfigKeys.IsList(key)
+            ? new ConfigValue(null, CommonOptions.List(text), source)
+            : new ConfigValue(text.Trim(), null, source);
+
+    private static PipelineConfig Bind(Dictionary<string, ConfigValue> values, string? file, string workingDirectory)
+    {
+        var reader = new Binder(values);
+        var allowFast = reader.Bool(ConfigKeys.AllowFastSchedule);
+        var vaultText = values.ContainsKey(ConfigKeys.Vault) ? reader.Text(ConfigKeys.Vault) : VaultLayout.DefaultDirectory;
+        string vault;
+        try
+        {
+            vault = new VaultLayout(Path.GetFullPath(vaultText, workingDirectory)).Root;
+        }
+        catch (ArgumentException ex)
+        {
+            throw reader.Error(ConfigKeys.Vault, ex.Message);
+        }
+
+        var okxChannel = reader.Text(ConfigKeys.OkxChannel);
+        if (okxChannel is not ("trades-all" or "trades"))
+        {
+            throw reader.Error(ConfigKeys.OkxChannel, $"'{okxChannel}' is not a channel (trades-all or trades)");
+        }
+
+        var exchanges = new List<ExchangeConfig>
+        {
+            new("okx", reader.Bool(ConfigKeys.OkxEnabled), reader.Instruments(ConfigKeys.OkxInstruments), okxChannel),
+            new("binance", reader.Bool(ConfigKeys.BinanceEnabled), reader.Instruments(ConfigKeys.BinanceInstruments), null),
+        };
+
+        var endpoints = new EndpointsConfig(
+            reader.Uri(ConfigKeys.OkxWsPublic, "ws", "wss"),
+            reader.Uri(ConfigKeys.OkxWsBusiness, "ws", "wss"),
+            reader.Uri(ConfigKeys.OkxRest, "http", "https"),
+            reader.Uri(ConfigKeys.BinanceWs, "ws", "wss"),
+            reader.Uri(ConfigKeys.BinanceRest, "http", "https"));
+
+        var calculatorsCron = reader.Cron(ConfigKeys.CalculatorsCron);
+        if (!allowFast)
+        {
+            var (min, max) = CronIntervals.Range(calculatorsCron);
+            if (min < MinCalculatorInterval || max > MaxCalculatorInterval)
+            {
+                throw reader.Error(ConfigKeys.CalculatorsCron,
+                    $"'{calculatorsCron}' fires every {CronIntervals.Describe(min)} to {CronIntervals.Describe(max)}; production allows every 1 to 5 minutes (set {ConfigKeys.AllowFastSchedule}: true for tests and demos)");
+            }
+        }
+
+        var schedule = new ScheduleConfig(
+            calculatorsCron,
+            reader.Cron(ConfigKeys.MetadataCron),
+            reader.Cron(ConfigKeys.CompactionCron),
+            reader.Cron(ConfigKeys.HeartbeatCron),
+            allowFast,
+            TimeSpan.FromSeconds(reader.Int(ConfigKeys.DrainTimeoutSeconds, 1, 3600)));
+
+        var lateness = reader.Decimal(ConfigKeys.LatenessSeconds, 0m, 3600m);
+        var calculators = new CalculationConfig(TimeSpan.FromMilliseconds((double)(lateness * 1000m)), reader.Int(ConfigKeys.SessionHour, 0, 23));
+
+        var strategies = new List<string>();
+        foreach (var item in reader.List(ConfigKeys.Strategies))
+        {
+            var path = Path.GetFullPath(item, workingDirectory);
+            if (!(path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)))
+            {
+                throw reader.Error(ConfigKeys.Strategies, $"'{item}' is not a strategy YAML file (*.yaml)");
+            }
+
+            if (!File.Exists(path))
+            {
+                throw reader.Error(ConfigKeys.Strategies, $"strategy file not found: {path}");
+            }
+
+            strategies.Add(path);
+        }
+
+        return new PipelineConfig
+        {
+            Vault = vault,
+            Exchanges = exchanges,
+            Endpoints = endpoints,
+            Schedule = schedule,
+            Calculators = calculators,
+            Strategies = strategies,
+            SourceFile = file,
+        };
+    }
+
+    /// <summary>Typed reads of the merged values; each failure names the key and its source.</summary>
+    private sealed class Binder(Dictionary<string, ConfigValue> values)
+    {
+        public UsageException Error(string key, string problem) =>
+            new($"{values[key].Source}: {key}: {problem}");
+
+        public string Text(string key) => values[key].Scalar ?? throw Error(key, "needs a value");
+
+        public IReadOnlyList<string> List(string key) => values[key].List ?? [];
+
+        public bool Bool(string key) => Text(key).ToLowerInvariant() switch
+        {
+            "true" => true,
+            "false" => false,
+            var other => throw Error(key, $"'{other}' is not true or false"),
+        };
+
+        public int Int(string key, int min, int max) =>
+            int.TryParse(Text(key), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+                ? value
+                : throw Error(key, $"'{Text(key)}' is not a whole number from {min} to {max}");
+
+        public decimal Decimal(string key, decimal min, decimal max) =>
+            decimal.TryParse(Text(key), NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
+                && value >= min && value <= max
+                ? value
+                : throw Error(key, $"'{Text(key)}' is not a number of seconds from {min} to {max}");
+
+        public Uri Uri(string key, params string[] schemes)
+        {
+            var text = Text(key);
+            return System.Uri.TryCreate(text, UriKind.Absolute, out var uri) && schemes.Contains(uri.Scheme, StringComparer.Ordinal)
+                ? uri
+                : throw Error(key, $"'{text}' is not an absolute {string.Join(" or ", schemes)} URL");
+        }
+
+        public string Cron(string key)
+        {
+            var text = Text(key);
+            try
+            {
+                _ = new CronExpression(text);
+                return text;
+            }
+            catch (FormatException ex)
+            {
+                throw Error(key, $"'{text}' is not a valid Quartz cron expression (seconds minutes hours day-of-month month day-of-week, e.g. '0 * * * * ?'): {ex.Message}");
+            }
+        }
+
+        public IReadOnlyList<string> Instruments(string key)
+        {
+            var list = List(key);
+            foreach (var id in list)
+            {
+                if (!VaultNames.IsInstId(id))
+                {
+                    throw Error(key, $"'{id}' is not an instrument id (upper case, e.g. BTC-USDT-SWAP or BTCUSDT; ^[A-Z0-9][A-Z0-9._-]{{0,63}}$)");
+                }
+            }
+
+            if (list.Distinct(StringComparer.Ordinal).Count() != list.Count)
+            {
+                throw Error(key, "lists an instrument twice");
+            }
+
+            return list;
+        }
+    }
+}

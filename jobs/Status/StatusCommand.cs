@@ -1,0 +1,119 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Pipeline.Jobs.Cli;
+using Pipeline.Vault.Status;
+using Spectre.Console;
+
+namespace Pipeline.Jobs.Status;
+
+/// <summary><c>pipeline status</c>: per instrument, what is on disk and how far each calculator has got.</summary>
+public static class StatusCommand
+{
+    private static readonly Option<bool> Json = new("--json") { Description = "Print JSON instead of a table" };
+    private static readonly Option<string?> Exchange = new("--exchange") { Description = "Only this exchange (okx|binance)" };
+    private static readonly Option<string?> Inst = new("--inst") { Description = "Only these instruments (comma list)" };
+
+    public static Command Create()
+    {
+        var command = new Command("status", "Show raw days, lines, first/last trade, exporter watermark and calculator lag per instrument");
+        command.Options.Add(Json);
+        command.Options.Add(Exchange);
+        command.Options.Add(Inst);
+        CommandAction.Set(command, RunAsync);
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CommandContext context, CancellationToken token)
+    {
+        var reader = new VaultStatusReader(context.Vault);
+        var statuses = reader.Read(context.Get(Exchange), CommonOptions.List(context.Get(Inst)).ToHashSet(StringComparer.Ordinal));
+        if (context.Get(Json))
+        {
+            await context.Output.WriteLineAsync(JsonSerializer.Serialize(new { vault = context.Vault.Root, instruments = statuses.Select(ToJson) }, JsonOptions));
+            return ExitCodes.Ok;
+        }
+
+        if (statuses.Count == 0)
+        {
+            await context.Output.WriteLineAsync($"The vault at {context.Vault.Root} holds no raw trades yet. Record some with `pipeline export` or try `./run.sh demo`.");
+            return ExitCodes.Ok;
+        }
+
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(context.Output) });
+        var table = new Table().Title($"vault {Markup.Escape(context.Vault.Root)}");
+        foreach (var column in new[] { "exchange", "instId", "days", "lines", "first trade", "last trade", "watermark", "exporter" })
+        {
+            table.AddColumn(column);
+        }
+
+        var calcs = statuses.SelectMany(s => s.Calculators).Select(c => c.Calc).Distinct().Order(StringComparer.Ordinal).ToList();
+        foreach (var calc in calcs)
+        {
+            table.AddColumn($"{calc} (lag)");
+        }
+
+        foreach (var s in statuses)
+        {
+            var row = new List<string>
+            {
+                s.Exchange, s.InstId,
+                s.ParquetDays > 0 ? $"{s.Days} ({s.ParquetDays} parquet)" : s.Days.ToString(CultureInfo.InvariantCulture),
+                s.Lines.ToString("N0", CultureInfo.InvariantCulture), Time(s.FirstTradeTs), Time(s.LastTradeTs),
+                Time(s.Exporter?.WatermarkTs is > 0 ? s.Exporter.WatermarkTs : null), s.Exporter?.Connection ?? "-",
+            };
+            foreach (var calc in calcs)
+            {
+                var c = s.Calculators.FirstOrDefault(x => x.Calc == calc);
+                row.Add(c?.LastMinute is { } m ? $"{m:yyyy-MM-dd HH:mm} ({Lag(c.Lag)})" : "-");
+            }
+
+            table.AddRow(row.Select(Markup.Escape).ToArray());
+        }
+
+        console.Write(table);
+        return ExitCodes.Ok;
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    private static object ToJson(InstrumentStatus s) => new
+    {
+        s.Exchange,
+        s.InstId,
+        s.Days,
+        s.ParquetDays,
+        firstDay = s.FirstDay?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        lastDay = s.LastDay?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        s.Lines,
+        firstTrade = Iso(s.FirstTradeTs),
+        lastTrade = Iso(s.LastTradeTs),
+        exporter = s.Exporter is null ? null : new
+        {
+            s.Exporter.Connection,
+            watermark = Iso(s.Exporter.WatermarkTs > 0 ? s.Exporter.WatermarkTs : null),
+            s.Exporter.LastTradeId,
+            s.Exporter.Counters,
+        },
+        calculators = s.Calculators.Select(c => new
+        {
+            c.Calc,
+            lastMinute = c.LastMinute?.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+            lagSeconds = c.Lag?.TotalSeconds,
+        }),
+    };
+
+    private static string? Iso(long? ms) =>
+        ms is { } v ? DateTimeOffset.FromUnixTimeMilliseconds(v).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture) : null;
+
+    private static string Time(long? ms) =>
+        ms is { } v ? DateTimeOffset.FromUnixTimeMilliseconds(v).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) : "-";
+
+    private static string Lag(TimeSpan? lag) => lag switch
+    {
+        null => "?",
+        { TotalSeconds: < 120 } l => $"{l.TotalSeconds:0}s",
+        { TotalHours: < 48 } l => $"{l.TotalMinutes:0}m",
+        var l => $"{l.Value.TotalDays:0.#}d",
+    };
+}

@@ -1,0 +1,109 @@
+# One entry point on Windows (PowerShell 7+): set-up on first use, then pipeline commands.
+#   ./run.ps1 test          runs every test and ends with "N passed, N failed"
+#   ./run.ps1 <args>        runs `pipeline <args>`
+$ErrorActionPreference = 'Stop'
+Set-Location $PSScriptRoot
+
+$DuckDbNpmVersion = '1.5.5-r.5'   # keep in step with run.sh
+$Tools = Join-Path $PSScriptRoot '.tools'
+$DuckDbDir = Join-Path $Tools 'duckdb'
+$BuildStamp = Join-Path $Tools 'build.stamp'
+$Config = 'Release'
+$PipelineDll = Join-Path $PSScriptRoot "jobs/bin/$Config/net10.0/pipeline.dll"
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'; $env:DOTNET_NOLOGO = '1'
+
+function Fail($message) { [Console]::Error.WriteLine("run.ps1: $message"); exit 1 }
+
+function Test-Sdk {
+    if (-not (Get-Command dotnet -ErrorAction SilentlyContinue)) { Fail 'the .NET 10 SDK is missing. Install it from https://dot.net, then run ./run.ps1 again.' }
+    $major = [int]((dotnet --version).Split('.')[0])
+    if ($major -lt 10) { Fail "the .NET SDK found is $(dotnet --version); Pipeline needs .NET 10 (see global.json)." }
+}
+
+function Get-DuckDb {
+    $lib = Join-Path $DuckDbDir 'duckdb.dll'
+    $versionFile = Join-Path $DuckDbDir 'VERSION'
+    if ((Test-Path $lib) -and (Test-Path $versionFile) -and ((Get-Content $versionFile) -eq $DuckDbNpmVersion)) { return }
+    if (-not (Get-Command npm -ErrorAction SilentlyContinue)) { Fail 'npm is needed once to fetch the DuckDB native library (https://nodejs.org).' }
+    $arch = if ([System.Runtime.InteropServices.RuntimeInformation]::OSArchitecture -eq 'Arm64') { 'arm64' } else { 'x64' }
+    $pkg = "@duckdb/node-bindings-win32-$arch@$DuckDbNpmVersion"
+    [Console]::Error.WriteLine("run.ps1: fetching the DuckDB native library ($pkg) ...")
+    $tmp = Join-Path ([System.IO.Path]::GetTempPath()) ([System.Guid]::NewGuid())
+    New-Item -ItemType Directory -Path $tmp | Out-Null
+    Push-Location $tmp
+    try { npm pack $pkg --silent | Out-Null; if ($LASTEXITCODE -ne 0) { Fail "npm pack $pkg failed" } } finally { Pop-Location }
+    $tgz = Get-ChildItem $tmp -Filter *.tgz | Select-Object -First 1
+    tar -xzf $tgz.FullName -C $tmp
+    New-Item -ItemType Directory -Force -Path $DuckDbDir | Out-Null
+    Copy-Item (Join-Path $tmp 'package/duckdb.dll') $lib -Force
+    Set-Content -Path $versionFile -Value $DuckDbNpmVersion
+    Remove-Item -Recurse -Force $tmp
+}
+
+function Test-SourcesChanged {
+    if (-not (Test-Path $BuildStamp) -or -not (Test-Path $PipelineDll)) { return $true }
+    $stamp = (Get-Item $BuildStamp).LastWriteTimeUtc
+    $dirs = 'vault', 'exporter', 'calculators', 'jobs', 'tests'
+    $newer = Get-ChildItem -Recurse -File -Path $dirs -Include *.cs, *.csproj, *.json, *.yaml |
+        Where-Object { $_.FullName -notmatch '[\\/](bin|obj)[\\/]' -and $_.LastWriteTimeUtc -gt $stamp } | Select-Object -First 1
+    $props = Get-ChildItem -File Directory.Build.props, Directory.Packages.props, global.json, Pipeline.sln |
+        Where-Object { $_.LastWriteTimeUtc -gt $stamp } | Select-Object -First 1
+    return [bool]($newer -or $props)
+}
+
+function Invoke-Build {
+    if (Test-SourcesChanged) {
+        [Console]::Error.WriteLine("run.ps1: building ($Config) ...")
+        dotnet build Pipeline.sln -c $Config -nologo -v:q | Out-Host
+        if ($LASTEXITCODE -ne 0) { Fail 'build failed' }
+        New-Item -ItemType File -Force -Path $BuildStamp | Out-Null
+    }
+}
+
+function Initialize-Pipeline {
+    Test-Sdk
+    Get-DuckDb
+    if (-not $env:PIPELINE_DUCKDB_LIB) { $env:PIPELINE_DUCKDB_LIB = Join-Path $DuckDbDir 'duckdb.dll' }
+    Invoke-Build
+    $verified = Join-Path $DuckDbDir '.verified'
+    if (-not (Test-Path $verified)) {
+        dotnet $PipelineDll doctor --quiet | Out-Null
+        if ($LASTEXITCODE -ne 0) { Fail "the DuckDB native library in $DuckDbDir does not load; delete it and run ./run.ps1 again" }
+        New-Item -ItemType File -Force -Path $verified | Out-Null
+    }
+}
+
+function Invoke-Tests([string[]] $extra) {
+    $results = Join-Path $Tools 'test-results'
+    if (Test-Path $results) { Remove-Item -Recurse -Force $results }
+    New-Item -ItemType Directory -Path $results | Out-Null
+    $status = 0
+    $projects = Get-ChildItem tests/*/*.Tests.csproj
+    foreach ($proj in $projects) {
+        dotnet test $proj.FullName -c $Config --no-build -nologo --logger "trx;LogFileName=$($proj.BaseName).trx" --results-directory $results @extra | Out-Host
+        if ($LASTEXITCODE -ne 0) { $status = $LASTEXITCODE }
+    }
+    $passed = 0; $failed = 0; $skipped = 0; $files = 0
+    foreach ($trx in Get-ChildItem $results -Filter *.trx) {
+        $files++
+        $c = ([xml](Get-Content $trx.FullName)).TestRun.ResultSummary.Counters
+        $passed += [int]$c.passed; $failed += [int]$c.failed; $skipped += [int]$c.notExecuted
+        $missing = [int]$c.total - [int]$c.executed - [int]$c.notExecuted
+        if ($missing -gt 0) { $failed += $missing }
+    }
+    if ($status -ne 0 -and $failed -eq 0) { $failed = 1 }
+    if ($files -lt $projects.Count -and $failed -eq 0) { $failed = 1 }
+    ''
+    if ($skipped -gt 0) { "$passed passed, $failed failed, $skipped skipped" } else { "$passed passed, $failed failed" }
+    if ($failed -gt 0) { exit 1 }
+}
+
+Initialize-Pipeline
+if ($args.Count -gt 0 -and $args[0] -eq 'test') {
+    Invoke-Tests ($args | Select-Object -Skip 1)
+} elseif ($args.Count -gt 0 -and $args[0] -eq 'setup') {
+    dotnet $PipelineDll doctor
+} else {
+    dotnet $PipelineDll @args
+    exit $LASTEXITCODE
+}

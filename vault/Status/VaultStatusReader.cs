@@ -1,0 +1,187 @@
+using System.Globalization;
+using System.Text;
+using Pipeline.Vault.Layout;
+using Pipeline.Vault.State;
+
+namespace Pipeline.Vault.Status;
+
+/// <summary>
+/// Builds the status of every instrument from state files and file tails: raw files are scanned
+/// only past the length remembered in state/status/, derived files only at their last line.
+/// </summary>
+public sealed class VaultStatusReader(VaultLayout vault)
+{
+    private readonly VaultLayout _vault = vault;
+
+    public IReadOnlyList<InstrumentStatus> Read(string? exchangeFilter = null, IReadOnlyCollection<string>? instFilter = null)
+    {
+        var result = new List<InstrumentStatus>();
+        foreach (var exchange in _vault.RawExchanges())
+        {
+            if (exchangeFilter is not null && exchange != exchangeFilter)
+            {
+                continue;
+            }
+
+            foreach (var instId in _vault.RawInstruments(exchange))
+            {
+                if (instFilter is { Count: > 0 } && !instFilter.Contains(instId))
+                {
+                    continue;
+                }
+
+                result.Add(ReadInstrument(exchange, instId));
+            }
+        }
+
+        return result;
+    }
+
+    public InstrumentStatus ReadInstrument(string exchange, string instId)
+    {
+        var dir = _vault.RawInstrumentDir(exchange, instId);
+        var days = _vault.RawDays(exchange, instId);
+        var cacheFile = new StateFile<StatusCache>(Path.Combine(_vault.StateDir, "status", VaultNames.Exchange(exchange), VaultNames.InstId(instId) + ".json"));
+        StatusCache cache;
+        try
+        {
+            cache = cacheFile.Read() ?? new StatusCache();
+        }
+        catch (StateFileCorruptException)
+        {
+            cache = new StatusCache(); // only a cache: rebuild it
+        }
+
+        var fresh = new StatusCache();
+        long lines = 0;
+        long? first = null, last = null;
+        var parquetDays = 0;
+        foreach (var day in days)
+        {
+            var jsonl = Path.Combine(dir, VaultLayout.DayFileName(day, ".jsonl"));
+            if (!File.Exists(jsonl))
+            {
+                parquetDays++;
+                continue;
+            }
+
+            var name = Path.GetFileName(jsonl);
+            var stats = DayFileScanner.Scan(jsonl, cache.Files.GetValueOrDefault(name));
+            fresh.Files[name] = stats;
+            lines += stats.Lines;
+            if (stats.MinTs is { } min)
+            {
+                first = first is null ? min : Math.Min(first.Value, min);
+            }
+
+            if (stats.MaxTs is { } max)
+            {
+                last = last is null ? max : Math.Max(last.Value, max);
+            }
+        }
+
+        if (!DictionaryEquals(cache.Files, fresh.Files))
+        {
+            cacheFile.Write(fresh);
+        }
+
+        var exporter = ReadExporterState(exchange, instId);
+        return new InstrumentStatus
+        {
+            Exchange = exchange,
+            InstId = instId,
+            Days = days.Count,
+            ParquetDays = parquetDays,
+            FirstDay = days.Count > 0 ? days[0] : null,
+            LastDay = days.Count > 0 ? days[^1] : null,
+            Lines = lines,
+            FirstTradeTs = first,
+            LastTradeTs = last,
+            Exporter = exporter,
+            Calculators = ReadCalculators(exchange, instId, exporter),
+        };
+    }
+
+    private ExporterState? ReadExporterState(string exchange, string instId)
+    {
+        try
+        {
+            return new StateFile<ExporterState>(_vault.ExporterState(exchange, instId)).Read();
+        }
+        catch (StateFileCorruptException)
+        {
+            return null;
+        }
+    }
+
+    private List<CalculatorStatus> ReadCalculators(string exchange, string instId, ExporterState? exporter)
+    {
+        var list = new List<CalculatorStatus>();
+        if (!Directory.Exists(_vault.DerivedDir))
+        {
+            return list;
+        }
+
+        var calcs = Directory.EnumerateDirectories(_vault.DerivedDir).Select(Path.GetFileName).OfType<string>()
+            .Where(n => n != "signals" && VaultNames.IsName(n)).Order(StringComparer.Ordinal);
+        foreach (var calc in calcs)
+        {
+            var dir = _vault.DerivedInstrumentDir(calc, exchange, instId);
+            var days = VaultLayout.ListDays(dir);
+            DateTimeOffset? lastMinute = null;
+            for (var i = days.Count - 1; i >= 0 && lastMinute is null; i--)
+            {
+                var jsonl = Path.Combine(dir, VaultLayout.DayFileName(days[i], ".jsonl"));
+                lastMinute = File.Exists(jsonl) ? LastMinute(jsonl) : EndOfDayMinute(days[i]);
+            }
+
+            TimeSpan? lag = lastMinute is { } m && exporter is { WatermarkTs: > 0 }
+                ? DateTimeOffset.FromUnixTimeMilliseconds(exporter.WatermarkTs) - m.AddMinutes(1)
+                : null;
+            list.Add(new CalculatorStatus(calc, lastMinute, lag));
+        }
+
+        return list;
+    }
+
+    private static DateTimeOffset EndOfDayMinute(DateOnly day) =>
+        new DateTimeOffset(day.ToDateTime(new TimeOnly(23, 59), DateTimeKind.Utc));
+
+    /// <summary>The "minute" of the last complete line, read from the file's tail.</summary>
+    internal static DateTimeOffset? LastMinute(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        var length = stream.Length;
+        var size = (int)Math.Min(length, 64 * 1024);
+        if (size == 0)
+        {
+            return null;
+        }
+
+        var buffer = new byte[size];
+        stream.Seek(length - size, SeekOrigin.Begin);
+        stream.ReadExactly(buffer);
+        var text = buffer.AsSpan();
+        var end = text.LastIndexOf((byte)'\n');
+        if (end < 0)
+        {
+            return null;
+        }
+
+        var start = text[..end].LastIndexOf((byte)'\n') + 1;
+        var line = Encoding.UTF8.GetString(text[start..end]);
+        const string key = "\"minute\":\"";
+        var at = line.IndexOf(key, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var valueEnd = line.IndexOf('"', at + key.Length);
+        return DateTimeOffset.TryParse(line.AsSpan(at + key.Length, valueEnd - at - key.Length), CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var minute) ? minute : null;
+    }
+
+    private static bool DictionaryEquals(Dictionary<string, DayFileStats> a, Dictionary<string, DayFileStats> b) =>
+        a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var other) && other == kv.Value);
+}
