@@ -27,7 +27,7 @@ public static class CommandAction
             PipelineLogging.Configure(CommonOptions.Level(parse), fileLog ? context.Vault : null);
             return await body(context, token);
         }
-        catch (UsageException ex)
+        catch (Exception ex) when (ex is UsageException or Strategies.StrategyConfigException)
         {
             await error.WriteLineAsync("error: " + ex.Message);
             return ExitCodes.Usage;

@@ -1,0 +1,47 @@
+using Pipeline.Jobs.Strategies.VwapMeanReversion;
+
+namespace Pipeline.Jobs.Execution.Live;
+
+/// <summary>
+/// Where the live reader finds each minute input: the calculator (derived/{calc}/…) and the field
+/// name in its JSON lines. The ONE place to align with the calculators' output names. Records
+/// are joined on <see cref="MinuteField"/> ("2025-12-14T21:34:00Z"); values may be decimal strings,
+/// JSON numbers or null.
+/// </summary>
+public sealed record MinuteFieldMap
+{
+    public static MinuteFieldMap Default { get; } = new();
+
+    public string MinuteField { get; init; } = "minute";
+
+    public string BarsCalc { get; init; } = "bars_1m";
+    public string CloseField { get; init; } = "close";
+    public string MaxMove5sBpsField { get; init; } = "maxMove5sBps";
+
+    public string VwapCalc { get; init; } = "vwap";
+    public string Vwap1hField { get; init; } = "vwap1h";
+    public string Vwap4hField { get; init; } = "vwap4h";
+    public string VwapSessionField { get; init; } = "vwapSession";
+
+    public string BandsCalc { get; init; } = "bands";
+    public string Sigma1hField { get; init; } = "sigma1h";
+    public string Sigma4hField { get; init; } = "sigma4h";
+    public string SigmaSessionField { get; init; } = "sigmaSession";
+
+    public string AdxCalc { get; init; } = "adx";
+    public string AdxField { get; init; } = "adx";
+
+    public string VwapField(BandWindow window) => window switch
+    {
+        BandWindow.OneHour => Vwap1hField,
+        BandWindow.FourHours => Vwap4hField,
+        _ => VwapSessionField,
+    };
+
+    public string SigmaField(BandWindow window) => window switch
+    {
+        BandWindow.OneHour => Sigma1hField,
+        BandWindow.FourHours => Sigma4hField,
+        _ => SigmaSessionField,
+    };
+}

@@ -1,0 +1,174 @@
+using System.Globalization;
+using System.Text.Json;
+using Pipeline.Jobs.Strategies;
+using Pipeline.Jobs.Strategies.VwapMeanReversion;
+using Pipeline.Vault.Jsonl;
+using Pipeline.Vault.Layout;
+using Pipeline.Vault.Trades;
+using Serilog;
+
+namespace Pipeline.Jobs.Execution.Live;
+
+/// <summary>
+/// Reads the calculators' minute records (bars_1m, vwap, bands, adx) for one instrument and joins
+/// them by minute into <see cref="MinuteInputs"/>. Only minutes every calculator has written are
+/// returned, up to the oldest "latest minute" among them, so a lagging calculator simply holds the
+/// executor back. Field names come from <see cref="MinuteFieldMap"/>.
+/// </summary>
+public sealed class MinuteRecordReader(VaultLayout vault, string exchange, string instId, BandWindow window, MinuteFieldMap? map = null)
+{
+    private readonly MinuteFieldMap _map = map ?? MinuteFieldMap.Default;
+
+    /// <summary>Lines that could not be used (bad JSON, missing minute or field), by file and offset.</summary>
+    public List<LineIssue> Issues { get; } = [];
+
+    /// <summary>
+    /// Joined minutes after <paramref name="afterMinuteMs"/> (all when null, or from
+    /// <paramref name="fromMinuteMs"/> on), in minute order.
+    /// </summary>
+    public List<MinuteInputs> ReadAfter(long? afterMinuteMs, long? fromMinuteMs = null)
+    {
+        var start = afterMinuteMs is { } after ? after + TradeTime.MsPerMinute : fromMinuteMs ?? long.MinValue;
+        var bars = ReadCalc(_map.BarsCalc, start, [_map.CloseField, _map.MaxMove5sBpsField]);
+        var vwap = ReadCalc(_map.VwapCalc, start, [_map.VwapField(window)]);
+        var bands = ReadCalc(_map.BandsCalc, start, [_map.SigmaField(window)]);
+        var adx = ReadCalc(_map.AdxCalc, start, [_map.AdxField]);
+        if (bars.Count == 0 || vwap.Count == 0 || bands.Count == 0 || adx.Count == 0)
+        {
+            return [];
+        }
+
+        var horizon = new[] { bars.Keys.Max(), vwap.Keys.Max(), bands.Keys.Max(), adx.Keys.Max() }.Min();
+        var result = new List<MinuteInputs>();
+        foreach (var minute in bars.Keys.Where(m => m <= horizon).Order())
+        {
+            var bar = bars[minute];
+            if (!vwap.TryGetValue(minute, out var v) || !bands.TryGetValue(minute, out var b) || !adx.TryGetValue(minute, out var a))
+            {
+                Log.Warning("Minute {Minute} of {Exchange}/{InstId} is missing in a calculator output; skipped",
+                    Ledger.LedgerJson.MinuteIso(minute), exchange, instId);
+                continue;
+            }
+
+            if (bar[0] is not { } close)
+            {
+                Log.Warning("Minute {Minute} has no close; skipped", Ledger.LedgerJson.MinuteIso(minute));
+                continue;
+            }
+
+            result.Add(new MinuteInputs(minute, close, v[0], b[0], a[0], bar[1] ?? 0m));
+        }
+
+        return result;
+    }
+
+    private Dictionary<long, decimal?[]> ReadCalc(string calc, long startMinuteMs, string[] fields)
+    {
+        var values = new Dictionary<long, decimal?[]>();
+        var dir = vault.DerivedInstrumentDir(calc, exchange, instId);
+        var startDay = startMinuteMs == long.MinValue ? DateOnly.MinValue : TradeTime.Day(startMinuteMs);
+        foreach (var day in VaultLayout.ListDays(dir).Where(d => d >= startDay))
+        {
+            var path = vault.DerivedDay(calc, exchange, instId, day);
+            if (!File.Exists(path))
+            {
+                throw new InvalidOperationException(
+                    $"{calc} for {day:yyyy-MM-dd} exists only as Parquet ({vault.DerivedDayParquet(calc, exchange, instId, day)}); the live executor reads JSONL — replay that day with `pipeline backtest`");
+            }
+
+            using var reader = JsonlReader.Open(path);
+            while (reader.TryReadLine(out var line, out var offset))
+            {
+                if (TryParse(line, fields, out var minute, out var row, out var error))
+                {
+                    if (minute >= startMinuteMs)
+                    {
+                        values[minute] = row;
+                    }
+                }
+                else
+                {
+                    Issues.Add(new LineIssue(path, offset, error));
+                    Log.Warning("Unusable line {Path}@{Offset}: {Reason}", path, offset, error);
+                }
+            }
+        }
+
+        return values;
+    }
+
+    private bool TryParse(ReadOnlySpan<byte> line, string[] fields, out long minute, out decimal?[] row, out string error)
+    {
+        minute = 0;
+        row = new decimal?[fields.Length];
+        var found = new bool[fields.Length];
+        var hasMinute = false;
+        try
+        {
+            var reader = new Utf8JsonReader(line);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                error = "not a JSON object";
+                return false;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.GetString()!;
+                reader.Read();
+                if (name == _map.MinuteField)
+                {
+                    if (reader.TokenType != JsonTokenType.String ||
+                        !DateTimeOffset.TryParse(reader.GetString(), CultureInfo.InvariantCulture,
+                            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
+                    {
+                        error = $"'{_map.MinuteField}' is not an ISO time";
+                        return false;
+                    }
+
+                    minute = time.ToUnixTimeMilliseconds();
+                    hasMinute = true;
+                    continue;
+                }
+
+                var index = Array.IndexOf(fields, name);
+                if (index < 0)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                found[index] = true;
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.Null:
+                        row[index] = null;
+                        break;
+                    case JsonTokenType.Number:
+                        row[index] = reader.GetDecimal();
+                        break;
+                    case JsonTokenType.String when ExactDecimal.TryParse(reader.ValueSpan, out var value):
+                        row[index] = value;
+                        break;
+                    default:
+                        error = $"'{name}' is not a decimal";
+                        return false;
+                }
+            }
+        }
+        catch (JsonException ex)
+        {
+            error = "invalid JSON: " + ex.Message;
+            return false;
+        }
+        catch (FormatException ex)
+        {
+            error = ex.Message;
+            return false;
+        }
+
+        var missing = Array.IndexOf(found, false);
+        error = !hasMinute ? $"missing '{_map.MinuteField}'" : missing >= 0 ? $"missing '{fields[missing]}'" : string.Empty;
+        return error.Length == 0;
+    }
+}

@@ -1,0 +1,189 @@
+using System.Globalization;
+using Pipeline.Vault.Trades;
+
+namespace Pipeline.Jobs.Execution.Report;
+
+/// <summary>
+/// Results of a run computed from its fills (in memory from a backtest, or read back from
+/// ledger/{strategy}/fills.jsonl): round trips, win rate, profit factor, net return after fees,
+/// fees paid, exits by reason, average holding time, max drawdown and daily Sharpe. A position
+/// with an entry fill but no exit yet is counted in <see cref="OpenPositions"/> and not in results.
+/// Returns are simple (not compounded) sums in % of each trade's notional.
+/// </summary>
+public sealed record PerformanceReport
+{
+    public required IReadOnlyList<RoundTrip> Trades { get; init; }
+    public int TradeCount => Trades.Count;
+    public int Wins { get; init; }
+    public int Losses { get; init; }
+
+    /// <summary>Wins / trades in % (a win has net PnL &gt; 0); 0 without trades.</summary>
+    public decimal WinRatePct { get; init; }
+
+    /// <summary>Σ net of winners / |Σ net of losers|; null when there is no loser.</summary>
+    public decimal? ProfitFactor { get; init; }
+
+    public decimal GrossPnl { get; init; }
+    public decimal FeesPaid { get; init; }
+    public decimal NetPnl { get; init; }
+
+    /// <summary>Σ per-trade net return, % of notional.</summary>
+    public decimal NetReturnPct { get; init; }
+
+    public required IReadOnlyDictionary<string, int> ExitsByReason { get; init; }
+    public TimeSpan AverageHolding { get; init; }
+
+    /// <summary>Largest fall of cumulative net PnL from a previous peak (quote, ≥ 0); the start counts as a peak of 0.</summary>
+    public decimal MaxDrawdown { get; init; }
+
+    /// <summary><see cref="MaxDrawdown"/> in % of notional.</summary>
+    public decimal MaxDrawdownPct { get; init; }
+
+    /// <summary>Mean / sample standard deviation of daily net returns, every UTC day from the first entry to the last exit; null below 2 days or with no variation.</summary>
+    public decimal? DailySharpe { get; init; }
+
+    /// <summary><see cref="DailySharpe"/> × √365 (crypto trades every day).</summary>
+    public decimal? AnnualizedSharpe { get; init; }
+
+    public required IReadOnlyList<EquityPoint> EquityCurve { get; init; }
+    public int OpenPositions { get; init; }
+
+    public static PerformanceReport FromFills(IEnumerable<FillEvent> fills)
+    {
+        ArgumentNullException.ThrowIfNull(fills);
+        var entries = new Dictionary<string, FillEvent>(StringComparer.Ordinal);
+        var trips = new List<RoundTrip>();
+        foreach (var fill in fills.OrderBy(f => f.Ts))
+        {
+            if (fill.Kind == "entry")
+            {
+                entries[fill.PositionId] = fill;
+                continue;
+            }
+
+            if (!entries.Remove(fill.PositionId, out var entry))
+            {
+                throw new InvalidDataException($"exit fill {fill.FillId} of position {fill.PositionId} has no entry fill");
+            }
+
+            var isLong = entry.Side == "buy";
+            var move = isLong ? fill.Px - entry.Px : entry.Px - fill.Px;
+            var gross = entry.Notional * move / entry.Px;
+            var fees = entry.Fee + fill.Fee;
+            trips.Add(new RoundTrip(fill.PositionId, isLong ? "long" : "short", entry.Ts, entry.Px, fill.Ts, fill.Px, fill.Kind,
+                entry.Notional, gross, fees, gross - fees));
+        }
+
+        return FromRoundTrips(trips, entries.Count);
+    }
+
+    public static PerformanceReport FromRoundTrips(IReadOnlyList<RoundTrip> trips, int openPositions = 0)
+    {
+        ArgumentNullException.ThrowIfNull(trips);
+        var wins = trips.Count(t => t.NetPnl > 0);
+        var winSum = trips.Where(t => t.NetPnl > 0).Sum(t => t.NetPnl);
+        var lossSum = -trips.Where(t => t.NetPnl < 0).Sum(t => t.NetPnl);
+        var equity = new List<EquityPoint>(trips.Count);
+        decimal cumulative = 0, peak = 0, drawdown = 0, drawdownPct = 0;
+        foreach (var trip in trips.OrderBy(t => t.ExitTs))
+        {
+            cumulative += trip.NetPnl;
+            equity.Add(new EquityPoint(trip.ExitTs, cumulative));
+            peak = Math.Max(peak, cumulative);
+            if (peak - cumulative > drawdown)
+            {
+                drawdown = peak - cumulative;
+                drawdownPct = drawdown / trip.Notional * 100m;
+            }
+        }
+
+        var (daily, annual) = Sharpe(trips);
+        return new PerformanceReport
+        {
+            Trades = trips,
+            Wins = wins,
+            Losses = trips.Count(t => t.NetPnl < 0),
+            WinRatePct = trips.Count == 0 ? 0 : wins * 100m / trips.Count,
+            ProfitFactor = lossSum == 0 ? null : winSum / lossSum,
+            GrossPnl = trips.Sum(t => t.GrossPnl),
+            FeesPaid = trips.Sum(t => t.Fees),
+            NetPnl = cumulative,
+            NetReturnPct = trips.Sum(t => t.NetReturnPct),
+            ExitsByReason = trips.GroupBy(t => t.ExitReason, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
+            AverageHolding = trips.Count == 0 ? TimeSpan.Zero
+                : TimeSpan.FromMilliseconds((double)(trips.Sum(t => (decimal)(t.ExitTs - t.EntryTs)) / trips.Count)),
+            MaxDrawdown = drawdown,
+            MaxDrawdownPct = drawdownPct,
+            DailySharpe = daily,
+            AnnualizedSharpe = annual,
+            EquityCurve = equity,
+            OpenPositions = openPositions,
+        };
+    }
+
+    /// <summary>A few lines for a terminal.</summary>
+    public string Summary()
+    {
+        var c = CultureInfo.InvariantCulture;
+        var exits = ExitsByReason.Count == 0 ? "none" : string.Join(", ", ExitsByReason.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key} {e.Value}"));
+        return string.Join(Environment.NewLine,
+            string.Create(c, $"trades {TradeCount} (wins {Wins}, losses {Losses}, open {OpenPositions}), win rate {Round(WinRatePct, 1)} %"),
+            string.Create(c, $"net PnL {Round(NetPnl, 4)} ({Round(NetReturnPct, 4)} % of notional), gross {Round(GrossPnl, 4)}, fees {Round(FeesPaid, 4)}"),
+            string.Create(c, $"profit factor {(ProfitFactor is { } pf ? Round(pf, 2) : "n/a")}, max drawdown {Round(MaxDrawdown, 4)} ({Round(MaxDrawdownPct, 2)} %), daily Sharpe {(DailySharpe is { } s ? Round(s, 3) : "n/a")}"),
+            string.Create(c, $"exits: {exits}; average holding {AverageHolding:hh\\:mm\\:ss}"));
+    }
+
+    private static string Round(decimal value, int decimals) => ExactDecimal.Format(Math.Round(value, decimals, MidpointRounding.AwayFromZero));
+
+    private static (decimal? Daily, decimal? Annual) Sharpe(IReadOnlyList<RoundTrip> trips)
+    {
+        if (trips.Count == 0)
+        {
+            return (null, null);
+        }
+
+        var first = TradeTime.Day(trips.Min(t => t.EntryTs));
+        var last = TradeTime.Day(trips.Max(t => t.ExitTs));
+        var byDay = trips.GroupBy(t => TradeTime.Day(t.ExitTs)).ToDictionary(g => g.Key, g => g.Sum(t => t.NetPnl / t.Notional));
+        var days = last.DayNumber - first.DayNumber + 1;
+        if (days < 2)
+        {
+            return (null, null);
+        }
+
+        var returns = Enumerable.Range(0, days).Select(i => byDay.GetValueOrDefault(first.AddDays(i))).ToList();
+        var mean = returns.Sum() / days;
+        var variance = returns.Sum(r => (r - mean) * (r - mean)) / (days - 1);
+        if (variance == 0)
+        {
+            return (null, null);
+        }
+
+        var daily = mean / Sqrt(variance);
+        return (daily, daily * Sqrt(365m));
+    }
+
+    /// <summary>Square root in decimal (Newton), so no double enters money arithmetic.</summary>
+    internal static decimal Sqrt(decimal value)
+    {
+        if (value <= 0)
+        {
+            return 0;
+        }
+
+        var x = (decimal)Math.Sqrt((double)value); // a close start; Newton refines it to decimal precision
+        for (var i = 0; i < 6; i++)
+        {
+            var next = (x + (value / x)) / 2m;
+            if (next == x)
+            {
+                break;
+            }
+
+            x = next;
+        }
+
+        return x;
+    }
+}

@@ -1,0 +1,30 @@
+namespace Pipeline.Jobs.Strategies;
+
+/// <summary>
+/// A loaded strategy file: which strategy (registry name), the instance id used for the ledger,
+/// state and signal paths, the instrument, the execution settings and the strategy's own
+/// parameters. <see cref="CreateStrategy"/> makes a fresh (stateful) strategy instance.
+/// </summary>
+public sealed record StrategyConfig
+{
+    /// <summary>Instance id: names derived/signals/{id}, ledger/{id}, state/executor/{id}.json.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Registry name, e.g. "vwap_mean_reversion".</summary>
+    public required string Strategy { get; init; }
+
+    public required string Exchange { get; init; }
+    public required string InstId { get; init; }
+    public required ExecutionSettings Execution { get; init; }
+
+    /// <summary>The strategy's parameters (e.g. VwapMeanReversion.VwapMeanReversionParameters).</summary>
+    public required object Parameters { get; init; }
+
+    /// <summary>Where it was read from ("(inline)" for configs built in code).</summary>
+    public string Source { get; init; } = "(inline)";
+
+    /// <summary>Makes a fresh strategy instance from this config (set by the registry).</summary>
+    public required Func<StrategyConfig, IStrategy> Factory { get; init; }
+
+    public IStrategy CreateStrategy() => Factory(this);
+}
