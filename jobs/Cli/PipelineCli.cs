@@ -28,6 +28,7 @@ public static class PipelineCli
         yield return Status.StatusCommand.Create();
         yield return Hosting.RunCommand.Create();
         yield return Hosting.ScheduleCommand.Create();
+        yield return Sim.SimCommand.Create();
     }
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)

@@ -1,0 +1,223 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using Pipeline.Exporter.Simulator.Faults;
+using Pipeline.Exporter.Simulator.Live;
+using Pipeline.Exporter.Simulator.Market;
+
+namespace Pipeline.Exporter.Simulator.Binance;
+
+/// <summary>
+/// A Binance USD-M market-stream WebSocket. Raw mode (/market/ws/&lt;streams&gt;) pushes bare payloads;
+/// combined mode (/market/stream?streams=a/b) wraps them as {"stream","data"}. Live SUBSCRIBE,
+/// UNSUBSCRIBE and LIST_SUBSCRIPTIONS are answered. On a legacy or non-/market path (/ws, /stream,
+/// /public/...) subscriptions are ACKed but aggTrade is never delivered (the 2026 routing change).
+/// Only lowercase <c>&lt;symbol&gt;@aggTrade</c> streams of simulated symbols carry data.
+/// </summary>
+public sealed class BinanceSocket : SimSocket
+{
+    private readonly bool _combined;
+    private readonly bool _routed;
+    private readonly List<string> _streams = [];
+    private readonly Dictionary<string, string> _streamBySymbol = new(StringComparer.Ordinal);
+    private readonly object _gate = new();
+
+    public BinanceSocket(WebSocket socket, SimulatorContext context, ConnectionFaults faults, string connId,
+        bool combined, bool routed, IEnumerable<string> initialStreams)
+        : base(socket, context, faults, connId)
+    {
+        ArgumentNullException.ThrowIfNull(initialStreams);
+        _combined = combined;
+        _routed = routed;
+        foreach (var stream in initialStreams)
+        {
+            Add(stream);
+        }
+    }
+
+    /// <summary>The simulated symbol a stream name delivers, or null (wrong case, other stream types, unknown symbol).</summary>
+    public static string? SymbolOf(SimulatorContext context, string stream)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(stream);
+        const string suffix = "@aggTrade";
+        if (!stream.EndsWith(suffix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var symbol = stream[..^suffix.Length];
+        if (symbol.Length == 0 || symbol.Any(char.IsUpper))
+        {
+            return null;
+        }
+
+        var upper = symbol.ToUpperInvariant();
+        return context.Find(SimInstruments.Binance, upper) is null ? null : upper;
+    }
+
+    protected override void OnText(ReadOnlySpan<byte> message)
+    {
+        JsonElement id = default;
+        try
+        {
+            using var doc = JsonDocument.Parse(message.ToArray());
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("method", out var method) || method.ValueKind != JsonValueKind.String)
+            {
+                Reply("{\"error\":{\"code\":2,\"msg\":\"Invalid request: missing field `method`\"}}");
+                return;
+            }
+
+            if (!root.TryGetProperty("id", out id) || id.ValueKind is not (JsonValueKind.Number or JsonValueKind.String or JsonValueKind.Null))
+            {
+                Reply("{\"error\":{\"code\":2,\"msg\":\"Invalid request: request ID must be an unsigned integer\"}}");
+                return;
+            }
+
+            var idText = id.GetRawText();
+            switch (method.GetString())
+            {
+                case "SUBSCRIBE":
+                case "UNSUBSCRIBE":
+                    if (!root.TryGetProperty("params", out var parameters) || parameters.ValueKind != JsonValueKind.Array)
+                    {
+                        Reply($"{{\"error\":{{\"code\":2,\"msg\":\"Invalid request: missing field `params`\"}},\"id\":{idText}}}");
+                        return;
+                    }
+
+                    foreach (var p in parameters.EnumerateArray())
+                    {
+                        if (p.ValueKind != JsonValueKind.String)
+                        {
+                            Reply($"{{\"error\":{{\"code\":2,\"msg\":\"Invalid request: invalid type for `params`\"}},\"id\":{idText}}}");
+                            return;
+                        }
+                    }
+
+                    foreach (var p in parameters.EnumerateArray())
+                    {
+                        if (method.GetString() == "SUBSCRIBE")
+                        {
+                            Add(p.GetString()!);
+                        }
+                        else
+                        {
+                            Remove(p.GetString()!);
+                        }
+                    }
+
+                    Reply($"{{\"result\":null,\"id\":{idText}}}");
+                    return;
+                case "LIST_SUBSCRIPTIONS":
+                    string list;
+                    lock (_gate)
+                    {
+                        list = JsonSerializer.Serialize(_streams);
+                    }
+
+                    Reply($"{{\"result\":{list},\"id\":{idText}}}");
+                    return;
+                default:
+                    Reply($"{{\"error\":{{\"code\":2,\"msg\":\"Invalid request: unknown variant `{method.GetString()}`\"}},\"id\":{idText}}}");
+                    return;
+            }
+        }
+        catch (JsonException)
+        {
+            Reply("{\"error\":{\"code\":3,\"msg\":\"Invalid JSON: expected value at line 1 column 1\"}}");
+        }
+    }
+
+    protected override async ValueTask SendBatchAsync(LiveBatch batch, ArrayBufferWriter<byte> buffer, CancellationToken token)
+    {
+        var instrument = batch.Block.Instrument;
+        string? stream;
+        lock (_gate)
+        {
+            stream = _streamBySymbol.GetValueOrDefault(instrument.InstId);
+        }
+
+        if (stream is null)
+        {
+            return;
+        }
+
+        for (var i = batch.PrintStart; i < batch.PrintEnd; i++)
+        {
+            buffer.ResetWrittenCount();
+            if (_combined)
+            {
+                buffer.Raw("{\"stream\":\""u8);
+                buffer.Ascii(stream);
+                buffer.Raw("\",\"data\":"u8);
+            }
+
+            WriteAggTrade(buffer, instrument, batch.Block.Prints.Span[i], batch.PublishMs);
+            if (_combined)
+            {
+                buffer.Raw("}"u8);
+            }
+
+            await SendDataAsync(buffer.WrittenMemory, token);
+        }
+    }
+
+    /// <summary>An aggTrade payload: E/T/a/f/l JSON numbers, p/q/nq strings, m = buyer is maker (taker sold).</summary>
+    public static void WriteAggTrade(IBufferWriter<byte> output, SimInstrument instrument, SimPrint print, long eventTime)
+    {
+        ArgumentNullException.ThrowIfNull(instrument);
+        output.Raw("{\"e\":\"aggTrade\",\"E\":"u8);
+        output.WholeNumber(Math.Max(eventTime, print.Ts));
+        output.Raw(",\"s\":\""u8);
+        output.Ascii(instrument.InstId);
+        output.Raw("\",\"a\":"u8);
+        output.WholeNumber(print.Ordinal);
+        output.Raw(",\"p\":\""u8);
+        output.Number(print.PriceUnits, instrument.PriceScale, trim: false);
+        output.Raw("\",\"q\":\""u8);
+        output.Number(print.SizeUnits, instrument.SizeScale, trim: false);
+        output.Raw("\",\"nq\":\""u8);
+        output.Number(print.SizeUnits, instrument.SizeScale, trim: false);
+        output.Raw("\",\"f\":"u8);
+        output.WholeNumber(print.FirstId);
+        output.Raw(",\"l\":"u8);
+        output.WholeNumber(print.LastId);
+        output.Raw(",\"T\":"u8);
+        output.WholeNumber(print.Ts);
+        output.Raw(print.Buy ? ",\"m\":false}"u8 : ",\"m\":true}"u8);
+    }
+
+    private void Add(string stream)
+    {
+        lock (_gate)
+        {
+            if (_streams.Contains(stream))
+            {
+                return;
+            }
+
+            _streams.Add(stream);
+            var symbol = _routed ? SymbolOf(Context, stream) : null;
+            if (symbol is not null)
+            {
+                _streamBySymbol[symbol] = stream;
+                Context.Feed.Subscribe(symbol, this);
+            }
+        }
+    }
+
+    private void Remove(string stream)
+    {
+        lock (_gate)
+        {
+            _streams.Remove(stream);
+            var symbol = SymbolOf(Context, stream);
+            if (symbol is not null && _streamBySymbol.Remove(symbol))
+            {
+                Context.Feed.Unsubscribe(symbol, this);
+            }
+        }
+    }
+}

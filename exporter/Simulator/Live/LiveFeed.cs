@@ -1,0 +1,137 @@
+using Pipeline.Exporter.Simulator.Market;
+using Pipeline.Exporter.Simulator.Truth;
+using Serilog;
+
+namespace Pipeline.Exporter.Simulator.Live;
+
+/// <summary>
+/// The tape: every <see cref="SimulatorOptions.PublishInterval"/> it publishes, per instrument, the prints
+/// with event time in (previous now, now], to the subscribed connections and to the truth writer.
+/// Everything from the clock's start up to <see cref="PublishedThroughMs"/> has been published.
+/// </summary>
+public sealed class LiveFeed
+{
+    private static readonly ILogger Log = Serilog.Log.ForContext<LiveFeed>();
+    private readonly IReadOnlyDictionary<string, MarketGenerator> _markets;
+    private readonly SimClock _clock;
+    private readonly TruthWriter? _truth;
+    private readonly TimeSpan _interval;
+    private readonly object _gate = new();
+    private readonly Dictionary<string, ILiveSink[]> _sinks = new(StringComparer.Ordinal);
+    private long _published;
+
+    public LiveFeed(IReadOnlyDictionary<string, MarketGenerator> markets, SimClock clock, TruthWriter? truth, TimeSpan interval)
+    {
+        _markets = markets;
+        _clock = clock;
+        _truth = truth;
+        _interval = interval;
+        _published = clock.StartMs - 1;
+    }
+
+    /// <summary>Event time up to which (inclusive) every trade has been published.</summary>
+    public long PublishedThroughMs => Interlocked.Read(ref _published);
+
+    public void Subscribe(string instId, ILiveSink sink)
+    {
+        lock (_gate)
+        {
+            var current = _sinks.GetValueOrDefault(instId, []);
+            if (Array.IndexOf(current, sink) < 0)
+            {
+                _sinks[instId] = [.. current, sink];
+            }
+        }
+    }
+
+    public void Unsubscribe(string instId, ILiveSink sink)
+    {
+        lock (_gate)
+        {
+            if (_sinks.TryGetValue(instId, out var current))
+            {
+                _sinks[instId] = [.. current.Where(s => !ReferenceEquals(s, sink))];
+            }
+        }
+    }
+
+    public void UnsubscribeAll(ILiveSink sink)
+    {
+        lock (_gate)
+        {
+            foreach (var key in _sinks.Keys.ToList())
+            {
+                _sinks[key] = [.. _sinks[key].Where(s => !ReferenceEquals(s, sink))];
+            }
+        }
+    }
+
+    public async Task RunAsync(CancellationToken token)
+    {
+        try
+        {
+            while (!token.IsCancellationRequested)
+            {
+                await Task.Delay(_interval, _clock.Time, token);
+                PublishUpTo(_clock.NowMs);
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // stopping
+        }
+        finally
+        {
+            _truth?.Complete(PublishedThroughMs);
+        }
+    }
+
+    /// <summary>Publishes everything up to <paramref name="now"/> (inclusive). Single caller: the run loop.</summary>
+    public void PublishUpTo(long now)
+    {
+        var from = _published + 1;
+        if (now < from)
+        {
+            return;
+        }
+
+        foreach (var (instId, market) in _markets)
+        {
+            ILiveSink[] sinks;
+            lock (_gate)
+            {
+                sinks = _sinks.GetValueOrDefault(instId, []);
+            }
+
+            for (var b = MarketGenerator.BlockOf(from); b <= MarketGenerator.BlockOf(now); b++)
+            {
+                var block = market.Block(b);
+                var start = block.FirstPrintAtOrAfter(from);
+                var end = block.FirstPrintAtOrAfter(now + 1);
+                if (end <= start)
+                {
+                    continue;
+                }
+
+                var batch = new LiveBatch(block, start, end, now);
+                _truth?.Write(batch);
+                foreach (var sink in sinks)
+                {
+                    try
+                    {
+                        sink.Offer(batch);
+                    }
+#pragma warning disable CA1031 // one broken subscriber must not stop the tape
+                    catch (Exception ex)
+#pragma warning restore CA1031
+                    {
+                        Log.Warning(ex, "Live sink failed for {InstId}", instId);
+                    }
+                }
+            }
+        }
+
+        Interlocked.Exchange(ref _published, now);
+        _truth?.FlushIfDue(now);
+    }
+}

@@ -1,0 +1,306 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text;
+using System.Threading.Channels;
+using Pipeline.Exporter.Simulator.Faults;
+using Serilog;
+
+namespace Pipeline.Exporter.Simulator.Live;
+
+/// <summary>
+/// One simulated exchange WebSocket: a receive loop (subclass handles requests), a single send loop
+/// fed by a queue (live batches and control replies), and a watchdog for scheduled faults and idle
+/// drops. Delivery faults (dup, reorder, malformed, disconnect, stall) are applied here.
+/// </summary>
+public abstract class SimSocket : ILiveSink
+{
+    private const int MaxBacklog = 200_000;
+    private static readonly ILogger Log = Serilog.Log.ForContext<SimSocket>();
+
+    private readonly Channel<Outgoing> _queue = Channel.CreateUnbounded<Outgoing>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ArrayBufferWriter<byte> _buffer = new(1024);
+    private int _backlog;
+    private long _lastActivity;
+    private byte[]? _held;
+    private volatile bool _stalled;
+    private volatile bool _closing;
+
+    protected SimSocket(WebSocket socket, SimulatorContext context, ConnectionFaults faults, string connId)
+    {
+        Socket = socket;
+        Context = context;
+        Faults = faults;
+        ConnId = connId;
+        _lastActivity = context.Time.GetTimestamp();
+    }
+
+    protected WebSocket Socket { get; }
+
+    protected SimulatorContext Context { get; }
+
+    protected ConnectionFaults Faults { get; }
+
+    protected string ConnId { get; }
+
+    /// <summary>Close the connection when nothing was received or pushed for this long (OKX); null = never.</summary>
+    protected virtual TimeSpan? IdleTimeout => null;
+
+    protected virtual (WebSocketCloseStatus Status, string Reason) IdleClose => (WebSocketCloseStatus.PolicyViolation, "idle");
+
+    public void Offer(LiveBatch batch)
+    {
+        if (_stalled || _closing)
+        {
+            return;
+        }
+
+        if (Interlocked.Increment(ref _backlog) > MaxBacklog)
+        {
+            // A consumer this slow is cut off, as exchanges do.
+            _closing = true;
+            _queue.Writer.TryWrite(Outgoing.Close(WebSocketCloseStatus.PolicyViolation, "slow consumer"));
+            return;
+        }
+
+        _queue.Writer.TryWrite(new Outgoing(batch, null, null, null));
+    }
+
+    public async Task RunAsync(CancellationToken token)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(token);
+        var send = SendLoopAsync(cts.Token);
+        var receive = ReceiveLoopAsync(cts.Token);
+        var watchdog = WatchdogAsync(cts.Token);
+        try
+        {
+            await Task.WhenAny(send, receive);
+            if (send.IsCompleted && Socket.State == WebSocketState.CloseSent)
+            {
+                // We closed: let the client's close frame come back so the close frame is not lost to a reset.
+                await Task.WhenAny(receive, Task.Delay(TimeSpan.FromSeconds(2), Context.Time, CancellationToken.None));
+            }
+        }
+        finally
+        {
+            Context.Feed.UnsubscribeAll(this);
+            _queue.Writer.TryComplete();
+            await cts.CancelAsync();
+            try
+            {
+                await Task.WhenAll(send, receive, watchdog);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException or IOException)
+            {
+                // the connection ended; nothing more to do
+            }
+
+            if (Socket.State == WebSocketState.CloseReceived)
+            {
+                await CloseAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
+            }
+            else if (Socket.State == WebSocketState.Open)
+            {
+                Socket.Abort();
+            }
+        }
+    }
+
+    /// <summary>Handles one complete text message from the client.</summary>
+    protected abstract void OnText(ReadOnlySpan<byte> message);
+
+    /// <summary>Writes and sends the messages of one batch with <see cref="SendDataAsync"/>.</summary>
+    protected abstract ValueTask SendBatchAsync(LiveBatch batch, ArrayBufferWriter<byte> buffer, CancellationToken token);
+
+    /// <summary>Queues a reply (ack, error, pong); replies bypass the data faults but not a stall.</summary>
+    protected void Reply(string text) => _queue.Writer.TryWrite(new Outgoing(default, Encoding.UTF8.GetBytes(text), null, null));
+
+    protected void Reply(byte[] bytes) => _queue.Writer.TryWrite(new Outgoing(default, bytes, null, null));
+
+    protected void Touch() => Interlocked.Exchange(ref _lastActivity, Context.Time.GetTimestamp());
+
+    /// <summary>Sends one data message, applying the per-message faults.</summary>
+    protected async ValueTask SendDataAsync(ReadOnlyMemory<byte> message, CancellationToken token)
+    {
+        if (_stalled)
+        {
+            return;
+        }
+
+        Touch();
+        if (Faults.Any)
+        {
+            if (Faults.Malformed())
+            {
+                if (Faults.Truncate())
+                {
+                    await SendAsync(message[..Math.Max(1, message.Length / 2)], token);
+                    return;
+                }
+
+                await SendAsync("{\"data\":[{\"instId\":\u0000garbage"u8.ToArray(), token);
+            }
+
+            if (_held is { } held)
+            {
+                _held = null;
+                await SendAsync(message, token);
+                await SendAsync(held, token);
+                return;
+            }
+
+            if (Faults.Reorder())
+            {
+                _held = message.ToArray();
+                return;
+            }
+
+            await SendAsync(message, token);
+            if (Faults.Dup())
+            {
+                await SendAsync(message, token);
+            }
+
+            return;
+        }
+
+        await SendAsync(message, token);
+    }
+
+    private ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken token) =>
+        Socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, token);
+
+    private async Task SendLoopAsync(CancellationToken token)
+    {
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync(token))
+        {
+            while (reader.TryRead(out var item))
+            {
+                if (item.CloseStatus is { } status)
+                {
+                    await CloseAsync(status, item.CloseReason ?? "", token);
+                    return;
+                }
+
+                if (_stalled)
+                {
+                    continue;
+                }
+
+                if (item.Control is { } control)
+                {
+                    await SendAsync(control, token);
+                    continue;
+                }
+
+                Interlocked.Decrement(ref _backlog);
+                await SendBatchAsync(item.Batch, _buffer, token);
+            }
+
+            if (_held is { } held && !_stalled)
+            {
+                // Nothing to swap with now: send what was held rather than delay it indefinitely.
+                _held = null;
+                await SendAsync(held, token);
+            }
+        }
+    }
+
+    private async Task CloseAsync(WebSocketCloseStatus status, string reason, CancellationToken token)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
+            timeout.CancelAfter(TimeSpan.FromSeconds(2));
+            await Socket.CloseOutputAsync(status, reason, timeout.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException)
+        {
+            Socket.Abort();
+        }
+    }
+
+    private async Task ReceiveLoopAsync(CancellationToken token)
+    {
+        var buffer = new byte[64 * 1024];
+        var message = new ArrayBufferWriter<byte>(1024);
+        while (!token.IsCancellationRequested)
+        {
+            var result = await Socket.ReceiveAsync(buffer.AsMemory(), token);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return;
+            }
+
+            message.Write(buffer.AsSpan(0, result.Count));
+            if (!result.EndOfMessage)
+            {
+                if (message.WrittenCount > 1024 * 1024)
+                {
+                    _queue.Writer.TryWrite(Outgoing.Close(WebSocketCloseStatus.MessageTooBig, "message too big"));
+                    return;
+                }
+
+                continue;
+            }
+
+            Touch();
+            if (!_stalled && result.MessageType == WebSocketMessageType.Text)
+            {
+                OnText(message.WrittenSpan);
+            }
+
+            message.ResetWrittenCount();
+        }
+    }
+
+    private async Task WatchdogAsync(CancellationToken token)
+    {
+        var idle = IdleTimeout;
+        var period = TimeSpan.FromMilliseconds(50);
+        if (idle is { } i && i / 5 < period)
+        {
+            period = i / 5;
+        }
+
+        while (!token.IsCancellationRequested && !_closing)
+        {
+            await Task.Delay(period, Context.Time, token);
+            if (Faults.DisconnectDue)
+            {
+                _closing = true;
+                Log.Debug("Simulated disconnect of {ConnId}", ConnId);
+                if (Faults.AbruptClose())
+                {
+                    Socket.Abort();
+                }
+                else
+                {
+                    _queue.Writer.TryWrite(Outgoing.Close(WebSocketCloseStatus.EndpointUnavailable, "simulated disconnect"));
+                }
+
+                return;
+            }
+
+            if (!_stalled && Faults.StallDue)
+            {
+                Log.Debug("Simulated stall of {ConnId}", ConnId);
+                _stalled = true;
+            }
+
+            if (!_stalled && idle is { } limit &&
+                Context.Time.GetElapsedTime(Interlocked.Read(ref _lastActivity)) >= limit)
+            {
+                _closing = true;
+                var (status, reason) = IdleClose;
+                _queue.Writer.TryWrite(Outgoing.Close(status, reason));
+                return;
+            }
+        }
+    }
+
+    private readonly record struct Outgoing(LiveBatch Batch, byte[]? Control, WebSocketCloseStatus? CloseStatus, string? CloseReason)
+    {
+        public static Outgoing Close(WebSocketCloseStatus status, string reason) => new(default, null, status, reason);
+    }
+}

@@ -1,0 +1,56 @@
+using Pipeline.Exporter.Simulator.Archive;
+using Pipeline.Exporter.Simulator.Faults;
+using Pipeline.Exporter.Simulator.Live;
+using Pipeline.Exporter.Simulator.Market;
+
+namespace Pipeline.Exporter.Simulator;
+
+/// <summary>What the endpoint handlers share: options, clock, markets, the live feed, archives, fault dice.</summary>
+public sealed class SimulatorContext
+{
+    private int _connections;
+
+    internal SimulatorContext(SimulatorOptions options, SimClock clock, IReadOnlyDictionary<string, MarketGenerator> markets,
+        LiveFeed feed, ArchiveStore archives)
+    {
+        Options = options;
+        Clock = clock;
+        Markets = markets;
+        Feed = feed;
+        Archives = archives;
+        RestFaults = new RestFaults(options.Faults, unchecked((int)options.Seed) ^ 0x5EED);
+        OkxHistoryLimiter = new SlidingWindowLimiter(options.OkxHistoryRateLimit, options.OkxHistoryRateWindow, options.Time);
+    }
+
+    public SimulatorOptions Options { get; }
+
+    public SimClock Clock { get; }
+
+    public TimeProvider Time => Options.Time;
+
+    /// <summary>Generators by instId (exact case, as the exchange spells it).</summary>
+    public IReadOnlyDictionary<string, MarketGenerator> Markets { get; }
+
+    public LiveFeed Feed { get; }
+
+    public ArchiveStore Archives { get; }
+
+    public RestFaults RestFaults { get; }
+
+    public SlidingWindowLimiter OkxHistoryLimiter { get; }
+
+    /// <summary>Base URL of the archive (http://host:port/archive), set once the server listens.</summary>
+    public string ArchiveUrl { get; internal set; } = "";
+
+    public IEnumerable<MarketGenerator> Exchange(string exchange) => Markets.Values.Where(m => m.Instrument.Exchange == exchange);
+
+    public MarketGenerator? Find(string exchange, string? instId) =>
+        instId is not null && Markets.TryGetValue(instId, out var m) && m.Instrument.Exchange == exchange ? m : null;
+
+    public ConnectionFaults NewConnectionFaults(out string connId)
+    {
+        var n = Interlocked.Increment(ref _connections);
+        connId = unchecked((uint)SimHash.Combine(Options.Seed, (ulong)n)).ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
+        return new ConnectionFaults(Options.Faults, unchecked((int)Options.Seed * 7919) + n, Time);
+    }
+}

@@ -1,0 +1,250 @@
+using System.Net;
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Pipeline.Exporter.Simulator.Archive;
+using Pipeline.Exporter.Simulator.Binance;
+using Pipeline.Exporter.Simulator.Live;
+using Pipeline.Exporter.Simulator.Market;
+using Pipeline.Exporter.Simulator.Okx;
+using Pipeline.Exporter.Simulator.Truth;
+using Serilog;
+
+namespace Pipeline.Exporter.Simulator;
+
+/// <summary>
+/// The loopback exchange simulator in one Kestrel server on one port: OKX and Binance USD-M
+/// WebSockets and REST, daily archives, over a deterministic market, with fault injection and an
+/// optional ground-truth record. Start with <see cref="StartAsync"/>, read <see cref="Endpoints"/>,
+/// stop with <see cref="StopAsync"/> (or dispose).
+/// </summary>
+public sealed class SimulatorHost : IAsyncDisposable
+{
+    private static readonly Serilog.ILogger Log = Serilog.Log.ForContext<SimulatorHost>();
+    private readonly WebApplication _app;
+    private readonly SimulatorContext _context;
+    private readonly TruthWriter? _truth;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly HashSet<Task> _sockets = [];
+    private Task? _feed;
+    private bool _stopped;
+
+    private SimulatorHost(WebApplication app, SimulatorContext context, TruthWriter? truth)
+    {
+        _app = app;
+        _context = context;
+        _truth = truth;
+    }
+
+    public SimulatorOptions Options => _context.Options;
+
+    public SimClock Clock => _context.Clock;
+
+    /// <summary>The generators by instId (the same market the endpoints serve).</summary>
+    public IReadOnlyDictionary<string, MarketGenerator> Markets => _context.Markets;
+
+    /// <summary>Event time through which every trade has been published (live feed and truth).</summary>
+    public long PublishedThroughMs => _context.Feed.PublishedThroughMs;
+
+    public SimulatorEndpoints Endpoints { get; private set; } = null!;
+
+    public int Port { get; private set; }
+
+    /// <summary>Builds the markets, binds the port and starts serving and publishing.</summary>
+    /// <exception cref="ArgumentException">an unknown instrument or a bad option</exception>
+    public static async Task<SimulatorHost> StartAsync(SimulatorOptions options, CancellationToken token = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Rate);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Speed);
+        if (options.Instruments.Count == 0)
+        {
+            throw new ArgumentException("no instruments", nameof(options));
+        }
+
+        var markets = new Dictionary<string, MarketGenerator>(StringComparer.Ordinal);
+        foreach (var name in options.Instruments)
+        {
+            var instrument = SimInstruments.Find(name);
+            markets.TryAdd(instrument.InstId, new MarketGenerator(instrument, options.Seed, options.Rate));
+        }
+
+        var startMs = (options.Start ?? options.Time.GetUtcNow()).ToUnixTimeMilliseconds();
+
+        // Id prefix sums up to the start day, computed before serving so the first tick is not late.
+        var warm = System.Diagnostics.Stopwatch.StartNew();
+        await Task.WhenAll(markets.Values.Select(m => Task.Run(() => m.FillIdBase(MarketGenerator.BlockOf(startMs)), token)));
+        Log.Debug("Market id prefixes ready in {Elapsed} ms", warm.ElapsedMilliseconds);
+        var clock = new SimClock(options.Time, startMs, options.Speed);
+        var truth = options.TruthDir is { } dir ? new TruthWriter(dir, markets.Values.Select(m => m.Instrument), startMs, options) : null;
+        var feed = new LiveFeed(markets, clock, truth, options.PublishInterval);
+        var context = new SimulatorContext(options, clock, markets, feed, new ArchiveStore(options.OkxLegacyArchive));
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            var address = options.Host is "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.Host);
+            kestrel.Listen(address, options.Port);
+            kestrel.AddServerHeader = false;
+        });
+        var app = builder.Build();
+        var host = new SimulatorHost(app, context, truth);
+        host.Map(app);
+        try
+        {
+            await app.StartAsync(token);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            truth?.Dispose();
+            context.Archives.Dispose();
+            throw;
+        }
+
+        var bound = new Uri(app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        host.Port = bound.Port;
+        var hostName = options.Host is "0.0.0.0" or "::" ? "127.0.0.1" : options.Host;
+        var http = $"http://{hostName}:{bound.Port}";
+        var ws = $"ws://{hostName}:{bound.Port}";
+        host.Endpoints = new SimulatorEndpoints(new Uri(ws + "/ws/v5/public"), new Uri(ws + "/ws/v5/business"), new Uri(http),
+            new Uri(ws), new Uri(http), new Uri(http + "/archive"));
+        context.ArchiveUrl = http + "/archive";
+        host._feed = Task.Run(() => feed.RunAsync(host._stopping.Token), CancellationToken.None);
+        Log.Information("Simulator listening on {Url}: {Count} instruments, seed {Seed}, rate {Rate}/s, speed {Speed}x, faults {Faults}",
+            http, markets.Count, options.Seed, options.Rate, options.Speed, options.Faults.ToString());
+        return host;
+    }
+
+    /// <summary>Stops publishing, closes the sockets and the server, and completes the truth files.</summary>
+    public async Task StopAsync(CancellationToken token = default)
+    {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
+        await _stopping.CancelAsync();
+        if (_feed is not null)
+        {
+            await _feed;
+        }
+
+        Task[] sockets;
+        lock (_sockets)
+        {
+            sockets = [.. _sockets];
+        }
+
+        await Task.WhenAll(sockets).WaitAsync(TimeSpan.FromSeconds(5), token).ContinueWith(_ => { }, TaskScheduler.Default);
+        await _app.StopAsync(token);
+        _truth?.Dispose();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        await _app.DisposeAsync();
+        _context.Archives.Dispose();
+        _stopping.Dispose();
+    }
+
+    private void Map(WebApplication app)
+    {
+        app.UseWebSockets();
+        var okx = new OkxRest(_context);
+        var binance = new BinanceRest(_context);
+
+        app.Map("/ws/v5/public", http => OkxSocketAsync(http, business: false));
+        app.Map("/ws/v5/business", http => OkxSocketAsync(http, business: true));
+
+        app.Map("/market/ws/{**streams}", http => BinanceSocketAsync(http, combined: false, routed: true));
+        app.Map("/market/stream", http => BinanceSocketAsync(http, combined: true, routed: true));
+        app.Map("/ws/{**streams}", http => BinanceSocketAsync(http, combined: false, routed: false));
+        app.Map("/stream", http => BinanceSocketAsync(http, combined: true, routed: false));
+        app.Map("/public/ws/{**streams}", http => BinanceSocketAsync(http, combined: false, routed: false));
+        app.Map("/public/stream", http => BinanceSocketAsync(http, combined: true, routed: false));
+
+        app.MapGet("/api/v5/public/instruments", okx.InstrumentsAsync);
+        app.MapGet("/api/v5/market/trades", okx.TradesAsync);
+        app.MapGet("/api/v5/market/history-trades", okx.HistoryTradesAsync);
+        app.MapGet("/api/v5/public/market-data-history", okx.MarketDataHistoryAsync);
+        app.MapGet("/archive/cdn/okex/traderecords/trades/daily/{folder}/{file}", http =>
+            okx.ArchiveAsync(http, (string)http.GetRouteValue("folder")!, (string)http.GetRouteValue("file")!));
+
+        app.MapGet("/fapi/v1/ping", BinanceRest.PingAsync);
+        app.MapGet("/fapi/v1/time", binance.TimeAsync);
+        app.MapGet("/fapi/v1/exchangeInfo", binance.ExchangeInfoAsync);
+        app.MapGet("/fapi/v1/aggTrades", binance.AggTradesAsync);
+        app.MapGet("/archive/data/futures/um/daily/aggTrades/{symbol}/{file}", http =>
+            binance.ArchiveAsync(http, (string)http.GetRouteValue("symbol")!, (string)http.GetRouteValue("file")!));
+    }
+
+    private async Task OkxSocketAsync(HttpContext http, bool business)
+    {
+        if (!http.WebSockets.IsWebSocketRequest)
+        {
+            http.Response.StatusCode = 400;
+            return;
+        }
+
+        using var socket = await http.WebSockets.AcceptWebSocketAsync();
+        var faults = _context.NewConnectionFaults(out var connId);
+        var connection = new OkxSocket(socket, _context, faults, connId, business);
+        await RunSocketAsync(connection.RunAsync(_stopping.Token));
+    }
+
+    private async Task BinanceSocketAsync(HttpContext http, bool combined, bool routed)
+    {
+        if (!http.WebSockets.IsWebSocketRequest)
+        {
+            http.Response.StatusCode = 400;
+            return;
+        }
+
+        IEnumerable<string> streams = combined
+            ? (HttpReplies.Query(http, "streams") ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries)
+            : ((http.GetRouteValue("streams") as string) ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries);
+        using var socket = await http.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+        {
+            KeepAliveInterval = _context.Options.BinancePingInterval,
+            KeepAliveTimeout = _context.Options.BinancePongTimeout,
+        });
+        var faults = _context.NewConnectionFaults(out var connId);
+        var connection = new BinanceSocket(socket, _context, faults, connId, combined, routed, streams);
+        await RunSocketAsync(connection.RunAsync(_stopping.Token));
+    }
+
+    private async Task RunSocketAsync(Task run)
+    {
+        lock (_sockets)
+        {
+            _sockets.Add(run);
+        }
+
+        try
+        {
+            await run;
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
+        {
+            Log.Debug(ex, "WebSocket ended");
+        }
+        finally
+        {
+            lock (_sockets)
+            {
+                _sockets.Remove(run);
+            }
+        }
+    }
+}

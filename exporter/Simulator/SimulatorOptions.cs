@@ -1,0 +1,57 @@
+using Pipeline.Exporter.Simulator.Faults;
+using Pipeline.Exporter.Simulator.Market;
+
+namespace Pipeline.Exporter.Simulator;
+
+/// <summary>Everything <see cref="SimulatorHost"/> needs; the defaults are the CLI's defaults.</summary>
+public sealed record SimulatorOptions
+{
+    /// <summary>Address to listen on (an IP, or localhost).</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>0 picks a free port.</summary>
+    public int Port { get; init; }
+
+    public IReadOnlyList<string> Instruments { get; init; } = SimInstruments.Default;
+
+    /// <summary>Average fills per second of event time per instrument.</summary>
+    public double Rate { get; init; } = 200;
+
+    public ulong Seed { get; init; } = 1;
+
+    /// <summary>Event-time origin; null = now (from <see cref="Time"/>).</summary>
+    public DateTimeOffset? Start { get; init; }
+
+    /// <summary>Event time runs this many times faster than wall time.</summary>
+    public double Speed { get; init; } = 1;
+
+    public FaultSpec Faults { get; init; } = FaultSpec.None;
+
+    /// <summary>Directory for the ground truth (null = none).</summary>
+    public string? TruthDir { get; init; }
+
+    /// <summary>OKX drops a WebSocket with no traffic for this long (close 4004).</summary>
+    public TimeSpan OkxIdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Binance sends a WebSocket ping frame this often.</summary>
+    public TimeSpan BinancePingInterval { get; init; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>Binance closes a connection whose pong is this late.</summary>
+    public TimeSpan BinancePongTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>OKX history-trades limit: requests per <see cref="OkxHistoryRateWindow"/>.</summary>
+    public int OkxHistoryRateLimit { get; init; } = 20;
+
+    public TimeSpan OkxHistoryRateWindow { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How far back (event time) Binance /fapi/v1/aggTrades answers; older gets -4166. Null = no limit.</summary>
+    public TimeSpan? BinanceAggTradesWindow { get; init; } = TimeSpan.FromDays(2);
+
+    /// <summary>OKX instIds whose daily archives use the legacy bilingual header ("*" = all).</summary>
+    public IReadOnlyCollection<string> OkxLegacyArchive { get; init; } = [];
+
+    /// <summary>How often the live feed publishes (wall time).</summary>
+    public TimeSpan PublishInterval { get; init; } = TimeSpan.FromMilliseconds(20);
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+}

@@ -1,0 +1,194 @@
+using System.Text.Json;
+using Pipeline.Exporter.Simulator.Live;
+using Pipeline.Exporter.Simulator.Market;
+using Pipeline.Vault.Jsonl;
+using Pipeline.Vault.Trades;
+
+namespace Pipeline.Exporter.Simulator.Truth;
+
+/// <summary>
+/// Ground truth: every trade the simulator published, as raw-trade JSONL (one line per OKX fill, one
+/// per Binance aggTrade; recvTs = ts, src "ws") in DIR/{exchange}/{instId}.jsonl, plus DIR/truth.json
+/// <c>{"startTs","endTs",...}</c>: the files hold exactly the trades with startTs &lt;= ts &lt;= endTs
+/// (lines after endTs may already be there; ignore them). Flushed every second and on completion.
+/// </summary>
+public sealed class TruthWriter : IDisposable
+{
+    private readonly string _dir;
+    private readonly TimeProvider _time;
+    private readonly long _startTs;
+    private readonly SimulatorOptions _options;
+    private readonly Dictionary<string, JsonlAppender> _files = new(StringComparer.Ordinal);
+    private long _lastFlush;
+    private bool _completed;
+
+    public TruthWriter(string dir, IEnumerable<SimInstrument> instruments, long startTs, SimulatorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(instruments);
+        ArgumentNullException.ThrowIfNull(options);
+        _dir = dir;
+        _time = options.Time;
+        _startTs = startTs;
+        _options = options;
+        Directory.CreateDirectory(dir);
+        foreach (var instrument in instruments)
+        {
+            var path = FilePath(dir, instrument.Exchange, instrument.InstId);
+            if (File.Exists(path))
+            {
+                File.Delete(path); // a fresh run is a fresh truth
+            }
+
+            _files[instrument.InstId] = JsonlAppender.Open(path, time: _time);
+        }
+
+        _lastFlush = _time.GetTimestamp();
+        WriteRange(startTs - 1);
+    }
+
+    public static string FilePath(string dir, string exchange, string instId) => Path.Combine(dir, exchange, instId + ".jsonl");
+
+    public static string RangePath(string dir) => Path.Combine(dir, "truth.json");
+
+    public void Write(LiveBatch batch)
+    {
+        var instrument = batch.Block.Instrument;
+        var file = _files[instrument.InstId];
+        var prints = batch.Block.Prints.Span;
+        var fills = batch.Block.Fills.Span;
+        for (var i = batch.PrintStart; i < batch.PrintEnd; i++)
+        {
+            var print = prints[i];
+            if (instrument.IsBinance)
+            {
+                RawTradeWriter.Write(file, ToRawTrade(instrument, print));
+                file.EndLine();
+            }
+            else
+            {
+                for (var k = print.FillStart; k < print.FillStart + print.FillCount; k++)
+                {
+                    RawTradeWriter.Write(file, ToRawTrade(instrument, fills[k]));
+                    file.EndLine();
+                }
+            }
+        }
+    }
+
+    /// <summary>The raw-trade form of an OKX fill (trades-all).</summary>
+    public static RawTrade ToRawTrade(SimInstrument instrument, SimFill fill)
+    {
+        ArgumentNullException.ThrowIfNull(instrument);
+        var px = instrument.FormatPrice(fill.PriceUnits);
+        var sz = instrument.FormatSize(fill.SizeUnits);
+        return new RawTrade
+        {
+            Exchange = instrument.Exchange,
+            InstId = instrument.InstId,
+            TradeId = fill.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Ts = fill.Ts,
+            Px = px,
+            Sz = sz,
+            Side = fill.Buy ? "buy" : "sell",
+            CtVal = instrument.CtVal,
+            CtMult = instrument.CtMult,
+            CtType = instrument.CtType,
+            CtValCcy = instrument.CtValCcy,
+            QtyBase = ContractMath.QtyBase(sz, px, instrument.CtVal, instrument.CtMult, instrument.CtType, instrument.CtValCcy, instrument.BaseCcy),
+            RecvTs = fill.Ts,
+            Src = "ws",
+        };
+    }
+
+    /// <summary>The raw-trade form of a Binance aggTrade.</summary>
+    public static RawTrade ToRawTrade(SimInstrument instrument, SimPrint print)
+    {
+        ArgumentNullException.ThrowIfNull(instrument);
+        var q = instrument.FormatSize(print.SizeUnits);
+        return new RawTrade
+        {
+            Exchange = instrument.Exchange,
+            InstId = instrument.InstId,
+            TradeId = print.Ordinal.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Ts = print.Ts,
+            Px = instrument.FormatPrice(print.PriceUnits),
+            Sz = q,
+            Side = print.Buy ? "buy" : "sell",
+            CtVal = "1",
+            CtMult = "1",
+            CtType = "linear",
+            CtValCcy = instrument.BaseCcy,
+            QtyBase = q,
+            RecvTs = print.Ts,
+            Src = "ws",
+            FirstId = print.FirstId,
+            LastId = print.LastId,
+        };
+    }
+
+    /// <summary>Flushes the files and moves endTs to <paramref name="publishedThrough"/> once a second.</summary>
+    public void FlushIfDue(long publishedThrough)
+    {
+        if (_time.GetElapsedTime(_lastFlush) < TimeSpan.FromSeconds(1))
+        {
+            return;
+        }
+
+        Flush(publishedThrough);
+    }
+
+    /// <summary>Final flush (fsync) and range; later calls do nothing.</summary>
+    public void Complete(long publishedThrough)
+    {
+        if (_completed)
+        {
+            return;
+        }
+
+        _completed = true;
+        foreach (var file in _files.Values)
+        {
+            file.Sync();
+        }
+
+        WriteRange(publishedThrough);
+    }
+
+    public void Dispose()
+    {
+        foreach (var file in _files.Values)
+        {
+            file.Dispose();
+        }
+
+        _files.Clear();
+    }
+
+    private void Flush(long publishedThrough)
+    {
+        foreach (var file in _files.Values)
+        {
+            file.Flush();
+        }
+
+        WriteRange(publishedThrough);
+        _lastFlush = _time.GetTimestamp();
+    }
+
+    private void WriteRange(long endTs)
+    {
+        var range = new TruthRange
+        {
+            StartTs = _startTs,
+            EndTs = endTs,
+            Seed = _options.Seed,
+            Rate = _options.Rate,
+            Instruments = [.. _files.Keys],
+            UpdatedAt = _time.GetUtcNow(),
+        };
+        var path = RangePath(_dir);
+        var temp = path + ".tmp";
+        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(range, TruthRange.JsonOptions));
+        File.Move(temp, path, overwrite: true);
+    }
+}

@@ -1,0 +1,167 @@
+using System.CommandLine;
+using System.Globalization;
+using Pipeline.Exporter.Simulator;
+using Pipeline.Exporter.Simulator.Faults;
+using Pipeline.Jobs.Cli;
+
+namespace Pipeline.Jobs.Sim;
+
+/// <summary>
+/// <c>pipeline sim</c>: serves the loopback exchange simulator until SIGINT/SIGTERM. Prints one line per
+/// endpoint on start (<c>okx-ws-public URL</c>, ... <c>archive URL</c>), in the form the exporter's
+/// --okx-ws-public/--okx-ws-business/--okx-rest/--binance-ws/--binance-rest flags take.
+/// </summary>
+public static class SimCommand
+{
+    private static readonly Option<string> Host = new("--host") { Description = "Address to listen on", DefaultValueFactory = _ => "127.0.0.1" };
+    private static readonly Option<int> Port = new("--port") { Description = "Port (0 picks a free one)", DefaultValueFactory = _ => 0 };
+
+    private static readonly Option<string> Instruments = new("--instruments")
+    {
+        Description = "Comma list of instruments (OKX: BTC-USDT-SWAP, ETH-USDT-SWAP, BTC-USD-SWAP; Binance: BTCUSDT, ETHUSDT)",
+        DefaultValueFactory = _ => "BTC-USDT-SWAP,ETH-USDT-SWAP,BTC-USD-SWAP,BTCUSDT",
+    };
+
+    private static readonly Option<double> Rate = new("--rate") { Description = "Average fills per second of event time per instrument", DefaultValueFactory = _ => 200 };
+    private static readonly Option<ulong> Seed = new("--seed") { Description = "Market seed: same seed, same trades", DefaultValueFactory = _ => 1 };
+    private static readonly Option<string?> Start = new("--start") { Description = "Event-time origin, ISO 8601 (default: now)" };
+    private static readonly Option<double> Speed = new("--speed") { Description = "Event time runs this many times faster than wall time", DefaultValueFactory = _ => 1 };
+
+    private static readonly Option<string?> Faults = new("--faults")
+    {
+        Description = "Comma list: disconnect=5s, dup=0.01, reorder=0.01, malformed=0.001, stall=60s, rest429=0.05 (probabilities as 0.01 or 1%)",
+    };
+
+    private static readonly Option<string?> Truth = new("--truth")
+    {
+        Description = "Write every published trade to DIR/{exchange}/{instId}.jsonl; DIR/truth.json says the complete range {startTs,endTs}",
+    };
+
+    private static readonly Option<double> OkxIdle = new("--okx-idle") { Description = "Seconds without traffic before OKX drops a WebSocket (4004)", DefaultValueFactory = _ => 30 };
+
+    private static readonly Option<string?> OkxLegacyArchive = new("--okx-legacy-archive")
+    {
+        Description = "Comma list of OKX instIds (or *) whose daily archives use the legacy bilingual CSV header",
+    };
+
+    public static Command Create()
+    {
+        var command = new Command("sim", "Serve a loopback OKX + Binance USD-M exchange simulator (WebSocket, REST, daily archives) over a deterministic market, with optional faults and ground truth");
+        foreach (var option in new Option[] { Host, Port, Instruments, Rate, Seed, Start, Speed, Faults, Truth, OkxIdle, OkxLegacyArchive })
+        {
+            command.Options.Add(option);
+        }
+
+        CommandAction.Set(command, RunAsync, fileLog: false);
+        return command;
+    }
+
+    /// <summary>The options from the command line; usage errors as <see cref="UsageException"/>.</summary>
+    public static SimulatorOptions Options(CommandContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var rate = context.Get(Rate);
+        if (rate <= 0 || double.IsNaN(rate) || double.IsInfinity(rate))
+        {
+            throw new UsageException("--rate: must be a positive number of fills per second");
+        }
+
+        var speed = context.Get(Speed);
+        if (speed <= 0 || double.IsNaN(speed) || double.IsInfinity(speed))
+        {
+            throw new UsageException("--speed: must be positive");
+        }
+
+        var port = context.Get(Port);
+        if (port is < 0 or > 65535)
+        {
+            throw new UsageException("--port: must be 0..65535");
+        }
+
+        var host = context.Get(Host) ?? "127.0.0.1";
+        if (host != "localhost" && !System.Net.IPAddress.TryParse(host, out _))
+        {
+            throw new UsageException($"--host: '{host}' is not an IP address (or localhost)");
+        }
+
+        DateTimeOffset? start = null;
+        if (context.Get(Start) is { } startText)
+        {
+            if (!DateTimeOffset.TryParse(startText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+            {
+                throw new UsageException($"--start: '{startText}' is not an ISO 8601 time (e.g. 2026-03-01T00:00:00Z)");
+            }
+
+            start = parsed;
+        }
+
+        var instruments = CommonOptions.List(context.Get(Instruments));
+        if (instruments.Count == 0)
+        {
+            throw new UsageException("--instruments: give at least one instrument");
+        }
+
+        foreach (var name in instruments)
+        {
+            if (!Pipeline.Exporter.Simulator.Market.SimInstruments.TryFind(name, out _))
+            {
+                throw new UsageException($"--instruments: unknown instrument '{name}' (known: {string.Join(", ", Pipeline.Exporter.Simulator.Market.SimInstruments.All.Select(i => i.InstId))})");
+            }
+        }
+
+        FaultSpec faults;
+        try
+        {
+            faults = FaultSpec.Parse(context.Get(Faults));
+        }
+        catch (FormatException ex)
+        {
+            throw new UsageException("--faults: " + ex.Message, ex);
+        }
+
+        var idle = context.Get(OkxIdle);
+        if (idle <= 0 || double.IsNaN(idle) || double.IsInfinity(idle))
+        {
+            throw new UsageException("--okx-idle: must be a positive number of seconds");
+        }
+
+        return new SimulatorOptions
+        {
+            Host = host,
+            Port = port,
+            Instruments = instruments,
+            Rate = rate,
+            Seed = context.Get(Seed),
+            Start = start,
+            Speed = speed,
+            Faults = faults,
+            TruthDir = context.Get(Truth),
+            OkxIdleTimeout = TimeSpan.FromSeconds(idle),
+            OkxLegacyArchive = CommonOptions.List(context.Get(OkxLegacyArchive)).ToHashSet(StringComparer.Ordinal),
+            Time = context.Time,
+        };
+    }
+
+    private static async Task<int> RunAsync(CommandContext context, CancellationToken token)
+    {
+        var options = Options(context);
+        await using var host = await SimulatorHost.StartAsync(options, token);
+        foreach (var line in host.Endpoints.Lines())
+        {
+            await context.Output.WriteLineAsync(line);
+        }
+
+        await context.Output.FlushAsync(token);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, token);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // SIGINT/SIGTERM: a normal stop
+        }
+
+        await host.StopAsync(CancellationToken.None);
+        return ExitCodes.Ok;
+    }
+}
