@@ -15,6 +15,7 @@ internal sealed class OutputFiles : IDisposable
     private readonly string _exchange;
     private readonly string _instId;
     private JsonlAppender? _appender;
+    private readonly OutputPosition? _compacted;
     private DateOnly _day;
 
     public OutputFiles(VaultLayout layout, string calc, string exchange, string instId, OutputPosition? recorded, bool removeLater)
@@ -29,10 +30,12 @@ internal sealed class OutputFiles : IDisposable
             {
                 if (recorded is null || day > recorded.Day)
                 {
-                    var path = layout.DerivedDay(calc, exchange, instId, day);
-                    if (File.Exists(path))
+                    foreach (var path in new[] { layout.DerivedDay(calc, exchange, instId, day), layout.DerivedDayParquet(calc, exchange, instId, day) })
                     {
-                        File.Delete(path);
+                        if (File.Exists(path))
+                        {
+                            File.Delete(path);
+                        }
                     }
                 }
             }
@@ -41,11 +44,19 @@ internal sealed class OutputFiles : IDisposable
         if (recorded is not null)
         {
             _day = recorded.Day;
-            _appender = JsonlAppender.Open(layout.DerivedDay(calc, exchange, instId, recorded.Day), recorded.Length);
+            var jsonl = layout.DerivedDay(calc, exchange, instId, recorded.Day);
+            if (File.Exists(jsonl) || !File.Exists(layout.DerivedDayParquet(calc, exchange, instId, recorded.Day)))
+            {
+                _appender = JsonlAppender.Open(jsonl, recorded.Length);
+            }
+            else
+            {
+                _compacted = recorded; // a finished day that was compacted: nothing more goes into it
+            }
         }
     }
 
-    public OutputPosition? Position => _appender is null ? null : new OutputPosition { Day = _day, Length = _appender.Length };
+    public OutputPosition? Position => _appender is null ? _compacted : new OutputPosition { Day = _day, Length = _appender.Length };
 
     /// <summary>The appender of <paramref name="day"/>; moving to a new day closes (and syncs) the previous one.</summary>
     public JsonlAppender For(DateOnly day)
@@ -55,7 +66,12 @@ internal sealed class OutputFiles : IDisposable
             return _appender;
         }
 
-        if (_appender is not null && day < _day)
+        if (_compacted is not null && day == _day)
+        {
+            throw new InvalidOperationException($"{_calc} output for {day:yyyy-MM-dd} is compacted to Parquet and cannot be appended to; run recalc from that day");
+        }
+
+        if ((_appender is not null || _compacted is not null) && day < _day)
         {
             throw new InvalidOperationException($"{_calc} output went back from {_day} to {day}");
         }
@@ -63,6 +79,13 @@ internal sealed class OutputFiles : IDisposable
         _appender?.Dispose();
         _appender = null;
         _day = day;
+        // A rebuilt day replaces a compacted one: readers prefer Parquet, so the stale twin must go.
+        var parquet = _layout.DerivedDayParquet(_calc, _exchange, _instId, day);
+        if (File.Exists(parquet))
+        {
+            File.Delete(parquet);
+        }
+
         _appender = JsonlAppender.Open(_layout.DerivedDay(_calc, _exchange, _instId, day), truncateTo: 0);
         return _appender;
     }

@@ -29,6 +29,7 @@ public static class PipelineCli
         yield return Hosting.RunCommand.Create();
         yield return Hosting.ScheduleCommand.Create();
         yield return Sim.SimCommand.Create();
+        yield return Compact.CompactCommand.Create();
     }
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)

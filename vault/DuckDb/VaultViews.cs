@@ -135,8 +135,12 @@ public static class VaultViews
         var sources = new List<string>();
         foreach (var glob in jsonlGlobs.Where(g => AnyFile(vault.Root, g)))
         {
+            // Mid-compaction both forms of a day can exist for a moment: the Parquet one wins.
+            var shadowed = Files(vault.Root, glob)
+                .Where(f => File.Exists(Path.ChangeExtension(f, ".parquet"))).Select(Literal).ToList();
             sources.Add($"SELECT * FROM read_json({Literal(Glob(vault, glob))}, format='newline_delimited', " +
-                        "union_by_name=true, filename=true, ignore_errors=true)");
+                        "union_by_name=true, filename=true, ignore_errors=true)" +
+                        (shadowed.Count > 0 ? $" WHERE filename NOT IN ({string.Join(", ", shadowed)})" : ""));
         }
 
         foreach (var glob in parquetGlobs.Where(g => AnyFile(vault.Root, g)))
@@ -253,7 +257,10 @@ public static class VaultViews
         Path.Combine(vault.Root, relative.Replace('/', Path.DirectorySeparatorChar));
 
     /// <summary>Whether a vault-relative glob ('*' within one path segment) matches any file now.</summary>
-    internal static bool AnyFile(string root, string relativeGlob)
+    internal static bool AnyFile(string root, string relativeGlob) => Files(root, relativeGlob).Any();
+
+    /// <summary>The files a vault-relative glob ('*' within one path segment) matches now.</summary>
+    internal static IEnumerable<string> Files(string root, string relativeGlob)
     {
         var segments = relativeGlob.Split('/');
         IEnumerable<string> dirs = [root];
@@ -266,7 +273,8 @@ public static class VaultViews
         }
 
         var last = segments[^1];
-        return dirs.Where(Directory.Exists).Any(d => Directory.EnumerateFiles(d, last).Any(f => f.EndsWith(last.TrimStart('*'), StringComparison.Ordinal)));
+        return dirs.Where(Directory.Exists).SelectMany(d => Directory.EnumerateFiles(d, last))
+            .Where(f => f.EndsWith(last.TrimStart('*'), StringComparison.Ordinal));
     }
 
     /// <summary>A SQL string literal.</summary>
