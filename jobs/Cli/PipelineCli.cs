@@ -30,6 +30,7 @@ public static class PipelineCli
         yield return Hosting.ScheduleCommand.Create();
         yield return Sim.SimCommand.Create();
         yield return Compact.CompactCommand.Create();
+        yield return Backtest.BacktestCommand.Create();
     }
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
