@@ -71,7 +71,12 @@ public sealed class BandsIndicator : IBarIndicator<WindowState>
         line.End();
     }
 
-    /// <summary>Volume-weighted sigma of a window; null without volume. Tiny negative variance from rounding clamps to 0.</summary>
+    /// <summary>
+    /// Volume-weighted sigma of a window; null without volume. Σpx²q/Σq and vwap² carry 28 significant
+    /// digits, so a variance below vwap²·1e-24 (sigma below vwap·1e-12) is rounding noise — inverse
+    /// contracts' 28-digit quantities leave such residue even for identical prices — and counts as 0,
+    /// as does a slightly negative one.
+    /// </summary>
     public static decimal? Sigma(WindowSums? w)
     {
         if (w?.Vwap is not { } vwap)
@@ -79,9 +84,12 @@ public sealed class BandsIndicator : IBarIndicator<WindowState>
             return null;
         }
 
-        var variance = (w.P2q / w.Q) - (vwap * vwap);
-        return variance <= 0 ? 0m : DecimalMath.Sqrt(variance);
+        var square = vwap * vwap;
+        var variance = (w.P2q / w.Q) - square;
+        return variance <= square * NoiseFloor ? 0m : DecimalMath.Sqrt(variance);
     }
+
+    private const decimal NoiseFloor = 0.000000000000000000000001m; // 1e-24
 
     private void Bands(ref MinuteLine line, ref int k, decimal? vwap, decimal? sigma)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using Pipeline.Calculators.Raw;
 using Pipeline.Calculators.Records;
@@ -44,6 +45,9 @@ public sealed class BarsStage
     }
 
     public BarsState? ReadState() => _stateFile.Read();
+
+    /// <summary>The state as of the end of the last <see cref="Run"/> (committed when that run was live).</summary>
+    public BarsState State => _state;
 
     /// <summary>
     /// One pass. <paramref name="start"/> replaces the live state (recalc from a checkpoint); with
@@ -138,6 +142,7 @@ public sealed class BarsStage
         return rawDays.Any(d => d > day);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimised at once, not after tiering
     private void ReadDay(DateOnly day, CancellationToken token)
     {
         var cursor = _state.Input!;
@@ -237,6 +242,7 @@ public sealed class BarsStage
         return rows;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimised at once, not after tiering
     private void Ingest(long ts, decimal px, decimal qty, bool buy, ReadOnlySpan<byte> tradeId, string path, long position)
     {
         var index = ts - _dayStart;

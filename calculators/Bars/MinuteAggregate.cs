@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Pipeline.Calculators.Raw;
 
 namespace Pipeline.Calculators.Bars;
@@ -28,6 +29,7 @@ internal sealed class MinuteAggregate(long minute)
     public readonly decimal[] SecMin = new decimal[60];
     public ulong SecMask;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimised at once, not after tiering
     public void Add(long ts, decimal px, decimal qty, bool buy, TradeIdKey id)
     {
         if (Trades == 0)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Text;
 using Pipeline.Vault.Trades;
 
@@ -11,6 +12,7 @@ namespace Pipeline.Calculators.Raw;
 /// </summary>
 public static class FastDecimal
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimised at once, not after tiering
     public static bool TryParse(ReadOnlySpan<byte> text, out decimal value)
     {
         value = 0;

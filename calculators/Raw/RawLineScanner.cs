@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Text;
 
 namespace Pipeline.Calculators.Raw;
@@ -19,7 +20,132 @@ public ref struct RawTradeFields
 /// </summary>
 public static class RawLineScanner
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimised at once, not after tiering
     public static bool TryScan(ReadOnlySpan<byte> line, out RawTradeFields fields, out string? error)
+    {
+        error = null;
+        if (TryCanonical(line, out fields))
+        {
+            return true;
+        }
+
+        return TryScanAny(line, out fields, out error);
+    }
+
+    /// <summary>
+    /// The fast path: the exact layout RawTradeWriter writes (keys in the documented order, no
+    /// whitespace, no escapes up to qtyBase). Keys are matched in place instead of searched; any
+    /// deviation returns false and the general scanner decides. The keys after qtyBase are not needed.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimised at once, not after tiering
+    private static bool TryCanonical(ReadOnlySpan<byte> line, out RawTradeFields fields)
+    {
+        fields = default;
+        var i = 0;
+        if (!Expect(line, ref i, "{\"exchange\":\""u8) || !SkipString(line, ref i)
+            || !Expect(line, ref i, ",\"instId\":\""u8) || !SkipString(line, ref i)
+            || !Expect(line, ref i, ",\"tradeId\":\""u8))
+        {
+            return false;
+        }
+
+        var idStart = i;
+        if (!SkipString(line, ref i) || i - 1 == idStart)
+        {
+            return false;
+        }
+
+        fields.TradeId = line[idStart..(i - 1)];
+        if (!Expect(line, ref i, ",\"ts\":"u8))
+        {
+            return false;
+        }
+
+        var comma = line[i..].IndexOf((byte)',');
+        if (comma <= 0 || !Utf8Parser.TryParse(line.Slice(i, comma), out long ts, out var consumed) || consumed != comma)
+        {
+            return false;
+        }
+
+        fields.Ts = ts;
+        i += comma;
+        if (!Expect(line, ref i, ",\"px\":\""u8))
+        {
+            return false;
+        }
+
+        var pxStart = i;
+        if (!SkipString(line, ref i) || !FastDecimal.TryParse(line[pxStart..(i - 1)], out var px) || px <= 0)
+        {
+            return false;
+        }
+
+        fields.Px = px;
+        if (!Expect(line, ref i, ",\"sz\":\""u8) || !SkipString(line, ref i) || !Expect(line, ref i, ",\"side\":\""u8))
+        {
+            return false;
+        }
+
+        if (line[i..].StartsWith("buy\""u8))
+        {
+            fields.IsBuy = true;
+            i += 4;
+        }
+        else if (line[i..].StartsWith("sell\""u8))
+        {
+            i += 5;
+        }
+        else
+        {
+            return false;
+        }
+
+        if (!Expect(line, ref i, ",\"ctVal\":\""u8) || !SkipString(line, ref i)
+            || !Expect(line, ref i, ",\"ctMult\":\""u8) || !SkipString(line, ref i)
+            || !Expect(line, ref i, ",\"ctType\":\""u8) || !SkipString(line, ref i)
+            || !Expect(line, ref i, ",\"ctValCcy\":\""u8) || !SkipString(line, ref i)
+            || !Expect(line, ref i, ",\"qtyBase\":\""u8))
+        {
+            return false;
+        }
+
+        var qtyStart = i;
+        if (!SkipString(line, ref i) || !FastDecimal.TryParse(line[qtyStart..(i - 1)], out var qty) || qty < 0)
+        {
+            return false;
+        }
+
+        fields.QtyBase = qty;
+        return line.Length > i && line[^1] == '}';
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimised at once, not after tiering
+    private static bool Expect(ReadOnlySpan<byte> line, ref int i, ReadOnlySpan<byte> text)
+    {
+        if (!line[i..].StartsWith(text))
+        {
+            return false;
+        }
+
+        i += text.Length;
+        return true;
+    }
+
+    /// <summary>Moves past the closing quote of a string without escapes (an escape leaves it to the general path).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimised at once, not after tiering
+    private static bool SkipString(ReadOnlySpan<byte> line, ref int i)
+    {
+        var end = line[i..].IndexOfAny((byte)'"', (byte)'\\');
+        if (end < 0 || line[i + end] != '"')
+        {
+            return false;
+        }
+
+        i += end + 1;
+        return true;
+    }
+
+    private static bool TryScanAny(ReadOnlySpan<byte> line, out RawTradeFields fields, out string? error)
     {
         fields = default;
         error = null;

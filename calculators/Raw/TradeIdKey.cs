@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Buffers.Text;
 using System.Text;
@@ -12,6 +13,7 @@ public readonly record struct TradeIdKey(ulong Number, string? Text)
 {
     public bool IsEmpty => Number == 0 && Text is null;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimised at once, not after tiering
     public static TradeIdKey From(ReadOnlySpan<byte> id)
     {
         if (id.Length is > 0 and <= 19 && (id.Length == 1 || id[0] != '0'))

@@ -71,6 +71,9 @@ public sealed class BarStage<TState>
             state.Input = new RawCursor { Day = barDays[0] };
         }
 
+        var dayBefore = state.Input.Day;
+        var offsetBefore = state.Input.Offset;
+
         while (true)
         {
             token.ThrowIfCancellationRequested();
@@ -121,7 +124,11 @@ public sealed class BarStage<TState>
             Checkpoints.File<StageState<TState>>(_layout, _indicator.Name, _exchange, _instId, next.Value).Write(state);
         }
 
-        Commit(state, outputs, live);
+        if (state.Minutes != minutesBefore || !live || fromCheckpoint || state.Input.Offset != offsetBefore || state.Input.Day != dayBefore)
+        {
+            Commit(state, outputs, live);
+        }
+
         return new StageResult(_indicator.Name, state.Minutes - minutesBefore, 0, 0, state.Output, clock.Elapsed);
     }
 

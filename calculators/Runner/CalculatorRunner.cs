@@ -56,10 +56,11 @@ public static class CalculatorRunner
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        using var exclusive = CalcLock.Acquire(layout, exchange, instId);
         var clock = Stopwatch.StartNew();
         var bars = new BarsStage(layout, options, exchange, instId);
         var results = new List<StageResult> { bars.Run(token) };
-        var committed = bars.ReadState()?.Output;
+        var committed = bars.State.Output;
         foreach (var stage in StageTwo(layout, options, exchange, instId))
         {
             results.Add(stage.Run(committed, token));
@@ -92,6 +93,7 @@ public static class CalculatorRunner
             to = null;
         }
 
+        using var exclusive = CalcLock.Acquire(layout, exchange, instId);
         var clock = Stopwatch.StartNew();
         var bars = new BarsStage(layout, options, exchange, instId);
         var barsStart = Checkpoints.AtOrBefore(layout, BarLine.Calc, exchange, instId, from) is { } bd
@@ -104,7 +106,7 @@ public static class CalculatorRunner
 
         var results = new List<StageResult> { bars.Run(token, barsStart, fromCheckpoint: true, stopAfter: to) };
         var committed = to is null
-            ? bars.ReadState()?.Output
+            ? bars.State.Output
             : new OutputPosition { Day = to.Value, Length = LengthOf(layout.DerivedDay(BarLine.Calc, exchange, instId, to.Value)) };
         foreach (var stage in StageTwo(layout, options, exchange, instId))
         {
@@ -126,8 +128,8 @@ public static class CalculatorRunner
 
     private static CalcRunResult Summarise(BarsStage bars, string exchange, string instId, List<StageResult> results, Stopwatch clock)
     {
-        var state = bars.ReadState();
-        return new CalcRunResult(exchange, instId, results, state?.LateTrades ?? 0, state?.BadLines ?? 0, clock.Elapsed);
+        var state = bars.State;
+        return new CalcRunResult(exchange, instId, results, state.LateTrades, state.BadLines, clock.Elapsed);
     }
 
     private static List<IStage> StageTwo(VaultLayout layout, CalcOptions options, string exchange, string instId) =>

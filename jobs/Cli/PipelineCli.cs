@@ -31,6 +31,7 @@ public static class PipelineCli
         yield return Sim.SimCommand.Create();
         yield return Compact.CompactCommand.Create();
         yield return Backtest.BacktestCommand.Create();
+        yield return Bench.BenchCommand.Create();
     }
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)

@@ -33,6 +33,35 @@ public sealed class BandsIndicatorTests
         Assert.Null(lines[1].Dec("sigma1h"));
     }
 
+    [Fact]
+    public void Apply_InverseContractIdenticalPrices_SigmaZero()
+    {
+        // qtyBase = sz×ctVal/px: 28 significant digits, so the sums carry rounding.
+        var px = 65000.1m;
+        var bars = Enumerable.Range(0, 61).Select(i =>
+        {
+            var q = (1 + i) * 100m / px;
+            return Bar.Of(M(i), px, 0) with { VolBase = q, VolQuote = px * q, SumPx2Qty = px * q * px };
+        }).ToList();
+        var lines = Bar.Run(new BandsIndicator([1m, 2m]), bars);
+        Assert.Equal(0m, lines[60].Dec("sigma1h"));
+        Assert.Equal(0m, lines[60].Dec("sigmaSession"));
+        Assert.Equal(px, Math.Round(lines[60].Dec("upper1h_2")!.Value, 18));
+    }
+
+    [Fact]
+    public void Apply_WarmUpAndQuietHour_NullsUntilWarmAndWithoutVolume()
+    {
+        var bars = new List<Pipeline.Calculators.Bars.BarRecord> { Bar.Of(M(0), 100, 1), Bar.Of(M(1), 102, 1) };
+        bars.AddRange(Enumerable.Range(2, 120).Select(i => Bar.Quiet(M(i), 102)));
+        var lines = Bar.Run(new BandsIndicator([1m]), bars);
+        Assert.Null(lines[58].Dec("sigma1h"));
+        Assert.Equal(1m, lines[59].Dec("sigma1h"));
+        Assert.Equal(102m, lines[59].Dec("upper1h_1"));
+        Assert.Null(lines[61].Dec("sigma1h")); // both trades left the hour
+        Assert.Equal(1m, lines[121].Dec("sigmaSession"));
+    }
+
     [Theory]
     [InlineData("2")]
     [InlineData("3")]

@@ -138,4 +138,18 @@ public sealed class ReproducibilityTests
         v.Calc();
         Assert.Equal(expected, v.Snapshot());
     }
+
+    [Fact]
+    public void RunOnce_WhileAnotherRunHoldsTheInstrument_ClearError()
+    {
+        using var v = new TestVault();
+        v.Append(SyntheticTrades.Day(Day1, 100));
+        using (CalcLock.Acquire(v.Layout, TestVault.Exchange, TestVault.InstId))
+        {
+            var ex = Assert.Throws<IOException>(() => v.Calc());
+            Assert.Contains("another calculator run", ex.Message, StringComparison.Ordinal);
+        }
+
+        v.Calc();
+    }
 }

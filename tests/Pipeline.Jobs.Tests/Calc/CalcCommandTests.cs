@@ -1,0 +1,100 @@
+using System.Globalization;
+using Pipeline.Jobs.Cli;
+using Pipeline.Vault.Jsonl;
+using Pipeline.Vault.Layout;
+using Pipeline.Vault.State;
+using Pipeline.Vault.Trades;
+
+namespace Pipeline.Jobs.Tests.Calc;
+
+public sealed class CalcCommandTests : IDisposable
+{
+    private static readonly DateOnly Day = new(2025, 12, 14);
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "pipeline-tests", Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task Calc_Vault_PrintsMinutesPerCalculatorAndWritesFiles()
+    {
+        var layout = Seed();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await PipelineCli.RunAsync(["calc", "--vault", _root, "--log-level", "warning"], output, error);
+        Assert.True(code == ExitCodes.Ok, error.ToString());
+        var text = output.ToString();
+        Assert.Contains("okx/BTC-USDT-SWAP: 300 trades", text, StringComparison.Ordinal);
+        Assert.Contains("bars_1m 10  vwap 10  bands 10  cvd 10  adx 10", text, StringComparison.Ordinal);
+        foreach (var calc in new[] { "bars_1m", "vwap", "bands", "cvd", "adx" })
+        {
+            Assert.Equal(10, File.ReadAllLines(layout.DerivedDay(calc, "okx", "BTC-USDT-SWAP", Day)).Length);
+        }
+    }
+
+    [Fact]
+    public async Task Recalc_Day_RebuildsTheSameBytes()
+    {
+        var layout = Seed();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        Assert.Equal(ExitCodes.Ok, await PipelineCli.RunAsync(["calc", "--vault", _root], output, error));
+        var bars = layout.DerivedDay("bars_1m", "okx", "BTC-USDT-SWAP", Day);
+        var before = File.ReadAllText(bars);
+        File.Delete(bars);
+        var code = await PipelineCli.RunAsync(
+            ["recalc", "--vault", _root, "--exchange", "okx", "--inst", "BTC-USDT-SWAP", "--from", "2025-12-14"], output, error);
+        Assert.True(code == ExitCodes.Ok, error.ToString());
+        Assert.Equal(before, File.ReadAllText(bars));
+    }
+
+    [Theory]
+    [InlineData("recalc", "--from", "2025-12-14")]
+    [InlineData("recalc", "--exchange", "okx", "--inst", "BTC-USDT-SWAP", "--from", "14/12/2025")]
+    [InlineData("calc", "--adx-period", "1")]
+    [InlineData("calc", "--bands", "1,x")]
+    [InlineData("calc", "--exchange", "okx", "--inst", "bad/id")]
+    public async Task CalcCommands_BadUsage_ExitTwoWithOneLine(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await PipelineCli.RunAsync([.. args, "--vault", _root], output, error);
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Single(error.ToString().Trim().Split('\n'));
+    }
+
+    private VaultLayout Seed()
+    {
+        var layout = new VaultLayout(_root);
+        var start = TradeTime.DayStartMs(Day);
+        using (var appender = JsonlAppender.Open(layout.RawDayJsonl("okx", "BTC-USDT-SWAP", Day)))
+        {
+            for (var i = 0; i < 300; i++)
+            {
+                var ts = start + (i * 2000L);
+                RawTradeWriter.Write(appender, new RawTrade
+                {
+                    Exchange = "okx", InstId = "BTC-USDT-SWAP", TradeId = (1000 + i).ToString(CultureInfo.InvariantCulture), Ts = ts,
+                    Px = (100m + (i % 7)).ToString(CultureInfo.InvariantCulture), Sz = "1", Side = i % 3 == 0 ? "sell" : "buy",
+                    CtVal = "0.01", CtMult = "1", CtType = "linear", CtValCcy = "BTC", QtyBase = "0.01", RecvTs = ts + 1, Src = "ws",
+                });
+                appender.EndLine();
+            }
+        }
+
+        new StateFile<ExporterState>(layout.ExporterState("okx", "BTC-USDT-SWAP")).Write(new ExporterState
+        {
+            Exchange = "okx", InstId = "BTC-USDT-SWAP", WatermarkTs = start + (10 * 60_000) + 2_000,
+        });
+        return layout;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // best effort
+        }
+    }
+}
