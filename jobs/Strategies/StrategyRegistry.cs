@@ -51,6 +51,34 @@ public sealed class StrategyRegistry
         return Parse(File.ReadAllText(path), path);
     }
 
+    /// <summary>
+    /// Every *.yaml / *.yml strategy file of a folder (e.g. config/strategies), sorted by file name.
+    /// Two files with the same id are an error: they would share a ledger and a state file.
+    /// </summary>
+    public IReadOnlyList<StrategyConfig> LoadAll(string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            throw new StrategyConfigException($"strategy folder {directory} does not exist");
+        }
+
+        var configs = new List<StrategyConfig>();
+        foreach (var file in Directory.EnumerateFiles(directory)
+                     .Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal))
+                     .Order(StringComparer.Ordinal))
+        {
+            var config = Load(file);
+            if (configs.FirstOrDefault(c => c.Id == config.Id) is { } other)
+            {
+                throw new StrategyConfigException(file, "id", $"'{config.Id}' is already used by {other.Source}; each strategy file needs its own id");
+            }
+
+            configs.Add(config);
+        }
+
+        return configs;
+    }
+
     /// <summary>Parses YAML text; <paramref name="source"/> is used in error messages.</summary>
     public StrategyConfig Parse(string yaml, string source)
     {

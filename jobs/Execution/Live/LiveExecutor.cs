@@ -23,8 +23,26 @@ public sealed class LiveExecutor(VaultLayout vault, StrategyConfig config, TimeP
     /// <summary>The persisted state, or null before the first pass.</summary>
     public ExecutorState? ReadState() => new StateFile<ExecutorState>(StatePath).Read();
 
+    /// <summary>
+    /// Passes until every finished minute is decided (a first run over a long history works through
+    /// it two days at a time, writing the state after each chunk); the results are summed.
+    /// </summary>
+    public LivePassResult RunToEnd(long? startMinuteMs = null, CancellationToken cancellationToken = default)
+    {
+        var total = RunOnce(startMinuteMs, cancellationToken: cancellationToken);
+        while (total.MoreAvailable && total.Minutes > 0)
+        {
+            var next = RunOnce(cancellationToken: cancellationToken);
+            total = Sum(total, next);
+        }
+
+        return total;
+    }
+
     /// <param name="startMinuteMs">First run only: ignore minutes before this (default: every minute on disk).</param>
-    public LivePassResult RunOnce(long? startMinuteMs = null, CancellationToken cancellationToken = default)
+    /// <param name="maxDays">At most this many days of minute files per pass (bounded memory); see <see cref="LivePassResult.MoreAvailable"/>.</param>
+    /// <param name="cancellationToken">Stops between minutes; nothing of an unfinished pass is kept.</param>
+    public LivePassResult RunOnce(long? startMinuteMs = null, int maxDays = 2, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(config);
         cancellationToken.ThrowIfCancellationRequested();
@@ -38,7 +56,7 @@ public sealed class LiveExecutor(VaultLayout vault, StrategyConfig config, TimeP
 
         var window = config.Parameters is VwapMeanReversionParameters p ? p.BandWindow : BandWindow.OneHour;
         var minutesReader = new MinuteRecordReader(vault, config.Exchange, config.InstId, window, map);
-        var minutes = minutesReader.ReadAfter(state?.Engine.LastMinuteMs, state is null ? startMinuteMs : null);
+        var minutes = minutesReader.ReadAfter(state?.Engine.LastMinuteMs, state is null ? startMinuteMs : null, maxDays);
         if (minutes.Count == 0)
         {
             Log.Information("{Strategy}: no new finished minute for {Exchange}/{InstId}", config.Id, config.Exchange, config.InstId);
@@ -46,6 +64,7 @@ public sealed class LiveExecutor(VaultLayout vault, StrategyConfig config, TimeP
             {
                 LastMinuteMs = state?.Engine.LastMinuteMs, PositionOpen = state?.Engine.Position is not null,
                 EntryPending = state?.Engine.Entry is not null, SkippedLines = minutesReader.Issues.Count,
+                MoreAvailable = minutesReader.MoreDays,
             };
         }
 
@@ -72,8 +91,23 @@ public sealed class LiveExecutor(VaultLayout vault, StrategyConfig config, TimeP
             Orders = counter.Orders, Fills = counter.Fills, Actions = counter.Actions, LastMinuteMs = engine.LastMinuteMs,
             PositionOpen = engine.Position is not null, EntryPending = engine.PendingEntry is not null,
             LateTrades = engine.LateTrades, SkippedLines = minutesReader.Issues.Count + trades.Issues.Count,
+            MoreAvailable = minutesReader.MoreDays,
         };
     }
+
+    private static LivePassResult Sum(LivePassResult a, LivePassResult b) => b with
+    {
+        Minutes = a.Minutes + b.Minutes,
+        Trades = a.Trades + b.Trades,
+        Entries = a.Entries + b.Entries,
+        Exits = a.Exits + b.Exits,
+        Orders = a.Orders + b.Orders,
+        Fills = a.Fills + b.Fills,
+        Actions = a.Actions.Concat(b.Actions).GroupBy(kv => kv.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Sum(kv => kv.Value), StringComparer.Ordinal),
+        SkippedLines = a.SkippedLines + b.SkippedLines,
+        LastMinuteMs = b.LastMinuteMs ?? a.LastMinuteMs,
+    };
 
     private sealed class CountingSink(IExecutionSink inner) : IExecutionSink
     {

@@ -18,4 +18,7 @@ public sealed record LivePassResult
     public bool EntryPending { get; init; }
     public long LateTrades { get; init; }
     public int SkippedLines { get; init; }
+
+    /// <summary>The pass stopped at its day limit and more minute files are waiting (call again, or use RunToEnd).</summary>
+    public bool MoreAvailable { get; init; }
 }

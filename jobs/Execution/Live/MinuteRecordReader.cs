@@ -22,17 +22,27 @@ public sealed class MinuteRecordReader(VaultLayout vault, string exchange, strin
     /// <summary>Lines that could not be used (bad JSON, missing minute or field), by file and offset.</summary>
     public List<LineIssue> Issues { get; } = [];
 
+    /// <summary>True when the last read stopped at <c>maxDays</c> and later bars_1m days exist.</summary>
+    public bool MoreDays { get; private set; }
+
     /// <summary>
     /// Joined minutes after <paramref name="afterMinuteMs"/> (all when null, or from
-    /// <paramref name="fromMinuteMs"/> on), in minute order.
+    /// <paramref name="fromMinuteMs"/> on), in minute order, from at most <paramref name="maxDays"/>
+    /// day files (the first days with bars_1m output from the start on), so a long catch-up works in
+    /// bounded memory; <see cref="MoreDays"/> says whether to read again.
     /// </summary>
-    public List<MinuteInputs> ReadAfter(long? afterMinuteMs, long? fromMinuteMs = null)
+    public List<MinuteInputs> ReadAfter(long? afterMinuteMs, long? fromMinuteMs = null, int maxDays = int.MaxValue)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxDays, 1);
         var start = afterMinuteMs is { } after ? after + TradeTime.MsPerMinute : fromMinuteMs ?? long.MinValue;
-        var bars = ReadCalc(_map.BarsCalc, start, [_map.CloseField, _map.MaxMove5sBpsField]);
-        var vwap = ReadCalc(_map.VwapCalc, start, [_map.VwapField(window)]);
-        var bands = ReadCalc(_map.BandsCalc, start, [_map.SigmaField(window)]);
-        var adx = ReadCalc(_map.AdxCalc, start, [_map.AdxField]);
+        var startDay = start == long.MinValue ? DateOnly.MinValue : TradeTime.Day(start);
+        var barDays = VaultLayout.ListDays(vault.DerivedInstrumentDir(_map.BarsCalc, exchange, instId)).Where(d => d >= startDay).ToList();
+        MoreDays = barDays.Count > maxDays;
+        var days = barDays.Take(maxDays).ToHashSet();
+        var bars = ReadCalc(_map.BarsCalc, start, days, [_map.CloseField, _map.MaxMove5sBpsField]);
+        var vwap = ReadCalc(_map.VwapCalc, start, days, [_map.VwapField(window)]);
+        var bands = ReadCalc(_map.BandsCalc, start, days, [_map.SigmaField(window)]);
+        var adx = ReadCalc(_map.AdxCalc, start, days, [_map.AdxField]);
         if (bars.Count == 0 || vwap.Count == 0 || bands.Count == 0 || adx.Count == 0)
         {
             return [];
@@ -62,12 +72,11 @@ public sealed class MinuteRecordReader(VaultLayout vault, string exchange, strin
         return result;
     }
 
-    private Dictionary<long, decimal?[]> ReadCalc(string calc, long startMinuteMs, string[] fields)
+    private Dictionary<long, decimal?[]> ReadCalc(string calc, long startMinuteMs, HashSet<DateOnly> days, string[] fields)
     {
         var values = new Dictionary<long, decimal?[]>();
         var dir = vault.DerivedInstrumentDir(calc, exchange, instId);
-        var startDay = startMinuteMs == long.MinValue ? DateOnly.MinValue : TradeTime.Day(startMinuteMs);
-        foreach (var day in VaultLayout.ListDays(dir).Where(d => d >= startDay))
+        foreach (var day in VaultLayout.ListDays(dir).Where(days.Contains))
         {
             var path = vault.DerivedDay(calc, exchange, instId, day);
             if (!File.Exists(path))

@@ -373,5 +373,28 @@ public sealed class PaperTradingEngineTests
         Assert.Equal(SignalAction.EnterLong, second.Bar(10, 980m).Action);
     }
 
+    [Fact]
+    public void OnTrade_NothingToFill_AllocatesNothing()
+    {
+        var h = new EngineHarness();
+        h.OpenLong(); // an open position with its exits: the common case while in a trade
+        var trades = Enumerable.Range(0, 20_000)
+            .Select(i => new TradeTick(At(2, i), 980m + ((i % 50) / 10m), 1m, "buy", "t"))
+            .ToArray();
+        for (var i = 0; i < 1000; i++)
+        {
+            h.Engine.OnTrade(trades[i]); // warm-up
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 1000; i < trades.Length; i++)
+        {
+            h.Engine.OnTrade(trades[i]);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.NotNull(h.Engine.Position);
+    }
+
     private static long TradeTimeNextDay() => new DateTimeOffset(2025, 3, 4, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
 }

@@ -123,6 +123,19 @@ public sealed class StrategyRegistryTests : IDisposable
     }
 
     [Fact]
+    public void LoadAll_TwoFiles_SortedAndDuplicateIdsRefused()
+    {
+        File.WriteAllText(_dir.File("b.yaml"), Minimal.Replace("vwap_mean_reversion\nstrategy", "beta\nstrategy", StringComparison.Ordinal));
+        File.WriteAllText(_dir.File("a.yaml"), Minimal);
+        File.WriteAllText(_dir.File("notes.txt"), "not a strategy");
+        Assert.Equal(["vwap_mean_reversion", "beta"], _registry.LoadAll(_dir.Path).Select(c => c.Id));
+
+        File.WriteAllText(_dir.File("c.yml"), Minimal);
+        var ex = Assert.Throws<StrategyConfigException>(() => _registry.LoadAll(_dir.Path));
+        Assert.Equal("id", ex.Key);
+    }
+
+    [Fact]
     public void Register_AnotherStrategy_IsLookedUpByName()
     {
         _registry.Register("always_flat", p => p.Number("level", 1m, _ => true, "any"), _ => new FlatStrategy());

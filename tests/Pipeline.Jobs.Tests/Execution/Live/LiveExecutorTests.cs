@@ -163,6 +163,26 @@ public sealed class LiveExecutorTests : IDisposable
     }
 
     [Fact]
+    public void RunOnce_LongHistory_WorksInDayChunks_RunToEndFinishes()
+    {
+        for (var day = 0; day < 5; day++)
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                _fixture.Minute(Minute((day * 1440) + i), 1000m);
+            }
+        }
+
+        var first = _executor.RunOnce(maxDays: 2);
+        Assert.Equal((6, true), (first.Minutes, first.MoreAvailable));
+
+        var rest = _executor.RunToEnd();
+        Assert.Equal((9, false, Minute((4 * 1440) + 2)), (rest.Minutes, rest.MoreAvailable, rest.LastMinuteMs));
+        Assert.Equal(9, rest.Actions["none"]);
+        Assert.Equal(0, _executor.RunToEnd().Minutes);
+    }
+
+    [Fact]
     public void RunOnce_StateOfAnotherInstrument_IsRefused()
     {
         WriteFirstBatch();

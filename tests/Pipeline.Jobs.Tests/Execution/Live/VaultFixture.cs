@@ -1,6 +1,5 @@
 using System.Globalization;
 using Pipeline.Jobs.Execution.Ledger;
-using Pipeline.Vault.Jsonl;
 using Pipeline.Vault.Layout;
 using Pipeline.Vault.Trades;
 
@@ -37,23 +36,25 @@ internal sealed class VaultFixture(VaultLayout vault, string exchange = "okx", s
         }
     }
 
-    public string Trade(long ts, decimal px)
+    /// <summary>Appends one raw trade line (plain appends: fixtures need no fsync); returns its tradeId.</summary>
+    public string Trade(long ts, decimal px, string? tradeId = null)
     {
-        var id = (++_tradeId).ToString(CultureInfo.InvariantCulture);
-        using var appender = JsonlAppender.Open(vault.RawDayJsonl(exchange, instId, TradeTime.Day(ts)));
-        RawTradeWriter.Write(appender, new RawTrade
+        var id = tradeId ?? (++_tradeId).ToString(CultureInfo.InvariantCulture);
+        var path = vault.RawDayJsonl(exchange, instId, TradeTime.Day(ts));
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.AppendAllText(path, RawTradeWriter.ToLine(new RawTrade
         {
             Exchange = exchange, InstId = instId, TradeId = id, Ts = ts, Px = D(px), Sz = "1", Side = "sell",
             CtVal = "0.01", CtMult = "1", CtType = "linear", CtValCcy = "BTC", QtyBase = "0.01", RecvTs = ts + 5, Src = "ws",
-        });
-        appender.EndLine();
+        }));  // ToLine ends with its newline
         return id;
     }
 
     private void Append(string calc, DateOnly day, string line)
     {
-        using var appender = JsonlAppender.Open(vault.DerivedDay(calc, exchange, instId, day));
-        appender.AppendLine(System.Text.Encoding.UTF8.GetBytes(line));
+        var path = vault.DerivedDay(calc, exchange, instId, day);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.AppendAllText(path, line + "\n");
     }
 
     private static string D(decimal value) => ExactDecimal.Format(value);
