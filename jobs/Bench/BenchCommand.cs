@@ -3,6 +3,7 @@ using System.CommandLine;
 namespace Pipeline.Jobs.Bench;
 
 /// <summary><c>pipeline bench</c>: performance measurements, each against a peer run in the same process.</summary>
+/// <summary><c>pipeline bench ...</c>: measurements stated as ratios against a peer run in the same process.</summary>
 public static class BenchCommand
 {
     public static Command Create()
@@ -11,4 +12,13 @@ public static class BenchCommand
         command.Subcommands.Add(Calc.CalcBench.Create());
         return command;
     }
+        var command = new Command("bench", "Measure performance (each bench compares against a peer in the same process)");
+        foreach (var bench in Benches())
+        {
+            command.Subcommands.Add(bench);
+        }
+    /// <summary>Every bench; each lives in its own file.</summary>
+    private static IEnumerable<Command> Benches()
+    {
+        yield return QueryBench.Create();
 }

@@ -33,7 +33,9 @@ public static class QueryCommand
     {
         var command = new Command("query",
             "Run SQL over the vault with DuckDB. Views: " + string.Join(", ", VaultViews.Names) +
-            ". Read-only; files outside the vault cannot be read or written.");
+            ". Prices, sizes and minute values are DECIMAL(38,18) (exact); multiplying two of them needs a narrower cast (which rounds past its scale), " +
+            "e.g. px::DECIMAL(38,9) * qtyBase::DECIMAL(38,9). Times are TIMESTAMPTZ in UTC. " +
+            "Read-only; files outside the vault cannot be read or written.");
         command.Arguments.Add(Sql);
         command.Options.Add(Format);
         command.Options.Add(MaxRows);

@@ -165,4 +165,26 @@ public sealed class DuckDbConnectionTests
         Assert.Equal(DuckDbStatementType.Copy, copy.StatementType);
         Assert.False(File.Exists("never-written.csv"));
     }
+
+    [Fact]
+    public void Query_SecondQueryOnSameConnection_InvalidatesTheFirstReaderCleanly()
+    {
+        using var connection = DuckDbConnection.OpenInMemory();
+        using var first = connection.Query("select i from range(100000) t(i)");
+        Assert.True(first.Read());
+        using (var second = connection.Query("select 2"))
+        {
+            Assert.True(second.Read());
+            Assert.Equal(2, second.GetInt64(0));
+        }
+
+        // The rows of the first reader's current chunk are still there; past it, DuckDB reports the closed stream.
+        var error = Assert.Throws<DuckDbException>(() =>
+        {
+            while (first.Read())
+            {
+            }
+        });
+        Assert.False(string.IsNullOrWhiteSpace(error.Message));
+    }
 }

@@ -46,6 +46,38 @@ public sealed class VaultViewsTests
     }
 
     [Fact]
+    public void Trades_ParquetWithTypedColumns_IsNormalisedToo()
+    {
+        // A Parquet day written with DECIMAL prices and TIMESTAMPTZ times (and no count/firstId/lastId).
+        using var vault = new TestVault();
+        vault.WriteTrades(TestVault.Trade("okx", "BTC-USDT-SWAP", 1, Day1, "65000.1", "4", "0.04"));
+        var day = new DateOnly(2024, 7, 4);
+        var parquet = vault.Layout.RawDayParquet("okx", "BTC-USDT-SWAP", day);
+        using (var connection = DuckDbConnection.OpenInMemory())
+        {
+            connection.Execute($"""
+                COPY (select 'okx' as exchange, 'BTC-USDT-SWAP' as instId, '2' as tradeId, make_timestamptz({Day2}::BIGINT * 1000) as ts,
+                             65000.25::DECIMAL(18,8) as px, 3::DECIMAL(18,8) as sz, 'buy' as side, 0.01::DECIMAL(18,8) as ctVal,
+                             1::DECIMAL(18,8) as ctMult, 'linear' as ctType, 'BTC' as ctValCcy, 0.03::DECIMAL(18,8) as qtyBase,
+                             make_timestamptz({Day2 + 5}::BIGINT * 1000) as recvTs, 'rest' as src)
+                TO {VaultViews.Literal(parquet)} (FORMAT parquet)
+                """);
+        }
+
+        using var query = VaultQuery.Open(vault.Layout);
+        using var reader = query.Query("select date, tradeId, ts, px, qtyBase, count, src from trades order by ts");
+        Assert.True(reader.Read());
+        Assert.True(reader.Read());
+        Assert.Equal(day, reader.GetDate(0));
+        Assert.Equal("2", reader.GetString(1));
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(Day2), reader.GetDateTimeOffset(2));
+        Assert.Equal(65000.25m, reader.GetDecimal(3));
+        Assert.Equal(0.03m, reader.GetDecimal(4));
+        Assert.True(reader.IsNull(5));
+        Assert.Equal("rest", reader.GetString(6));
+    }
+
+    [Fact]
     public void Trades_GarbageAndTornLines_AreSkipped()
     {
         using var vault = new TestVault();
@@ -124,6 +156,11 @@ public sealed class VaultViewsTests
             Assert.False(reader.Read());
         }
 
+        using (var adx = query.Query("select adx from vwap"))
+        {
+            Assert.Equal("DECIMAL(38,18)", adx.GetTypeName(0)); // null until warm, still a decimal column
+        }
+
         using var bars = query.Query("select open, lastTradeId from bars_1m");
         Assert.Equal("DECIMAL(38,18)", bars.GetTypeName(0));
         Assert.Equal("VARCHAR", bars.GetTypeName(1));
@@ -155,5 +192,32 @@ public sealed class VaultViewsTests
         Assert.True(signals.Read());
         Assert.Equal(("vwap_revert", "okx", "BTC-USDT-SWAP", new DateOnly(2024, 7, 3), "long", 65000.1m),
             (signals.GetString(0), signals.GetString(1), signals.GetString(2), signals.GetDate(3), signals.GetString(4), signals.GetDecimal(5)));
+    }
+
+    [Theory]
+    [InlineData("65000.1", "65000.1")]
+    [InlineData("0.00000001", "0.00000001")]
+    [InlineData("0.000000001", "0.000000001")] // 9 fractional digits: the slow exact path
+    [InlineData("1234567890.12345678", "1234567890.12345678")]
+    [InlineData("12345678901.5", "12345678901.5")] // 11 integer digits
+    [InlineData("123456789012345678901.123456789012345678", null)] // 39 digits: not representable
+    [InlineData("-42", "-42")]
+    [InlineData("1e-9", "0.000000001")]
+    [InlineData("abc", null)]
+    [InlineData("", null)]
+    public void ExactDecimal_FastAndSlowPaths_AgreeExactly(string text, string? expected)
+    {
+        using var connection = DuckDbConnection.OpenInMemory();
+        using var reader = connection.Query($"select {VaultViews.ExactDecimal("x")} from (select ?::VARCHAR as x)", text);
+        Assert.True(reader.Read());
+        Assert.Equal("DECIMAL(38,18)", reader.GetTypeName(0));
+        if (expected is null)
+        {
+            Assert.True(reader.IsNull(0));
+        }
+        else
+        {
+            Assert.Equal(decimal.Parse(expected, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture), reader.GetDecimal(0));
+        }
     }
 }
