@@ -16,10 +16,31 @@ namespace Pipeline.Jobs.Backtest;
 /// </summary>
 public sealed class BacktestTradeReader(VaultLayout vault, string exchange, string instId)
 {
+    /// <summary>Trades yielded by <see cref="Read"/>.</summary>
     public long TradesRead { get; private set; }
 
     public long BadLines { get; private set; }
 
+    /// <summary>Every trade of one day in event-time order (empty when the day has no file).</summary>
+    public List<TradeTick> ReadDay(DateOnly day, CancellationToken token = default)
+    {
+        var parquet = vault.RawDayParquet(exchange, instId, day);
+        var jsonl = vault.RawDayJsonl(exchange, instId, day);
+        var trades = File.Exists(parquet) ? ReadParquet(parquet, token)
+            : File.Exists(jsonl) ? ReadJsonl(jsonl, token)
+            : [];
+        for (var i = 1; i < trades.Count; i++)
+        {
+            if (trades[i].Ts < trades[i - 1].Ts)
+            {
+                return [.. trades.OrderBy(t => t.Ts)]; // OrderBy is stable: file order breaks ties
+            }
+        }
+
+        return trades;
+    }
+
+    /// <summary>The trades with ts in [from, until), day by day.</summary>
     public IEnumerable<TradeTick> Read(long fromTs, long untilTs, CancellationToken token = default)
     {
         if (untilTs <= fromTs)
@@ -29,28 +50,18 @@ public sealed class BacktestTradeReader(VaultLayout vault, string exchange, stri
 
         for (var day = TradeTime.Day(fromTs); day <= TradeTime.Day(untilTs - 1); day = day.AddDays(1))
         {
-            token.ThrowIfCancellationRequested();
-            var parquet = vault.RawDayParquet(exchange, instId, day);
-            var jsonl = vault.RawDayJsonl(exchange, instId, day);
-            var trades = File.Exists(parquet) ? ReadParquet(parquet, fromTs, untilTs, token)
-                : File.Exists(jsonl) ? ReadJsonl(jsonl, fromTs, untilTs, token)
-                : [];
-            TradesRead += trades.Count;
-            var sorted = true;
-            for (var i = 1; i < trades.Count && sorted; i++)
+            foreach (var trade in ReadDay(day, token))
             {
-                sorted = trades[i].Ts >= trades[i - 1].Ts;
-            }
-
-            IEnumerable<TradeTick> ordered = sorted ? trades : trades.OrderBy(t => t.Ts); // OrderBy is stable
-            foreach (var trade in ordered)
-            {
-                yield return trade;
+                if (trade.Ts >= fromTs && trade.Ts < untilTs)
+                {
+                    TradesRead++;
+                    yield return trade;
+                }
             }
         }
     }
 
-    private List<TradeTick> ReadJsonl(string path, long fromTs, long untilTs, CancellationToken token)
+    private List<TradeTick> ReadJsonl(string path, CancellationToken token)
     {
         var trades = new List<TradeTick>(1 << 16);
         using var reader = JsonlReader.Open(path);
@@ -68,16 +79,13 @@ public sealed class BacktestTradeReader(VaultLayout vault, string exchange, stri
                 continue;
             }
 
-            if (f.Ts >= fromTs && f.Ts < untilTs)
-            {
-                trades.Add(new TradeTick(f.Ts, f.Px, f.QtyBase, f.IsBuy ? "buy" : "sell", Encoding.UTF8.GetString(f.TradeId)));
-            }
+            trades.Add(new TradeTick(f.Ts, f.Px, f.QtyBase, f.IsBuy ? "buy" : "sell", Encoding.UTF8.GetString(f.TradeId)));
         }
 
         return trades;
     }
 
-    private List<TradeTick> ReadParquet(string path, long fromTs, long untilTs, CancellationToken token)
+    private List<TradeTick> ReadParquet(string path, CancellationToken token)
     {
         var trades = new List<TradeTick>(1 << 16);
         using var db = DuckDbConnection.OpenInMemory();
@@ -107,11 +115,7 @@ public sealed class BacktestTradeReader(VaultLayout vault, string exchange, stri
                 continue;
             }
 
-            var ts = rows.GetInt64(0);
-            if (ts >= fromTs && ts < untilTs)
-            {
-                trades.Add(new TradeTick(ts, px, qty, buy ? "buy" : "sell", Encoding.UTF8.GetString(rows.GetUtf8(4))));
-            }
+            trades.Add(new TradeTick(rows.GetInt64(0), px, qty, buy ? "buy" : "sell", Encoding.UTF8.GetString(rows.GetUtf8(4))));
         }
 
         return trades;

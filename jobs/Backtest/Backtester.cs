@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Pipeline.Calculators.Runner;
 using Pipeline.Jobs.Execution;
@@ -68,25 +69,65 @@ public sealed class Backtester : IDisposable
         var clock = Stopwatch.StartNew();
         config = config with { Exchange = _exchange, InstId = _instId };
         var parameters = config.Parameters as VwapMeanReversionParameters;
-        var (vault, calcTime) = Prepare(parameters?.AdxPeriod ?? _calc.AdxPeriod, progress, token);
 
-        progress?.Invoke("minutes", 0);
-        var window = parameters?.BandWindow ?? BandWindow.OneHour;
-        var minutes = new MinuteRecordReader(vault, _exchange, _instId, window).ReadAfter(null);
-        var run = new PaperRun(config, keepSignals);
-        var reader = new BacktestTradeReader(vault, _exchange, _instId);
-        if (minutes.Count > 0)
+        // The raw days are read on the other core while the calculators run, a few days ahead at most.
+        var reader = new BacktestTradeReader(_source, _exchange, _instId);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
+        using var days = new BlockingCollection<List<TradeTick>>(boundedCapacity: 2);
+        var producer = Task.Run(() =>
         {
-            var fromTs = minutes[0].MinuteMs;
-            var untilTs = minutes[^1].CloseTs;
-            EngineFeed.Run(run.Engine, minutes, Report(reader.Read(fromTs, untilTs, token), fromTs, untilTs, progress), token);
+            try
+            {
+                foreach (var day in Days)
+                {
+                    days.Add(reader.ReadDay(day, stop.Token), stop.Token);
+                }
+            }
+            finally
+            {
+                days.CompleteAdding();
+            }
+        }, stop.Token);
+
+        var minutes = new List<MinuteInputs>();
+        var run = new PaperRun(config, keepSignals);
+        long fed = 0;
+        var calcTime = TimeSpan.Zero;
+        try
+        {
+            VaultLayout vault;
+            (vault, calcTime) = Prepare(parameters?.AdxPeriod ?? _calc.AdxPeriod, progress, token);
+            progress?.Invoke("minutes", 0);
+            minutes = new MinuteRecordReader(vault, _exchange, _instId, parameters?.BandWindow ?? BandWindow.OneHour).ReadAfter(null);
+            if (minutes.Count > 0)
+            {
+                // The live executor's range: the first minute's start to the last minute's end.
+                var fromTs = minutes[0].MinuteMs;
+                var untilTs = minutes[^1].CloseTs;
+                var trades = days.GetConsumingEnumerable(stop.Token).SelectMany(d => d).Where(t => t.Ts >= fromTs && t.Ts < untilTs);
+                fed = EngineFeed.Run(run.Engine, minutes, Report(trades, fromTs, untilTs, progress), token);
+            }
+
+            stop.Cancel();
+            try
+            {
+                producer.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) when (!token.IsCancellationRequested)
+            {
+                // stopped on purpose once the engine had what it needed
+            }
+        }
+        finally
+        {
+            stop.Cancel();
         }
 
         progress?.Invoke("trades", 1);
         return new BacktestRun
         {
             Config = config, From = _from, To = _to, Overrides = overrides ?? new Dictionary<string, string>(),
-            Report = run.Report(), Sink = run.Sink, Minutes = minutes.Count, Trades = reader.TradesRead, BadLines = reader.BadLines,
+            Report = run.Report(), Sink = run.Sink, Minutes = minutes.Count, Trades = fed, BadLines = reader.BadLines,
             LateTrades = run.Engine.LateTrades, CalculatorTime = calcTime, Elapsed = clock.Elapsed,
         };
     }

@@ -132,7 +132,8 @@ public static class BacktestBench
 
         await progress.WriteLineAsync($"bench: writing about {trades:N0} simulated trades for {Day:yyyy-MM-dd} ...");
         var instrument = SimInstruments.Find(InstId);
-        var market = new MarketGenerator(instrument, 42, trades / 86_400.0);
+        // The generator's mean runs about 4 % under its nominal rate.
+        var market = new MarketGenerator(instrument, 42, trades / 86_400.0 * 1.039);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         long count = 0;
         using (var appender = JsonlAppender.Open(path))
