@@ -48,7 +48,7 @@ public sealed class BacktestLiveEquivalenceTests : IDisposable
 
         // Live: `pipeline calc` then `pipeline signal`, in-process.
         CalculatorRunner.RunOnce(_vault, new CalcOptions(), SimVault.Exchange, SimVault.InstId, CancellationToken.None);
-        var pass = new LiveExecutor(_vault, config).RunOnce();
+        var pass = new LiveExecutor(_vault, config).RunToEnd(); // two days per pass, state written between: restart must be exact too
         var liveFills = LedgerReader.ReadFills(_vault, config.Id);
         var live = PerformanceReport.FromFills(liveFills);
 

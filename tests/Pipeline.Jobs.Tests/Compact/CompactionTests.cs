@@ -5,6 +5,7 @@ using Pipeline.Jobs.Compact;
 using Pipeline.Vault.Compaction;
 using Pipeline.Vault.DuckDb;
 using Pipeline.Vault.Layout;
+using Pipeline.Vault.Status;
 using Pipeline.Vault.Trades;
 
 namespace Pipeline.Jobs.Tests.Compact;
@@ -168,6 +169,22 @@ public sealed class CompactionTests : IDisposable
 
         Assert.Equal(1, report.Compacted);
         Assert.Contains(report.Days, d => d.Day.Day == Day1.AddDays(1) && d.Reason!.Contains("--before", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Status_CompactedDays_CountsParquetRows()
+    {
+        var before = new VaultStatusReader(_vault).ReadInstrument(SimVault.Exchange, SimVault.InstId);
+
+        Compactor.Create(_vault, new CompactionOptions { IncludeDerived = false }).Run();
+
+        var after = new VaultStatusReader(_vault).ReadInstrument(SimVault.Exchange, SimVault.InstId);
+        Assert.Equal(0, before.ParquetDays);
+        Assert.Equal(2, after.ParquetDays);
+        Assert.Equal(3, after.Days);
+        Assert.Equal(before.Lines, after.Lines);
+        Assert.Equal(before.FirstTradeTs, after.FirstTradeTs);
+        Assert.Equal(before.LastTradeTs, after.LastTradeTs);
     }
 
     /// <summary>Every view's rows (sorted) as text, hashed.</summary>
