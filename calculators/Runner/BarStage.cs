@@ -88,7 +88,7 @@ public sealed class BarStage<TState>
 
             if (File.Exists(path))
             {
-                using var reader = JsonlReader.Open(path, state.Input.Offset);
+                using var reader = JsonlReader.Open(path, state.Input.Offset, bufferSize: 64 * 1024); // bars lines are short; no large buffer per pass
                 while (reader.TryReadLine(out var line, out var lineOffset))
                 {
                     var end = lineOffset + line.Length + 1;

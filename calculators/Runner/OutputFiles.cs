@@ -10,12 +10,15 @@ namespace Pipeline.Calculators.Runner;
 /// </summary>
 internal sealed class OutputFiles : IDisposable
 {
+    // A day of minute lines is ~0.5 MB; 64 KB keeps an incremental pass from allocating large buffers.
+    private const int BufferSize = 64 * 1024;
+
     private readonly VaultLayout _layout;
     private readonly string _calc;
     private readonly string _exchange;
     private readonly string _instId;
-    private JsonlAppender? _appender;
     private readonly OutputPosition? _compacted;
+    private JsonlAppender? _appender;
     private DateOnly _day;
 
     public OutputFiles(VaultLayout layout, string calc, string exchange, string instId, OutputPosition? recorded, bool removeLater)
@@ -47,7 +50,7 @@ internal sealed class OutputFiles : IDisposable
             var jsonl = layout.DerivedDay(calc, exchange, instId, recorded.Day);
             if (File.Exists(jsonl) || !File.Exists(layout.DerivedDayParquet(calc, exchange, instId, recorded.Day)))
             {
-                _appender = JsonlAppender.Open(jsonl, recorded.Length);
+                _appender = JsonlAppender.Open(jsonl, recorded.Length, bufferSize: BufferSize);
             }
             else
             {
@@ -86,7 +89,7 @@ internal sealed class OutputFiles : IDisposable
             File.Delete(parquet);
         }
 
-        _appender = JsonlAppender.Open(_layout.DerivedDay(_calc, _exchange, _instId, day), truncateTo: 0);
+        _appender = JsonlAppender.Open(_layout.DerivedDay(_calc, _exchange, _instId, day), truncateTo: 0, bufferSize: BufferSize);
         return _appender;
     }
 

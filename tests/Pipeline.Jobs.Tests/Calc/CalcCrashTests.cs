@@ -35,14 +35,22 @@ public sealed class CalcCrashTests : IDisposable
         var fullRun = clock.ElapsedMilliseconds;
 
         // Kill runs while the watermark moves through the day, so kills land in reading, emitting and committing.
+        // The kill moment is random within the expected run time, which shrinks as work gets committed:
+        // a run that finishes first teaches the next delay its length, so kills keep landing.
         var random = new Random(12345);
         var kills = 0;
+        var runMs = (double)Math.Max(100, fullRun);
         for (var attempt = 0; kills < 12 && attempt < 40; attempt++)
         {
             SetWatermark(killed, TradeTime.DayStartMs(Day1) + (Math.Min(kills + 1, 12) * TradeTime.MsPerDay / 12));
-            if (await RunAndKill(killed, random.Next(30, (int)Math.Max(60, fullRun * 0.8))))
+            var (wasKilled, ran) = await RunAndKill(killed, 10 + (int)(random.NextDouble() * runMs * 0.8));
+            if (wasKilled)
             {
                 kills++;
+            }
+            else
+            {
+                runMs = Math.Max(20, ran);
             }
         }
 
@@ -122,21 +130,23 @@ public sealed class CalcCrashTests : IDisposable
         return process.ExitCode;
     }
 
-    /// <summary>Starts calc and SIGKILLs it after <paramref name="afterMs"/>; true when it was still running.</summary>
-    private static async Task<bool> RunAndKill(VaultLayout layout, int afterMs)
+    /// <summary>Starts calc and SIGKILLs it after <paramref name="afterMs"/>: whether it was still running, and how long it ran.</summary>
+    private static async Task<(bool Killed, long RanMs)> RunAndKill(VaultLayout layout, int afterMs)
     {
+        var clock = Stopwatch.StartNew();
         using var process = Start(layout);
         _ = process.StandardOutput.ReadToEndAsync();
         _ = process.StandardError.ReadToEndAsync();
-        await Task.Delay(afterMs);
-        var running = !process.HasExited;
-        if (running)
+        var exited = process.WaitForExitAsync();
+        await Task.WhenAny(exited, Task.Delay(afterMs));
+        if (exited.IsCompleted)
         {
-            process.Kill(entireProcessTree: true); // SIGKILL on Unix
+            return (false, clock.ElapsedMilliseconds);
         }
 
+        process.Kill(entireProcessTree: true); // SIGKILL on Unix
         await process.WaitForExitAsync();
-        return running;
+        return (true, clock.ElapsedMilliseconds);
     }
 
     private static SortedDictionary<string, string> Snapshot(VaultLayout layout)
