@@ -23,8 +23,13 @@ public static class ParquetDay
     /// <summary>How a day file is read: the SELECT over its JSONL, its columns and its key column.</summary>
     public sealed record Source(string Select, IReadOnlyList<string> Columns, string Key);
 
-    /// <summary>The raw trade day: every column typed as stored (<see cref="VaultViews.RawTradeColumns"/>).</summary>
-    public static Source Raw(string jsonl) => new(VaultViews.RawTradesSelect(jsonl), RawColumns, "tradeId");
+    /// <summary>
+    /// The raw trade day: every column typed as stored (<see cref="VaultViews.RawTradeColumns"/>), plus the
+    /// decimals again as DECIMAL(38,18) companions (pxDecimal, ...) so scans need not parse text. Verification
+    /// compares the raw columns; the companions are derived from them in the same statement.
+    /// </summary>
+    public static Source Raw(string jsonl) =>
+        new($"SELECT *, {VaultViews.RawDecimalCompanions()} FROM ({VaultViews.RawTradesSelect(jsonl)})", RawColumns, "tradeId");
 
     /// <summary>
     /// A derived minute day: the columns DuckDB finds (every line sampled), integers kept BIGINT,

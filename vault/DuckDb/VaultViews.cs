@@ -95,6 +95,16 @@ public static class VaultViews
     private static readonly HashSet<string> DecimalFields = ["px", "sz", "ctVal", "ctMult", "qtyBase"];
 
     /// <summary>
+    /// A compacted raw day stores each decimal twice: the exchange's exact text (px) and, for fast
+    /// scans, the same value as DECIMAL(38,18) (pxDecimal), computed with <see cref="ExactDecimal"/>.
+    /// </summary>
+    public const string CompanionSuffix = "Decimal";
+
+    /// <summary>The typed companion columns a compacted raw day adds to the raw columns.</summary>
+    public static string RawDecimalCompanions() =>
+        string.Join(", ", DecimalFields.Order(StringComparer.Ordinal).Select(f => $"{ExactDecimal(Quote(f))} AS {Quote(f + CompanionSuffix)}"));
+
+    /// <summary>
     /// The <c>trades</c> view's query: every raw day of every exchange and instrument. Each source is
     /// normalised on its own (JSONL: the raw types; Parquet: whatever its columns are, text or DECIMAL,
     /// ms or TIMESTAMPTZ) to the view's types, then the sources are unioned.
@@ -165,6 +175,8 @@ public static class VaultViews
                 : isTime && type == "TIMESTAMP WITH TIME ZONE" ? q
                 : isTime && type.StartsWith("TIMESTAMP", StringComparison.Ordinal) ? $"timezone('UTC', {q}::TIMESTAMP) AS {q}"
                 : isTime ? $"TRY_CAST({q} AS TIMESTAMPTZ) AS {q}"
+                : DecimalFields.Contains(name) && type == "VARCHAR" && types.GetValueOrDefault(name + CompanionSuffix) == DecimalType
+                    ? $"COALESCE({Quote(name + CompanionSuffix)}, {ExactDecimal(q)}) AS {q}" // compacted days carry the value typed
                 : DecimalFields.Contains(name) && type == "VARCHAR" ? $"{ExactDecimal(q)} AS {q}"
                 : type == finalType ? q
                 : $"TRY_CAST({q} AS {finalType}) AS {q}");
