@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Pipeline.Calculators.Runner;
 using Pipeline.Jobs.Compact;
+using Pipeline.Jobs.Config;
 using Pipeline.Vault.Compaction;
 using Pipeline.Vault.DuckDb;
 using Pipeline.Vault.Layout;
@@ -169,6 +170,27 @@ public sealed class CompactionTests : IDisposable
 
         Assert.Equal(1, report.Compacted);
         Assert.Contains(report.Days, d => d.Day.Day == Day1.AddDays(1) && d.Reason!.Contains("--before", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task CompactionPass_HostJob_CompactsAndFailsLoudly()
+    {
+        var config = PipelineConfigLoader.Load(null, new Dictionary<string, string>(), [], _dir.Path);
+        var rows = Directory.EnumerateFiles(_vault.RawDir, "*.jsonl", SearchOption.AllDirectories).Take(2)
+            .Sum(f => File.ReadLines(f).LongCount());
+        var pass = new VaultCompactionPass(_vault, config, TimeProvider.System);
+
+        var result = await pass.RunAsync(CancellationToken.None);
+
+        Assert.Equal(12, result.DaysCompacted);
+        Assert.True(result.Rows > rows);
+        Assert.Equal(0, (await pass.RunAsync(CancellationToken.None)).DaysCompacted);
+
+        // A JSONL day that reappears next to its Parquet with other rows fails the job (the host logs and counts it).
+        var jsonl = _vault.RawDayJsonl(SimVault.Exchange, SimVault.InstId, Day1);
+        File.WriteAllText(jsonl, File.ReadLines(_vault.RawDayJsonl(SimVault.Exchange, SimVault.InstId, Day1.AddDays(2))).First() + "\n");
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => pass.RunAsync(CancellationToken.None));
+        Assert.Contains("could not be compacted", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
