@@ -98,23 +98,29 @@ public static class EquitySvg
     {
         var c = CultureInfo.InvariantCulture;
         var days = (int)Math.Ceiling((double)(endMs - startMs) / TradeTime.MsPerDay);
-        var every = Math.Max(1, (int)Math.Ceiling(days / 12.0));
+        // Up to two days: a tick every 3 hours (time, and the date at midnight); longer: one per day or per few days.
+        var step = days <= 2 ? 3 * 3_600_000L : Math.Max(1, (int)Math.Ceiling(days / 12.0)) * TradeTime.MsPerDay;
         var bottom = DrawdownTop + DrawdownHeight;
-        var first = TradeTime.DayStartMs(TradeTime.Day(startMs));
-        var n = 0;
-        for (var ts = first; ts <= endMs; ts += TradeTime.MsPerDay, n++)
+        for (var ts = TradeTime.DayStartMs(TradeTime.Day(startMs)); ts <= endMs; ts += step)
         {
-            if (ts < startMs || n % every != 0)
+            if (ts < startMs)
             {
                 continue;
             }
 
             var xx = x(ts);
-            svg.Append(c, $"""<line x1="{xx:0.##}" y1="{EquityTop}" x2="{xx:0.##}" y2="{bottom}" stroke="#eee"/>""").Append('\n');
-            svg.Append(c, $"""<text x="{xx:0.##}" y="{bottom + 16}" text-anchor="middle">{TradeTime.Day(ts):yyyy-MM-dd}</text>""").Append('\n');
+            var time = TradeTime.ToDateTimeOffset(ts).UtcDateTime;
+            var midnight = ts % TradeTime.MsPerDay == 0;
+            svg.Append(c, $"""<line x1="{xx:0.##}" y1="{EquityTop}" x2="{xx:0.##}" y2="{bottom}" stroke="{(midnight ? "#ccc" : "#eee")}"/>""").Append('\n');
+            var label = days <= 2 ? time.ToString("HH:mm", c) : time.ToString("yyyy-MM-dd", c);
+            svg.Append(c, $"""<text x="{xx:0.##}" y="{bottom + 16}" text-anchor="middle">{label}</text>""").Append('\n');
+            if (days <= 2 && midnight)
+            {
+                svg.Append(c, $"""<text x="{xx:0.##}" y="{bottom + 30}" text-anchor="middle">{time:yyyy-MM-dd}</text>""").Append('\n');
+            }
         }
 
-        svg.Append(c, $"""<text x="{Left + ((Width - Left - Right) / 2)}" y="{bottom + 38}" text-anchor="middle">time (UTC, exit of each round trip)</text>""").Append('\n');
+        svg.Append(c, $"""<text x="{Left + ((Width - Left - Right) / 2)}" y="{bottom + 48}" text-anchor="middle">time (UTC); equity steps at the exit of each round trip</text>""").Append('\n');
     }
 
     private static (double Min, double Max) Range(double min, double max)
