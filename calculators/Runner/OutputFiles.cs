@@ -17,6 +17,7 @@ internal sealed class OutputFiles : IDisposable
     private readonly string _calc;
     private readonly string _exchange;
     private readonly string _instId;
+    private readonly OutputPosition? _compacted;
     private JsonlAppender? _appender;
     private DateOnly _day;
 
@@ -32,10 +33,12 @@ internal sealed class OutputFiles : IDisposable
             {
                 if (recorded is null || day > recorded.Day)
                 {
-                    var path = layout.DerivedDay(calc, exchange, instId, day);
-                    if (File.Exists(path))
+                    foreach (var path in new[] { layout.DerivedDay(calc, exchange, instId, day), layout.DerivedDayParquet(calc, exchange, instId, day) })
                     {
-                        File.Delete(path);
+                        if (File.Exists(path))
+                        {
+                            File.Delete(path);
+                        }
                     }
                 }
             }
@@ -44,11 +47,19 @@ internal sealed class OutputFiles : IDisposable
         if (recorded is not null)
         {
             _day = recorded.Day;
-            _appender = JsonlAppender.Open(layout.DerivedDay(calc, exchange, instId, recorded.Day), recorded.Length, bufferSize: BufferSize);
+            var jsonl = layout.DerivedDay(calc, exchange, instId, recorded.Day);
+            if (File.Exists(jsonl) || !File.Exists(layout.DerivedDayParquet(calc, exchange, instId, recorded.Day)))
+            {
+                _appender = JsonlAppender.Open(jsonl, recorded.Length, bufferSize: BufferSize);
+            }
+            else
+            {
+                _compacted = recorded; // a finished day that was compacted: nothing more goes into it
+            }
         }
     }
 
-    public OutputPosition? Position => _appender is null ? null : new OutputPosition { Day = _day, Length = _appender.Length };
+    public OutputPosition? Position => _appender is null ? _compacted : new OutputPosition { Day = _day, Length = _appender.Length };
 
     /// <summary>The appender of <paramref name="day"/>; moving to a new day closes (and syncs) the previous one.</summary>
     public JsonlAppender For(DateOnly day)
@@ -58,7 +69,12 @@ internal sealed class OutputFiles : IDisposable
             return _appender;
         }
 
-        if (_appender is not null && day < _day)
+        if (_compacted is not null && day == _day)
+        {
+            throw new InvalidOperationException($"{_calc} output for {day:yyyy-MM-dd} is compacted to Parquet and cannot be appended to; run recalc from that day");
+        }
+
+        if ((_appender is not null || _compacted is not null) && day < _day)
         {
             throw new InvalidOperationException($"{_calc} output went back from {_day} to {day}");
         }
@@ -66,6 +82,13 @@ internal sealed class OutputFiles : IDisposable
         _appender?.Dispose();
         _appender = null;
         _day = day;
+        // A rebuilt day replaces a compacted one: readers prefer Parquet, so the stale twin must go.
+        var parquet = _layout.DerivedDayParquet(_calc, _exchange, _instId, day);
+        if (File.Exists(parquet))
+        {
+            File.Delete(parquet);
+        }
+
         _appender = JsonlAppender.Open(_layout.DerivedDay(_calc, _exchange, _instId, day), truncateTo: 0, bufferSize: BufferSize);
         return _appender;
     }

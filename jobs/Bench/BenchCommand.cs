@@ -19,8 +19,9 @@ public static class BenchCommand
     /// <summary>Every bench; each lives in its own file.</summary>
     private static IEnumerable<Command> Benches()
     {
-        yield return QueryBench.Create();
         yield return Calc.CalcBench.Create();
+        yield return QueryBench.Create();
         yield return ExportBench.Create();
+        yield return BacktestBench.Create();
     }
 }

@@ -36,6 +36,8 @@ public static class PipelineCli
         yield return Signal.SignalCommand.Create();
         yield return Demo.DemoCommand.Create();
         yield return Query.QueryCommand.Create();
+        yield return Compact.CompactCommand.Create();
+        yield return Backtest.BacktestCommand.Create();
         yield return Bench.BenchCommand.Create();
         yield return Backfill.BackfillCommand.Create();
     }

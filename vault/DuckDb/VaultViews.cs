@@ -95,6 +95,16 @@ public static class VaultViews
     private static readonly HashSet<string> DecimalFields = ["px", "sz", "ctVal", "ctMult", "qtyBase"];
 
     /// <summary>
+    /// A compacted raw day stores each decimal twice: the exchange's exact text (px) and, for fast
+    /// scans, the same value as DECIMAL(38,18) (pxDecimal), computed with <see cref="ExactDecimal"/>.
+    /// </summary>
+    public const string CompanionSuffix = "Decimal";
+
+    /// <summary>The typed companion columns a compacted raw day adds to the raw columns.</summary>
+    public static string RawDecimalCompanions() =>
+        string.Join(", ", DecimalFields.Order(StringComparer.Ordinal).Select(f => $"{ExactDecimal(Quote(f))} AS {Quote(f + CompanionSuffix)}"));
+
+    /// <summary>
     /// The <c>trades</c> view's query: every raw day of every exchange and instrument. Each source is
     /// normalised on its own (JSONL: the raw types; Parquet: whatever its columns are, text or DECIMAL,
     /// ms or TIMESTAMPTZ) to the view's types, then the sources are unioned.
@@ -165,6 +175,8 @@ public static class VaultViews
                 : isTime && type == "TIMESTAMP WITH TIME ZONE" ? q
                 : isTime && type.StartsWith("TIMESTAMP", StringComparison.Ordinal) ? $"timezone('UTC', {q}::TIMESTAMP) AS {q}"
                 : isTime ? $"TRY_CAST({q} AS TIMESTAMPTZ) AS {q}"
+                : DecimalFields.Contains(name) && type == "VARCHAR" && types.GetValueOrDefault(name + CompanionSuffix) == DecimalType
+                    ? $"COALESCE({Quote(name + CompanionSuffix)}, {ExactDecimal(q)}) AS {q}" // compacted days carry the value typed
                 : DecimalFields.Contains(name) && type == "VARCHAR" ? $"{ExactDecimal(q)} AS {q}"
                 : type == finalType ? q
                 : $"TRY_CAST({q} AS {finalType}) AS {q}");
@@ -185,8 +197,12 @@ public static class VaultViews
         var sources = new List<string>();
         foreach (var glob in jsonlGlobs.Where(g => AnyFile(vault.Root, g)))
         {
+            // Mid-compaction both forms of a day can exist for a moment: the Parquet one wins.
+            var shadowed = Files(vault.Root, glob)
+                .Where(f => File.Exists(Path.ChangeExtension(f, ".parquet"))).Select(Literal).ToList();
             sources.Add($"SELECT * FROM read_json({Literal(Glob(vault, glob))}, format='newline_delimited', " +
-                        "union_by_name=true, filename=true, ignore_errors=true)");
+                        "union_by_name=true, filename=true, ignore_errors=true)" +
+                        (shadowed.Count > 0 ? $" WHERE filename NOT IN ({string.Join(", ", shadowed)})" : ""));
         }
 
         foreach (var glob in parquetGlobs.Where(g => AnyFile(vault.Root, g)))
@@ -306,7 +322,10 @@ public static class VaultViews
         Path.Combine(vault.Root, relative.Replace('/', Path.DirectorySeparatorChar));
 
     /// <summary>Whether a vault-relative glob ('*' within one path segment) matches any file now.</summary>
-    internal static bool AnyFile(string root, string relativeGlob)
+    internal static bool AnyFile(string root, string relativeGlob) => Files(root, relativeGlob).Any();
+
+    /// <summary>The files a vault-relative glob ('*' within one path segment) matches now.</summary>
+    internal static IEnumerable<string> Files(string root, string relativeGlob)
     {
         var segments = relativeGlob.Split('/');
         IEnumerable<string> dirs = [root];
@@ -319,7 +338,8 @@ public static class VaultViews
         }
 
         var last = segments[^1];
-        return dirs.Where(Directory.Exists).Any(d => Directory.EnumerateFiles(d, last).Any(f => f.EndsWith(last.TrimStart('*'), StringComparison.Ordinal)));
+        return dirs.Where(Directory.Exists).SelectMany(d => Directory.EnumerateFiles(d, last))
+            .Where(f => f.EndsWith(last.TrimStart('*'), StringComparison.Ordinal));
     }
 
     /// <summary>A SQL string literal.</summary>

@@ -35,6 +35,23 @@ public static class DayFileScanner
         return new DayFileStats { Length = reader.Offset, Lines = lines, FirstTs = first, MinTs = min, MaxTs = max };
     }
 
+    /// <summary>Rows and event-time range of a compacted raw day (read through DuckDB; cached by length).</summary>
+    public static DayFileStats ScanParquet(string path, DayFileStats? previous)
+    {
+        var length = new FileInfo(path).Length;
+        if (previous is not null && previous.Length == length)
+        {
+            return previous;
+        }
+
+        using var connection = DuckDb.DuckDbConnection.OpenInMemory();
+        using var reader = connection.Query("SELECT count(*), min(ts), max(ts) FROM read_parquet(?)", path);
+        reader.Read();
+        long? min = reader.IsNull(1) ? null : reader.GetInt64(1);
+        long? max = reader.IsNull(2) ? null : reader.GetInt64(2);
+        return new DayFileStats { Length = length, Lines = reader.GetInt64(0), FirstTs = min, MinTs = min, MaxTs = max };
+    }
+
     /// <summary>The "ts" number of a raw or minute line without a full parse.</summary>
     public static bool TryTs(ReadOnlySpan<byte> line, out long ts)
     {

@@ -12,7 +12,7 @@ public sealed record InstrumentStatus
     public DateOnly? FirstDay { get; init; }
     public DateOnly? LastDay { get; init; }
 
-    /// <summary>Lines in the JSONL days (Parquet days are counted in <see cref="ParquetDays"/> only).</summary>
+    /// <summary>Trades in the raw days: lines of the JSONL days plus rows of the Parquet days.</summary>
     public long Lines { get; init; }
 
     public long? FirstTradeTs { get; init; }

@@ -58,15 +58,24 @@ public sealed class VaultStatusReader(VaultLayout vault)
         var parquetDays = 0;
         foreach (var day in days)
         {
+            // Parquet wins when both forms exist (mid-compaction), as for every reader.
+            var parquet = Path.Combine(dir, VaultLayout.DayFileName(day, ".parquet"));
             var jsonl = Path.Combine(dir, VaultLayout.DayFileName(day, ".jsonl"));
-            if (!File.Exists(jsonl))
+            var isParquet = File.Exists(parquet);
+            if (isParquet)
             {
                 parquetDays++;
+            }
+            else if (!File.Exists(jsonl))
+            {
                 continue;
             }
 
-            var name = Path.GetFileName(jsonl);
-            var stats = DayFileScanner.Scan(jsonl, cache.Files.GetValueOrDefault(name));
+            var path = isParquet ? parquet : jsonl;
+            var name = Path.GetFileName(path);
+            var stats = isParquet
+                ? DayFileScanner.ScanParquet(path, cache.Files.GetValueOrDefault(name))
+                : DayFileScanner.Scan(jsonl, cache.Files.GetValueOrDefault(name));
             fresh.Files[name] = stats;
             lines += stats.Lines;
             if (stats.MinTs is { } min)

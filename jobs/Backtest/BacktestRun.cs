@@ -1,0 +1,28 @@
+using Pipeline.Jobs.Execution;
+using Pipeline.Jobs.Execution.Report;
+using Pipeline.Jobs.Strategies;
+
+namespace Pipeline.Jobs.Backtest;
+
+/// <summary>One backtest of one strategy configuration on one instrument: what the engine did and the results.</summary>
+public sealed record BacktestRun
+{
+    public required StrategyConfig Config { get; init; }
+    public required DateOnly From { get; init; }
+    public required DateOnly To { get; init; }
+
+    /// <summary>Sweep values applied to the strategy file (name → value as written), empty for a single run.</summary>
+    public IReadOnlyDictionary<string, string> Overrides { get; init; } = new Dictionary<string, string>();
+
+    public required PerformanceReport Report { get; init; }
+
+    /// <summary>Every order, fill, position event (and signal when kept).</summary>
+    public required RecordingSink Sink { get; init; }
+
+    public int Minutes { get; init; }
+    public long Trades { get; init; }
+    public long BadLines { get; init; }
+    public long LateTrades { get; init; }
+    public TimeSpan CalculatorTime { get; init; }
+    public TimeSpan Elapsed { get; init; }
+}

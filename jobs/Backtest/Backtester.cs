@@ -1,0 +1,197 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Pipeline.Calculators.Runner;
+using Pipeline.Jobs.Execution;
+using Pipeline.Jobs.Execution.Live;
+using Pipeline.Jobs.Strategies;
+using Pipeline.Jobs.Strategies.VwapMeanReversion;
+using Pipeline.Vault.Layout;
+using Pipeline.Vault.State;
+using Pipeline.Vault.Trades;
+
+namespace Pipeline.Jobs.Backtest;
+
+/// <summary>
+/// Replays the raw days [from, to] of one instrument through the live code: the calculators
+/// (<see cref="CalculatorRunner.RunOnce"/>) write their minute outputs into a scratch vault whose raw
+/// days are links to the source vault's files (JSONL or Parquet), the live <see cref="MinuteRecordReader"/>
+/// joins them, and a fresh <see cref="PaperRun"/> (the same strategy and paper engine as
+/// <c>pipeline signal</c>) is fed minutes and trades in event time by <see cref="EngineFeed"/>, over the
+/// same trade range the live executor reads (first minute's start to last minute's end). Indicators
+/// start cold at <c>from</c>. The scratch vault is computed once per calculator setting and reused by
+/// every run (a sweep), then deleted on dispose.
+/// </summary>
+public sealed class Backtester : IDisposable
+{
+    private readonly VaultLayout _source;
+    private readonly string _exchange;
+    private readonly string _instId;
+    private readonly DateOnly _from;
+    private readonly DateOnly _to;
+    private readonly CalcOptions _calc;
+    private readonly string _scratchRoot;
+    private readonly Dictionary<int, (VaultLayout Vault, TimeSpan Elapsed)> _prepared = [];
+
+    public Backtester(VaultLayout source, string exchange, string instId, DateOnly from, DateOnly to, CalcOptions? calc = null,
+        string? scratchRoot = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (to < from)
+        {
+            throw new ArgumentException($"--to {to:yyyy-MM-dd} is before --from {from:yyyy-MM-dd}");
+        }
+
+        _source = source;
+        _exchange = VaultNames.Exchange(exchange);
+        _instId = VaultNames.InstId(instId);
+        _from = from;
+        _to = to;
+        _calc = calc ?? new CalcOptions();
+        _scratchRoot = scratchRoot ?? Path.Combine(Path.GetTempPath(), "pipeline-backtest", Guid.NewGuid().ToString("N"));
+        Days = [.. source.RawDays(_exchange, _instId).Where(d => d >= from && d <= to)];
+        if (Days.Count == 0)
+        {
+            throw new ArgumentException(
+                $"no raw days of {_exchange}/{_instId} between {from:yyyy-MM-dd} and {to:yyyy-MM-dd} in {source.RawInstrumentDir(_exchange, _instId)}");
+        }
+    }
+
+    /// <summary>The raw days in range that exist (JSONL or Parquet).</summary>
+    public IReadOnlyList<DateOnly> Days { get; }
+
+    /// <summary>
+    /// One run. <paramref name="progress"/> gets a stage name and the fraction done (0..1) now and then.
+    /// </summary>
+    public BacktestRun Run(StrategyConfig config, IReadOnlyDictionary<string, string>? overrides = null,
+        Action<string, double>? progress = null, bool keepSignals = false, CancellationToken token = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var clock = Stopwatch.StartNew();
+        config = config with { Exchange = _exchange, InstId = _instId };
+        var parameters = config.Parameters as VwapMeanReversionParameters;
+
+        // The raw days are read on the other core while the calculators run, a few days ahead at most.
+        var reader = new BacktestTradeReader(_source, _exchange, _instId);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
+        using var days = new BlockingCollection<List<TradeTick>>(boundedCapacity: 2);
+        var producer = Task.Run(() =>
+        {
+            try
+            {
+                foreach (var day in Days)
+                {
+                    days.Add(reader.ReadDay(day, stop.Token), stop.Token);
+                }
+            }
+            finally
+            {
+                days.CompleteAdding();
+            }
+        }, stop.Token);
+
+        var minutes = new List<MinuteInputs>();
+        var run = new PaperRun(config, keepSignals);
+        long fed = 0;
+        var calcTime = TimeSpan.Zero;
+        try
+        {
+            VaultLayout vault;
+            (vault, calcTime) = Prepare(parameters?.AdxPeriod ?? _calc.AdxPeriod, progress, token);
+            progress?.Invoke("minutes", 0);
+            minutes = new MinuteRecordReader(vault, _exchange, _instId, parameters?.BandWindow ?? BandWindow.OneHour).ReadAfter(null);
+            if (minutes.Count > 0)
+            {
+                // The live executor's range: the first minute's start to the last minute's end.
+                var fromTs = minutes[0].MinuteMs;
+                var untilTs = minutes[^1].CloseTs;
+                var trades = days.GetConsumingEnumerable(stop.Token).SelectMany(d => d).Where(t => t.Ts >= fromTs && t.Ts < untilTs);
+                fed = EngineFeed.Run(run.Engine, minutes, Report(trades, fromTs, untilTs, progress), token);
+            }
+
+            stop.Cancel();
+            try
+            {
+                producer.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) when (!token.IsCancellationRequested)
+            {
+                // stopped on purpose once the engine had what it needed
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+        }
+
+        progress?.Invoke("trades", 1);
+        return new BacktestRun
+        {
+            Config = config, From = _from, To = _to, Overrides = overrides ?? new Dictionary<string, string>(),
+            Report = run.Report(), Sink = run.Sink, Minutes = minutes.Count, Trades = fed, BadLines = reader.BadLines,
+            LateTrades = run.Engine.LateTrades, CalculatorTime = calcTime, Elapsed = clock.Elapsed,
+        };
+    }
+
+    /// <summary>The scratch vault with every calculator's output over the range (computed on first use).</summary>
+    private (VaultLayout, TimeSpan) Prepare(int adxPeriod, Action<string, double>? progress, CancellationToken token)
+    {
+        if (_prepared.TryGetValue(adxPeriod, out var ready))
+        {
+            return ready;
+        }
+
+        progress?.Invoke("calculators", 0);
+        var clock = Stopwatch.StartNew();
+        var vault = new VaultLayout(Path.Combine(_scratchRoot, "adx" + adxPeriod.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        foreach (var day in Days)
+        {
+            // Parquet wins when both forms exist, as for every reader.
+            var parquet = _source.RawDayParquet(_exchange, _instId, day);
+            var (target, link) = File.Exists(parquet)
+                ? (parquet, vault.RawDayParquet(_exchange, _instId, day))
+                : (_source.RawDayJsonl(_exchange, _instId, day), vault.RawDayJsonl(_exchange, _instId, day));
+            Directory.CreateDirectory(Path.GetDirectoryName(link)!);
+            File.CreateSymbolicLink(link, target);
+        }
+
+        // Every day in range is closed: the watermark sits past the last day's end.
+        new StateFile<ExporterState>(vault.ExporterState(_exchange, _instId)).Write(new ExporterState
+        {
+            Exchange = _exchange, InstId = _instId, Connection = "stopped",
+            WatermarkTs = TradeTime.DayStartMs(Days[^1].AddDays(1)) + (long)_calc.AllowedLateness.TotalMilliseconds,
+        });
+        CalculatorRunner.RunOnce(vault, _calc with { AdxPeriod = adxPeriod }, _exchange, _instId, token);
+        progress?.Invoke("calculators", 1);
+        _prepared[adxPeriod] = (vault, clock.Elapsed);
+        return (vault, clock.Elapsed);
+    }
+
+    private static IEnumerable<TradeTick> Report(IEnumerable<TradeTick> trades, long fromTs, long untilTs, Action<string, double>? progress)
+    {
+        long n = 0;
+        foreach (var trade in trades)
+        {
+            if (progress is not null && (++n & 0x3FFF) == 0)
+            {
+                progress("trades", (double)(trade.Ts - fromTs) / (untilTs - fromTs));
+            }
+
+            yield return trade;
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (Directory.Exists(_scratchRoot))
+            {
+                Directory.Delete(_scratchRoot, recursive: true); // removes the links, never their targets
+            }
+        }
+        catch (IOException)
+        {
+            // best effort: a scratch directory under temp
+        }
+    }
+}

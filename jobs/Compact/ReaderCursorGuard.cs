@@ -1,0 +1,117 @@
+using Pipeline.Calculators.Bars;
+using Pipeline.Calculators.Runner;
+using Pipeline.Jobs.Execution.Live;
+using Pipeline.Vault.Compaction;
+using Pipeline.Vault.Layout;
+using Pipeline.Vault.State;
+using Pipeline.Vault.Trades;
+
+namespace Pipeline.Jobs.Compact;
+
+/// <summary>
+/// Keeps a day in JSONL while a live reader still needs it there: bars_1m part-way through a raw day
+/// (its cursor is a byte offset), a calculator that has not finished a derived day (it appends to it,
+/// or reads bars from it), or a paper executor whose raw or minute cursor has not passed the day.
+/// </summary>
+public sealed class ReaderCursorGuard(VaultLayout vault) : ICompactionGuard
+{
+    private readonly Dictionary<(string, string), List<(string Id, ExecutorState? State)>> _executors = [];
+
+    public string? Hold(CompactionCandidate candidate)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        var day = candidate.Day;
+        if (candidate.IsRaw)
+        {
+            var bars = Read<CursorView>(vault.CalcState(BarLine.Calc, candidate.Exchange, candidate.InstId));
+            if (bars.Error is not null)
+            {
+                return bars.Error;
+            }
+
+            if (bars.State?.Input is { Format: "jsonl", Offset: > 0 } input && input.Day == day)
+            {
+                return $"bars_1m is part-way through this day (byte {input.Offset}); it compacts once the calculators have finished it";
+            }
+
+            foreach (var (id, state) in Executors(candidate.Exchange, candidate.InstId))
+            {
+                if (state?.Trades is not { } cursor || cursor.Day <= day)
+                {
+                    return $"executor {id} has not read the trades past this day";
+                }
+            }
+
+            return null;
+        }
+
+        foreach (var calc in CalculatorRunner.Calcs)
+        {
+            var (state, error) = Read<CursorView>(vault.CalcState(calc, candidate.Exchange, candidate.InstId));
+            if (error is not null)
+            {
+                return error;
+            }
+
+            if (state?.Output is not { } output || output.Day <= day)
+            {
+                return $"{calc} has not finished this day";
+            }
+
+            if (calc != BarLine.Calc && (state.Input is not { } input || input.Day <= day))
+            {
+                return $"{calc} has not read the bars past this day";
+            }
+        }
+
+        foreach (var (id, state) in Executors(candidate.Exchange, candidate.InstId))
+        {
+            if (state?.Engine.LastMinuteMs is not { } last || TradeTime.Day(last + TradeTime.MsPerMinute) <= day)
+            {
+                return $"executor {id} has not decided every minute of this day";
+            }
+        }
+
+        return null;
+    }
+
+    private List<(string Id, ExecutorState? State)> Executors(string exchange, string instId)
+    {
+        if (_executors.Count == 0)
+        {
+            var dir = Path.Combine(vault.StateDir, "executor");
+            var all = Directory.Exists(dir)
+                ? Directory.EnumerateFiles(dir, "*.json").Order(StringComparer.Ordinal)
+                    .Select(f => (Id: Path.GetFileNameWithoutExtension(f), Read<ExecutorState>(f).State)).ToList()
+                : [];
+            foreach (var group in all.Where(e => e.State is not null).GroupBy(e => (e.State!.Exchange, e.State.InstId)))
+            {
+                _executors[group.Key] = [.. group];
+            }
+
+            _executors[("", "")] = []; // loaded
+        }
+
+        return _executors.GetValueOrDefault((exchange, instId)) ?? [];
+    }
+
+    private static (T? State, string? Error) Read<T>(string path)
+        where T : class
+    {
+        try
+        {
+            return (new StateFile<T>(path).Read(), null);
+        }
+        catch (StateFileCorruptException ex)
+        {
+            return (null, $"{path} is unreadable ({ex.Message}); kept as JSONL");
+        }
+    }
+
+    /// <summary>The cursor part shared by every calculator state file.</summary>
+    private sealed class CursorView
+    {
+        public RawCursor? Input { get; set; }
+        public OutputPosition? Output { get; set; }
+    }
+}
