@@ -25,5 +25,6 @@ public static class HostComposition
             sp.GetRequiredService<Pipeline.Vault.Layout.VaultLayout>(), config, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IInstrumentMetadataRefresh, Export.InstrumentMetadataRefresh>();
         services.AddSingleton<IExporterFactory, Export.ExporterFactory>();
+        services.AddSingleton<ICompactionPass, Compact.VaultCompactionPass>();
     }
 }
