@@ -115,7 +115,7 @@ public static class BackfillCommand
             return await service.RunAsync(token);
         }
 
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(context.Output) });
+        var console = CliConsole.For(context.Output);
         BackfillReport? report = null;
         await console.Progress()
             .AutoClear(false)

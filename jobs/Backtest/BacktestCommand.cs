@@ -82,7 +82,7 @@ public static class BacktestCommand
             ?? Path.Combine("backtest-report", $"{base_.Id}_{from:yyyy-MM-dd}_{to:yyyy-MM-dd}"));
 
         var runs = new List<(string Dir, BacktestRun Run)>();
-        var progressConsole = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(context.Error) });
+        var progressConsole = CliConsole.For(context.Error);
         await progressConsole.Progress().AutoClear(true).HideCompleted(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
             .StartAsync(async progress =>

@@ -80,7 +80,7 @@ public static class ExportBench
 
     private static void Print(CommandContext context, List<Row> rows)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(context.Output) });
+        var console = CliConsole.For(context.Output);
         console.Profile.Width = 200;
         var ingest = rows[0];
         var table = new Table().Title("exporter bench");

@@ -22,7 +22,7 @@ public sealed class DemoRun(VaultLayout vault, TimeSpan span, ulong seed, TextWr
 {
     /// <summary>A fixed origin, so every demo run sees the same market.</summary>
     private static readonly DateTimeOffset Start = new(2026, 1, 5, 0, 0, 0, TimeSpan.Zero);
-    private static readonly TimeSpan TargetStreamTime = TimeSpan.FromSeconds(45);
+    private static readonly TimeSpan TargetStreamTime = TimeSpan.FromSeconds(35);
     private const double FillsPerSecond = 12;
 
     private static readonly (string Exchange, string InstId)[] Instruments = [("okx", "BTC-USDT-SWAP"), ("binance", "BTCUSDT")];

@@ -1,3 +1,4 @@
+using Pipeline.Jobs.Cli;
 using System.Globalization;
 using Spectre.Console;
 
@@ -20,7 +21,7 @@ public sealed record DemoSummary
 
     public void Print(TextWriter output)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
+        var console = CliConsole.For(output);
         var table = new Table().Title("pipeline demo").AddColumn("what").AddColumn(new TableColumn("value").RightAligned());
         table.AddRow("market simulated", $"{Simulated.TotalHours:0.#} h in {Elapsed.TotalSeconds:0} s");
         table.AddRow("trades recorded", N(Trades));

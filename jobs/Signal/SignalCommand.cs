@@ -49,7 +49,7 @@ public static class SignalCommand
                 r.LastMinuteMs is { } m ? DateTimeOffset.FromUnixTimeMilliseconds(m).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "-");
         }
 
-        AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(context.Output) }).Write(table);
+        CliConsole.For(context.Output).Write(table);
         return ExitCodes.Ok;
     }
 

@@ -40,7 +40,7 @@ public static class StatusCommand
             return ExitCodes.Ok;
         }
 
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(context.Output) });
+        var console = CliConsole.For(context.Output);
         var table = new Table().Title($"vault {Markup.Escape(context.Vault.Root)}");
         foreach (var column in new[] { "exchange", "instId", "days", "lines", "first trade", "last trade", "watermark", "exporter" })
         {

@@ -154,7 +154,7 @@ public static class VerifyCommand
 
     private static void PrintTable(CommandContext context, VerifyReport report)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(context.Output) });
+        var console = CliConsole.For(context.Output);
         console.Profile.Width = 200;
         var table = new Table().Title("raw trade verification");
         foreach (var column in new[] { "exchange", "instId", "days", "lines", "duplicates", "torn", "unparsable", "wrong date", "gaps (ids)", "missing", "extra" })
