@@ -1,8 +1,8 @@
 namespace Pipeline.Vault.Verify;
 
 /// <summary>
-/// Reads one raw day file for verification, whatever its format (JSONL now; Parquet through DuckDB can
-/// be plugged in with another implementation). Reports each row's key and each unusable row.
+/// Reads one raw day file for verification, whatever its format (<see cref="JsonlRawDayReader"/>,
+/// <see cref="ParquetRawDayReader"/>). Reports each row's key and each unusable row.
 /// </summary>
 public interface IRawDayReader
 {
@@ -16,5 +16,5 @@ public interface IRawDayReader
 /// <summary>The fields verification needs from one raw row.</summary>
 public readonly record struct VerifyRow(long TradeId, long Ts, int Count, string Exchange, string InstId);
 
-/// <summary>A row that could not be used: torn (no trailing newline) or unparsable.</summary>
+/// <summary>A row that could not be used: torn (no trailing newline) or unparsable. Offset: a byte offset in JSONL, a row number in Parquet.</summary>
 public readonly record struct VerifyProblem(bool Torn, long Offset, string Reason);

@@ -7,12 +7,14 @@ namespace Pipeline.Vault.Verify;
 /// <summary>
 /// Checks raw trade days: duplicate keys, torn or unparsable lines, lines filed under the wrong date,
 /// trade-id gaps (ids are consecutive per instrument), and with ground truth the trades missing or
-/// extra within the verified time range. Memory stays at a sorted array of ids (longs) per instrument;
-/// lines are never held as objects.
+/// extra within the verified time range. A day is read in whichever form it is stored, JSONL or
+/// compacted Parquet; a day present in both (a compaction interrupted between rename and delete) is
+/// read once, from the Parquet, as the views and calculators do. Memory stays at a sorted array of ids
+/// (longs) per instrument; lines are never held as objects.
 /// </summary>
 public sealed class RawVerifier(VaultLayout vault, IReadOnlyList<IRawDayReader>? readers = null)
 {
-    private readonly IReadOnlyList<IRawDayReader> _readers = readers ?? [new JsonlRawDayReader()];
+    private readonly IReadOnlyList<IRawDayReader> _readers = readers ?? [new JsonlRawDayReader(), new ParquetRawDayReader()];
 
     /// <summary>Called per instrument as it is verified (progress).</summary>
     public Action<string, string>? Progress { get; set; }
@@ -78,66 +80,64 @@ public sealed class RawVerifier(VaultLayout vault, IReadOnlyList<IRawDayReader>?
             .Where(d => (options.FromTs is null || d >= TradeTime.Day(from)) && (options.ToTs is null || d <= TradeTime.Day(to))).ToList();
         foreach (var day in days)
         {
-            foreach (var path in new[] { vault.RawDayJsonl(exchange, instId, day), vault.RawDayParquet(exchange, instId, day) })
+            var path = DayPath(exchange, instId, day, problems);
+            if (path is null)
             {
-                if (!File.Exists(path))
+                continue;
+            }
+
+            var reader = _readers.FirstOrDefault(r => r.CanRead(path));
+            if (reader is null)
+            {
+                problems.Add($"{path}: no reader for this format (not verified)");
+                continue;
+            }
+
+            var fileName = Path.GetFileName(path);
+            reader.Read(path, row =>
+            {
+                lines++;
+                if (TradeTime.Day(row.Ts) != day || row.Exchange != exchange || row.InstId != instId)
                 {
-                    continue;
-                }
-
-                var reader = _readers.FirstOrDefault(r => r.CanRead(path));
-                if (reader is null)
-                {
-                    problems.Add($"{path}: no reader for this format (not verified)");
-                    continue;
-                }
-
-                var fileName = Path.GetFileName(path);
-                reader.Read(path, row =>
-                {
-                    lines++;
-                    if (TradeTime.Day(row.Ts) != day || row.Exchange != exchange || row.InstId != instId)
-                    {
-                        wrongDate++;
-                        if (problems.Count < 20)
-                        {
-                            problems.Add($"{fileName}: trade {row.TradeId} at {TradeTime.ToDateTimeOffset(row.Ts):O} ({row.Exchange} {row.InstId}) is filed under {day:yyyy-MM-dd}");
-                        }
-                    }
-
-                    if (row.Ts < from || row.Ts > to)
-                    {
-                        return;
-                    }
-
-                    if (row.Count > 1)
-                    {
-                        for (var id = row.TradeId - row.Count + 1; id <= row.TradeId; id++)
-                        {
-                            ids.Add(id);
-                        }
-                    }
-                    else
-                    {
-                        ids.Add(row.TradeId);
-                    }
-                }, problem =>
-                {
-                    if (problem.Torn)
-                    {
-                        torn++;
-                    }
-                    else
-                    {
-                        unparsable++;
-                    }
-
+                    wrongDate++;
                     if (problems.Count < 20)
                     {
-                        problems.Add($"{fileName}@{problem.Offset}: {problem.Reason}");
+                        problems.Add($"{fileName}: trade {row.TradeId} at {TradeTime.ToDateTimeOffset(row.Ts):O} ({row.Exchange} {row.InstId}) is filed under {day:yyyy-MM-dd}");
                     }
-                });
-            }
+                }
+
+                if (row.Ts < from || row.Ts > to)
+                {
+                    return;
+                }
+
+                if (row.Count > 1)
+                {
+                    for (var id = row.TradeId - row.Count + 1; id <= row.TradeId; id++)
+                    {
+                        ids.Add(id);
+                    }
+                }
+                else
+                {
+                    ids.Add(row.TradeId);
+                }
+            }, problem =>
+            {
+                if (problem.Torn)
+                {
+                    torn++;
+                }
+                else
+                {
+                    unparsable++;
+                }
+
+                if (problems.Count < 20)
+                {
+                    problems.Add($"{fileName}@{problem.Offset}: {problem.Reason}");
+                }
+            });
         }
 
         ids.Sort();
@@ -193,6 +193,24 @@ public sealed class RawVerifier(VaultLayout vault, IReadOnlyList<IRawDayReader>?
             LastId = unique.Count > 0 ? unique[^1] : null,
             Problems = problems,
         };
+    }
+
+    /// <summary>The file to read for a day: its Parquet when there is one (it wins over a leftover JSONL), else its JSONL.</summary>
+    private string? DayPath(string exchange, string instId, DateOnly day, List<string> problems)
+    {
+        var parquet = vault.RawDayParquet(exchange, instId, day);
+        var jsonl = vault.RawDayJsonl(exchange, instId, day);
+        if (!File.Exists(parquet))
+        {
+            return File.Exists(jsonl) ? jsonl : null;
+        }
+
+        if (File.Exists(jsonl) && problems.Count < 20)
+        {
+            problems.Add($"{Path.GetFileName(jsonl)}: the day is also compacted; verified {Path.GetFileName(parquet)} only (run pipeline compact to resolve the leftover)");
+        }
+
+        return parquet;
     }
 
     /// <summary>
