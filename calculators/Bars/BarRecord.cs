@@ -1,6 +1,6 @@
 namespace Pipeline.Calculators.Bars;
 
-/// <summary>One bars_1m minute (docs/calculators.md). Quiet minutes carry the last close and zero volume.</summary>
+/// <summary>One bars_1m minute (README, "Calculators"). Quiet minutes carry the last close and zero volume.</summary>
 public sealed record BarRecord
 {
     /// <summary>Minute start, Unix ms.</summary>

@@ -47,32 +47,35 @@ public static class StatusCommand
             table.AddColumn(column);
         }
 
-        var calcs = statuses.SelectMany(s => s.Calculators).Select(c => c.Calc).Distinct().Order(StringComparer.Ordinal).ToList();
-        foreach (var calc in calcs)
-        {
-            table.AddColumn($"{calc} (lag)");
-        }
-
+        table.AddColumn("calculators (lag)");
         foreach (var s in statuses)
         {
-            var row = new List<string>
+            table.AddRow(new[]
             {
                 s.Exchange, s.InstId,
                 s.ParquetDays > 0 ? $"{s.Days} ({s.ParquetDays} parquet)" : s.Days.ToString(CultureInfo.InvariantCulture),
                 s.Lines.ToString("N0", CultureInfo.InvariantCulture), Time(s.FirstTradeTs), Time(s.LastTradeTs),
                 Time(s.Exporter?.WatermarkTs is > 0 ? s.Exporter.WatermarkTs : null), s.Exporter?.Connection ?? "-",
-            };
-            foreach (var calc in calcs)
-            {
-                var c = s.Calculators.FirstOrDefault(x => x.Calc == calc);
-                row.Add(c?.LastMinute is { } m ? $"{m:yyyy-MM-dd HH:mm} ({Lag(c.Lag)})" : "-");
-            }
-
-            table.AddRow(row.Select(Markup.Escape).ToArray());
+                Calculators(s.Calculators),
+            }.Select(Markup.Escape).ToArray());
         }
 
         console.Write(table);
         return ExitCodes.Ok;
+    }
+
+    /// <summary>All calculators at one minute: that minute and its lag; otherwise the slowest one named.</summary>
+    private static string Calculators(IReadOnlyList<CalculatorStatus> calcs)
+    {
+        if (calcs.Count == 0)
+        {
+            return "-";
+        }
+
+        var slowest = calcs.OrderBy(c => c.LastMinute ?? DateTimeOffset.MinValue).First();
+        var minute = slowest.LastMinute is { } m ? m.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "none yet";
+        var all = calcs.All(c => c.LastMinute == slowest.LastMinute);
+        return all ? $"{minute} ({Lag(slowest.Lag)})" : $"{slowest.Calc} behind: {minute} ({Lag(slowest.Lag)})";
     }
 
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
