@@ -40,7 +40,8 @@ public sealed class BarsStage
         _options = options;
         _exchange = VaultNames.Exchange(exchange);
         _instId = VaultNames.InstId(instId);
-        _stateFile = new StateFile<BarsState>(layout.CalcState(BarLine.Calc, exchange, instId));
+        // Losing a cursor rename only repeats work (outputs are cut back to the older state's lengths).
+        _stateFile = new StateFile<BarsState>(layout.CalcState(BarLine.Calc, exchange, instId), syncDirectory: false);
         _log = Log.ForContext("Calc", BarLine.Calc).ForContext("InstId", instId);
     }
 

@@ -30,7 +30,8 @@ public sealed class BarStage<TState>
         _options = options;
         _exchange = VaultNames.Exchange(exchange);
         _instId = VaultNames.InstId(instId);
-        _stateFile = new StateFile<StageState<TState>>(layout.CalcState(indicator.Name, exchange, instId));
+        // Losing a cursor rename only repeats work (outputs are cut back to the older state's lengths).
+        _stateFile = new StateFile<StageState<TState>>(layout.CalcState(indicator.Name, exchange, instId), syncDirectory: false);
     }
 
     public string Name => _indicator.Name;

@@ -14,7 +14,7 @@ internal static class EndToEnd
 {
     public static async Task<IReadOnlyList<ExportBench.Row>> RunAsync(string dir, TimeSpan duration, CancellationToken token)
     {
-        const double ratePerInstrument = 8000;
+        const double ratePerInstrument = 20_000;
         await using var sim = await SimulatorHost.StartAsync(new SimulatorOptions
         {
             Instruments = ["BTC-USDT-SWAP", "BTC-USD-SWAP", "BTCUSDT", "ETHUSDT"], Rate = ratePerInstrument, Seed = 9,

@@ -118,7 +118,7 @@ public static class CalcBench
         }
 
         await o.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"fsync on the bench disk: {fsync:0.0} ms each; a pass commits 5 calculators (output fsync, state temp fsync, directory fsync each)"));
+            $"fsync on the bench disk: {fsync:0.0} ms each; a pass commits 5 calculators (output fsync and state temp fsync each; the cursor rename is not directory-synced, since losing it only repeats work)"));
         await o.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"peak RSS (before the DuckDB peers ran{(generated ? "; includes generating the day: rerun to reuse it" : "")}): {peakRss / 1048576.0:0} MB"));
         await o.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"bars emitted {result.BarsEmitted}, DuckDB minutes with trades {duckRows}; ratio = time / stage-1 time (below 1 is faster than ours)"));

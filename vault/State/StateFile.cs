@@ -8,7 +8,12 @@ namespace Pipeline.Vault.State;
 /// the old file, which is kept as "{path}.bak". A crash at any point leaves either the old or the
 /// new content, never a mix; a leftover temp file is ignored and overwritten by the next write.
 /// </summary>
-public sealed class StateFile<T>(string path, JsonSerializerOptions? options = null)
+/// <remarks>
+/// <paramref name="syncDirectory"/> false skips the directory fsync after the rename: for a state
+/// whose loss only repeats work (a calculator cursor: the outputs are cut back to the older state's
+/// lengths and recomputed), the rename need not be durable at once, and a pass saves one device flush.
+/// </remarks>
+public sealed class StateFile<T>(string path, JsonSerializerOptions? options = null, bool syncDirectory = true)
     where T : class
 {
     private readonly JsonSerializerOptions _options = options ?? StateJson.Options;
@@ -63,6 +68,9 @@ public sealed class StateFile<T>(string path, JsonSerializerOptions? options = n
             File.Move(TempPath, Path);
         }
 
-        DurableFile.SyncDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        if (syncDirectory)
+        {
+            DurableFile.SyncDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        }
     }
 }
