@@ -12,8 +12,7 @@ namespace Pipeline.Exporter.Binance;
 public sealed class BinanceFrameParser
 {
     private readonly byte[][] _symbols;
-    private TradeItem[] _items = new TradeItem[8];
-    private int[] _instruments = new int[8];
+    private readonly TradeBatch _batch = new();
 
     public BinanceFrameParser(IReadOnlyList<string> symbols)
     {
@@ -24,11 +23,11 @@ public sealed class BinanceFrameParser
 
     public IReadOnlyList<string> Symbols { get; }
 
-    public int Count { get; private set; }
+    public int Count => _batch.Count;
 
-    public ReadOnlySpan<TradeItem> Items => _items.AsSpan(0, Count);
+    public ReadOnlySpan<TradeItem> Items => _batch.Items;
 
-    public int InstrumentOf(int i) => _instruments[i];
+    public int InstrumentOf(int i) => _batch.InstrumentOf(i);
 
     public string? Error { get; private set; }
 
@@ -38,7 +37,7 @@ public sealed class BinanceFrameParser
     /// <summary>A WebSocket frame: combined stream wrapper, raw event, or a method reply.</summary>
     public BinanceFrameKind ParseFrame(ReadOnlySpan<byte> frame, long recvTs)
     {
-        Count = 0;
+        _batch.Clear();
         Error = null;
         FrameInstrument = -1;
         try
@@ -66,7 +65,7 @@ public sealed class BinanceFrameParser
                     nested = ParseAggTrade(ref reader, recvTs, TradeSource.Ws, -1) ? BinanceFrameKind.Trades : BinanceFrameKind.Malformed;
                     if (nested == BinanceFrameKind.Malformed)
                     {
-                        Count = 0;
+                        _batch.Clear();
                         return BinanceFrameKind.Malformed;
                     }
                 }
@@ -107,7 +106,7 @@ public sealed class BinanceFrameParser
                 raw.Read();
                 if (!ParseAggTrade(ref raw, recvTs, TradeSource.Ws, -1))
                 {
-                    Count = 0;
+                    _batch.Clear();
                     return BinanceFrameKind.Malformed;
                 }
 
@@ -130,7 +129,7 @@ public sealed class BinanceFrameParser
     /// <summary>A REST aggTrades page (a JSON array of {a,p,q,f,l,T,m}) for one instrument.</summary>
     public BinanceFrameKind ParseRestPage(ReadOnlySpan<byte> body, int instrument, long recvTs)
     {
-        Count = 0;
+        _batch.Clear();
         Error = null;
         FrameInstrument = instrument;
         try
@@ -156,7 +155,7 @@ public sealed class BinanceFrameParser
             {
                 if (reader.TokenType != JsonTokenType.StartObject || !ParseAggTrade(ref reader, recvTs, TradeSource.Rest, instrument))
                 {
-                    Count = 0;
+                    _batch.Clear();
                     Error ??= "aggTrades row is not an object";
                     return BinanceFrameKind.Malformed;
                 }
@@ -286,15 +285,7 @@ public sealed class BinanceFrameParser
             return Fail("p or q longer than 32 characters");
         }
 
-        if (Count == _items.Length)
-        {
-            Array.Resize(ref _items, Count * 2);
-            Array.Resize(ref _instruments, Count * 2);
-        }
-
-        _items[Count] = item;
-        _instruments[Count] = instrument;
-        Count++;
+        _batch.Add(item, instrument);
         return true;
     }
 
@@ -356,7 +347,7 @@ public sealed class BinanceFrameParser
 
     private BinanceFrameKind Reject(string reason)
     {
-        Count = 0;
+        _batch.Clear();
         Error = reason;
         return BinanceFrameKind.Malformed;
     }

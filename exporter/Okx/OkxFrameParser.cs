@@ -14,8 +14,7 @@ namespace Pipeline.Exporter.Okx;
 public sealed class OkxFrameParser
 {
     private readonly byte[][] _instIds;
-    private TradeItem[] _items = new TradeItem[8];
-    private int[] _instruments = new int[8];
+    private readonly TradeBatch _batch = new();
 
     public OkxFrameParser(IReadOnlyList<string> instIds)
     {
@@ -26,12 +25,12 @@ public sealed class OkxFrameParser
 
     public IReadOnlyList<string> InstIds { get; }
 
-    public int Count { get; private set; }
+    public int Count => _batch.Count;
 
-    public ReadOnlySpan<TradeItem> Items => _items.AsSpan(0, Count);
+    public ReadOnlySpan<TradeItem> Items => _batch.Items;
 
     /// <summary>Index (in <see cref="InstIds"/>) of the instrument of item i.</summary>
-    public int InstrumentOf(int i) => _instruments[i];
+    public int InstrumentOf(int i) => _batch.InstrumentOf(i);
 
     /// <summary>Why the frame was rejected, or the event message.</summary>
     public string? Error { get; private set; }
@@ -47,7 +46,7 @@ public sealed class OkxFrameParser
 
     public OkxFrameKind Parse(ReadOnlySpan<byte> frame, long recvTs, TradeSource src)
     {
-        Count = 0;
+        _batch.Clear();
         Error = EventCode = EventChannel = EventInstId = null;
         ArgInstrument = -1;
         if (frame.SequenceEqual("pong"u8))
@@ -61,7 +60,7 @@ public sealed class OkxFrameParser
         }
         catch (JsonException ex)
         {
-            Count = 0;
+            _batch.Clear();
             Error = "invalid JSON: " + ex.Message;
             return OkxFrameKind.Malformed;
         }
@@ -99,7 +98,7 @@ public sealed class OkxFrameParser
 
                     if (!ParseTrade(ref reader, recvTs, src))
                     {
-                        Count = 0;
+                        _batch.Clear();
                         return OkxFrameKind.Malformed;
                     }
                 }
@@ -303,15 +302,7 @@ public sealed class OkxFrameParser
             return Fail("px or sz longer than 32 characters");
         }
 
-        if (Count == _items.Length)
-        {
-            Array.Resize(ref _items, Count * 2);
-            Array.Resize(ref _instruments, Count * 2);
-        }
-
-        _items[Count] = item;
-        _instruments[Count] = instrument;
-        Count++;
+        _batch.Add(item, instrument);
         return true;
     }
 
@@ -336,7 +327,7 @@ public sealed class OkxFrameParser
 
     private OkxFrameKind Reject(string reason)
     {
-        Count = 0;
+        _batch.Clear();
         Error = reason;
         return OkxFrameKind.Malformed;
     }
