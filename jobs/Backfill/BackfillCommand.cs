@@ -46,13 +46,13 @@ public static class BackfillCommand
 
     private static async Task<int> RunAsync(CommandContext context, CancellationToken token)
     {
-        var from = Day(context.Get(From), "--from");
+        var from = CommonOptions.Day(context.Get(From), "--from");
         var options = new BackfillOptions
         {
             Exchange = (context.Get(Exchange) ?? string.Empty).Trim().ToLowerInvariant(),
             InstIds = CommonOptions.List(context.Get(Inst)),
             From = from,
-            To = context.Get(To) is { } to ? Day(to, "--to") : from,
+            To = context.Get(To) is { } to ? CommonOptions.Day(to, "--to") : from,
             Source = (context.Get(Source) ?? "auto").Trim().ToLowerInvariant() switch
             {
                 "auto" => BackfillSource.Auto,
@@ -184,11 +184,6 @@ public static class BackfillCommand
                 $"recalc {report.Exchange} {instId} from {first:yyyy-MM-dd}: {result.TradesRead:N0} trades, {result.BarsEmitted:N0} minutes, {result.Elapsed.TotalMilliseconds:0} ms"));
         }
     }
-
-    private static DateOnly Day(string? text, string option) =>
-        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
-            ? day
-            : throw new UsageException($"{option}: '{text}' is not a day (yyyy-MM-dd)");
 
     private static Uri? Url(string? text, string name)
     {

@@ -57,8 +57,8 @@ public static class BacktestCommand
 
     private static async Task<int> RunAsync(CommandContext context, CancellationToken token)
     {
-        var from = Date(context.Get(From)!, "--from");
-        var to = Date(context.Get(To)!, "--to");
+        var from = CommonOptions.Day(context.Get(From)!, "--from");
+        var to = CommonOptions.Day(context.Get(To)!, "--to");
         if (to < from)
         {
             throw new UsageException($"--to {to:yyyy-MM-dd} is before --from {from:yyyy-MM-dd}");
@@ -176,11 +176,6 @@ public static class BacktestCommand
 
         return ExitCodes.Ok;
     }
-
-    private static DateOnly Date(string text, string option) =>
-        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
-            ? d
-            : throw new UsageException($"{option}: '{text}' is not a date (yyyy-MM-dd)");
 
     private static string Slug(IReadOnlyDictionary<string, string> overrides) =>
         string.Join("_", overrides.Select(o => $"{o.Key}={o.Value}")).Replace('/', '-').Replace('\\', '-');

@@ -30,8 +30,8 @@ public static class RecalcCommand
             throw new UsageException("recalc needs --exchange and --inst");
         }
 
-        var from = Day(context.Get(From), "--from");
-        var to = context.Get(To) is { } t ? Day(t, "--to") : (DateOnly?)null;
+        var from = CommonOptions.Day(context.Get(From), "--from");
+        var to = context.Get(To) is { } t ? CommonOptions.Day(t, "--to") : (DateOnly?)null;
         if (to < from)
         {
             throw new UsageException("--to is before --from");
@@ -46,9 +46,4 @@ public static class RecalcCommand
 
         return ExitCodes.Ok;
     }
-
-    private static DateOnly Day(string? text, string option) =>
-        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
-            ? day
-            : throw new UsageException($"{option}: '{text}' is not a day (yyyy-MM-dd)");
 }

@@ -51,6 +51,13 @@ public static class CommonOptions
         };
     }
 
+    /// <summary>A UTC day given as yyyy-MM-dd for <paramref name="option"/>; anything else is a usage error.</summary>
+    public static DateOnly Day(string? text, string option) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.None, out var day)
+            ? day
+            : throw new UsageException($"{option}: '{text}' is not a day (yyyy-MM-dd)");
+
     /// <summary>Splits "A,B, C" into trimmed non-empty items.</summary>
     public static IReadOnlyList<string> List(string? value) =>
         string.IsNullOrWhiteSpace(value)

@@ -42,9 +42,7 @@ public static class CompactCommand
         DateOnly? before = null;
         if (context.Get(Before) is { } text)
         {
-            before = DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
-                ? d
-                : throw new UsageException($"--before: '{text}' is not a date (yyyy-MM-dd)");
+            before = CommonOptions.Day(text, "--before");
         }
 
         var exchange = context.Get(Exchange);
