@@ -15,7 +15,7 @@ using Spectre.Console;
 namespace Pipeline.Jobs.Bench;
 
 /// <summary>
-/// <c>pipeline bench-export</c> (to be hung under <c>bench</c> as <c>export</c>): the exporter's ingest
+/// <c>pipeline bench export</c>: the exporter's ingest
 /// path (frame bytes → Utf8JsonReader parse → dedup → append) fed from frames in memory on one thread,
 /// against peers on the same frames (a JsonDocument parse, a plain copy of the bytes to a file), with
 /// allocated bytes per trade; and end to end over loopback from the simulator.
