@@ -90,7 +90,7 @@ public sealed class SocketFaultTests
     {
         await using var host = await SimTestKit.StartAsync(new SimulatorOptions
         {
-            Rate = 100, Speed = 5, Instruments = ["BTC-USDT-SWAP"], Faults = FaultSpec.Parse("stall=1s"),
+            Rate = 100, Speed = 5, Instruments = ["BTC-USDT-SWAP"], Faults = FaultSpec.Parse("stall=3s"), // stalls 1.5–4.5 s after connecting: data flows first even on a slow start
         });
         using var ws = await SimTestKit.ConnectAsync(host.Endpoints.OkxWsBusiness.AbsoluteUri);
         await SimTestKit.SendAsync(ws, """{"op":"subscribe","args":[{"channel":"trades-all","instId":"BTC-USDT-SWAP"}]}""");
