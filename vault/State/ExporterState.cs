@@ -27,6 +27,13 @@ public sealed record ExporterState
 
     public ExporterCounters Counters { get; init; } = new();
 
+    /// <summary>
+    /// Holes in the id sequence (or outages before any id was known) that could not be proven filled
+    /// from REST. Kept until filled; reported by <c>status</c> and <c>verify</c>, which never say
+    /// "clean" while one is listed.
+    /// </summary>
+    public IReadOnlyList<KnownGap> KnownGaps { get; init; } = [];
+
     /// <summary>Local time (ms) of this write.</summary>
     public long UpdatedAt { get; init; }
 }
@@ -39,4 +46,21 @@ public sealed record ExporterCounters
     public long GapFilled { get; init; }
     public long Reconnects { get; init; }
     public long Quarantined { get; init; }
+}
+
+/// <summary>
+/// A stretch of trades the exporter knows it may be missing. Ids are exclusive bounds as the exchange
+/// spells them (null when unknown, e.g. an outage before the instrument's first recorded trade);
+/// times are event-time bounds in ms.
+/// </summary>
+public sealed record KnownGap
+{
+    public string? AfterTradeId { get; init; }
+    public string? BeforeTradeId { get; init; }
+    public long FromTs { get; init; }
+    public long ToTs { get; init; }
+    public required string Reason { get; init; }
+
+    /// <summary>Local time (ms) when the gap was recorded.</summary>
+    public long DetectedAt { get; init; }
 }
