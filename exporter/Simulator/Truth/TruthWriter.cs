@@ -94,7 +94,9 @@ public sealed class TruthWriter : IDisposable
             CtMult = instrument.CtMult,
             CtType = instrument.CtType,
             CtValCcy = instrument.CtValCcy,
-            QtyBase = ContractMath.QtyBase(sz, px, instrument.CtVal, instrument.CtMult, instrument.CtType, instrument.CtValCcy, instrument.BaseCcy),
+            // Computed apart from the product's ContractMath, so the truth comparison checks the exporter's quantities.
+            QtyBase = TruthQuantity.QtyBase(sz, px, instrument.CtVal, instrument.CtMult,
+                inverse: string.Equals(instrument.CtType, "inverse", StringComparison.Ordinal)),
             RecvTs = fill.Ts,
             Src = "ws",
         };
