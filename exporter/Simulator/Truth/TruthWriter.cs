@@ -120,7 +120,8 @@ public sealed class TruthWriter : IDisposable
             CtMult = "1",
             CtType = "linear",
             CtValCcy = instrument.BaseCcy,
-            QtyBase = q,
+            // q×1×1 by the same rule as every qtyBase: the number as sent, the text canonical ("0.010" → "0.01"); sz keeps q's text.
+            QtyBase = TruthQuantity.QtyBase(q, "1", "1", "1", inverse: false),
             RecvTs = print.Ts,
             Src = "ws",
             FirstId = print.FirstId,

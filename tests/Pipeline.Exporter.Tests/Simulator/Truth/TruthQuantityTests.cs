@@ -31,6 +31,20 @@ public sealed class TruthQuantityTests
     public void QtyBase_Inverse_IsRoundedOnceByTheDocumentedRule(string sz, string px, string ctVal, string ctMult, string expected) =>
         Assert.Equal(expected, TruthQuantity.QtyBase(sz, px, ctVal, ctMult, inverse: true));
 
+    [Fact]
+    public void TruthTrade_BinanceAggTrade_KeepsQAsSzAndWritesItsValueCanonically()
+    {
+        var trade = TruthWriter.ToRawTrade(SimInstruments.Find("BTCUSDT"), new SimPrint(7, 1_780_000_000_000, 900_001, 10, true, 0, 1, 70, 70));
+        Assert.Equal(("0.010", "0.01", "90000.1"), (trade.Sz, trade.QtyBase, trade.Px));
+    }
+
+    [Fact]
+    public void TruthTrade_OkxInverse_UsesTheTruthsOwnArithmetic()
+    {
+        var trade = TruthWriter.ToRawTrade(SimInstruments.Find("BTC-USD-SWAP"), new SimFill(5, 1_780_000_000_000, 900_001, 7, false, 0));
+        Assert.Equal(("90000.1", "7", "0.0077777691358120713199207556"), (trade.Px, trade.Sz, trade.QtyBase));
+    }
+
     [Theory]
     [InlineData("1e3")]
     [InlineData("1.")]
