@@ -17,4 +17,8 @@ public interface IRawDayReader
 public readonly record struct VerifyRow(long TradeId, long Ts, int Count, string Exchange, string InstId);
 
 /// <summary>A row that could not be used: torn (no trailing newline) or unparsable. Offset: a byte offset in JSONL, a row number in Parquet.</summary>
-public readonly record struct VerifyProblem(bool Torn, long Offset, string Reason);
+public readonly record struct VerifyProblem(bool Torn, long Offset, string Reason)
+{
+    /// <summary>The whole file (from <see cref="Offset"/> on) could not be read: truncated, corrupt, a required column missing.</summary>
+    public bool Unreadable { get; init; }
+}

@@ -1,18 +1,35 @@
 using System.Buffers.Text;
 using System.Text;
 using Pipeline.Vault.DuckDb;
+using Pipeline.Vault.Trades;
 
 namespace Pipeline.Vault.Verify;
 
 /// <summary>
-/// Compacted raw days (<c>{day}.parquet</c>, written by <see cref="Compaction.ParquetDay"/>): only the five
-/// columns verification needs, streamed chunk by chunk through DuckDB in file order. Nothing is held per
-/// row and nothing is allocated per row (ids are parsed from the VARCHAR bytes; exchange and instId reuse
-/// the previous row's string when equal). A problem's offset is the row number. A file DuckDB cannot
-/// read (corrupt, missing columns) is one unparsable problem, not a crash of the whole verification.
+/// Compacted raw days (<c>{day}.parquet</c>, written by <see cref="Compaction.ParquetDay"/>), streamed chunk by
+/// chunk through DuckDB in file order. Every column is read and checked, so a damaged column cannot pass: the
+/// row must be valid by the rule a JSONL line must meet (<see cref="RawTradeParser"/>: required fields present,
+/// ts &gt; 0, recvTs ≥ 0, px/sz/qtyBase plain decimals, side buy or sell, numeric tradeId), and each typed
+/// companion (pxDecimal, szDecimal, ctValDecimal, ctMultDecimal, qtyBaseDecimal, which the <c>trades</c> view
+/// reads) must hold the same value as its text column wherever that text fits DECIMAL(38,18). Nothing is
+/// allocated per valid row in <see cref="Read"/>. A problem's offset is the row number. A file DuckDB cannot
+/// read (truncated, corrupt, a required column missing) is one unreadable-file problem, never a crash.
 /// </summary>
 public sealed class ParquetRawDayReader : IRawDayReader
 {
+    private const int Exchange = 0, InstId = 1, TradeId = 2, Ts = 3, Px = 4, Sz = 5, Side = 6, CtVal = 7, CtMult = 8, CtType = 9,
+        CtValCcy = 10, QtyBase = 11, RecvTs = 12, Src = 13, Count = 14, FirstId = 15, LastId = 16, FirstCompanion = 17;
+
+    /// <summary>The raw columns in select order; the first 14 are required.</summary>
+    private static readonly string[] Columns =
+    [
+        "exchange", "instId", "tradeId", "ts", "px", "sz", "side", "ctVal", "ctMult", "ctType", "ctValCcy", "qtyBase",
+        "recvTs", "src", "count", "firstId", "lastId",
+    ];
+
+    /// <summary>Text columns that have a typed companion, in select order after the raw columns.</summary>
+    private static readonly int[] CompanionOf = [Px, Sz, CtVal, CtMult, QtyBase];
+
     private static readonly Dictionary<string, string> Settings = new()
     {
         ["autoinstall_known_extensions"] = "false",
@@ -24,39 +41,188 @@ public sealed class ParquetRawDayReader : IRawDayReader
     public void Read(string path, Action<VerifyRow> onRow, Action<VerifyProblem> onProblem)
     {
         ArgumentNullException.ThrowIfNull(onRow);
+        var exchange = new CachedText();
+        var instId = new CachedText();
+        Scan(path, onProblem, (reader, id, _) =>
+        {
+            var count = reader.IsNull(Count) ? 0 : reader.GetInt64(Count);
+            onRow(new VerifyRow(id, reader.GetInt64(Ts), (int)Math.Clamp(count, 0, int.MaxValue),
+                exchange.Get(reader.GetUtf8(Exchange)), instId.Get(reader.GetUtf8(InstId))));
+        });
+    }
+
+    /// <summary>Every valid row as a full <see cref="RawTrade"/> with its row number (for the truth comparison); invalid rows are skipped.</summary>
+    public static void ReadTrades(string path, Action<RawTrade, long> onTrade, Action<VerifyProblem> onProblem)
+    {
+        ArgumentNullException.ThrowIfNull(onTrade);
+        Scan(path, onProblem, (reader, _, row) => onTrade(new RawTrade
+        {
+            Exchange = reader.GetString(Exchange), InstId = reader.GetString(InstId), TradeId = reader.GetString(TradeId),
+            Ts = reader.GetInt64(Ts), Px = reader.GetString(Px), Sz = reader.GetString(Sz), Side = reader.GetString(Side),
+            CtVal = reader.GetString(CtVal), CtMult = reader.GetString(CtMult), CtType = reader.GetString(CtType),
+            CtValCcy = reader.GetString(CtValCcy), QtyBase = reader.GetString(QtyBase), RecvTs = reader.GetInt64(RecvTs),
+            Src = reader.GetString(Src),
+            Count = reader.IsNull(Count) ? null : (int)Math.Clamp(reader.GetInt64(Count), int.MinValue, int.MaxValue),
+            FirstId = reader.IsNull(FirstId) ? null : reader.GetInt64(FirstId),
+            LastId = reader.IsNull(LastId) ? null : reader.GetInt64(LastId),
+        }, row));
+    }
+
+    private static void Scan(string path, Action<VerifyProblem> onProblem, Action<DuckDbReader, long, long> onValid)
+    {
         ArgumentNullException.ThrowIfNull(onProblem);
         long row = 0;
         try
         {
             using var connection = DuckDbConnection.OpenInMemory(Settings);
-            using var reader = connection.Query(
-                $"SELECT tradeId, ts, \"count\", exchange, instId FROM read_parquet({VaultViews.Literal(path)})");
-            var exchange = new CachedText();
-            var instId = new CachedText();
+            var source = $"read_parquet({VaultViews.Literal(path)})";
+            var types = new Dictionary<string, string>(StringComparer.Ordinal);
+            using (var describe = connection.Query($"DESCRIBE SELECT * FROM {source}"))
+            {
+                while (describe.Read())
+                {
+                    types[describe.GetString(0)] = describe.GetString(1);
+                }
+            }
+
+            if (Columns.Take(Src + 1).FirstOrDefault(c => !types.ContainsKey(c)) is { } absent)
+            {
+                onProblem(new VerifyProblem(false, 0, $"unreadable Parquet: required column {absent} is missing") { Unreadable = true });
+                return;
+            }
+
+            var hasCompanion = CompanionOf.Select(i => types.ContainsKey(Columns[i] + VaultViews.CompanionSuffix)).ToArray();
+            using var reader = connection.Query($"SELECT {SelectList(types)} FROM {source}");
             for (; reader.Read(); row++)
             {
-                if (reader.IsNull(0) || reader.IsNull(1) || reader.IsNull(3) || reader.IsNull(4))
+                if (Invalid(reader, hasCompanion) is { } reason)
                 {
-                    onProblem(new VerifyProblem(false, row, "tradeId, ts, exchange or instId is null"));
+                    onProblem(new VerifyProblem(false, row, reason));
                     continue;
                 }
 
-                var idText = reader.GetUtf8(0);
-                if (!Utf8Parser.TryParse(idText, out long id, out var used) || used != idText.Length || idText[0] is (byte)'-' or (byte)'+')
-                {
-                    onProblem(new VerifyProblem(false, row, "tradeId is not numeric"));
-                    continue;
-                }
-
-                var count = reader.IsNull(2) ? 0 : reader.GetInt64(2);
-                onRow(new VerifyRow(id, reader.GetInt64(1), (int)Math.Clamp(count, 0, int.MaxValue),
-                    exchange.Get(reader.GetUtf8(3)), instId.Get(reader.GetUtf8(4))));
+                onValid(reader, ParseId(reader.GetUtf8(TradeId)), row);
             }
         }
         catch (DuckDbException ex)
         {
-            onProblem(new VerifyProblem(false, row, "unreadable Parquet: " + ex.Message.Split('\n', 2)[0]));
+            onProblem(new VerifyProblem(false, row, "unreadable Parquet: " + ex.Message.Split('\n', 2)[0]) { Unreadable = true });
         }
+    }
+
+    /// <summary>Each column cast to the type the checks read (older files may store times as TIMESTAMPTZ); absent optional columns are NULL.</summary>
+    private static string SelectList(Dictionary<string, string> types)
+    {
+        var items = new List<string>();
+        foreach (var name in Columns)
+        {
+            var q = VaultViews.Quote(name);
+            items.Add(!types.TryGetValue(name, out var type) ? "NULL::BIGINT"
+                : name is "ts" or "recvTs" && type.StartsWith("TIMESTAMP", StringComparison.Ordinal) ? $"epoch_ms({q})"
+                : name is "ts" or "recvTs" or "count" or "firstId" or "lastId" ? $"TRY_CAST({q} AS BIGINT)"
+                : type == "VARCHAR" ? q : $"TRY_CAST({q} AS VARCHAR)");
+        }
+
+        foreach (var i in CompanionOf)
+        {
+            var name = Columns[i] + VaultViews.CompanionSuffix;
+            items.Add(types.ContainsKey(name) ? $"TRY_CAST({VaultViews.Quote(name)} AS VARCHAR)" : "NULL::VARCHAR");
+        }
+
+        return string.Join(", ", items);
+    }
+
+    /// <summary>Why the current row is not a valid raw trade, or null. Allocates only for an invalid row.</summary>
+    private static string? Invalid(DuckDbReader reader, bool[] hasCompanion)
+    {
+        for (var i = 0; i <= Src; i++)
+        {
+            if (reader.IsNull(i) || (i is not (Ts or RecvTs) && reader.GetUtf8(i).IsEmpty))
+            {
+                return $"missing or invalid {Columns[i]}";
+            }
+        }
+
+        var id = reader.GetUtf8(TradeId);
+        if (!Utf8Parser.TryParse(id, out long _, out var used) || used != id.Length || id[0] is (byte)'-' or (byte)'+')
+        {
+            return "tradeId is not numeric";
+        }
+
+        if (reader.GetInt64(Ts) <= 0)
+        {
+            return "missing or invalid ts";
+        }
+
+        if (reader.GetInt64(RecvTs) < 0)
+        {
+            return "missing or invalid recvTs";
+        }
+
+        if (!ExactDecimal.IsPlain(reader.GetUtf8(Px)) || !ExactDecimal.IsPlain(reader.GetUtf8(Sz)) || !ExactDecimal.IsPlain(reader.GetUtf8(QtyBase)))
+        {
+            return "px, sz or qtyBase is not a plain decimal";
+        }
+
+        var side = reader.GetUtf8(Side);
+        if (!side.SequenceEqual("buy"u8) && !side.SequenceEqual("sell"u8))
+        {
+            return "side must be buy or sell";
+        }
+
+        for (var k = 0; k < CompanionOf.Length; k++)
+        {
+            var text = reader.GetUtf8(CompanionOf[k]);
+            var column = FirstCompanion + k;
+            if (hasCompanion[k] && FitsDecimal38_18(text) && (reader.IsNull(column) || !SameValue(text, reader.GetUtf8(column))))
+            {
+                var name = Columns[CompanionOf[k]];
+                var companion = reader.IsNull(column) ? "null" : Encoding.UTF8.GetString(reader.GetUtf8(column));
+                return $"{name}{VaultViews.CompanionSuffix} {companion} differs from {name} {Encoding.UTF8.GetString(text)}";
+            }
+        }
+
+        return null;
+    }
+
+    private static long ParseId(ReadOnlySpan<byte> text)
+    {
+        // Checked by Invalid before; a failure here is a bug, not bad data.
+        return Utf8Parser.TryParse(text, out long id, out _) ? id : throw new InvalidOperationException("tradeId was checked numeric");
+    }
+
+    /// <summary>Plain decimal text that DECIMAL(38,18) holds exactly (at most 20 integer and 18 fractional digits).</summary>
+    private static bool FitsDecimal38_18(ReadOnlySpan<byte> text)
+    {
+        if (!ExactDecimal.IsPlain(text))
+        {
+            return false;
+        }
+
+        Split(text, out _, out var whole, out var fraction);
+        return whole.Length <= 20 && fraction.Length <= 18;
+    }
+
+    /// <summary>Same number: sign, integer digits without leading zeros and fraction without trailing zeros equal.</summary>
+    private static bool SameValue(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+    {
+        Split(a, out var negativeA, out var wholeA, out var fractionA);
+        Split(b, out var negativeB, out var wholeB, out var fractionB);
+        var zero = wholeA.IsEmpty && fractionA.IsEmpty;
+        return wholeA.SequenceEqual(wholeB) && fractionA.SequenceEqual(fractionB) && (zero || negativeA == negativeB);
+    }
+
+    private static void Split(ReadOnlySpan<byte> text, out bool negative, out ReadOnlySpan<byte> whole, out ReadOnlySpan<byte> fraction)
+    {
+        negative = !text.IsEmpty && text[0] == '-';
+        if (negative)
+        {
+            text = text[1..];
+        }
+
+        var point = text.IndexOf((byte)'.');
+        whole = (point < 0 ? text : text[..point]).TrimStart((byte)'0');
+        fraction = point < 0 ? [] : text[(point + 1)..].TrimEnd((byte)'0');
     }
 
     /// <summary>The last decoded string, reused while the bytes stay the same (a day file holds one instrument).</summary>

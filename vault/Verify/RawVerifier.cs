@@ -1,19 +1,29 @@
+using System.Globalization;
 using System.Text.Json;
+using Pipeline.Vault.DuckDb;
+using Pipeline.Vault.Jsonl;
 using Pipeline.Vault.Layout;
+using Pipeline.Vault.State;
 using Pipeline.Vault.Trades;
 
 namespace Pipeline.Vault.Verify;
 
 /// <summary>
-/// Checks raw trade days: duplicate keys, torn or unparsable lines, lines filed under the wrong date,
-/// trade-id gaps (ids are consecutive per instrument), and with ground truth the trades missing or
-/// extra within the verified time range. A day is read in whichever form it is stored, JSONL or
-/// compacted Parquet; a day present in both (a compaction interrupted between rename and delete) is
-/// read once, from the Parquet, as the views and calculators do. Memory stays at a sorted array of ids
-/// (longs) per instrument; lines are never held as objects.
+/// Checks raw trade days: duplicate keys, torn or unparsable lines, unreadable files, lines filed under the
+/// wrong date, trade-id gaps (ids are consecutive per instrument), the exporter's known gaps, and with ground
+/// truth the trades missing or extra within the verified time range and every field of every trade the truth
+/// holds (all but recvTs and src). A day is read in whichever form it is stored, JSONL or compacted Parquet; a
+/// day present in both (a compaction interrupted between rename and delete) is read once, from the Parquet, as
+/// the views and calculators do. Memory stays at sorted arrays of ids (longs) per instrument, plus the truth's
+/// (id, hash, offset) triples; lines are never held as objects. No value in a line can stop it: every time is
+/// compared as milliseconds against day bounds, never converted to a date.
 /// </summary>
 public sealed class RawVerifier(VaultLayout vault, IReadOnlyList<IRawDayReader>? readers = null)
 {
+    private const int MaxProblems = 20;
+
+    /// <summary>Fills one aggregate line may stand for; more is not a real message (and would exhaust memory).</summary>
+    private const int MaxAggregate = 1_000_000;
     private readonly IReadOnlyList<IRawDayReader> _readers = readers ?? [new JsonlRawDayReader(), new ParquetRawDayReader()];
 
     /// <summary>Called per instrument as it is verified (progress).</summary>
@@ -25,9 +35,9 @@ public sealed class RawVerifier(VaultLayout vault, IReadOnlyList<IRawDayReader>?
         long? truthFrom = null, truthTo = null;
         if (options.TruthDir is { } truthDir)
         {
-            if (!Directory.Exists(truthDir))
+            if (TruthProblem(truthDir) is { } problem)
             {
-                throw new DirectoryNotFoundException($"truth directory {truthDir} does not exist");
+                throw new InvalidDataException(problem);
             }
 
             (truthFrom, truthTo) = TruthRange(truthDir);
@@ -45,9 +55,41 @@ public sealed class RawVerifier(VaultLayout vault, IReadOnlyList<IRawDayReader>?
         return new VerifyReport { Instruments = results, TruthFromTs = truthFrom, TruthToTs = truthTo };
     }
 
+    /// <summary>
+    /// Null when <paramref name="truthDir"/> holds simulator ground truth (a readable truth.json with startTs
+    /// and endTs, or at least one {exchange}/{instId}.jsonl), else why not, in one line.
+    /// </summary>
+    public static string? TruthProblem(string truthDir)
+    {
+        ArgumentNullException.ThrowIfNull(truthDir);
+        if (!Directory.Exists(truthDir))
+        {
+            return $"truth directory {truthDir} does not exist";
+        }
+
+        var range = Path.Combine(truthDir, "truth.json");
+        if (File.Exists(range))
+        {
+            try
+            {
+                _ = TruthRange(truthDir);
+                return null;
+            }
+            catch (Exception ex) when (ex is JsonException or InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                return $"{range} is not simulator truth: {ex.Message.Split('\n', 2)[0]}";
+            }
+        }
+
+        return TruthExchanges(truthDir).Any(e => TruthInstruments(truthDir, e).Any())
+            ? null
+            : $"{truthDir} holds no simulator truth (no truth.json and no {{exchange}}/{{instId}}.jsonl)";
+    }
+
     private IEnumerable<(string Exchange, string InstId)> Targets(VerifyOptions options)
     {
-        var exchanges = options.Exchanges ?? [.. vault.RawExchanges().Union(TruthExchanges(options.TruthDir)).Order(StringComparer.Ordinal)];
+        var exchanges = options.Exchanges ??
+            [.. vault.RawExchanges().Union(TruthExchanges(options.TruthDir)).Union(StateExchanges()).Order(StringComparer.Ordinal)];
         foreach (var exchange in exchanges)
         {
             VaultNames.Exchange(exchange);
@@ -55,11 +97,12 @@ public sealed class RawVerifier(VaultLayout vault, IReadOnlyList<IRawDayReader>?
             if (options.InstIds is { Count: > 0 } ids)
             {
                 instruments = ids.Where(id => exchanges.Count == 1 || vault.RawInstruments(exchange).Contains(id) ||
-                    (options.TruthDir is { } t && File.Exists(TruthPath(t, exchange, id))));
+                    (options.TruthDir is { } t && File.Exists(TruthPath(t, exchange, id))) || File.Exists(vault.ExporterState(exchange, id)));
             }
             else
             {
-                instruments = vault.RawInstruments(exchange).Union(TruthInstruments(options.TruthDir, exchange)).Order(StringComparer.Ordinal);
+                instruments = vault.RawInstruments(exchange).Union(TruthInstruments(options.TruthDir, exchange)).Union(StateInstruments(exchange))
+                    .Order(StringComparer.Ordinal);
             }
 
             foreach (var instId in instruments)
@@ -75,9 +118,9 @@ public sealed class RawVerifier(VaultLayout vault, IReadOnlyList<IRawDayReader>?
         var to = options.ToTs ?? long.MaxValue;
         var ids = new List<long>();
         var problems = new List<string>();
-        long lines = 0, torn = 0, unparsable = 0, wrongDate = 0;
-        var days = vault.RawDays(exchange, instId)
-            .Where(d => (options.FromTs is null || d >= TradeTime.Day(from)) && (options.ToTs is null || d <= TradeTime.Day(to))).ToList();
+        long lines = 0, torn = 0, unparsable = 0, wrongDate = 0, unreadable = 0;
+        var days = vault.RawDays(exchange, instId).Where(d => Overlaps(d, from, to)).ToList();
+        var files = new List<(string Path, DateOnly Day)>();
         foreach (var day in days)
         {
             var path = DayPath(exchange, instId, day, problems);
@@ -93,51 +136,78 @@ public sealed class RawVerifier(VaultLayout vault, IReadOnlyList<IRawDayReader>?
                 continue;
             }
 
+            files.Add((path, day));
             var fileName = Path.GetFileName(path);
-            reader.Read(path, row =>
+            var dayStart = TradeTime.DayStartMs(day);
+            try
             {
-                lines++;
-                if (TradeTime.Day(row.Ts) != day || row.Exchange != exchange || row.InstId != instId)
+                reader.Read(path, row =>
                 {
-                    wrongDate++;
-                    if (problems.Count < 20)
+                    lines++;
+                    if (row.Ts < dayStart || row.Ts - dayStart >= TradeTime.MsPerDay || row.Exchange != exchange || row.InstId != instId)
                     {
-                        problems.Add($"{fileName}: trade {row.TradeId} at {TradeTime.ToDateTimeOffset(row.Ts):O} ({row.Exchange} {row.InstId}) is filed under {day:yyyy-MM-dd}");
+                        wrongDate++;
+                        if (problems.Count < MaxProblems)
+                        {
+                            problems.Add($"{fileName}: trade {row.TradeId} at {Time(row.Ts)} ({row.Exchange} {row.InstId}) is filed under {day:yyyy-MM-dd}");
+                        }
                     }
-                }
 
-                if (row.Ts < from || row.Ts > to)
-                {
-                    return;
-                }
-
-                if (row.Count > 1)
-                {
-                    for (var id = row.TradeId - row.Count + 1; id <= row.TradeId; id++)
+                    if (row.Ts < from || row.Ts > to)
                     {
-                        ids.Add(id);
+                        return;
                     }
-                }
-                else
+
+                    if (row.Count > MaxAggregate)
+                    {
+                        unparsable++;
+                        if (problems.Count < MaxProblems)
+                        {
+                            problems.Add(string.Create(CultureInfo.InvariantCulture, $"{fileName}: trade {row.TradeId} claims {row.Count} fills (more than {MaxAggregate}); not counted"));
+                        }
+                    }
+                    else if (row.Count > 1)
+                    {
+                        // An aggregate line stands for ids TradeId-Count+1..TradeId; counted by position so no id can wrap.
+                        var first = row.TradeId - Math.Min(row.Count - 1, row.TradeId);
+                        for (var k = 0L; k <= row.TradeId - first; k++)
+                        {
+                            ids.Add(first + k);
+                        }
+                    }
+                    else
+                    {
+                        ids.Add(row.TradeId);
+                    }
+                }, problem =>
                 {
-                    ids.Add(row.TradeId);
-                }
-            }, problem =>
+                    if (problem.Unreadable)
+                    {
+                        unreadable++;
+                        problems.Add($"{path}@{problem.Offset}: {problem.Reason}"); // always listed, with the full path
+                        return;
+                    }
+
+                    if (problem.Torn)
+                    {
+                        torn++;
+                    }
+                    else
+                    {
+                        unparsable++;
+                    }
+
+                    if (problems.Count < MaxProblems)
+                    {
+                        problems.Add($"{fileName}@{problem.Offset}: {problem.Reason}");
+                    }
+                });
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DuckDbException)
             {
-                if (problem.Torn)
-                {
-                    torn++;
-                }
-                else
-                {
-                    unparsable++;
-                }
-
-                if (problems.Count < 20)
-                {
-                    problems.Add($"{fileName}@{problem.Offset}: {problem.Reason}");
-                }
-            });
+                unreadable++;
+                problems.Add($"{path}: unreadable: {ex.Message.Split('\n', 2)[0]}");
+            }
         }
 
         ids.Sort();
@@ -168,10 +238,19 @@ public sealed class RawVerifier(VaultLayout vault, IReadOnlyList<IRawDayReader>?
         ids.Clear();
         ids.TrimExcess();
         long missing = 0, extra = 0;
+        var content = new ContentResult();
         if (options.TruthDir is { } truthDir)
         {
-            (missing, extra) = CompareWithTruth(TruthPath(truthDir, exchange, instId), unique, truthFrom ?? long.MinValue, truthTo ?? long.MaxValue,
-                from, to, problems);
+            var truth = TruthIndex.Load(TruthPath(truthDir, exchange, instId), Math.Max(truthFrom ?? long.MinValue, from),
+                Math.Min(truthTo ?? long.MaxValue, to), problems);
+            (missing, extra) = CompareIds(truth.Ids, unique);
+            content = CompareContent(truth, files, options.MaxMismatchesListed, problems);
+        }
+
+        var (knownGaps, stateError) = KnownGaps(exchange, instId, from, to);
+        if (stateError is not null)
+        {
+            problems.Add(stateError);
         }
 
         return new InstrumentVerifyResult
@@ -183,17 +262,36 @@ public sealed class RawVerifier(VaultLayout vault, IReadOnlyList<IRawDayReader>?
             Duplicates = duplicates,
             Torn = torn,
             Unparsable = unparsable,
+            UnreadableFiles = unreadable,
             WrongDate = wrongDate,
             GapCount = gapCount,
             GapIds = gapIds,
             Gaps = gaps,
             Missing = missing,
             Extra = extra,
+            Compared = content.Compared,
+            ContentMismatches = content.Mismatched,
+            Mismatches = content.Listed,
+            KnownGaps = knownGaps,
+            StateErrors = stateError is null ? 0 : 1,
             FirstId = unique.Count > 0 ? unique[0] : null,
             LastId = unique.Count > 0 ? unique[^1] : null,
             Problems = problems,
         };
     }
+
+    /// <summary>True when some of the day's milliseconds lie in [from, to] (no date conversion of the bounds).</summary>
+    private static bool Overlaps(DateOnly day, long from, long to)
+    {
+        var start = TradeTime.DayStartMs(day);
+        return start <= to && start + (TradeTime.MsPerDay - 1) >= from;
+    }
+
+    /// <summary>An event time for a message: ISO when it is a representable date, else the raw milliseconds.</summary>
+    private static string Time(long ts) =>
+        ts is >= -62_135_596_800_000 and <= 253_402_300_799_999
+            ? TradeTime.ToDateTimeOffset(ts).ToString("O", CultureInfo.InvariantCulture)
+            : string.Create(CultureInfo.InvariantCulture, $"{ts} ms (not a representable date)");
 
     /// <summary>The file to read for a day: its Parquet when there is one (it wins over a leftover JSONL), else its JSONL.</summary>
     private string? DayPath(string exchange, string instId, DateOnly day, List<string> problems)
@@ -205,7 +303,7 @@ public sealed class RawVerifier(VaultLayout vault, IReadOnlyList<IRawDayReader>?
             return File.Exists(jsonl) ? jsonl : null;
         }
 
-        if (File.Exists(jsonl) && problems.Count < 20)
+        if (File.Exists(jsonl) && problems.Count < MaxProblems)
         {
             problems.Add($"{Path.GetFileName(jsonl)}: the day is also compacted; verified {Path.GetFileName(parquet)} only (run pipeline compact to resolve the leftover)");
         }
@@ -215,31 +313,11 @@ public sealed class RawVerifier(VaultLayout vault, IReadOnlyList<IRawDayReader>?
 
     /// <summary>
     /// Missing = truth ids (ts within the truth range) absent from the vault; extra = vault ids within the
-    /// truth range's id span that the truth does not have. Vault ids outside the truth's time range are
-    /// not judged (the truth does not cover them).
+    /// truth's id span that the truth does not have. Vault ids outside the truth's time range are not judged
+    /// (the truth does not cover them).
     /// </summary>
-    private static (long Missing, long Extra) CompareWithTruth(string truthPath, List<long> vaultIds, long truthFrom, long truthTo,
-        long from, long to, List<string> problems)
+    private static (long Missing, long Extra) CompareIds(IReadOnlyList<long> truth, List<long> vaultIds)
     {
-        var truth = new List<long>();
-        long minTs = long.MaxValue;
-        if (File.Exists(truthPath))
-        {
-            new JsonlRawDayReader().Read(truthPath, row =>
-            {
-                if (row.Ts >= truthFrom && row.Ts <= truthTo && row.Ts >= from && row.Ts <= to)
-                {
-                    truth.Add(row.TradeId);
-                    minTs = Math.Min(minTs, row.Ts);
-                }
-            }, problem => problems.Add($"truth {Path.GetFileName(truthPath)}@{problem.Offset}: {problem.Reason}"));
-        }
-        else
-        {
-            problems.Add($"no truth file {truthPath}");
-        }
-
-        truth.Sort();
         long missing = 0, extra = 0;
         int i = 0, j = 0;
         // Only vault ids inside the truth's id span are judged as extra (the vault may hold more history).
@@ -275,6 +353,86 @@ public sealed class RawVerifier(VaultLayout vault, IReadOnlyList<IRawDayReader>?
         return (missing, extra);
     }
 
+    /// <summary>
+    /// Every vault trade whose id the truth holds is compared field by field with it (all but recvTs and src);
+    /// the first <paramref name="maxListed"/> differing fields are listed with file, offset, expected and actual.
+    /// </summary>
+    private static ContentResult CompareContent(TruthIndex truth, List<(string Path, DateOnly Day)> files, int maxListed, List<string> problems)
+    {
+        var result = new ContentResult();
+        foreach (var (path, _) in files)
+        {
+            var fileName = Path.GetFileName(path);
+            try
+            {
+                ReadTrades(path, (trade, offset) =>
+                {
+                    if (!long.TryParse(trade.TradeId, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ||
+                        truth.Compare(trade, id, explain: result.Listed.Count < maxListed) is not { } differences)
+                    {
+                        return; // not a truth trade in range: judged as extra (or not judged) by the id comparison
+                    }
+
+                    result.Compared++;
+                    if (differences.Count == 0)
+                    {
+                        return;
+                    }
+
+                    result.Mismatched++;
+                    foreach (var (field, expected, actual) in differences)
+                    {
+                        if (result.Listed.Count < maxListed)
+                        {
+                            result.Listed.Add(new VerifyMismatch(fileName, offset, trade.TradeId, field, expected, actual));
+                        }
+                    }
+                });
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DuckDbException)
+            {
+                problems.Add($"{path}: content not compared: {ex.Message.Split('\n', 2)[0]}"); // already counted as unreadable
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Every valid trade of a day file with its offset (JSONL byte offset, Parquet row number).</summary>
+    private static void ReadTrades(string path, Action<RawTrade, long> onTrade)
+    {
+        if (path.EndsWith(".parquet", StringComparison.Ordinal))
+        {
+            ParquetRawDayReader.ReadTrades(path, onTrade, _ => { });
+            return;
+        }
+
+        var parser = new RawTradeParser();
+        using var reader = JsonlReader.Open(path);
+        while (reader.TryReadLine(out var line, out var offset))
+        {
+            if (parser.TryParse(line, out var trade, out _))
+            {
+                onTrade(trade!, offset);
+            }
+        }
+    }
+
+    /// <summary>The exporter's known gaps overlapping [from, to], or why its state could not be read.</summary>
+    private (IReadOnlyList<KnownGap> Gaps, string? Error) KnownGaps(string exchange, string instId, long from, long to)
+    {
+        var path = vault.ExporterState(exchange, instId);
+        try
+        {
+            var state = new StateFile<ExporterState>(path).Read();
+            return ([.. (state?.KnownGaps ?? []).Where(g => g.FromTs <= to && g.ToTs >= from)], null);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return ([], $"exporter state unreadable, known gaps unknown: {ex.Message.Split('\n', 2)[0]}");
+        }
+    }
+
     private static (long? From, long? To) TruthRange(string truthDir)
     {
         var path = Path.Combine(truthDir, "truth.json");
@@ -285,8 +443,13 @@ public sealed class RawVerifier(VaultLayout vault, IReadOnlyList<IRawDayReader>?
 
         using var document = JsonDocument.Parse(File.ReadAllBytes(path));
         var root = document.RootElement;
-        long? start = root.TryGetProperty("startTs", out var s) && s.TryGetInt64(out var sv) ? sv : null;
-        long? end = root.TryGetProperty("endTs", out var e) && e.TryGetInt64(out var ev) ? ev : null;
+        if (root.ValueKind != JsonValueKind.Object ||
+            !root.TryGetProperty("startTs", out var s) || !s.TryGetInt64(out var start) ||
+            !root.TryGetProperty("endTs", out var e) || !e.TryGetInt64(out var end))
+        {
+            throw new InvalidDataException("truth.json has no numeric startTs and endTs");
+        }
+
         return (start, end);
     }
 
@@ -306,7 +469,30 @@ public sealed class RawVerifier(VaultLayout vault, IReadOnlyList<IRawDayReader>?
             : Directory.EnumerateFiles(dir, "*.jsonl").Select(Path.GetFileNameWithoutExtension).OfType<string>().Where(VaultNames.IsInstId);
     }
 
+    private string StateExporterDir => Path.Combine(vault.StateDir, "exporter");
+
+    /// <summary>Exchanges with exporter state: an instrument may have known gaps and no raw file yet.</summary>
+    private IEnumerable<string> StateExchanges() =>
+        Directory.Exists(StateExporterDir)
+            ? Directory.EnumerateDirectories(StateExporterDir).Select(Path.GetFileName).OfType<string>().Where(VaultNames.IsExchange)
+            : [];
+
+    private IEnumerable<string> StateInstruments(string exchange)
+    {
+        var dir = Path.Combine(StateExporterDir, exchange);
+        return Directory.Exists(dir)
+            ? Directory.EnumerateFiles(dir, "*.json").Select(Path.GetFileNameWithoutExtension).OfType<string>().Where(VaultNames.IsInstId)
+            : [];
+    }
+
     private static long? Max(long? a, long? b) => a is null ? b : b is null ? a : Math.Max(a.Value, b.Value);
 
     private static long? Min(long? a, long? b) => a is null ? b : b is null ? a : Math.Min(a.Value, b.Value);
+
+    private sealed class ContentResult
+    {
+        public long Compared { get; set; }
+        public long Mismatched { get; set; }
+        public List<VerifyMismatch> Listed { get; } = [];
+    }
 }

@@ -19,11 +19,20 @@ public sealed record VerifyReport
     public long Extra => Instruments.Sum(i => i.Extra);
     public long GapCount => Instruments.Sum(i => i.GapCount);
     public long GapIds => Instruments.Sum(i => i.GapIds);
+    public long UnreadableFiles => Instruments.Sum(i => i.UnreadableFiles);
+    public long Compared => Instruments.Sum(i => i.Compared);
+    public long ContentMismatches => Instruments.Sum(i => i.ContentMismatches);
+    public long KnownGapCount => Instruments.Sum(i => i.KnownGaps.Count);
+    public long StateErrors => Instruments.Sum(i => i.StateErrors);
 
     public IEnumerable<VerifyGap> Gaps => Instruments.SelectMany(i => i.Gaps);
 
-    /// <summary>Clean: no duplicates, torn or unparsable lines, misfiled lines, gaps, missing or extra trades.</summary>
-    public bool IsClean => Duplicates == 0 && Torn == 0 && Unparsable == 0 && WrongDate == 0 && GapCount == 0 && Missing == 0 && Extra == 0;
+    /// <summary>
+    /// Clean: no duplicates, torn or unparsable lines, unreadable files, misfiled lines, gaps, missing or extra
+    /// trades, trades whose content differs from the truth, known gaps in exporter state, or unreadable state.
+    /// </summary>
+    public bool IsClean => Duplicates == 0 && Torn == 0 && Unparsable == 0 && UnreadableFiles == 0 && WrongDate == 0 && GapCount == 0 &&
+                           Missing == 0 && Extra == 0 && ContentMismatches == 0 && KnownGapCount == 0 && StateErrors == 0;
 }
 
 /// <summary>One instrument's findings.</summary>
@@ -49,6 +58,25 @@ public sealed record InstrumentVerifyResult
     public IReadOnlyList<VerifyGap> Gaps { get; init; } = [];
     public long Missing { get; init; }
     public long Extra { get; init; }
+
+    /// <summary>Files that could not be read at all (truncated or corrupt Parquet, I/O errors); each is named in <see cref="Problems"/>.</summary>
+    public long UnreadableFiles { get; init; }
+
+    /// <summary>Vault trades compared field by field with the truth trade of the same id.</summary>
+    public long Compared { get; init; }
+
+    /// <summary>Compared trades with at least one differing field.</summary>
+    public long ContentMismatches { get; init; }
+
+    /// <summary>The first differing fields (file, offset, field, expected, actual).</summary>
+    public IReadOnlyList<VerifyMismatch> Mismatches { get; init; } = [];
+
+    /// <summary>Holes the exporter recorded in its state as not proven filled, overlapping the verified range.</summary>
+    public IReadOnlyList<Pipeline.Vault.State.KnownGap> KnownGaps { get; init; } = [];
+
+    /// <summary>1 when the exporter state exists but cannot be read (its known gaps are then unknown).</summary>
+    public int StateErrors { get; init; }
+
     public long? FirstId { get; init; }
     public long? LastId { get; init; }
     public IReadOnlyList<string> Problems { get; init; } = [];

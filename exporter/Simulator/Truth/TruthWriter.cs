@@ -94,7 +94,9 @@ public sealed class TruthWriter : IDisposable
             CtMult = instrument.CtMult,
             CtType = instrument.CtType,
             CtValCcy = instrument.CtValCcy,
-            QtyBase = ContractMath.QtyBase(sz, px, instrument.CtVal, instrument.CtMult, instrument.CtType, instrument.CtValCcy, instrument.BaseCcy),
+            // Computed apart from the product's ContractMath, so the truth comparison checks the exporter's quantities.
+            QtyBase = TruthQuantity.QtyBase(sz, px, instrument.CtVal, instrument.CtMult,
+                inverse: string.Equals(instrument.CtType, "inverse", StringComparison.Ordinal)),
             RecvTs = fill.Ts,
             Src = "ws",
         };
@@ -118,7 +120,8 @@ public sealed class TruthWriter : IDisposable
             CtMult = "1",
             CtType = "linear",
             CtValCcy = instrument.BaseCcy,
-            QtyBase = q,
+            // q×1×1 by the same rule as every qtyBase: the number as sent, the text canonical ("0.010" → "0.01"); sz keeps q's text.
+            QtyBase = TruthQuantity.QtyBase(q, "1", "1", "1", inverse: false),
             RecvTs = print.Ts,
             Src = "ws",
             FirstId = print.FirstId,

@@ -68,6 +68,7 @@ public sealed class BackfillServiceTests : IDisposable
         Assert.Equal(0, report.WrongDate);
         Assert.Equal(0, report.GapCount);
         Assert.Equal(0, report.Torn + report.Unparsable);
+        Assert.True(report.ContentMismatches == 0, string.Join("\n", report.Instruments.SelectMany(i => i.Mismatches)));
     }
 
     [Fact]

@@ -65,6 +65,7 @@ public sealed class ExporterServiceTests : IDisposable
         Assert.Equal(0, report.Missing);
         Assert.Equal(0, report.Duplicates);
         Assert.Equal(0, report.GapCount);
+        Assert.True(report.ContentMismatches == 0, string.Join("\n", report.Instruments.SelectMany(i => i.Mismatches)));
         Assert.True(report.Lines > 100);
     }
 

@@ -92,5 +92,6 @@ public sealed class BackfillCrashTests : IDisposable
         });
         Assert.True(report.Lines > 100_000, $"{report.Lines} lines");
         Assert.Equal((0L, 0L, 0L, 0L, 0L, 0L), (report.Missing, report.Duplicates, report.Extra, report.Torn, report.Unparsable, report.GapCount));
+        Assert.True(report.ContentMismatches == 0, string.Join("\n", report.Instruments.SelectMany(i => i.Mismatches)));
     }
 }

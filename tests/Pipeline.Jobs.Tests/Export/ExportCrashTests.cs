@@ -1,5 +1,8 @@
+using System.Globalization;
+using System.Text.Json;
 using Pipeline.Exporter.Simulator;
 using Pipeline.Exporter.Simulator.Faults;
+using Pipeline.Jobs.Cli;
 using Pipeline.Vault.Layout;
 using Pipeline.Vault.State;
 using Pipeline.Vault.Trades;
@@ -11,7 +14,8 @@ namespace Pipeline.Jobs.Tests.Export;
 /// <summary>
 /// Crash safety for real: the exporter binary records from the simulator (disconnects, duplicates,
 /// reordering, malformed frames), is SIGKILLed at random moments and restarted, and the vault must hold
-/// every trade of the ground truth exactly once.
+/// every trade of the ground truth exactly once, each with the truth's content (every field but recvTs/src;
+/// the truth computes qtyBase on its own, so the inverse BTC-USD-SWAP's quantities are checked too).
 /// </summary>
 public sealed class ExportCrashTests(ITestOutputHelper output) : IDisposable
 {
@@ -89,9 +93,27 @@ public sealed class ExportCrashTests(ITestOutputHelper output) : IDisposable
             foreach (var i in report.Instruments)
             {
                 var s = State(vault, exchange, i.InstId);
-                output.WriteLine($"{exchange} {i.InstId}: {i.Lines} lines, dup {i.Duplicates}, torn {i.Torn}, missing {i.Missing}, extra {i.Extra}, gaps {i.GapCount}; " +
-                    $"state: {s.Counters.Trades} trades, {s.Counters.DuplicatesDropped} dups dropped, {s.Counters.GapFilled} gap-filled, {s.Counters.Reconnects} reconnects, {s.Counters.Quarantined} quarantined; {string.Join(" | ", i.Problems.Take(3))}");
+                output.WriteLine($"{exchange} {i.InstId}: {i.Lines} lines, dup {i.Duplicates}, torn {i.Torn}, missing {i.Missing}, extra {i.Extra}, gaps {i.GapCount}, " +
+                    $"compared {i.Compared}, differing {i.ContentMismatches}, known gaps {i.KnownGaps.Count}; " +
+                    $"state: {s.Counters.Trades} trades, {s.Counters.DuplicatesDropped} dups dropped, {s.Counters.GapFilled} gap-filled, {s.Counters.Reconnects} reconnects, {s.Counters.Quarantined} quarantined; " +
+                    string.Join(" | ", i.Problems.Take(3).Concat(i.Mismatches.Take(3).Select(m => m.ToString()))));
             }
+
+            // Content, not only ids: every field of every truth trade (all but recvTs/src), through the CLI as a user runs it.
+            Assert.Equal(0, report.ContentMismatches);
+            Assert.Equal(0, report.KnownGapCount);
+            Assert.True(report.Compared > 2000, $"{exchange}: compared {report.Compared} of {report.Lines}");
+            using var stdout = new StringWriter();
+            using var stderr = new StringWriter();
+            var code = await PipelineCli.RunAsync(["verify", "--vault", vault.Root, "--exchange", exchange, "--inst", string.Join(',', instIds),
+                "--from", instIds.Min(id => firstTs[id]).ToString(CultureInfo.InvariantCulture), "--to", to.ToString(CultureInfo.InvariantCulture),
+                "--truth", truth, "--json"], stdout, stderr);
+            Assert.True(code == 0, $"verify --truth exit {code}: {stderr}\n{stdout}");
+            using var json = JsonDocument.Parse(stdout.ToString());
+            Assert.True(json.RootElement.GetProperty("clean").GetBoolean());
+            Assert.Equal(0, json.RootElement.GetProperty("contentMismatches").GetInt64());
+            // The simulator is still running, so its truth range may have grown since the first verification.
+            Assert.True(json.RootElement.GetProperty("compared").GetInt64() >= report.Compared);
 
             Assert.Equal(0, report.Missing);
             Assert.Equal(0, report.Duplicates);

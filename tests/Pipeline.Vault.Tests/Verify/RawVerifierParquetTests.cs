@@ -152,10 +152,12 @@ public sealed class RawVerifierParquetTests : IDisposable
         var report = new RawVerifier(_vault).Verify(new VerifyOptions());
 
         Assert.Equal(2, report.Lines);
-        Assert.Equal(2, report.Unparsable);
+        Assert.Equal(1, report.Unparsable);
+        Assert.Equal(1, report.UnreadableFiles);
+        Assert.False(report.IsClean);
         var problems = report.Instruments[0].Problems;
         Assert.Contains(problems, p => p.StartsWith("2026-03-01.parquet@1: tradeId is not numeric", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.StartsWith("2026-03-02.parquet@0: unreadable Parquet", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith(garbage + "@0: unreadable Parquet", StringComparison.Ordinal));
     }
 
     [Fact]

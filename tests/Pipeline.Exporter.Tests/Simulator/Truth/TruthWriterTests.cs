@@ -58,7 +58,8 @@ public sealed class TruthWriterTests
         Assert.Equal("inverse", inverse.CtType);
         Assert.Equal(ExactDecimal.Parse(inverse.Sz) * 100m / ExactDecimal.Parse(inverse.Px), ExactDecimal.Parse(inverse.QtyBase));
         var binance = SimRawTrades.Between("BTCUSDT", from, from + 10_000, rate: 20).ToList();
-        Assert.All(binance, t => Assert.Equal(t.Sz, t.QtyBase));
+        Assert.All(binance, t => Assert.Equal(ExactDecimal.Parse(t.Sz), ExactDecimal.Parse(t.QtyBase)));
+        Assert.All(binance, t => Assert.False(t.QtyBase.Contains('.', StringComparison.Ordinal) && t.QtyBase.EndsWith('0')));
         Assert.All(binance, t => Assert.True(t.FirstId <= t.LastId));
     }
 }
