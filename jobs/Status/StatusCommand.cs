@@ -26,8 +26,10 @@ public static class StatusCommand
 
     private static async Task<int> RunAsync(CommandContext context, CancellationToken token)
     {
+        var exchange = CommonOptions.ExchangeFilter(context.Get(Exchange));
+        var instIds = CommonOptions.InstIds(context.Get(Inst)).ToHashSet(StringComparer.Ordinal);
         var reader = new VaultStatusReader(context.Vault);
-        var statuses = reader.Read(context.Get(Exchange), CommonOptions.List(context.Get(Inst)).ToHashSet(StringComparer.Ordinal));
+        var statuses = reader.Read(exchange, instIds);
         if (context.Get(Json))
         {
             await context.Output.WriteLineAsync(JsonSerializer.Serialize(new { vault = context.Vault.Root, instruments = statuses.Select(ToJson) }, JsonOptions));
