@@ -13,14 +13,17 @@ public static class PipelineLogging
     private const string OneLineConsoleTemplate = "{Timestamp:HH:mm:ss} {Level:u3} {Message:lj}{ExceptionLine}{NewLine}";
     private const string FileTemplate = "{Timestamp:o} {Level:u3} [{SourceContext}] {Message:lj} {Properties:j}{NewLine}{Exception}";
 
-    public static void Configure(LogEventLevel level, VaultLayout? vault)
+    public static void Configure(LogEventLevel level, VaultLayout? vault) => Log.Logger = Create(level, vault, console: null);
+
+    /// <summary>The logger <see cref="Configure"/> installs; <paramref name="console"/> replaces stderr (tests).</summary>
+    internal static Serilog.Core.Logger Create(LogEventLevel level, VaultLayout? vault, TextWriter? console)
     {
         var configuration = new LoggerConfiguration()
             .MinimumLevel.Is(level)
             .MinimumLevel.Override("Quartz", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .Enrich.FromLogContext()
-            .WriteTo.Logger(console => WriteConsole(console, level, writer: null));
+            .WriteTo.Logger(sub => WriteConsole(sub, level, console));
         if (vault is not null)
         {
             configuration = configuration.WriteTo.File(Path.Combine(vault.LogsDir, "pipeline-.log"),
@@ -28,7 +31,7 @@ public static class PipelineLogging
                 formatProvider: System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        Log.Logger = configuration.CreateLogger();
+        return configuration.CreateLogger();
     }
 
     /// <summary>

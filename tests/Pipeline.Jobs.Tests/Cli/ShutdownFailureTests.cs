@@ -55,6 +55,22 @@ public sealed class ShutdownFailureTests : IDisposable
     }
 
     [Fact]
+    public void Log_ErrorWithException_ConsoleOneLineFileKeepsStackTrace()
+    {
+        var vault = new Pipeline.Vault.Layout.VaultLayout(_dir.File("vault"));
+        using var console = new StringWriter();
+        using (var log = PipelineLogging.Create(LogEventLevel.Information, vault, console))
+        {
+            log.Error(Thrown(), "Writer for {InstId} failed", "BTCUSDT");
+        }
+
+        Assert.Single(console.ToString().TrimEnd('\n').Split('\n'));
+        var file = File.ReadAllText(Assert.Single(Directory.GetFiles(vault.LogsDir)));
+        Assert.Contains(" at ", file, StringComparison.Ordinal);
+        Assert.DoesNotContain(ExceptionLineEnricher.PropertyName, file, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ConsoleLog_DebugLevel_KeepsStackTrace()
     {
         using var writer = new StringWriter();
