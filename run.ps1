@@ -2,6 +2,9 @@
 #   ./run.ps1 test          runs every test and ends with "N passed, N failed"
 #   ./run.ps1 <args>        runs `pipeline <args>`
 $ErrorActionPreference = 'Stop'
+# Relative paths in the arguments (--vault, --config, --strategy, ...) are the caller's: set-up and build
+# run in the checkout, the pipeline itself runs in the directory run.ps1 was called from.
+$Caller = (Get-Location).Path
 Set-Location $PSScriptRoot
 
 $DuckDbNpmVersion = '1.5.5-r.5'   # keep in step with run.sh
@@ -12,7 +15,7 @@ $Config = 'Release'
 $PipelineDll = Join-Path $PSScriptRoot "jobs/bin/$Config/net10.0/pipeline.dll"
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'; $env:DOTNET_NOLOGO = '1'
 
-function Fail($message) { [Console]::Error.WriteLine("run.ps1: $message"); exit 1 }
+function Fail($message) { [Console]::Error.WriteLine("run.ps1: $message"); Set-Location $Caller; exit 1 }
 
 function Test-Sdk {
     if (-not (Get-Command dotnet -ErrorAction SilentlyContinue)) { Fail 'the .NET 10 SDK is missing. Install it from https://dot.net, then run ./run.ps1 again.' }
@@ -98,12 +101,18 @@ function Invoke-Tests([string[]] $extra) {
     if ($failed -gt 0) { exit 1 }
 }
 
-Initialize-Pipeline
-if ($args.Count -gt 0 -and $args[0] -eq 'test') {
-    Invoke-Tests ($args | Select-Object -Skip 1)
-} elseif ($args.Count -gt 0 -and $args[0] -eq 'setup') {
-    dotnet $PipelineDll doctor
-} else {
-    dotnet $PipelineDll @args
-    exit $LASTEXITCODE
+try {
+    Initialize-Pipeline
+    if ($args.Count -gt 0 -and $args[0] -eq 'test') {
+        Invoke-Tests ($args | Select-Object -Skip 1)
+    } elseif ($args.Count -gt 0 -and $args[0] -eq 'setup') {
+        dotnet $PipelineDll doctor
+    } else {
+        Set-Location $Caller
+        dotnet $PipelineDll @args
+        exit $LASTEXITCODE
+    }
+} finally {
+    # A script's Set-Location outlives it in the caller's session: always leave the caller where they were.
+    Set-Location $Caller
 }

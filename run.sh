@@ -3,6 +3,9 @@
 # then `./run.sh <pipeline args>` runs the CLI and `./run.sh test` runs every test.
 set -euo pipefail
 
+# Relative paths in the arguments (--vault, --config, --strategy, ...) are the caller's: set-up and build
+# run in the checkout, the pipeline itself runs in the directory run.sh was called from.
+CALLER="$PWD"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
 
@@ -142,6 +145,7 @@ case "${1:-}" in
     ;;
   *)
     setup
+    cd "$CALLER" || die "cannot return to the calling directory $CALLER"
     exec dotnet "$PIPELINE_DLL" "$@"
     ;;
 esac

@@ -49,8 +49,8 @@ public static class BackfillCommand
         var from = CommonOptions.Day(context.Get(From), "--from");
         var options = new BackfillOptions
         {
-            Exchange = (context.Get(Exchange) ?? string.Empty).Trim().ToLowerInvariant(),
-            InstIds = CommonOptions.List(context.Get(Inst)),
+            Exchange = CommonOptions.ExchangeFilter(context.Get(Exchange)) ?? string.Empty,
+            InstIds = CommonOptions.InstIds(context.Get(Inst)),
             From = from,
             To = context.Get(To) is { } to ? CommonOptions.Day(to, "--to") : from,
             Source = (context.Get(Source) ?? "auto").Trim().ToLowerInvariant() switch

@@ -71,13 +71,8 @@ public static class BacktestCommand
         var grid = SweepGrid.Parse(context.Get(Sweep) ?? []);
         var configs = grid.Select(o => (Overrides: o, Config: o.Count == 0 ? base_
             : registry.Parse(SweepGrid.Apply(yaml, o), $"{path} (--sweep {SweepGrid.Label(o)})"))).ToList();
-        var exchange = context.Get(Exchange) ?? base_.Exchange;
-        if (exchange is not ("okx" or "binance"))
-        {
-            throw new UsageException($"--exchange: '{exchange}' is not okx or binance");
-        }
-
-        var instruments = CommonOptions.List(context.Get(Inst)) is { Count: > 0 } list ? list : [base_.InstId];
+        var exchange = CommonOptions.ExchangeFilter(context.Get(Exchange) ?? base_.Exchange)!;
+        var instruments = CommonOptions.InstIds(context.Get(Inst)) is { Count: > 0 } list ? list : [base_.InstId];
         var reportRoot = Path.GetFullPath(context.Get(ReportDir)
             ?? Path.Combine("backtest-report", $"{base_.Id}_{from:yyyy-MM-dd}_{to:yyyy-MM-dd}"));
 

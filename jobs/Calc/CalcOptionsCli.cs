@@ -81,8 +81,8 @@ internal static class CalcOptionsCli
 
     public static IReadOnlyList<(string Exchange, string InstId)> Instruments(CommandContext context)
     {
-        var exchange = context.Get(Exchange);
-        var insts = CommonOptions.List(context.Get(Inst));
+        var exchange = CommonOptions.ExchangeFilter(context.Get(Exchange));
+        var insts = CommonOptions.InstIds(context.Get(Inst));
         try
         {
             return CalculatorRunner.Instruments(context.Vault, exchange, insts);

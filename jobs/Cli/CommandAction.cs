@@ -21,11 +21,13 @@ public static class CommandAction
     {
         var output = parse.InvocationConfiguration.Output;
         var error = parse.InvocationConfiguration.Error;
+        var code = ExitCodes.Failure;
         try
         {
             var context = new CommandContext(parse, output, error);
             PipelineLogging.Configure(CommonOptions.Level(parse), fileLog ? context.Vault : null);
-            return await body(context, token);
+            code = await body(context, token);
+            return code;
         }
         catch (Exception ex) when (ex is UsageException or Strategies.StrategyConfigException)
         {
@@ -47,7 +49,29 @@ public static class CommandAction
         }
         finally
         {
+            await CloseLogAsync(error, code);
+        }
+    }
+
+    /// <summary>
+    /// Flushes and closes the log. On a full disk the file sink throws here, after the command's result is
+    /// known: that must not become a stack trace or change the outcome, so it is one line on stderr (a
+    /// warning after success; nothing more after a failure, whose cause is already printed).
+    /// </summary>
+    internal static async Task CloseLogAsync(TextWriter error, int code)
+    {
+        try
+        {
             await Log.CloseAndFlushAsync();
+        }
+#pragma warning disable CA1031 // the log is lost either way; the command's own result stands
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            if (code == ExitCodes.Ok)
+            {
+                await error.WriteLineAsync("warning: the log file could not be written: " + PipelineLogging.Describe(ex));
+            }
         }
     }
 }

@@ -58,6 +58,71 @@ public static class CommonOptions
             ? day
             : throw new UsageException($"{option}: '{text}' is not a day (yyyy-MM-dd)");
 
+    /// <summary>The exchanges a command can select.</summary>
+    public static IReadOnlyList<string> Exchanges { get; } = ["okx", "binance"];
+
+    /// <summary>
+    /// An --exchange selection: null (every exchange) or a supported exchange. Every command validates
+    /// --exchange here, so a value such as "../x" is the same one-line usage error (exit 2) everywhere
+    /// and never reaches a path or a filter that silently matches nothing.
+    /// </summary>
+    public static string? ExchangeFilter(string? text, string option = "--exchange")
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        var value = text.Trim().ToLowerInvariant();
+        return Exchanges.Contains(value)
+            ? value
+            : throw new UsageException($"{option}: '{Shown(text)}' is not {string.Join(" or ", Exchanges)}");
+    }
+
+    /// <summary>
+    /// An --inst selection ("A,B, C"; empty means every instrument): each id must be a valid vault name
+    /// (<see cref="VaultNames.IsInstId"/>), or the whole command is a one-line usage error (exit 2).
+    /// </summary>
+    public static IReadOnlyList<string> InstIds(string? text, string option = "--inst")
+    {
+        var ids = List(text);
+        foreach (var id in ids)
+        {
+            if (!VaultNames.IsInstId(id))
+            {
+                throw new UsageException(
+                    $"{option}: '{Shown(id)}' is not an instrument id (upper case letters, digits, '.', '_', '-', e.g. BTC-USDT-SWAP or BTCUSDT; no '/', no '..')");
+            }
+        }
+
+        return ids;
+    }
+
+    /// <summary>A user's value inside a one-line message: control characters (a newline, an escape) shown escaped.</summary>
+    public static string Shown(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (!value.Any(char.IsControl))
+        {
+            return value;
+        }
+
+        var text = new System.Text.StringBuilder(value.Length + 8);
+        foreach (var c in value)
+        {
+            text.Append(c switch
+            {
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                _ when char.IsControl(c) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"\\u{(int)c:x4}"),
+                _ => c.ToString(),
+            });
+        }
+
+        return text.ToString();
+    }
+
     /// <summary>Splits "A,B, C" into trimmed non-empty items.</summary>
     public static IReadOnlyList<string> List(string? value) =>
         string.IsNullOrWhiteSpace(value)

@@ -50,6 +50,8 @@ public static class PipelineCli
         {
             Output = output ?? Console.Out,
             Error = error ?? Console.Error,
+            // Exceptions that escape a command come back here and become one line, never a stack trace.
+            EnableDefaultExceptionHandler = false,
         };
         // SIGINT/SIGTERM cancel the command's token; a draining command (export, sim, calc) gets time
         // to fsync and write its state instead of System.CommandLine's default 2 s cut-off. The
@@ -62,6 +64,16 @@ public static class PipelineCli
             return ExitCodes.Usage;
         }
 
-        return await parse.InvokeAsync(configuration);
+        try
+        {
+            return await parse.InvokeAsync(configuration);
+        }
+#pragma warning disable CA1031 // the last line of defence: any failure is exit 1 with its cause in one line
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            await configuration.Error.WriteLineAsync("error: " + Logging.PipelineLogging.Describe(ex));
+            return ExitCodes.Failure;
+        }
     }
 }

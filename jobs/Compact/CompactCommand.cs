@@ -45,15 +45,10 @@ public static class CompactCommand
             before = CommonOptions.Day(text, "--before");
         }
 
-        var exchange = context.Get(Exchange);
-        if (exchange is not null && exchange is not ("okx" or "binance"))
-        {
-            throw new UsageException($"--exchange: '{exchange}' is not okx or binance");
-        }
-
+        var exchange = CommonOptions.ExchangeFilter(context.Get(Exchange));
         var options = new CompactionOptions
         {
-            Before = before, Exchange = exchange, InstIds = CommonOptions.List(context.Get(Inst)),
+            Before = before, Exchange = exchange, InstIds = CommonOptions.InstIds(context.Get(Inst)),
             IncludeDerived = !context.Get(RawOnly), Time = context.Time,
         };
         var compactor = Compactor.Create(context.Vault, options);

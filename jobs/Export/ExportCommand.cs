@@ -43,8 +43,8 @@ public static class ExportCommand
     {
         var options = new ExporterOptions
         {
-            Exchange = (context.Get(Exchange) ?? string.Empty).Trim().ToLowerInvariant(),
-            InstIds = CommonOptions.List(context.Get(Inst)),
+            Exchange = CommonOptions.ExchangeFilter(context.Get(Exchange)) ?? string.Empty,
+            InstIds = CommonOptions.InstIds(context.Get(Inst)),
             Channel = context.Get(Channel) ?? "trades-all",
             OkxWsPublic = Url(context.Get(OkxWsPublic), "--okx-ws-public", websocket: true)!,
             OkxWsBusiness = Url(context.Get(OkxWsBusiness), "--okx-ws-business", websocket: true)!,

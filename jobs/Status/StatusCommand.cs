@@ -26,8 +26,10 @@ public static class StatusCommand
 
     private static async Task<int> RunAsync(CommandContext context, CancellationToken token)
     {
+        var exchange = CommonOptions.ExchangeFilter(context.Get(Exchange));
+        var instIds = CommonOptions.InstIds(context.Get(Inst)).ToHashSet(StringComparer.Ordinal);
         var reader = new VaultStatusReader(context.Vault);
-        var statuses = reader.Read(context.Get(Exchange), CommonOptions.List(context.Get(Inst)).ToHashSet(StringComparer.Ordinal));
+        var statuses = reader.Read(exchange, instIds);
         if (context.Get(Json))
         {
             await context.Output.WriteLineAsync(JsonSerializer.Serialize(new { vault = context.Vault.Root, instruments = statuses.Select(ToJson) }, JsonOptions));
@@ -42,7 +44,7 @@ public static class StatusCommand
 
         var console = CliConsole.For(context.Output);
         var table = new Table().Title($"vault {Markup.Escape(context.Vault.Root)}");
-        foreach (var column in new[] { "exchange", "instId", "days", "lines", "first trade", "last trade", "watermark", "exporter" })
+        foreach (var column in new[] { "exchange", "instId", "days", "lines", "first trade", "last trade", "watermark", "exporter", "health" })
         {
             table.AddColumn(column);
         }
@@ -56,12 +58,33 @@ public static class StatusCommand
                 s.ParquetDays > 0 ? $"{s.Days} ({s.ParquetDays} parquet)" : s.Days.ToString(CultureInfo.InvariantCulture),
                 s.Lines.ToString("N0", CultureInfo.InvariantCulture), Time(s.FirstTradeTs), Time(s.LastTradeTs),
                 Time(s.Exporter?.WatermarkTs is > 0 ? s.Exporter.WatermarkTs : null), s.Exporter?.Connection ?? "-",
-                Calculators(s.Calculators),
+                Health(s), Calculators(s.Calculators),
             }.Select(Markup.Escape).ToArray());
         }
 
         console.Write(table);
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// "ok" only when nothing known is wrong; known gaps (holes the exporter could not prove filled) and an
+    /// unreadable exporter state are named, so such an instrument is never shown as healthy.
+    /// </summary>
+    private static string Health(InstrumentStatus s)
+    {
+        if (s.ExporterStateError is not null)
+        {
+            return "STATE UNREADABLE";
+        }
+
+        if (s.KnownGaps.Count == 0)
+        {
+            return "ok";
+        }
+
+        var first = s.KnownGaps.MinBy(g => g.FromTs)!;
+        var gaps = s.KnownGaps.Count == 1 ? "1 KNOWN GAP" : $"{s.KnownGaps.Count.ToString(CultureInfo.InvariantCulture)} KNOWN GAPS";
+        return $"{gaps} (from {Time(first.FromTs)})";
     }
 
     /// <summary>All calculators at one minute: that minute and its lag; otherwise the slowest one named.</summary>
@@ -89,6 +112,19 @@ public static class StatusCommand
         firstDay = s.FirstDay?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         lastDay = s.LastDay?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         s.Lines,
+        s.Healthy,
+        s.ExporterStateError,
+        knownGaps = s.KnownGaps.Select(g => new
+        {
+            g.AfterTradeId,
+            g.BeforeTradeId,
+            from = Iso(g.FromTs),
+            to = Iso(g.ToTs),
+            g.FromTs,
+            g.ToTs,
+            g.Reason,
+            detectedAt = Iso(g.DetectedAt > 0 ? g.DetectedAt : null),
+        }),
         firstTrade = Iso(s.FirstTradeTs),
         lastTrade = Iso(s.LastTradeTs),
         exporter = s.Exporter is null ? null : new

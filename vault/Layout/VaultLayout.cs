@@ -97,6 +97,25 @@ public sealed class VaultLayout
     public IReadOnlyList<string> RawInstruments(string exchange) =>
         ListNames(RawExchangeDir(exchange), VaultNames.IsInstId);
 
+    /// <summary>Exchanges with an exporter state folder, sorted.</summary>
+    public IReadOnlyList<string> ExporterStateExchanges() => ListNames(Path.Combine(StateDir, "exporter"), VaultNames.IsExchange);
+
+    /// <summary>
+    /// Instruments with an exporter state file for one exchange, sorted: an instrument can have state (and
+    /// known gaps) before its first raw trade is written.
+    /// </summary>
+    public IReadOnlyList<string> ExporterStateInstruments(string exchange)
+    {
+        var directory = Path.Combine(StateDir, "exporter", VaultNames.Exchange(exchange));
+        if (!Directory.Exists(directory))
+        {
+            return [];
+        }
+
+        return [.. Directory.EnumerateFiles(directory, "*.json").Select(Path.GetFileNameWithoutExtension).OfType<string>()
+            .Where(VaultNames.IsInstId).Order(StringComparer.Ordinal)];
+    }
+
     /// <summary>Days on disk for one instrument (JSONL or Parquet), sorted ascending, each once.</summary>
     public IReadOnlyList<DateOnly> RawDays(string exchange, string instId) =>
         ListDays(RawInstrumentDir(exchange, instId));

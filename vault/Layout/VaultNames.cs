@@ -6,15 +6,19 @@ namespace Pipeline.Vault.Layout;
 /// Validation of every name that becomes part of a vault path. An instId comes from exchanges and
 /// users, so it must never carry a separator or "..".
 /// </summary>
+/// <remarks>
+/// The patterns end in <c>\z</c>, not <c>$</c>: in .NET <c>$</c> also matches before a final "\n", so
+/// "BTCUSDT\n" would pass and put a newline into a path or a log line.
+/// </remarks>
 public static partial class VaultNames
 {
-    [GeneratedRegex("^[A-Z0-9][A-Z0-9._-]{0,63}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[A-Z0-9][A-Z0-9._-]{0,63}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex InstIdPattern();
 
-    [GeneratedRegex("^[a-z][a-z0-9_-]{0,31}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[a-z][a-z0-9_-]{0,31}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex ExchangePattern();
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex NamePattern();
 
     public static bool IsInstId(string? value) =>

@@ -18,6 +18,18 @@ public sealed record InstrumentStatus
     public long? FirstTradeTs { get; init; }
     public long? LastTradeTs { get; init; }
     public ExporterState? Exporter { get; init; }
+
+    /// <summary>Why the exporter state could not be read (corrupt or unreadable), else null.</summary>
+    public string? ExporterStateError { get; init; }
+
+    /// <summary>Holes the exporter could not prove filled (from its state); any one makes the instrument unhealthy.</summary>
+    public IReadOnlyList<KnownGap> KnownGaps => Exporter?.KnownGaps ?? [];
+
+    /// <summary>
+    /// False while the exporter reports known gaps or its state cannot be read: status never shows such an
+    /// instrument as healthy. True says only that nothing known is wrong, not that every trade was checked (verify does that).
+    /// </summary>
+    public bool Healthy => KnownGaps.Count == 0 && ExporterStateError is null;
     public IReadOnlyList<CalculatorStatus> Calculators { get; init; } = [];
 }
 

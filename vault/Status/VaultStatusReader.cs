@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Pipeline.Vault.Layout;
 using Pipeline.Vault.State;
+using Serilog;
 
 namespace Pipeline.Vault.Status;
 
@@ -9,6 +10,11 @@ namespace Pipeline.Vault.Status;
 /// Builds the status of every instrument from state files and file tails: raw files are scanned
 /// only past the length remembered in state/status/, derived files only at their last line.
 /// </summary>
+/// <remarks>
+/// Status only reads the vault. The cache in state/status/ is best-effort: when it cannot be written
+/// (a read-only vault, a full disk, a file in its way) the reader logs that at debug level and goes on,
+/// so the next run rescans; the numbers shown never depend on it.
+/// </remarks>
 public sealed class VaultStatusReader(VaultLayout vault)
 {
     private readonly VaultLayout _vault = vault;
@@ -16,14 +22,17 @@ public sealed class VaultStatusReader(VaultLayout vault)
     public IReadOnlyList<InstrumentStatus> Read(string? exchangeFilter = null, IReadOnlyCollection<string>? instFilter = null)
     {
         var result = new List<InstrumentStatus>();
-        foreach (var exchange in _vault.RawExchanges())
+        // Instruments with raw days or with exporter state: state alone (known gaps before a first trade) is shown too.
+        var exchanges = _vault.RawExchanges().Union(_vault.ExporterStateExchanges()).Order(StringComparer.Ordinal);
+        foreach (var exchange in exchanges)
         {
             if (exchangeFilter is not null && exchange != exchangeFilter)
             {
                 continue;
             }
 
-            foreach (var instId in _vault.RawInstruments(exchange))
+            var instIds = _vault.RawInstruments(exchange).Union(_vault.ExporterStateInstruments(exchange)).Order(StringComparer.Ordinal);
+            foreach (var instId in instIds)
             {
                 if (instFilter is { Count: > 0 } && !instFilter.Contains(instId))
                 {
@@ -41,16 +50,8 @@ public sealed class VaultStatusReader(VaultLayout vault)
     {
         var dir = _vault.RawInstrumentDir(exchange, instId);
         var days = _vault.RawDays(exchange, instId);
-        var cacheFile = new StateFile<StatusCache>(Path.Combine(_vault.StateDir, "status", VaultNames.Exchange(exchange), VaultNames.InstId(instId) + ".json"));
-        StatusCache cache;
-        try
-        {
-            cache = cacheFile.Read() ?? new StatusCache();
-        }
-        catch (StateFileCorruptException)
-        {
-            cache = new StatusCache(); // only a cache: rebuild it
-        }
+        var cacheFile = new StateFile<StatusCache>(CachePath(exchange, instId));
+        var cache = ReadCache(cacheFile);
 
         var fresh = new StatusCache();
         long lines = 0;
@@ -91,10 +92,10 @@ public sealed class VaultStatusReader(VaultLayout vault)
 
         if (!DictionaryEquals(cache.Files, fresh.Files))
         {
-            cacheFile.Write(fresh);
+            TryWriteCache(cacheFile, fresh);
         }
 
-        var exporter = ReadExporterState(exchange, instId);
+        var (exporter, exporterError) = ReadExporterState(exchange, instId);
         return new InstrumentStatus
         {
             Exchange = exchange,
@@ -107,19 +108,63 @@ public sealed class VaultStatusReader(VaultLayout vault)
             FirstTradeTs = first,
             LastTradeTs = last,
             Exporter = exporter,
+            ExporterStateError = exporterError,
             Calculators = ReadCalculators(exchange, instId, exporter),
         };
     }
 
-    private ExporterState? ReadExporterState(string exchange, string instId)
+    /// <summary>state/status/{exchange}/{instId}.json: the scan cache of one instrument.</summary>
+    public string CachePath(string exchange, string instId) =>
+        Path.Combine(_vault.StateDir, "status", VaultNames.Exchange(exchange), VaultNames.InstId(instId) + ".json");
+
+    private static StatusCache ReadCache(StateFile<StatusCache> file)
     {
         try
         {
-            return new StateFile<ExporterState>(_vault.ExporterState(exchange, instId)).Read();
+            return file.Read() ?? new StatusCache();
         }
-        catch (StateFileCorruptException)
+        catch (Exception ex) when (ex is StateFileCorruptException or IOException or UnauthorizedAccessException)
         {
-            return null;
+            Log.Debug("Status cache {Path} not readable ({Reason}); rescanning", file.Path, ex.Message);
+            return new StatusCache(); // only a cache: rebuild it
+        }
+    }
+
+    private static void TryWriteCache(StateFile<StatusCache> file, StatusCache cache)
+    {
+        try
+        {
+            file.Write(cache);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Read-only vault, full disk, or something in the way: status still reports; the next run rescans.
+            Log.Debug("Status cache {Path} not written ({Reason}); status is unaffected, the next run rescans", file.Path, ex.Message);
+            TryDelete(file.TempPath);
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Log.Debug("Status cache temp file {Path} not removed ({Reason})", path, ex.Message);
+        }
+    }
+
+    private (ExporterState? State, string? Error) ReadExporterState(string exchange, string instId)
+    {
+        try
+        {
+            return (new StateFile<ExporterState>(_vault.ExporterState(exchange, instId)).Read(), null);
+        }
+        catch (Exception ex) when (ex is StateFileCorruptException or IOException or UnauthorizedAccessException)
+        {
+            return (null, ex.Message);
         }
     }
 

@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Pipeline.Jobs.Tests.Strategies;
+
+namespace Pipeline.Jobs.Tests.Cli;
+
+/// <summary>
+/// run.sh runs the pipeline in the caller's directory, so relative --vault/--config/--strategy paths are the
+/// caller's (as the README says), while set-up and build happen in the checkout.
+/// </summary>
+public sealed partial class RunScriptTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [NeedsProgramFact("bash")]
+    public async Task RunSh_RelativeVaultFromAnotherDirectory_ResolvedAgainstCaller()
+    {
+        var checkout = PrepareCheckout();
+        var caller = _dir.File("caller");
+        var raw = Path.Combine(caller, "my-vault", "raw", "binance", "trades_perps", "BTCUSDT");
+        Directory.CreateDirectory(raw);
+        await File.WriteAllTextAsync(Path.Combine(raw, "2025-03-01.jsonl"),
+            "{\"exchange\":\"binance\",\"instId\":\"BTCUSDT\",\"tradeId\":\"100\",\"ts\":1740787200001,\"px\":\"1\",\"sz\":\"1\",\"side\":\"sell\"," +
+            "\"ctVal\":\"1\",\"ctMult\":\"1\",\"ctType\":\"linear\",\"ctValCcy\":\"BTC\",\"qtyBase\":\"1\",\"recvTs\":1740787200001,\"src\":\"ws\"}\n");
+
+        var (code, stdout, stderr) = await RunAsync(caller, Path.Combine(checkout, "run.sh"), "status", "--vault", "my-vault", "--json");
+
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal(Path.Combine(caller, "my-vault"), json.RootElement.GetProperty("vault").GetString());
+        Assert.Equal(1, Assert.Single(json.RootElement.GetProperty("instruments").EnumerateArray()).GetProperty("lines").GetInt64());
+        Assert.False(Directory.Exists(Path.Combine(checkout, "my-vault")), "nothing may appear in the checkout");
+    }
+
+    /// <summary>
+    /// A throw-away checkout holding the real run.sh, with set-up already done (DuckDB marker, build stamp, the
+    /// built binaries linked in), so the script goes straight to running the pipeline: no npm, no build.
+    /// </summary>
+    private string PrepareCheckout()
+    {
+        var repo = StrategyRegistryTests.RepoRoot();
+        var checkout = _dir.File("checkout");
+        Directory.CreateDirectory(checkout);
+        var script = File.ReadAllText(Path.Combine(repo, "run.sh"));
+        File.WriteAllText(Path.Combine(checkout, "run.sh"), script);
+        var version = DuckDbVersion().Match(script).Groups[1].Value;
+        var duckdb = Path.Combine(checkout, ".tools", "duckdb");
+        Directory.CreateDirectory(duckdb);
+        File.WriteAllText(Path.Combine(duckdb, "VERSION"), version + "\n");
+        File.WriteAllText(Path.Combine(duckdb, ".verified"), "");
+        foreach (var lib in new[] { "libduckdb.so", "libduckdb.dylib" })
+        {
+            File.WriteAllText(Path.Combine(duckdb, lib), ""); // JSONL-only status never loads it
+        }
+
+        var bin = Path.Combine(checkout, "jobs", "bin", "Release");
+        Directory.CreateDirectory(bin);
+        Directory.CreateSymbolicLink(Path.Combine(bin, "net10.0"), AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        File.WriteAllText(Path.Combine(checkout, ".tools", "build.stamp"), "");
+        return checkout;
+    }
+
+    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string workingDirectory, string script, params string[] args)
+    {
+        var info = new ProcessStartInfo("bash")
+        {
+            RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false, WorkingDirectory = workingDirectory,
+        };
+        info.ArgumentList.Add(script);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment.Remove("PIPELINE_VAULT");
+        info.Environment.Remove("PIPELINE_DUCKDB_LIB");
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("cannot start bash");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(cts.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    [GeneratedRegex("DUCKDB_NPM_VERSION=\"([^\"]+)\"")]
+    private static partial Regex DuckDbVersion();
+}
