@@ -3,16 +3,17 @@ using Pipeline.Vault.Layout;
 namespace Pipeline.Vault.DuckDb;
 
 /// <summary>
-/// A read-only SQL session over one vault: an in-memory DuckDB with the <see cref="VaultViews"/>,
-/// file access confined to the vault directory (<c>allowed_directories</c> +
-/// <c>enable_external_access=false</c>), extension install/load off, and the configuration locked.
-/// Only SELECT-like statements run: COPY, ATTACH, INSTALL, LOAD, SET, CREATE, ... are refused.
+/// A read-only SQL session over one vault, read-only by construction: only text that DuckDB's own
+/// parser classifies as one SELECT (DESCRIBE, SHOW, SUMMARIZE) or EXPLAIN of one, calling only
+/// read-only table functions, runs (<see cref="ReadOnlySql"/>); nothing is prepared before that check.
+/// Behind it, the engine itself is confined: an in-memory DuckDB with the <see cref="VaultViews"/>,
+/// file access limited to the vault directory (<c>allowed_directories</c> +
+/// <c>enable_external_access=false</c>), no temp directory (nothing spills, so there is no directory
+/// outside the vault to read or write), no persistent secrets, extension install/load off, memory and
+/// threads bounded (<see cref="VaultQueryLimits"/>), and the configuration locked.
 /// </summary>
 public sealed class VaultQuery : IDisposable
 {
-    private static readonly HashSet<DuckDbStatementType> ReadOnlyStatements =
-        [DuckDbStatementType.Select, DuckDbStatementType.Explain];
-
     private readonly DuckDbConnection _connection;
 
     private VaultQuery(VaultLayout vault, DuckDbConnection connection)
@@ -27,13 +28,21 @@ public sealed class VaultQuery : IDisposable
     internal DuckDbConnection Connection => _connection;
 
     /// <summary>Opens the session: views over the vault as it is now, then the lock.</summary>
-    public static VaultQuery Open(VaultLayout vault)
+    public static VaultQuery Open(VaultLayout vault, VaultQueryLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(vault);
+        limits ??= new VaultQueryLimits();
         var connection = DuckDbConnection.OpenInMemory(new Dictionary<string, string>
         {
             ["autoinstall_known_extensions"] = "false",
             ["autoload_known_extensions"] = "false",
+            ["allow_community_extensions"] = "false",
+            ["allow_persistent_secrets"] = "false",
+            // DuckDB otherwise spills to <cwd>/.tmp and lets every query read and write there.
+            ["temp_directory"] = "",
+            ["max_temp_directory_size"] = "0B",
+            ["memory_limit"] = limits.MemoryLimit,
+            ["threads"] = limits.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         try
         {
@@ -62,12 +71,14 @@ public sealed class VaultQuery : IDisposable
         DuckDbStatement? statement = null;
         try
         {
-            statement = _connection.Prepare(sql);
-            var type = statement.StatementType;
-            if (!ReadOnlyStatements.Contains(type))
+            // Classified before it is prepared: preparing binds, and binding alone can act (EXPORT DATABASE makes its directory).
+            var (text, isExplain) = ReadOnlySql.Check(_connection, sql);
+            statement = _connection.Prepare(text);
+            var expected = isExplain ? DuckDbStatementType.Explain : DuckDbStatementType.Select;
+            if (statement.StatementType != expected)
             {
                 throw new DuckDbException(
-                    $"the query command is read-only and confined to the vault: {type.ToString().ToUpperInvariant()} statements are not allowed (SELECT, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN are)");
+                    $"refused: the vault query session is read-only (DuckDB prepared a {statement.StatementType.ToString().ToUpperInvariant()} statement)");
             }
 
             var reader = statement.ExecuteReader(ownsStatement: true);
