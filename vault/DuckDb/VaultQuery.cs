@@ -16,13 +16,17 @@ public sealed class VaultQuery : IDisposable
 {
     private readonly DuckDbConnection _connection;
 
-    private VaultQuery(VaultLayout vault, DuckDbConnection connection)
+    private VaultQuery(VaultLayout vault, DuckDbConnection connection, IReadOnlyList<DamagedFile> damagedFiles)
     {
         Vault = vault;
         _connection = connection;
+        DamagedFiles = damagedFiles;
     }
 
     public VaultLayout Vault { get; }
+
+    /// <summary>Files the views leave out because they cannot be read (each logged as a warning).</summary>
+    public IReadOnlyList<DamagedFile> DamagedFiles { get; }
 
     /// <summary>The locked connection itself (tests prove the lock without the statement filter).</summary>
     internal DuckDbConnection Connection => _connection;
@@ -50,9 +54,9 @@ public sealed class VaultQuery : IDisposable
             connection.Execute("SET TimeZone = 'UTC'");
             connection.Execute($"SET allowed_directories = [{VaultViews.Literal(root)}]");
             connection.Execute("SET enable_external_access = false");
-            VaultViews.Create(connection, vault);
+            var damaged = VaultViews.Create(connection, vault);
             connection.Execute("SET lock_configuration = true");
-            return new VaultQuery(vault, connection);
+            return new VaultQuery(vault, connection, damaged);
         }
         catch
         {

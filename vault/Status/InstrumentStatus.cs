@@ -18,6 +18,9 @@ public sealed record InstrumentStatus
     public long? FirstTradeTs { get; init; }
     public long? LastTradeTs { get; init; }
     public ExporterState? Exporter { get; init; }
+
+    /// <summary>Raw day files that could not be read and are not counted (each also logged as a warning).</summary>
+    public IReadOnlyList<DuckDb.DamagedFile> DamagedFiles { get; init; } = [];
     public IReadOnlyList<CalculatorStatus> Calculators { get; init; } = [];
 }
 

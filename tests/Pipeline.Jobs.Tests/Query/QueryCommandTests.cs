@@ -237,6 +237,51 @@ public sealed class QueryCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task QueryAndStatus_TruncatedParquetDay_WarnWithPathAndStillWork()
+    {
+        WriteTrades(("okx", "BTC-USDT-SWAP", 1, 1720000000123, "65000.1"), ("okx", "BTC-USDT-SWAP", 2, 1720094400000, "65000.2"),
+            ("okx", "ETH-USDT-SWAP", 3, 1720000000123, "3000.5"));
+        var jsonl = Vault.RawDayJsonl("okx", "BTC-USDT-SWAP", new DateOnly(2024, 7, 3));
+        var bad = Path.ChangeExtension(jsonl, ".parquet");
+        using (var connection = DuckDbConnection.OpenInMemory())
+        {
+            connection.Execute($"COPY ({VaultViews.RawTradesSelect(jsonl)}) TO {VaultViews.Literal(bad)} (FORMAT parquet)");
+        }
+
+        File.Delete(jsonl);
+        File.WriteAllBytes(bad, File.ReadAllBytes(bad)[..64]); // cut short
+
+        // Child processes: the warning is a log line on the real stderr.
+        var (code, output, error) = await RunProcess("query", "select 1 as one", "--format", "csv");
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Equal("one\n1\n", output);
+        Assert.Contains(bad, error, StringComparison.Ordinal);
+        (code, output, error) = await RunProcess("query", "select instId, count(*) as n from trades group by all order by instId", "--format", "csv");
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Equal("instId,n\nBTC-USDT-SWAP,1\nETH-USDT-SWAP,1\n", output);
+        (code, output, error) = await RunProcess("status");
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Contains("ETH-USDT-SWAP", output, StringComparison.Ordinal);
+        Assert.Contains(bad, error, StringComparison.Ordinal);
+    }
+
+    private async Task<(int Code, string Output, string Error)> RunProcess(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "pipeline.dll"));
+        foreach (var arg in args.Concat(["--vault", Vault.Root]))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        return (process.ExitCode, (await output).ReplaceLineEndings("\n"), await error);
+    }
+
+    [Fact]
     public async Task Doctor_MissingLibraryPath_IsAClearError()
     {
         // A child process: the library is loaded once per process, so only a fresh one can show this.
