@@ -37,9 +37,9 @@ public static class QueryCell
     /// <summary>
     /// <paramref name="text"/> with every control character written as an escape: \n, \r, \t, \x1b,
     /// \u0085, ... (C0, DEL, C1, and the bidirectional overrides that reorder what a terminal shows).
-    /// Text without them is returned as is.
+    /// Text without them is returned as is. With <paramref name="keepLineBreaks"/>, '\n' stays a line break.
     /// </summary>
-    public static string EscapeControls(string text)
+    public static string EscapeControls(string text, bool keepLineBreaks = false)
     {
         ArgumentNullException.ThrowIfNull(text);
         var first = text.AsSpan().IndexOfAny(Controls);
@@ -52,7 +52,7 @@ public static class QueryCell
         builder.Append(text.AsSpan(0, first));
         foreach (var c in text.AsSpan(first))
         {
-            if (!Controls.Contains(c))
+            if (!Controls.Contains(c) || (keepLineBreaks && c == '\n'))
             {
                 builder.Append(c);
                 continue;

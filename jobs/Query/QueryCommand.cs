@@ -143,7 +143,7 @@ public static class QueryCommand
                     await JsonRowWriter.WriteAsync(reader, output, token);
                     break;
                 default:
-                    TableRowWriter.Write(reader, CreateConsole(output, toConsole), maxRows, token);
+                    TableRowWriter.Write(reader, CreateConsole(output, toConsole), maxRows, token, lineBreaks: VaultQuery.IsExplain(sql));
                     break;
             }
         }

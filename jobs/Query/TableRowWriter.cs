@@ -14,7 +14,8 @@ namespace Pipeline.Jobs.Query;
 /// </summary>
 public static class TableRowWriter
 {
-    public static long Write(DuckDbReader reader, IAnsiConsole console, int maxRows, CancellationToken token)
+    /// <param name="lineBreaks">keep line breaks in values (an EXPLAIN plan, drawn by DuckDB over several lines)</param>
+    public static long Write(DuckDbReader reader, IAnsiConsole console, int maxRows, CancellationToken token, bool lineBreaks = false)
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(console);
@@ -35,7 +36,7 @@ public static class TableRowWriter
                 for (var i = 0; i < cells.Length; i++)
                 {
                     var text = QueryCell.Text(reader, i);
-                    cells[i] = text is null ? new Text("NULL", new Style(decoration: Decoration.Dim)) : new Text(QueryCell.EscapeControls(text));
+                    cells[i] = text is null ? new Text("NULL", new Style(decoration: Decoration.Dim)) : new Text(QueryCell.EscapeControls(text, lineBreaks));
                 }
 
                 table.AddRow(cells);

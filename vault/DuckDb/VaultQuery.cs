@@ -99,6 +99,13 @@ public sealed class VaultQuery : IDisposable
         }
     }
 
+    /// <summary>Whether <paramref name="sql"/> is an EXPLAIN (its result is a plan drawn over several lines).</summary>
+    public static bool IsExplain(string sql)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        return ReadOnlySql.FirstWord(sql).Word.Equals("EXPLAIN", StringComparison.OrdinalIgnoreCase);
+    }
+
     /// <summary>Stops the running statement (from any thread).</summary>
     public void Interrupt() => _connection.Interrupt();
 

@@ -212,6 +212,15 @@ public sealed class QueryCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Query_ExplainTable_ShowsThePlanOverItsLines()
+    {
+        var (code, output, _) = await Run("query", "EXPLAIN select count(*) from range(3)");
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.DoesNotContain(@"\n", output, StringComparison.Ordinal);
+        Assert.True(output.Split('\n').Count(l => l.Contains('│', StringComparison.Ordinal)) > 5, output);
+    }
+
+    [Fact]
     public async Task Query_BadSql_ExitOneWithDuckDbsMessage()
     {
         var (code, _, error) = await Run("query", "selec 1");
