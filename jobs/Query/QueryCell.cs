@@ -33,4 +33,46 @@ public static class QueryCell
         var trimmed = text.TrimEnd('0').TrimEnd('.');
         return trimmed is "-0" or "" or "-" ? "0" : trimmed;
     }
+
+    /// <summary>
+    /// <paramref name="text"/> with every control character written as an escape: \n, \r, \t, \x1b,
+    /// \u0085, ... (C0, DEL, C1, and the bidirectional overrides that reorder what a terminal shows).
+    /// Text without them is returned as is. With <paramref name="keepLineBreaks"/>, '\n' stays a line break.
+    /// </summary>
+    public static string EscapeControls(string text, bool keepLineBreaks = false)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var first = text.AsSpan().IndexOfAny(Controls);
+        if (first < 0)
+        {
+            return text;
+        }
+
+        var builder = new System.Text.StringBuilder(text.Length + 16);
+        builder.Append(text.AsSpan(0, first));
+        foreach (var c in text.AsSpan(first))
+        {
+            if (!Controls.Contains(c) || (keepLineBreaks && c == '\n'))
+            {
+                builder.Append(c);
+                continue;
+            }
+
+            builder.Append(c switch
+            {
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                < '\u0100' => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"\\x{(int)c:x2}"),
+                _ => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"\\u{(int)c:x4}"),
+            });
+        }
+
+        return builder.ToString();
+    }
+
+    private static readonly System.Buffers.SearchValues<char> Controls = System.Buffers.SearchValues.Create(
+        string.Concat(Enumerable.Range(0, 0x20).Select(i => (char)i)) + "\u007f" +
+        string.Concat(Enumerable.Range(0x80, 0x20).Select(i => (char)i)) +
+        "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069");
 }

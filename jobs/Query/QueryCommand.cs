@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text;
 using Pipeline.Jobs.Cli;
 using Pipeline.Vault.DuckDb;
@@ -29,16 +30,44 @@ public static class QueryCommand
         DefaultValueFactory = _ => 1000,
     };
 
+    private static readonly Option<double> Timeout = new("--timeout")
+    {
+        Description = "seconds the query may run, output included (default 300); then it is interrupted and the command exits 1",
+        DefaultValueFactory = _ => DefaultTimeoutSeconds,
+    };
+
+    private static readonly Option<string> MemoryLimit = new("--memory-limit")
+    {
+        Description = "DuckDB memory limit, e.g. 2GB or 512MiB (default a quarter of the memory available); nothing spills to disk, so a query that needs more fails",
+    };
+
+    private static readonly Option<int> Threads = new("--threads")
+    {
+        Description = "DuckDB worker threads (default: one per core)",
+        DefaultValueFactory = _ => Environment.ProcessorCount,
+    };
+
+    private const double DefaultTimeoutSeconds = 300;
+
+    // DuckDB's memory_limit syntax, checked here so a typo is a usage error, not a DuckDB start-up failure.
+    private static readonly System.Text.RegularExpressions.Regex MemorySyntax = new(
+        @"\A[0-9]+(\.[0-9]+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\z",
+        System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
     public static Command Create()
     {
         var command = new Command("query",
             "Run SQL over the vault with DuckDB. Views: " + string.Join(", ", VaultViews.Names) +
             ". Prices, sizes and minute values are DECIMAL(38,18) (exact); multiplying two of them needs a narrower cast (which rounds past its scale), " +
             "e.g. px::DECIMAL(38,9) * qtyBase::DECIMAL(38,9). Times are TIMESTAMPTZ in UTC. " +
-            "Read-only; files outside the vault cannot be read or written.");
+            "Read-only by construction: one SELECT, DESCRIBE, SHOW, SUMMARIZE or EXPLAIN <select>; files outside the vault cannot be read. " +
+            "Bounded: --timeout, --memory-limit, --threads.");
         command.Arguments.Add(Sql);
         command.Options.Add(Format);
         command.Options.Add(MaxRows);
+        command.Options.Add(Timeout);
+        command.Options.Add(MemoryLimit);
+        command.Options.Add(Threads);
         CommandAction.Set(command, RunAsync, fileLog: false);
         return command;
     }
@@ -63,8 +92,40 @@ public static class QueryCommand
             throw new UsageException("--max-rows: must be 0 (all) or more");
         }
 
-        using var query = VaultQuery.Open(context.Vault);
+        var timeout = context.Get(Timeout);
+        if (!(timeout > 0) || double.IsInfinity(timeout))
+        {
+            throw new UsageException("--timeout: must be a number of seconds above 0");
+        }
+
+        var threads = context.Get(Threads);
+        if (threads < 1)
+        {
+            throw new UsageException("--threads: must be 1 or more");
+        }
+
+        var memory = context.Get(MemoryLimit);
+        if (memory is not null && !MemorySyntax.IsMatch(memory.Trim()))
+        {
+            throw new UsageException($"--memory-limit: '{memory}' is not a size such as 2GB or 512MiB");
+        }
+
+        var limits = new VaultQueryLimits { Threads = threads };
+        if (memory is not null)
+        {
+            limits = limits with { MemoryLimit = memory.Trim() };
+        }
+
+        using var query = VaultQuery.Open(context.Vault, limits);
         await using var registration = token.Register(query.Interrupt);
+        // Interrupts again every second until the command ends: an interrupt that lands between two
+        // statements (the read-only check, then the query) would otherwise be lost.
+        var timedOut = false;
+        await using var timer = context.Time.CreateTimer(_ =>
+        {
+            timedOut = true;
+            query.Interrupt();
+        }, null, TimeSpan.FromSeconds(timeout), TimeSpan.FromSeconds(1));
         var toConsole = ReferenceEquals(context.Output, Console.Out);
         // Console.Out flushes on every write; a buffered stream keeps millions of rows fast.
         var output = toConsole
@@ -82,13 +143,24 @@ public static class QueryCommand
                     await JsonRowWriter.WriteAsync(reader, output, token);
                     break;
                 default:
-                    TableRowWriter.Write(reader, CreateConsole(output, toConsole), maxRows, token);
+                    TableRowWriter.Write(reader, CreateConsole(output, toConsole), maxRows, token, lineBreaks: VaultQuery.IsExplain(sql));
                     break;
             }
+        }
+        catch (Exception ex) when (timedOut && ex is DuckDbException or OperationCanceledException)
+        {
+            // One line: DuckDB's own "Interrupted!" says nothing more.
+            _ = ex;
+            throw new TimeoutException(string.Create(CultureInfo.InvariantCulture,
+                $"query interrupted after {timeout:0.###} s (--timeout)"));
         }
         catch (DuckDbException ex) when (token.IsCancellationRequested)
         {
             throw new OperationCanceledException(ex.Message, ex, token);
+        }
+        catch (DuckDbException ex) when (ex.Message.StartsWith("Out of Memory Error", StringComparison.Ordinal))
+        {
+            throw new DuckDbException(query.Explain(ex).Message + " (--memory-limit; nothing spills to disk)");
         }
         catch (DuckDbException ex)
         {
@@ -125,7 +197,8 @@ public static class QueryCommand
             ? $"{aliases[i]} AS {VaultViews.Quote(c.Name)}"
             : $"CAST({aliases[i]} AS VARCHAR) AS {VaultViews.Quote(c.Name)}");
         var inner = sql.TrimEnd().TrimEnd(';');
-        return query.Query($"SELECT {string.Join(", ", select)} FROM ({inner}) AS q({string.Join(", ", aliases)})");
+        // A newline before ')': a trailing "-- comment" in the statement must not swallow it.
+        return query.Query($"SELECT {string.Join(", ", select)} FROM ({inner}\n) AS q({string.Join(", ", aliases)})");
     }
 
     private static IAnsiConsole CreateConsole(TextWriter output, bool toConsole)

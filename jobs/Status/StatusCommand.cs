@@ -79,7 +79,7 @@ public static class StatusCommand
 
         if (s.KnownGaps.Count == 0)
         {
-            return "ok";
+            return s.DamagedFiles.Count == 0 ? "ok" : $"{s.DamagedFiles.Count.ToString(CultureInfo.InvariantCulture)} DAMAGED FILE(S)";
         }
 
         var first = s.KnownGaps.MinBy(g => g.FromTs)!;
@@ -114,6 +114,7 @@ public static class StatusCommand
         s.Lines,
         s.Healthy,
         s.ExporterStateError,
+        damagedFiles = s.DamagedFiles.Select(d => new { d.Path, d.Reason }),
         knownGaps = s.KnownGaps.Select(g => new
         {
             g.AfterTradeId,

@@ -3,37 +3,50 @@ using Pipeline.Vault.Layout;
 namespace Pipeline.Vault.DuckDb;
 
 /// <summary>
-/// A read-only SQL session over one vault: an in-memory DuckDB with the <see cref="VaultViews"/>,
-/// file access confined to the vault directory (<c>allowed_directories</c> +
-/// <c>enable_external_access=false</c>), extension install/load off, and the configuration locked.
-/// Only SELECT-like statements run: COPY, ATTACH, INSTALL, LOAD, SET, CREATE, ... are refused.
+/// A read-only SQL session over one vault, read-only by construction: only text that DuckDB's own
+/// parser classifies as one SELECT (DESCRIBE, SHOW, SUMMARIZE) or EXPLAIN of one, calling only
+/// read-only table functions, runs (<see cref="ReadOnlySql"/>); nothing is prepared before that check.
+/// Behind it, the engine itself is confined: an in-memory DuckDB with the <see cref="VaultViews"/>,
+/// file access limited to the vault directory (<c>allowed_directories</c> +
+/// <c>enable_external_access=false</c>), no temp directory (nothing spills, so there is no directory
+/// outside the vault to read or write), no persistent secrets, extension install/load off, memory and
+/// threads bounded (<see cref="VaultQueryLimits"/>), and the configuration locked.
 /// </summary>
 public sealed class VaultQuery : IDisposable
 {
-    private static readonly HashSet<DuckDbStatementType> ReadOnlyStatements =
-        [DuckDbStatementType.Select, DuckDbStatementType.Explain];
-
     private readonly DuckDbConnection _connection;
 
-    private VaultQuery(VaultLayout vault, DuckDbConnection connection)
+    private VaultQuery(VaultLayout vault, DuckDbConnection connection, IReadOnlyList<DamagedFile> damagedFiles)
     {
         Vault = vault;
         _connection = connection;
+        DamagedFiles = damagedFiles;
     }
 
     public VaultLayout Vault { get; }
+
+    /// <summary>Files the views leave out because they cannot be read (each logged as a warning).</summary>
+    public IReadOnlyList<DamagedFile> DamagedFiles { get; }
 
     /// <summary>The locked connection itself (tests prove the lock without the statement filter).</summary>
     internal DuckDbConnection Connection => _connection;
 
     /// <summary>Opens the session: views over the vault as it is now, then the lock.</summary>
-    public static VaultQuery Open(VaultLayout vault)
+    public static VaultQuery Open(VaultLayout vault, VaultQueryLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(vault);
+        limits ??= new VaultQueryLimits();
         var connection = DuckDbConnection.OpenInMemory(new Dictionary<string, string>
         {
             ["autoinstall_known_extensions"] = "false",
             ["autoload_known_extensions"] = "false",
+            ["allow_community_extensions"] = "false",
+            ["allow_persistent_secrets"] = "false",
+            // DuckDB otherwise spills to <cwd>/.tmp and lets every query read and write there.
+            ["temp_directory"] = "",
+            ["max_temp_directory_size"] = "0B",
+            ["memory_limit"] = limits.MemoryLimit,
+            ["threads"] = limits.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         try
         {
@@ -41,9 +54,9 @@ public sealed class VaultQuery : IDisposable
             connection.Execute("SET TimeZone = 'UTC'");
             connection.Execute($"SET allowed_directories = [{VaultViews.Literal(root)}]");
             connection.Execute("SET enable_external_access = false");
-            VaultViews.Create(connection, vault);
+            var damaged = VaultViews.Create(connection, vault);
             connection.Execute("SET lock_configuration = true");
-            return new VaultQuery(vault, connection);
+            return new VaultQuery(vault, connection, damaged);
         }
         catch
         {
@@ -62,12 +75,14 @@ public sealed class VaultQuery : IDisposable
         DuckDbStatement? statement = null;
         try
         {
-            statement = _connection.Prepare(sql);
-            var type = statement.StatementType;
-            if (!ReadOnlyStatements.Contains(type))
+            // Classified before it is prepared: preparing binds, and binding alone can act (EXPORT DATABASE makes its directory).
+            var (text, isExplain) = ReadOnlySql.Check(_connection, sql);
+            statement = _connection.Prepare(text);
+            var expected = isExplain ? DuckDbStatementType.Explain : DuckDbStatementType.Select;
+            if (statement.StatementType != expected)
             {
                 throw new DuckDbException(
-                    $"the query command is read-only and confined to the vault: {type.ToString().ToUpperInvariant()} statements are not allowed (SELECT, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN are)");
+                    $"refused: the vault query session is read-only (DuckDB prepared a {statement.StatementType.ToString().ToUpperInvariant()} statement)");
             }
 
             var reader = statement.ExecuteReader(ownsStatement: true);
@@ -82,6 +97,13 @@ public sealed class VaultQuery : IDisposable
         {
             statement?.Dispose();
         }
+    }
+
+    /// <summary>Whether <paramref name="sql"/> is an EXPLAIN (its result is a plan drawn over several lines).</summary>
+    public static bool IsExplain(string sql)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        return ReadOnlySql.FirstWord(sql).Word.Equals("EXPLAIN", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>Stops the running statement (from any thread).</summary>

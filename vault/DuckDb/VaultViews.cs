@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Pipeline.Vault.Layout;
+using Serilog;
 
 namespace Pipeline.Vault.DuckDb;
 
@@ -10,7 +11,11 @@ namespace Pipeline.Vault.DuckDb;
 /// <c>signals</c>, <c>orders</c>, <c>fills</c>, <c>positions</c>. Path parts (exchange, instId,
 /// date, strategy) come from the file path. Decimal strings become DECIMAL(38,18), times
 /// TIMESTAMPTZ (UTC). A view whose files do not exist yet is empty, not an error; a torn or
-/// garbage line is skipped, never fatal.
+/// garbage line is skipped, never fatal; a damaged Parquet file (truncated, unreadable footer) is
+/// reported (<see cref="Create"/> returns it, with a warning naming its path) and left out, so one bad
+/// day never takes down the other days, instruments or views. A trade line whose values cannot be
+/// represented (no event time, an event time outside years 1–9999, a decimal that does not fit
+/// DECIMAL(38,18)) is left out of <c>trades</c>.
 /// </summary>
 public static class VaultViews
 {
@@ -59,28 +64,34 @@ public static class VaultViews
                $"THEN TRY_CAST({x} AS DECIMAL(18,8))::{DecimalType} ELSE TRY_CAST({x} AS {DecimalType}) END";
     }
 
-    /// <summary>Creates (or replaces) every view for <paramref name="vault"/> on <paramref name="connection"/>.</summary>
-    public static void Create(DuckDbConnection connection, VaultLayout vault)
+    /// <summary>
+    /// Creates (or replaces) every view for <paramref name="vault"/> on <paramref name="connection"/>;
+    /// returns the damaged files the views leave out (each also logged as a warning).
+    /// </summary>
+    public static IReadOnlyList<DamagedFile> Create(DuckDbConnection connection, VaultLayout vault)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(vault);
-        connection.Execute("CREATE OR REPLACE VIEW trades AS " + TradesSql(connection, vault));
+        var damaged = new List<DamagedFile>();
+        connection.Execute("CREATE OR REPLACE VIEW trades AS " + TradesSql(connection, vault, damaged));
         foreach (var calc in MinuteCalcs)
         {
             var dir = $"derived/{calc}/*/perps/*/";
-            CreateAutoView(connection, vault, calc, [dir + "*.jsonl"], [dir + "*.parquet"],
+            CreateAutoView(connection, vault, damaged, calc, [dir + "*.jsonl"], [dir + "*.parquet"],
                 $"{Sep}derived{Sep}{calc}{Sep}([^/\\\\]+){Sep}perps{Sep}([^/\\\\]+){Sep}{DayPattern}",
                 [("exchange", 1, "VARCHAR"), ("instId", 2, "VARCHAR"), ("date", 3, "DATE")]);
         }
 
-        CreateAutoView(connection, vault, "signals", ["derived/signals/*/*/*/*.jsonl"], ["derived/signals/*/*/*/*.parquet"],
+        CreateAutoView(connection, vault, damaged, "signals", ["derived/signals/*/*/*/*.jsonl"], ["derived/signals/*/*/*/*.parquet"],
             $"{Sep}derived{Sep}signals{Sep}([^/\\\\]+){Sep}([^/\\\\]+){Sep}([^/\\\\]+){Sep}{DayPattern}",
             [("strategy", 1, "VARCHAR"), ("exchange", 2, "VARCHAR"), ("instId", 3, "VARCHAR"), ("date", 4, "DATE")]);
         foreach (var ledger in LedgerFiles)
         {
-            CreateAutoView(connection, vault, ledger, [$"ledger/*/{ledger}.jsonl"], [],
+            CreateAutoView(connection, vault, damaged, ledger, [$"ledger/*/{ledger}.jsonl"], [],
                 $"{Sep}ledger{Sep}([^/\\\\]+){Sep}{ledger}\\.jsonl$", [("strategy", 1, "VARCHAR")]);
         }
+
+        return damaged;
     }
 
     /// <summary>The raw fields in line order with their stored types (as in <see cref="RawTradeColumns"/>).</summary>
@@ -109,8 +120,9 @@ public static class VaultViews
     /// normalised on its own (JSONL: the raw types; Parquet: whatever its columns are, text or DECIMAL,
     /// ms or TIMESTAMPTZ) to the view's types, then the sources are unioned.
     /// </summary>
-    public static string TradesSql(DuckDbConnection connection, VaultLayout vault)
+    public static string TradesSql(DuckDbConnection connection, VaultLayout vault, ICollection<DamagedFile>? damaged = null)
     {
+        damaged ??= [];
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(vault);
         const string jsonlGlob = "raw/*/trades_perps/*/*.jsonl";
@@ -127,11 +139,10 @@ public static class VaultViews
         }
 
         var shadowed = new List<string>();
-        if (AnyFile(vault.Root, parquetGlob))
+        if (ParquetSource(connection, vault, parquetGlob, damaged) is var (parquet, parquetColumns, readable))
         {
-            var parquet = $"SELECT * FROM read_parquet({Literal(Glob(vault, parquetGlob))}, union_by_name=true, filename=true)";
-            sources.Add(NormalizeTrades(parquet, Describe(connection, parquet).ToDictionary(c => c.Name, c => c.Type, StringComparer.Ordinal)));
-            shadowed.AddRange(JsonlDaysWithParquetTwin(vault));
+            sources.Add(NormalizeTrades(parquet, parquetColumns.ToDictionary(c => c.Name, c => c.Type, StringComparer.Ordinal)));
+            shadowed.AddRange(JsonlDaysWithParquetTwin(vault, readable));
         }
 
         var pathRegex = $"{Sep}raw{Sep}([^/\\\\]+){Sep}trades_perps{Sep}([^/\\\\]+){Sep}{DayPattern}";
@@ -143,7 +154,7 @@ public static class VaultViews
                    TRY_CAST(regexp_extract(filename, {Literal(pathRegex)}, 3) AS DATE) AS date,
                    {fields}
             FROM ({string.Join(" UNION ALL BY NAME ", sources)})
-            WHERE tradeId IS NOT NULL
+            WHERE tradeId IS NOT NULL AND ts IS NOT NULL AND {string.Join(" AND ", Representable())}
             """);
         if (shadowed.Count > 0)
         {
@@ -159,6 +170,11 @@ public static class VaultViews
     private static string NormalizeTrades(string source, Dictionary<string, string> types)
     {
         var columns = new List<string> { "filename" };
+        foreach (var name in CheckedFields.Where(types.ContainsKey))
+        {
+            columns.Add($"{Quote(name)} IS NOT NULL AS {Quote(RawPrefix + name)}"); // stored: tells "absent" from "unrepresentable"
+        }
+
         foreach (var (name, rawType) in RawFields)
         {
             var q = Quote(name);
@@ -171,10 +187,11 @@ public static class VaultViews
             }
 
             columns.Add(
-                isTime && type is "BIGINT" or "INTEGER" or "UBIGINT" ? $"make_timestamptz({q}::BIGINT * 1000) AS {q}"
-                : isTime && type == "TIMESTAMP WITH TIME ZONE" ? q
-                : isTime && type.StartsWith("TIMESTAMP", StringComparison.Ordinal) ? $"timezone('UTC', {q}::TIMESTAMP) AS {q}"
-                : isTime ? $"TRY_CAST({q} AS TIMESTAMPTZ) AS {q}"
+                isTime && type is "BIGINT" or "INTEGER" or "UBIGINT"
+                    ? $"CASE WHEN {q} BETWEEN {MinMs} AND {MaxMs} THEN make_timestamptz({q}::BIGINT * 1000) END AS {q}"
+                : isTime && type == "TIMESTAMP WITH TIME ZONE" ? $"{InRange(q)} AS {q}"
+                : isTime && type.StartsWith("TIMESTAMP", StringComparison.Ordinal) ? $"{InRange($"timezone('UTC', {q}::TIMESTAMP)")} AS {q}"
+                : isTime ? $"{InRange($"TRY_CAST({q} AS TIMESTAMPTZ)")} AS {q}"
                 : DecimalFields.Contains(name) && type == "VARCHAR" && types.GetValueOrDefault(name + CompanionSuffix) == DecimalType
                     ? $"COALESCE({Quote(name + CompanionSuffix)}, {ExactDecimal(q)}) AS {q}" // compacted days carry the value typed
                 : DecimalFields.Contains(name) && type == "VARCHAR" ? $"{ExactDecimal(q)} AS {q}"
@@ -185,30 +202,120 @@ public static class VaultViews
         return $"SELECT {string.Join(", ", columns)} FROM ({source})";
     }
 
+    // Event times the view shows: years 1 to 9999 (what every client's date type holds), in ms.
+    private const long MinMs = -62135596800000;
+    private const long MaxMs = 253402300799999;
+    private const string RawPrefix = "__stored_";
+
+    /// <summary>Fields whose stored value may fail to convert: the decimals and the times.</summary>
+    private static readonly string[] CheckedFields = ["px", "sz", "ctVal", "ctMult", "qtyBase", "ts", "recvTs"];
+
+    private static string InRange(string timestamptz) =>
+        $"CASE WHEN {timestamptz} BETWEEN make_timestamptz({MinMs}::BIGINT * 1000) AND make_timestamptz({MaxMs}::BIGINT * 1000) THEN {timestamptz} END";
+
+    /// <summary>A line is left out when a stored value is present but its view type cannot hold it.</summary>
+    private static IEnumerable<string> Representable() =>
+        CheckedFields.Select(f => $"NOT ({Quote(f)} IS NULL AND coalesce({Quote(RawPrefix + f)}, false))");
+
+    /// <summary>
+    /// A read_parquet source over the files of a vault-relative glob that can be read, with its columns:
+    /// the glob itself when every file passes, else the list of those that do. A file failing the cheap
+    /// footer check (<see cref="ParquetFooter"/>), or whose footer DuckDB cannot read, is reported and left out.
+    /// </summary>
+    private static (string Source, List<(string Name, string Type)> Columns, HashSet<string> Readable)? ParquetSource(
+        DuckDbConnection connection, VaultLayout vault, string glob, ICollection<DamagedFile> damaged)
+    {
+        var files = Files(vault.Root, glob).Order(StringComparer.Ordinal).ToList();
+        var good = new List<string>();
+        foreach (var file in files)
+        {
+            if (ParquetFooter.Problem(file) is { } problem)
+            {
+                Report(damaged, file, problem);
+            }
+            else
+            {
+                good.Add(file);
+            }
+        }
+
+        if (good.Count == 0)
+        {
+            return null;
+        }
+
+        string Read(List<string> list, bool all) =>
+            $"SELECT * FROM read_parquet({(all ? Literal(Glob(vault, glob)) : "[" + string.Join(", ", list.Select(Literal)) + "]")}, union_by_name=true, filename=true)";
+        var source = Read(good, good.Count == files.Count);
+        try
+        {
+            return (source, Describe(connection, source), good.ToHashSet(StringComparer.Ordinal));
+        }
+        catch (DuckDbException)
+        {
+            // A footer that passes the cheap check but does not parse: find the file(s) one by one.
+            var readable = new List<string>();
+            foreach (var file in good)
+            {
+                try
+                {
+                    Describe(connection, $"SELECT * FROM read_parquet({Literal(file)})");
+                    readable.Add(file);
+                }
+                catch (DuckDbException ex)
+                {
+                    Report(damaged, file, ex.Message.Split('\n', 2)[0]);
+                }
+            }
+
+            if (readable.Count == 0)
+            {
+                return null;
+            }
+
+            source = Read(readable, all: false);
+            return (source, Describe(connection, source), readable.ToHashSet(StringComparer.Ordinal));
+        }
+    }
+
+    private static void Report(ICollection<DamagedFile> damaged, string path, string reason)
+    {
+        Log.Warning("Damaged Parquet file {Path} left out of the query views: {Reason}", path, reason);
+        damaged.Add(new DamagedFile(path, reason));
+    }
+
     /// <summary>
     /// A view over auto-detected JSON/Parquet records: path parts first, then the records' own columns
     /// (minus those the path gives), with VARCHAR columns holding decimals cast to DECIMAL(38,18) and
     /// <c>minute</c>/<c>ts</c>-like columns as TIMESTAMPTZ.
     /// </summary>
-    private static void CreateAutoView(DuckDbConnection connection, VaultLayout vault, string name,
+    private static void CreateAutoView(DuckDbConnection connection, VaultLayout vault, ICollection<DamagedFile> damaged, string name,
         IReadOnlyList<string> jsonlGlobs, IReadOnlyList<string> parquetGlobs, string pathRegex,
         IReadOnlyList<(string Name, int Group, string Type)> pathColumns)
     {
         var sources = new List<string>();
+        var readable = new HashSet<string>(StringComparer.Ordinal);
+        var parquetSources = new List<string>();
+        foreach (var glob in parquetGlobs)
+        {
+            if (ParquetSource(connection, vault, glob, damaged) is var (parquet, _, files))
+            {
+                parquetSources.Add(parquet);
+                readable.UnionWith(files);
+            }
+        }
+
         foreach (var glob in jsonlGlobs.Where(g => AnyFile(vault.Root, g)))
         {
-            // Mid-compaction both forms of a day can exist for a moment: the Parquet one wins.
+            // Mid-compaction both forms of a day can exist for a moment: the (readable) Parquet one wins.
             var shadowed = Files(vault.Root, glob)
-                .Where(f => File.Exists(Path.ChangeExtension(f, ".parquet"))).Select(Literal).ToList();
+                .Where(f => readable.Contains(Path.ChangeExtension(f, ".parquet"))).Select(Literal).ToList();
             sources.Add($"SELECT * FROM read_json({Literal(Glob(vault, glob))}, format='newline_delimited', " +
                         "union_by_name=true, filename=true, ignore_errors=true)" +
                         (shadowed.Count > 0 ? $" WHERE filename NOT IN ({string.Join(", ", shadowed)})" : ""));
         }
 
-        foreach (var glob in parquetGlobs.Where(g => AnyFile(vault.Root, g)))
-        {
-            sources.Add($"SELECT * FROM read_parquet({Literal(Glob(vault, glob))}, union_by_name=true, filename=true)");
-        }
+        sources.AddRange(parquetSources);
 
         var pathSelect = pathColumns.Select(p => p.Type == "VARCHAR"
             ? $"regexp_extract(filename, {Literal(pathRegex)}, {p.Group}) AS {Quote(p.Name)}"
@@ -300,7 +407,7 @@ public static class VaultViews
         return result;
     }
 
-    private static IEnumerable<string> JsonlDaysWithParquetTwin(VaultLayout vault)
+    private static IEnumerable<string> JsonlDaysWithParquetTwin(VaultLayout vault, HashSet<string> readableParquet)
     {
         foreach (var exchange in vault.RawExchanges())
         {
@@ -308,7 +415,7 @@ public static class VaultViews
             {
                 foreach (var day in vault.RawDays(exchange, instId))
                 {
-                    if (File.Exists(vault.RawDayJsonl(exchange, instId, day)) && File.Exists(vault.RawDayParquet(exchange, instId, day)))
+                    if (File.Exists(vault.RawDayJsonl(exchange, instId, day)) && readableParquet.Contains(vault.RawDayParquet(exchange, instId, day)))
                     {
                         yield return $"{exchange}/{instId}/{day:yyyy-MM-dd}";
                     }

@@ -35,6 +35,29 @@ public static class DayFileScanner
         return new DayFileStats { Length = reader.Offset, Lines = lines, FirstTs = first, MinTs = min, MaxTs = max };
     }
 
+    /// <summary>
+    /// Rows and event-time range of a compacted raw day, or null with the reason when the file cannot be
+    /// read (cut short, unreadable footer or data): one damaged day is reported, not fatal.
+    /// </summary>
+    public static DayFileStats? TryScanParquet(string path, DayFileStats? previous, out string? problem)
+    {
+        problem = DuckDb.ParquetFooter.Problem(path);
+        if (problem is not null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return ScanParquet(path, previous);
+        }
+        catch (DuckDb.DuckDbException ex)
+        {
+            problem = ex.Message.Split('\n', 2)[0];
+            return null;
+        }
+    }
+
     /// <summary>Rows and event-time range of a compacted raw day (read through DuckDB; cached by length).</summary>
     public static DayFileStats ScanParquet(string path, DayFileStats? previous)
     {

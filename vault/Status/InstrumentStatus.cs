@@ -26,10 +26,13 @@ public sealed record InstrumentStatus
     public IReadOnlyList<KnownGap> KnownGaps => Exporter?.KnownGaps ?? [];
 
     /// <summary>
-    /// False while the exporter reports known gaps or its state cannot be read: status never shows such an
+    /// False while the exporter reports known gaps, its state cannot be read or a raw day file is damaged: status never shows such an
     /// instrument as healthy. True says only that nothing known is wrong, not that every trade was checked (verify does that).
     /// </summary>
-    public bool Healthy => KnownGaps.Count == 0 && ExporterStateError is null;
+    public bool Healthy => KnownGaps.Count == 0 && ExporterStateError is null && DamagedFiles.Count == 0;
+
+    /// <summary>Raw day files that could not be read and are not counted (each also logged as a warning).</summary>
+    public IReadOnlyList<DuckDb.DamagedFile> DamagedFiles { get; init; } = [];
     public IReadOnlyList<CalculatorStatus> Calculators { get; init; } = [];
 }
 

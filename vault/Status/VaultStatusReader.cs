@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Pipeline.Vault.DuckDb;
 using Pipeline.Vault.Layout;
 using Pipeline.Vault.State;
 using Serilog;
@@ -57,6 +58,7 @@ public sealed class VaultStatusReader(VaultLayout vault)
         long lines = 0;
         long? first = null, last = null;
         var parquetDays = 0;
+        var damaged = new List<DamagedFile>();
         foreach (var day in days)
         {
             // Parquet wins when both forms exist (mid-compaction), as for every reader.
@@ -72,11 +74,25 @@ public sealed class VaultStatusReader(VaultLayout vault)
                 continue;
             }
 
-            var path = isParquet ? parquet : jsonl;
+            DayFileStats? stats = null;
+            if (isParquet)
+            {
+                stats = DayFileScanner.TryScanParquet(parquet, cache.Files.GetValueOrDefault(Path.GetFileName(parquet)), out var problem);
+                if (stats is null)
+                {
+                    // Reported and skipped: the other days and instruments still count.
+                    Log.Warning("Damaged Parquet file {Path} not counted: {Reason}", parquet, problem);
+                    damaged.Add(new DamagedFile(parquet, problem ?? "unreadable"));
+                    if (!File.Exists(jsonl))
+                    {
+                        continue;
+                    }
+                }
+            }
+
+            var path = stats is not null ? parquet : jsonl;
             var name = Path.GetFileName(path);
-            var stats = isParquet
-                ? DayFileScanner.ScanParquet(path, cache.Files.GetValueOrDefault(name))
-                : DayFileScanner.Scan(jsonl, cache.Files.GetValueOrDefault(name));
+            stats ??= DayFileScanner.Scan(jsonl, cache.Files.GetValueOrDefault(name));
             fresh.Files[name] = stats;
             lines += stats.Lines;
             if (stats.MinTs is { } min)
@@ -109,6 +125,7 @@ public sealed class VaultStatusReader(VaultLayout vault)
             LastTradeTs = last,
             Exporter = exporter,
             ExporterStateError = exporterError,
+            DamagedFiles = damaged,
             Calculators = ReadCalculators(exchange, instId, exporter),
         };
     }

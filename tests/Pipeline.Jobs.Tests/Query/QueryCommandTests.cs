@@ -132,7 +132,8 @@ public sealed class QueryCommandTests : IDisposable
 
     [Theory]
     [InlineData("select * from read_csv('/etc/passwd')", "access outside the vault is not allowed")]
-    [InlineData("COPY (select 1) TO '/tmp/pipeline-query-test.csv'", "access outside the vault is not allowed")]
+    [InlineData("COPY (select 1) TO '/tmp/pipeline-query-test.csv'", "read-only")]
+    [InlineData("EXPLAIN ANALYZE COPY (select 1) TO '/tmp/pipeline-query-test.csv'", "read-only")]
     [InlineData("ATTACH '/tmp/pipeline-query-test.db'", "vault")]
     [InlineData("INSTALL httpfs", "read-only")]
     [InlineData("LOAD httpfs", "read-only")]
@@ -146,6 +147,77 @@ public sealed class QueryCommandTests : IDisposable
         Assert.Contains(expected, error, StringComparison.Ordinal);
         Assert.Single(error.TrimEnd('\n').Split('\n'));
         Assert.False(File.Exists("/tmp/pipeline-query-test.csv"));
+    }
+
+    [Fact]
+    public async Task Query_Timeout_InterruptsAndExitsOneWithOneLine()
+    {
+        // Would run for hours: the command must end by itself, interrupted by --timeout.
+        var run = Run("query", "select count(*) from range(1e12::bigint)", "--timeout", "0.2", "--threads", "1");
+        var (code, output, error) = await run.WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.Equal(ExitCodes.Failure, code);
+        Assert.Equal("", output);
+        Assert.Equal("error: query interrupted after 0.2 s (--timeout)\n", error.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public async Task Query_MemoryLimit_BoundsTheQuery()
+    {
+        var (code, _, error) = await Run("query", "select list(i) from range(20000000) t(i)", "--memory-limit", "16MB", "--threads", "1", "--format", "csv");
+        Assert.Equal(ExitCodes.Failure, code);
+        Assert.StartsWith("error: Out of Memory Error", error, StringComparison.Ordinal);
+        Assert.Contains("--memory-limit", error, StringComparison.Ordinal);
+        Assert.Single(error.TrimEnd('\n').Split('\n'));
+    }
+
+    [Theory]
+    [InlineData("--memory-limit", "lots")]
+    [InlineData("--timeout", "0")]
+    [InlineData("--threads", "0")]
+    public async Task Query_BadBound_IsAUsageError(string option, string value)
+    {
+        var (code, _, error) = await Run("query", "select 1", option, value);
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.StartsWith("error: " + option, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Query_Help_NamesTheBounds()
+    {
+        var (_, output, _) = await Run("query", "--help");
+        Assert.Contains("--timeout", output, StringComparison.Ordinal);
+        Assert.Contains("--memory-limit", output, StringComparison.Ordinal);
+        Assert.Contains("--threads", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Query_Table_EscapesControlCharactersFromData()
+    {
+        const string sql = "select chr(27) || '[31mX' as \"a\u001b[0m\", 'two' || chr(10) || 'lines' as b, chr(7) || chr(13) || chr(9) || chr(127) || chr(155) || chr(8238) as c";
+        var (code, output, _) = await Run("query", sql);
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.DoesNotContain(output, c => (c < ' ' && c != '\n') || c is '\u007f' or '\u009b' or '\u202e');
+        Assert.Contains(@"\x1b[31mX", output, StringComparison.Ordinal);
+        Assert.Contains(@"a\x1b[0m", output, StringComparison.Ordinal);
+        Assert.Contains(@"two\nlines", output, StringComparison.Ordinal);
+        Assert.Contains(@"\x07\r\t\x7f\x9b\u202e", output, StringComparison.Ordinal);
+
+        // csv and json stay byte-exact.
+        var (_, csv, _) = await Run("query", sql, "--format", "csv");
+        Assert.Contains("\u001b[31mX", csv, StringComparison.Ordinal);
+        var (_, json, _) = await Run("query", sql, "--format", "json");
+        using var doc = JsonDocument.Parse(json);
+        Assert.Equal("\u001b[31mX", doc.RootElement.GetProperty("a\u001b[0m").GetString());
+        Assert.Equal("two\nlines", doc.RootElement.GetProperty("b").GetString());
+    }
+
+    [Fact]
+    public async Task Query_ExplainTable_ShowsThePlanOverItsLines()
+    {
+        var (code, output, _) = await Run("query", "EXPLAIN select count(*) from range(3)");
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.DoesNotContain(@"\n", output, StringComparison.Ordinal);
+        Assert.True(output.Split('\n').Count(l => l.Contains('│', StringComparison.Ordinal)) > 5, output);
     }
 
     [Fact]
@@ -171,6 +243,51 @@ public sealed class QueryCommandTests : IDisposable
         var (code, output, _) = await Run("query", "select [1, 2] as l, {'k': 'v'} as s, 1 as n", "--format", "csv");
         Assert.Equal(ExitCodes.Ok, code);
         Assert.Equal("l,s,n\n\"[1, 2]\",{'k': v},1\n", output);
+    }
+
+    [Fact]
+    public async Task QueryAndStatus_TruncatedParquetDay_WarnWithPathAndStillWork()
+    {
+        WriteTrades(("okx", "BTC-USDT-SWAP", 1, 1720000000123, "65000.1"), ("okx", "BTC-USDT-SWAP", 2, 1720094400000, "65000.2"),
+            ("okx", "ETH-USDT-SWAP", 3, 1720000000123, "3000.5"));
+        var jsonl = Vault.RawDayJsonl("okx", "BTC-USDT-SWAP", new DateOnly(2024, 7, 3));
+        var bad = Path.ChangeExtension(jsonl, ".parquet");
+        using (var connection = DuckDbConnection.OpenInMemory())
+        {
+            connection.Execute($"COPY ({VaultViews.RawTradesSelect(jsonl)}) TO {VaultViews.Literal(bad)} (FORMAT parquet)");
+        }
+
+        File.Delete(jsonl);
+        File.WriteAllBytes(bad, File.ReadAllBytes(bad)[..64]); // cut short
+
+        // Child processes: the warning is a log line on the real stderr.
+        var (code, output, error) = await RunProcess("query", "select 1 as one", "--format", "csv");
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Equal("one\n1\n", output);
+        Assert.Contains(bad, error, StringComparison.Ordinal);
+        (code, output, error) = await RunProcess("query", "select instId, count(*) as n from trades group by all order by instId", "--format", "csv");
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Equal("instId,n\nBTC-USDT-SWAP,1\nETH-USDT-SWAP,1\n", output);
+        (code, output, error) = await RunProcess("status");
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Contains("ETH-USDT-SWAP", output, StringComparison.Ordinal);
+        Assert.Contains(bad, error, StringComparison.Ordinal);
+    }
+
+    private async Task<(int Code, string Output, string Error)> RunProcess(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "pipeline.dll"));
+        foreach (var arg in args.Concat(["--vault", Vault.Root]))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        return (process.ExitCode, (await output).ReplaceLineEndings("\n"), await error);
     }
 
     [Fact]

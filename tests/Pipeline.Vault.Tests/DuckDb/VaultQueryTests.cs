@@ -86,6 +86,10 @@ public sealed class VaultQueryTests
         Assert.Throws<DuckDbException>(() => query.Connection.Execute("INSTALL httpfs"));
         Assert.Throws<DuckDbException>(() => query.Connection.Execute("LOAD httpfs"));
         Assert.False(File.Exists("/tmp/pipeline-confinement-test.csv"));
+        // No temp directory: DuckDB would otherwise allow <cwd>/.tmp besides the vault, and spill there.
+        Assert.Equal("", query.Connection.Scalar<string>("SELECT current_setting('temp_directory')"));
+        Assert.Throws<DuckDbException>(() => query.Connection.Execute("COPY (select 1) TO '.tmp/pipeline-confinement-test.csv'"));
+        Assert.False(File.Exists(".tmp/pipeline-confinement-test.csv"));
     }
 
     [Theory]

@@ -33,6 +33,34 @@ public sealed class VaultStatusReaderTests : IDisposable
     }
 
     [Fact]
+    public void ReadInstrument_TruncatedParquetDay_ReportedWithPathOthersCounted()
+    {
+        var d1 = new DateOnly(2025, 1, 1);
+        var d2 = new DateOnly(2025, 1, 2);
+        var t0 = TradeTime.DayStartMs(d1);
+        var t1 = TradeTime.DayStartMs(d2);
+        Append(d1, Trade(t0 + 1000, 1), Trade(t0 + 2000, 2));
+        Append(d2, Trade(t1 + 1000, 3));
+        var bad = _vault.RawDayParquet("okx", "BTC-USDT-SWAP", d1);
+        using (var connection = Pipeline.Vault.DuckDb.DuckDbConnection.OpenInMemory())
+        {
+            connection.Execute($"COPY ({Pipeline.Vault.DuckDb.VaultViews.RawTradesSelect(_vault.RawDayJsonl("okx", "BTC-USDT-SWAP", d1))}) TO '{bad}' (FORMAT parquet)");
+        }
+
+        File.Delete(_vault.RawDayJsonl("okx", "BTC-USDT-SWAP", d1));
+        using (var stream = new FileStream(bad, FileMode.Open))
+        {
+            stream.SetLength(stream.Length - 10);
+        }
+
+        var status = new VaultStatusReader(_vault).ReadInstrument("okx", "BTC-USDT-SWAP");
+
+        Assert.Equal(bad, Assert.Single(status.DamagedFiles).Path);
+        Assert.Equal(1, status.Lines); // day 2 still counted
+        Assert.Equal(t1 + 1000, status.LastTradeTs);
+    }
+
+    [Fact]
     public void ReadInstrument_DaysStateAndDerivedTail_Reported()
     {
         var d1 = new DateOnly(2025, 1, 1);
