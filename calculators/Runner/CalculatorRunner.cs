@@ -18,7 +18,7 @@ public static class CalculatorRunner
     /// <summary>Every calculator name, in dependency order.</summary>
     public static IReadOnlyList<string> Calcs { get; } = [BarLine.Calc, VwapIndicator.Calc, BandsIndicator.Calc, CvdIndicator.Calc, AdxIndicator.Calc];
 
-    /// <summary>Instruments with raw data: (exchange, instId), optionally filtered.</summary>
+    /// <summary>Instruments with raw data: (exchange, instId), optionally filtered; a named one without raw data is an <see cref="ArgumentException"/>.</summary>
     public static IReadOnlyList<(string Exchange, string InstId)> Instruments(VaultLayout layout, string? exchange = null,
         IReadOnlyCollection<string>? instIds = null)
     {
@@ -37,13 +37,13 @@ public static class CalculatorRunner
 
         if (instIds is { Count: > 0 })
         {
-            foreach (var inst in instIds)
+            // A named instrument without raw data is the caller's mistake, not an empty instrument:
+            // nothing is created for it (no lock, no state).
+            var unknown = instIds.Where(inst => !list.Any(x => x.Item2 == VaultNames.InstId(inst))).ToList();
+            if (unknown.Count > 0)
             {
-                VaultNames.InstId(inst);
-                if (!list.Any(x => x.Item2 == inst) && exchange is not null)
-                {
-                    list.Add((VaultNames.Exchange(exchange), inst));
-                }
+                throw new ArgumentException(
+                    $"no raw trades for {string.Join(", ", unknown)} under {layout.RawDir}{(exchange is null ? "" : " (" + exchange + ")")}");
             }
         }
 

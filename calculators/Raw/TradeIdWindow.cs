@@ -1,0 +1,79 @@
+namespace Pipeline.Calculators.Raw;
+
+/// <summary>
+/// Remembers the last <see cref="Capacity"/> trade ids read (in file order) and the highest ever read,
+/// so a repeated id is counted once. Trade ids of one instrument rise, so an id above the highest is new
+/// at the cost of one comparison; only an id at or below it (a gap fill appended out of order, or a
+/// repeat) is looked up in the window, a vectorised scan. Bounded: a repeat of an id older than the
+/// window is not recognised. Allocates nothing per trade; saved in the bars_1m state so it survives restarts.
+/// </summary>
+public sealed class TradeIdWindow
+{
+    public const int DefaultCapacity = 8192;
+    private readonly long[] _ring;
+    private int _head;
+    private int _count;
+
+    public TradeIdWindow(int capacity = DefaultCapacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        _ring = new long[capacity];
+    }
+
+    public int Capacity => _ring.Length;
+
+    /// <summary>The highest id read so far (-1: none).</summary>
+    public long Max { get; private set; } = -1;
+
+    /// <summary>Records <paramref name="id"/>; false when it is a repeat of an id in the window.</summary>
+    public bool Add(long id)
+    {
+        if (id > Max)
+        {
+            Max = id;
+        }
+        else if (_ring.AsSpan(0, _count).Contains(id))
+        {
+            return false;
+        }
+
+        _ring[_head] = id;
+        _head = _head + 1 == _ring.Length ? 0 : _head + 1;
+        if (_count < _ring.Length)
+        {
+            _count++;
+        }
+
+        return true;
+    }
+
+    /// <summary>The window, oldest first (for the state file).</summary>
+    public List<long> Save()
+    {
+        var list = new List<long>(_count);
+        var start = _count < _ring.Length ? 0 : _head;
+        for (var i = 0; i < _count; i++)
+        {
+            list.Add(_ring[(start + i) % _ring.Length]);
+        }
+
+        return list;
+    }
+
+    /// <summary>Restores a saved window (oldest first; only the newest <see cref="Capacity"/> are kept).</summary>
+    public void Load(IReadOnlyList<long>? ids, long max)
+    {
+        _head = 0;
+        _count = 0;
+        Max = -1;
+        if (ids is not null)
+        {
+            for (var i = Math.Max(0, ids.Count - _ring.Length); i < ids.Count; i++)
+            {
+                Add(ids[i]);
+            }
+        }
+
+        Max = Math.Max(Max, max);
+    }
+}
