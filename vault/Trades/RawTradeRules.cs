@@ -94,8 +94,8 @@ public static class RawTradeRules
     {
         RawLineError.None => "valid",
         RawLineError.NotUtf8 => "not valid UTF-8",
-        RawLineError.NotJson => "not one flat JSON object with string and integer values",
-        RawLineError.MissingKey => "a required key is missing (exchange, instId, tradeId, ts, px, sz, side, ctVal, ctMult, ctType, ctValCcy, qtyBase, recvTs, src)",
+        RawLineError.NotJson => "invalid JSON: not one flat object with string and integer values",
+        RawLineError.MissingKey => "missing a required key (exchange, instId, tradeId, ts, px, sz, side, ctVal, ctMult, ctType, ctValCcy, qtyBase, recvTs, src)",
         RawLineError.BadExchange => "exchange is not a valid exchange name",
         RawLineError.BadInstId => "instId is not a valid instrument id",
         RawLineError.BadTradeId => "tradeId is not a decimal integer that fits a long",
