@@ -129,7 +129,10 @@ public static class CalculatorRunner
     private static CalcRunResult Summarise(BarsStage bars, string exchange, string instId, List<StageResult> results, Stopwatch clock)
     {
         var state = bars.State;
-        return new CalcRunResult(exchange, instId, results, state.LateTrades, state.BadLines, clock.Elapsed);
+        return new CalcRunResult(exchange, instId, results, state.LateTrades, state.BadLines, clock.Elapsed)
+        {
+            ForeignLines = state.ForeignLines, DuplicateTrades = state.DuplicateTrades,
+        };
     }
 
     private static List<IStage> StageTwo(VaultLayout layout, CalcOptions options, string exchange, string instId) =>
@@ -171,6 +174,12 @@ public static class CalculatorRunner
 public sealed record CalcRunResult(string Exchange, string InstId, IReadOnlyList<StageResult> Stages, long LateTrades,
     long BadLines, TimeSpan Elapsed)
 {
+    /// <summary>Lines of another exchange or instrument met in the instrument's files (skipped).</summary>
+    public long ForeignLines { get; init; }
+
+    /// <summary>Lines repeating a trade id already read (skipped: each trade counts once).</summary>
+    public long DuplicateTrades { get; init; }
+
     public long BarsEmitted => Stages.Count > 0 ? Stages[0].MinutesEmitted : 0;
 
     public long TradesRead => Stages.Count > 0 ? Stages[0].TradesRead : 0;
