@@ -16,6 +16,9 @@ namespace Pipeline.Jobs.Backtest;
 /// </summary>
 public sealed class BacktestTradeReader(VaultLayout vault, string exchange, string instId)
 {
+    private readonly byte[] _exchangeUtf8 = Encoding.ASCII.GetBytes(VaultNames.Exchange(exchange));
+    private readonly byte[] _instIdUtf8 = Encoding.ASCII.GetBytes(VaultNames.InstId(instId));
+
     /// <summary>Trades yielded by <see cref="Read"/>.</summary>
     public long TradesRead { get; private set; }
 
@@ -73,7 +76,7 @@ public sealed class BacktestTradeReader(VaultLayout vault, string exchange, stri
                 token.ThrowIfCancellationRequested();
             }
 
-            if (!RawLineScanner.TryScan(line, out var f, out _))
+            if (RawLineScanner.Scan(line, _exchangeUtf8, _instIdUtf8, out var f) != RawLineError.None) // the calculators' rule
             {
                 BadLines++;
                 continue;

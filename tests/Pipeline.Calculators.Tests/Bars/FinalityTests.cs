@@ -98,7 +98,8 @@ public sealed class FinalityTests
     public void Calc_RandomWatermarksAndClocks_NoDerivedMinuteAfterWatermarkOrNow()
     {
         var lateness = TimeSpan.FromSeconds(2);
-        for (var seed = 1; seed <= 25; seed++)
+        var emitted = 0;
+        for (var seed = 1; seed <= 8; seed++)
         {
             var random = new Random(seed);
             using var v = new TestVault();
@@ -109,7 +110,7 @@ public sealed class FinalityTests
             long? watermark = null;
             var id = 1;
             var seen = 0;
-            for (var step = 0; step < 12; step++)
+            for (var step = 0; step < 10; step++)
             {
                 var trades = new List<RawTrade>();
                 for (var n = random.Next(0, 6); n > 0; n--)
@@ -144,8 +145,11 @@ public sealed class FinalityTests
                         $"seed {seed} step {step}: minute {MinuteTime.Format(minute)} ends after watermark/now {limit}");
                 }
 
+                emitted += lines.Length - seen;
                 seen = lines.Length;
             }
         }
+
+        Assert.True(emitted > 100, $"only {emitted} minutes emitted: the property was barely exercised");
     }
 }
