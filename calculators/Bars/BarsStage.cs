@@ -267,7 +267,7 @@ public sealed class BarsStage
 
         var slot = (int)(index / MinuteTime.Ms);
         var agg = _pending[slot] ??= new MinuteAggregate(minute);
-        agg.Add(ts, px, qty, buy, TradeIdKey.From(tradeId));
+        agg.Add(ts, px, qty, buy, id > 0 ? new TradeIdKey((ulong)id, null) : TradeIdKey.From(tradeId)); // the rules parsed the id already
         _state.Trades++;
     }
 

@@ -103,8 +103,8 @@ public sealed class BacktestTradeReader(VaultLayout vault, string exchange, stri
             }
 
             if (rows.IsNull(0) || rows.IsNull(1) || rows.IsNull(2) || rows.IsNull(3) || rows.IsNull(4)
-                || !FastDecimal.TryParse(rows.GetUtf8(1), out var px) || px <= 0
-                || !FastDecimal.TryParse(rows.GetUtf8(2), out var qty) || qty < 0)
+                || !RawTradeRules.TryAmount(rows.GetUtf8(1), out var px)
+                || !RawTradeRules.TryAmount(rows.GetUtf8(2), out var qty))
             {
                 BadLines++;
                 continue;
