@@ -16,8 +16,9 @@ namespace Pipeline.Calculators.Bars;
 /// Stage 1: the only calculator that reads raw trades. Reads each raw day from its cursor,
 /// aggregates per minute, and emits the minutes that are final (<see cref="Finality"/>: exporter
 /// watermark past M+1m+lateness, or a day closed by its Parquet twin or a closed-day marker; never
-/// past now), quiet minutes included. Lines of another instrument and repeated trade ids are skipped and counted. The state write is the commit
-/// point: outputs are synced first, and truncated back to the recorded length on the next start.
+/// past now), quiet minutes included. Lines of another instrument and repeated trade ids are
+/// skipped and counted. The state write is the commit point: outputs are synced first, and
+/// truncated back to the recorded length on the next start.
 /// </summary>
 public sealed class BarsStage
 {
