@@ -18,7 +18,7 @@ namespace Pipeline.Vault.Trades;
 /// <item>tradeId a decimal integer that fits a long, without leading zeros;</item>
 /// <item>ts in [2000-01-01, 2100-01-01) UTC, recvTs in [0, 2100-01-01);</item>
 /// <item>px, sz, qtyBase, ctVal, ctMult plain positive decimals with at most 20 integer digits (DECIMAL(38,18)'s
-/// range) and at most 28 significant digits and 28 decimals (exact in C# decimal);</item>
+/// range) and at most 28 decimals, held exactly by C# decimal (29 significant digits at most);</item>
 /// <item>side buy or sell; ctType linear or inverse; ctValCcy and src short tokens [A-Za-z0-9._-];</item>
 /// <item>count (if present) an integer ≥ 1 that fits an int; firstId and lastId (if present) integers ≥ 0.</item>
 /// </list>
@@ -34,7 +34,8 @@ public static class RawTradeRules
     public const long MaxTs = 4_102_444_800_000;
 
     public const int MaxIntegerDigits = 20;
-    public const int MaxSignificantDigits = 28;
+    /// <summary>C# decimal's 96-bit mantissa holds up to 29 digits (an inverse contract's qtyBase uses them all).</summary>
+    public const int MaxSignificantDigits = 29;
 
     internal const int ExchangeBit = 1 << 0;
     internal const int InstIdBit = 1 << 1;
@@ -101,9 +102,9 @@ public static class RawTradeRules
         RawLineError.BadTradeId => "tradeId is not a decimal integer that fits a long",
         RawLineError.BadTs => "ts is not an integer in [2000-01-01, 2100-01-01)",
         RawLineError.BadRecvTs => "recvTs is not an integer in [0, 2100-01-01)",
-        RawLineError.BadPx => "px is not a positive plain decimal (at most 20 integer and 28 significant digits)",
-        RawLineError.BadSz => "sz is not a positive plain decimal (at most 20 integer and 28 significant digits)",
-        RawLineError.BadQtyBase => "qtyBase is not a positive plain decimal (at most 20 integer and 28 significant digits)",
+        RawLineError.BadPx => "px is not a positive plain decimal (at most 20 integer digits and 28 decimals, exact in C# decimal)",
+        RawLineError.BadSz => "sz is not a positive plain decimal (at most 20 integer digits and 28 decimals, exact in C# decimal)",
+        RawLineError.BadQtyBase => "qtyBase is not a positive plain decimal (at most 20 integer digits and 28 decimals, exact in C# decimal)",
         RawLineError.BadSide => "side is neither buy nor sell",
         RawLineError.BadContract => "ctVal, ctMult, ctType or ctValCcy is invalid",
         RawLineError.BadSrc => "src is not a short token",
@@ -115,7 +116,7 @@ public static class RawTradeRules
 
     /// <summary>
     /// A plain positive decimal ("65000.1", "0.00000001"): digits with an optional fraction, no sign or
-    /// exponent, at most 20 integer digits, 28 significant digits and 28 decimals. Parsed exactly (scale kept).
+    /// exponent, at most 20 integer digits and 28 decimals, held exactly by C# decimal. Parsed exactly (scale kept).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryAmount(ReadOnlySpan<byte> text, out decimal value)
@@ -173,7 +174,8 @@ public static class RawTradeRules
 
         if (significant > 19)
         {
-            return Utf8Parser.TryParse(text, out value, out var consumed) && consumed == text.Length;
+            // Exact or nothing: a 29-digit mantissa past 2^96 would be rounded, which shows as a smaller scale.
+            return Utf8Parser.TryParse(text, out value, out var consumed) && consumed == text.Length && value.Scale == scale;
         }
 
         value = new decimal((int)(uint)mantissa, (int)(uint)(mantissa >> 32), 0, false, (byte)scale);
