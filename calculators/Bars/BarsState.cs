@@ -1,3 +1,4 @@
+using Pipeline.Calculators.Raw;
 using Pipeline.Calculators.Runner;
 
 namespace Pipeline.Calculators.Bars;
@@ -36,8 +37,8 @@ public sealed class BarsState
     /// <summary>Lines repeating a trade id already read (counted once: the repeat is skipped).</summary>
     public long DuplicateTrades { get; set; }
 
-    /// <summary>The last trade ids read, oldest first (the bounded duplicate window, see TradeIdWindow).</summary>
-    public List<long> RecentTradeIds { get; set; } = [];
+    /// <summary>The last trade ids read, oldest first, as runs of consecutive ids (the bounded duplicate window, see TradeIdWindow).</summary>
+    public List<TradeIdRun> RecentTradeIds { get; set; } = [];
 
     /// <summary>The highest trade id read (-1: none); ids above it are new without a lookup.</summary>
     public long MaxTradeId { get; set; } = -1;

@@ -47,33 +47,67 @@ public sealed class TradeIdWindow
         return true;
     }
 
-    /// <summary>The window, oldest first (for the state file).</summary>
-    public List<long> Save()
+    /// <summary>
+    /// The window, oldest first, as runs of consecutive ids (for the state file): ids of one instrument
+    /// mostly rise by one, so a full window is usually a handful of runs, not thousands of numbers.
+    /// </summary>
+    public List<TradeIdRun> Save()
     {
-        var list = new List<long>(_count);
+        var runs = new List<TradeIdRun>();
         var start = _count < _ring.Length ? 0 : _head;
         for (var i = 0; i < _count; i++)
         {
-            list.Add(_ring[(start + i) % _ring.Length]);
-        }
-
-        return list;
-    }
-
-    /// <summary>Restores a saved window (oldest first; only the newest <see cref="Capacity"/> are kept).</summary>
-    public void Load(IReadOnlyList<long>? ids, long max)
-    {
-        _head = 0;
-        _count = 0;
-        Max = -1;
-        if (ids is not null)
-        {
-            for (var i = Math.Max(0, ids.Count - _ring.Length); i < ids.Count; i++)
+            var id = _ring[(start + i) % _ring.Length];
+            if (runs.Count > 0 && runs[^1] is var last && last.First + last.Count == id)
             {
-                Add(ids[i]);
+                runs[^1] = last with { Count = last.Count + 1 };
+            }
+            else
+            {
+                runs.Add(new TradeIdRun(id, 1));
             }
         }
 
-        Max = Math.Max(Max, max);
+        return runs;
+    }
+
+    /// <summary>Restores a saved window (oldest first; only the newest <see cref="Capacity"/> ids are kept).</summary>
+    public void Load(IReadOnlyList<TradeIdRun>? runs, long max)
+    {
+        _head = 0;
+        _count = 0;
+        Max = max;
+        if (runs is null)
+        {
+            return;
+        }
+
+        long total = 0;
+        foreach (var run in runs)
+        {
+            total += Math.Max(0, run.Count);
+        }
+
+        var skip = Math.Max(0, total - _ring.Length); // the oldest ids beyond the capacity
+        foreach (var run in runs)
+        {
+            for (long k = 0; k < run.Count; k++)
+            {
+                if (skip > 0)
+                {
+                    skip--;
+                    continue;
+                }
+
+                var id = run.First + k;
+                _ring[_head] = id;
+                _head = _head + 1 == _ring.Length ? 0 : _head + 1;
+                _count++;
+                Max = Math.Max(Max, id);
+            }
+        }
     }
 }
+
+/// <summary><see cref="Count"/> consecutive trade ids from <see cref="First"/>, in the order they were read.</summary>
+public sealed record TradeIdRun(long First, long Count);

@@ -85,6 +85,19 @@ public sealed class ForeignAndDuplicateLineTests
     }
 
     [Fact]
+    public void TradeIdWindow_FullWindowOfRisingIds_SavedAsOneRun()
+    {
+        var window = new TradeIdWindow();
+        for (long id = 1; id <= 3 * TradeIdWindow.DefaultCapacity; id++)
+        {
+            window.Add(id);
+        }
+
+        var run = Assert.Single(window.Save());
+        Assert.Equal(new TradeIdRun((2 * TradeIdWindow.DefaultCapacity) + 1, TradeIdWindow.DefaultCapacity), run);
+    }
+
+    [Fact]
     public void ScanAndDedup_WriterLines_AllocateNothing()
     {
         var lines = Enumerable.Range(0, 64)
