@@ -7,15 +7,18 @@ using Pipeline.Vault.DuckDb;
 using Pipeline.Vault.Jsonl;
 using Pipeline.Vault.Layout;
 using Pipeline.Vault.State;
+using Pipeline.Vault.Trades;
 using Serilog;
 
 namespace Pipeline.Calculators.Bars;
 
 /// <summary>
 /// Stage 1: the only calculator that reads raw trades. Reads each raw day from its cursor,
-/// aggregates per minute, and emits the minutes that are final (exporter watermark, or the end
-/// of a closed day, past M+1m+lateness), quiet minutes included. The state write is the commit
-/// point: outputs are synced first, and truncated back to the recorded length on the next start.
+/// aggregates per minute, and emits the minutes that are final (<see cref="Finality"/>: exporter
+/// watermark past M+1m+lateness, or a day closed by its Parquet twin or a closed-day marker; never
+/// past now), quiet minutes included. Lines of another instrument and repeated trade ids are
+/// skipped and counted. The state write is the commit point: outputs are synced first, and
+/// truncated back to the recorded length on the next start.
 /// </summary>
 public sealed class BarsStage
 {
@@ -26,6 +29,9 @@ public sealed class BarsStage
     private readonly string _instId;
     private readonly StateFile<BarsState> _stateFile;
     private readonly ILogger _log;
+    private readonly byte[] _exchangeUtf8;
+    private readonly byte[] _instIdUtf8;
+    private readonly TradeIdWindow _ids = new();
     private readonly MinuteAggregate?[] _pending = new MinuteAggregate?[MinutesPerDay];
     private readonly decimal[] _tailMax = new decimal[4];
     private readonly decimal[] _tailMin = new decimal[4];
@@ -40,6 +46,8 @@ public sealed class BarsStage
         _options = options;
         _exchange = VaultNames.Exchange(exchange);
         _instId = VaultNames.InstId(instId);
+        _exchangeUtf8 = System.Text.Encoding.ASCII.GetBytes(_exchange);
+        _instIdUtf8 = System.Text.Encoding.ASCII.GetBytes(_instId);
         // Losing a cursor rename only repeats work (outputs are cut back to the older state's lengths).
         _stateFile = new StateFile<BarsState>(layout.CalcState(BarLine.Calc, exchange, instId), syncDirectory: false);
         _log = Log.ForContext("Calc", BarLine.Calc).ForContext("InstId", instId);
@@ -70,6 +78,7 @@ public sealed class BarsStage
         }
 
         var exporter = new StateFile<ExporterState>(_layout.ExporterState(_exchange, _instId)).Read();
+        var now = _options.Time.GetUtcNow().ToUnixTimeMilliseconds();
         var rawDays = _layout.RawDays(_exchange, _instId);
         CheckLastClosed();
         if (_state.Input is null)
@@ -88,18 +97,10 @@ public sealed class BarsStage
             token.ThrowIfCancellationRequested();
             var day = _state.Input.Day;
             ReadDay(day, token);
-            var closed = IsClosed(day, rawDays, exporter);
-            var bound = MinuteTime.DayEnd(day);
-            if (!closed)
-            {
-                var watermark = exporter?.WatermarkTs ?? long.MinValue;
-                var lastFinal = watermark - (long)_options.AllowedLateness.TotalMilliseconds - MinuteTime.Ms;
-                bound = Math.Min(bound, lastFinal < 0 ? long.MinValue : (lastFinal / MinuteTime.Ms * MinuteTime.Ms) + MinuteTime.Ms);
-            }
-
+            var bound = Finality.Bound(day, IsClosed(day), exporter?.WatermarkTs, _options.AllowedLateness, now, out var dayFinal);
             Emit(bound, outputs);
             var next = rawDays.Where(d => d > day).Cast<DateOnly?>().FirstOrDefault();
-            if (!closed || next is null || (stopAfter is { } stop && day >= stop))
+            if (!dayFinal || next is null || (stopAfter is { } stop && day >= stop))
             {
                 break;
             }
@@ -127,21 +128,12 @@ public sealed class BarsStage
 
     private BarsState Fresh() => new() { Exchange = _exchange, InstId = _instId };
 
-    private bool IsClosed(DateOnly day, IReadOnlyList<DateOnly> rawDays, ExporterState? exporter)
-    {
-        if (File.Exists(_layout.RawDayParquet(_exchange, _instId, day)))
-        {
-            return true; // compaction only runs on closed days
-        }
-
-        if (exporter is not null)
-        {
-            return exporter.WatermarkTs >= MinuteTime.DayEnd(day) + (long)_options.AllowedLateness.TotalMilliseconds;
-        }
-
-        // No exporter (archives, backfill, tests): a day is closed once a later day exists.
-        return rawDays.Any(d => d > day);
-    }
+    /// <summary>
+    /// Closed by proof, not by inference: its Parquet twin (compaction only runs on closed days) or the
+    /// closed-day marker backfill writes. A later day file proves nothing (a bad clock can create one).
+    /// </summary>
+    private bool IsClosed(DateOnly day) =>
+        File.Exists(_layout.RawDayParquet(_exchange, _instId, day)) || ClosedDays.IsMarked(_layout, _exchange, _instId, day);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimised at once, not after tiering
     private void ReadDay(DateOnly day, CancellationToken token)
@@ -176,13 +168,14 @@ public sealed class BarsStage
                 token.ThrowIfCancellationRequested();
             }
 
-            if (!RawLineScanner.TryScan(line, out var f, out var error))
+            var error = RawLineScanner.Scan(line, _exchangeUtf8, _instIdUtf8, out var f);
+            if (error != RawLineError.None)
             {
-                Bad(jsonl, lineOffset, error!);
+                Reject(jsonl, lineOffset, error);
                 continue;
             }
 
-            Ingest(f.Ts, f.Px, f.QtyBase, f.IsBuy, f.TradeId, jsonl, lineOffset);
+            Ingest(f.Ts, f.Px, f.QtyBase, f.IsBuy, f.TradeId, f.TradeIdNumber, jsonl, lineOffset);
         }
 
         cursor.Offset = reader.Offset;
@@ -193,7 +186,7 @@ public sealed class BarsStage
     {
         using var db = DuckDbConnection.OpenInMemory();
         using var rows = db.Query(
-            "SELECT file_row_number, ts, px, qtyBase, side, tradeId FROM read_parquet(?, file_row_number = true) " +
+            "SELECT file_row_number, ts, px, qtyBase, side, tradeId, exchange, instId FROM read_parquet(?, file_row_number = true) " +
             "WHERE file_row_number >= ? ORDER BY file_row_number", path, cursor.Offset);
         var n = 0;
         while (rows.Read())
@@ -205,11 +198,18 @@ public sealed class BarsStage
 
             var row = rows.GetInt64(0);
             cursor.Offset = row + 1;
-            if (rows.IsNull(1) || rows.IsNull(2) || rows.IsNull(3) || rows.IsNull(4) || rows.IsNull(5)
-                || !FastDecimal.TryParse(rows.GetUtf8(2), out var px) || px <= 0
-                || !FastDecimal.TryParse(rows.GetUtf8(3), out var qty) || qty < 0)
+            if (rows.IsNull(1) || rows.IsNull(2) || rows.IsNull(3) || rows.IsNull(4) || rows.IsNull(5) || rows.IsNull(6) || rows.IsNull(7)
+                || !RawTradeRules.TryAmount(rows.GetUtf8(2), out var px)
+                || !RawTradeRules.TryAmount(rows.GetUtf8(3), out var qty)
+                || !RawTradeRules.TryTradeId(rows.GetUtf8(5), out var id))
             {
-                Bad(path, row, "a null or non-decimal field");
+                Bad(path, row, "a null or invalid field (px, qtyBase or tradeId)");
+                continue;
+            }
+
+            if (!rows.GetUtf8(6).SequenceEqual(_exchangeUtf8) || !rows.GetUtf8(7).SequenceEqual(_instIdUtf8))
+            {
+                Reject(path, row, RawLineError.ForeignInstId);
                 continue;
             }
 
@@ -220,7 +220,7 @@ public sealed class BarsStage
                 continue;
             }
 
-            Ingest(rows.GetInt64(1), px, qty, side[0] == 'b', rows.GetUtf8(5), path, row);
+            Ingest(rows.GetInt64(1), px, qty, side[0] == 'b', rows.GetUtf8(5), id, path, row);
         }
     }
 
@@ -244,12 +244,18 @@ public sealed class BarsStage
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: optimised at once, not after tiering
-    private void Ingest(long ts, decimal px, decimal qty, bool buy, ReadOnlySpan<byte> tradeId, string path, long position)
+    private void Ingest(long ts, decimal px, decimal qty, bool buy, ReadOnlySpan<byte> tradeId, long id, string path, long position)
     {
         var index = ts - _dayStart;
-        if (index < 0 || index >= Vault.Trades.TradeTime.MsPerDay)
+        if (index < 0 || index >= TradeTime.MsPerDay)
         {
             Bad(path, position, "ts is outside the file's day");
+            return;
+        }
+
+        if (!_ids.Add(id))
+        {
+            _state.DuplicateTrades++; // the same trade twice in the raw files counts once
             return;
         }
 
@@ -262,7 +268,7 @@ public sealed class BarsStage
 
         var slot = (int)(index / MinuteTime.Ms);
         var agg = _pending[slot] ??= new MinuteAggregate(minute);
-        agg.Add(ts, px, qty, buy, TradeIdKey.From(tradeId));
+        agg.Add(ts, px, qty, buy, id > 0 ? new TradeIdKey((ulong)id, null) : TradeIdKey.From(tradeId)); // the rules parsed the id already
         _state.Trades++;
     }
 
@@ -272,10 +278,22 @@ public sealed class BarsStage
         _state.LastLateTs = ts;
     }
 
+    private void Reject(string path, long offset, RawLineError error)
+    {
+        if (error is RawLineError.ForeignExchange or RawLineError.ForeignInstId)
+        {
+            _state.ForeignLines++;
+            _log.Warning("Skipped a line of another instrument at {Path}@{Offset}: {Reason}", path, offset, RawTradeRules.Describe(error));
+            return;
+        }
+
+        Bad(path, offset, RawTradeRules.Describe(error));
+    }
+
     private void Bad(string path, long offset, string error)
     {
         _state.BadLines++;
-        _log.Warning("Skipped a bad raw line at {Path}:{Offset}: {Reason}", path, offset, error);
+        _log.Warning("Skipped a bad raw line at {Path}@{Offset}: {Reason}", path, offset, error);
     }
 
     /// <summary>Lines appended to the last closed day after it closed are late: count them.</summary>
@@ -295,9 +313,16 @@ public sealed class BarsStage
         using var reader = JsonlReader.Open(path, closed.Offset);
         while (reader.TryReadLine(out var line, out _))
         {
-            if (RawLineScanner.TryScan(line, out var f, out _))
+            if (RawLineScanner.Scan(line, _exchangeUtf8, _instIdUtf8, out var f) == RawLineError.None)
             {
-                Late(f.Ts);
+                if (_ids.Add(f.TradeIdNumber))
+                {
+                    Late(f.Ts);
+                }
+                else
+                {
+                    _state.DuplicateTrades++;
+                }
             }
         }
 
@@ -440,6 +465,7 @@ public sealed class BarsStage
             _dayStart = MinuteTime.DayStart(input.Day);
         }
 
+        _ids.Load(_state.RecentTradeIds, _state.MaxTradeId);
         foreach (var p in _state.Pending)
         {
             _pending[(int)((p.Minute - _dayStart) / MinuteTime.Ms)] = MinuteAggregate.Load(p);
@@ -462,6 +488,8 @@ public sealed class BarsStage
     private void SaveRuntime()
     {
         _state.Pending = [.. _pending.Where(p => p is not null).Select(p => p!.Save())];
+        _state.RecentTradeIds = _ids.Save();
+        _state.MaxTradeId = _ids.Max;
         if (_tailMinute == long.MinValue)
         {
             _state.Tail = null;

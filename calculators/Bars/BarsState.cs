@@ -1,3 +1,4 @@
+using Pipeline.Calculators.Raw;
 using Pipeline.Calculators.Runner;
 
 namespace Pipeline.Calculators.Bars;
@@ -29,6 +30,18 @@ public sealed class BarsState
 
     /// <summary>Lines that are not valid trades, or whose ts is outside their day file.</summary>
     public long BadLines { get; set; }
+
+    /// <summary>Valid lines of another exchange or instrument than their file's (skipped, each logged with file@offset).</summary>
+    public long ForeignLines { get; set; }
+
+    /// <summary>Lines repeating a trade id already read (counted once: the repeat is skipped).</summary>
+    public long DuplicateTrades { get; set; }
+
+    /// <summary>The last trade ids read, oldest first, as runs of consecutive ids (the bounded duplicate window, see TradeIdWindow).</summary>
+    public List<TradeIdRun> RecentTradeIds { get; set; } = [];
+
+    /// <summary>The highest trade id read (-1: none); ids above it are new without a lookup.</summary>
+    public long MaxTradeId { get; set; } = -1;
 
     /// <summary>Minutes read but not final yet.</summary>
     public List<PendingMinute> Pending { get; set; } = [];

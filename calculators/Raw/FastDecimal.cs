@@ -8,7 +8,8 @@ namespace Pipeline.Calculators.Raw;
 /// Parses plain decimal ASCII ("65000.1", "0.00000001") into <see cref="decimal"/> without
 /// allocating: up to 19 significant digits accumulate in a ulong and become the decimal's mantissa
 /// with the fraction length as its scale (exact, and the scale is kept as written). Longer texts
-/// (an inverse contract's qtyBase has 28 digits) take the framework parser.
+/// (an inverse contract's qtyBase has 28 digits) take the framework parser. For derived values; raw
+/// amounts are checked by RawTradeRules.TryAmount, the one rule for raw lines.
 /// </summary>
 public static class FastDecimal
 {

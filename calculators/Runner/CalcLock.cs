@@ -19,16 +19,31 @@ public sealed class CalcLock : IDisposable
         ArgumentNullException.ThrowIfNull(layout);
         var path = Path.ChangeExtension(layout.CalcState(Bars.BarLine.Calc, exchange, instId), null);
         path = Path.ChangeExtension(path, ".lock");
-        DurableFile.EnsureParentDirectory(path);
         try
         {
+            DurableFile.EnsureParentDirectory(path);
             return new CalcLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1));
         }
-        catch (IOException ex)
+        catch (IOException ex) when (IsHeldByAnother(ex))
         {
-            throw new IOException($"another calculator run holds {path} ({exchange}/{instId}); try again when it has finished", ex);
+            throw new CalcLockHeldException($"another calculator run holds {path} ({exchange}/{instId}); try again when it has finished", ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A read-only vault, a full disk or missing permissions: say so, never blame another run.
+            throw new IOException($"cannot write the calculator lock {path} ({ex.Message}): is the vault read-only?", ex);
         }
     }
 
+    /// <summary>
+    /// The OS refused the exclusive lock because someone holds it: EWOULDBLOCK from flock on Unix
+    /// (.NET keeps the errno as HResult: 11 on Linux, 35 on macOS), a sharing violation (32) on Windows.
+    /// </summary>
+    private static bool IsHeldByAnother(IOException ex) =>
+        OperatingSystem.IsWindows() ? (ex.HResult & 0xFFFF) is 32 or 33 : ex.HResult == (OperatingSystem.IsMacOS() ? 35 : 11);
+
     public void Dispose() => _stream.Dispose();
 }
+
+/// <summary>Another calculator run holds the instrument's lock.</summary>
+public sealed class CalcLockHeldException(string message, Exception inner) : IOException(message, inner);

@@ -18,7 +18,7 @@ public static class CalculatorRunner
     /// <summary>Every calculator name, in dependency order.</summary>
     public static IReadOnlyList<string> Calcs { get; } = [BarLine.Calc, VwapIndicator.Calc, BandsIndicator.Calc, CvdIndicator.Calc, AdxIndicator.Calc];
 
-    /// <summary>Instruments with raw data: (exchange, instId), optionally filtered.</summary>
+    /// <summary>Instruments with raw data: (exchange, instId), optionally filtered; a named one without raw data is an <see cref="ArgumentException"/>.</summary>
     public static IReadOnlyList<(string Exchange, string InstId)> Instruments(VaultLayout layout, string? exchange = null,
         IReadOnlyCollection<string>? instIds = null)
     {
@@ -37,13 +37,13 @@ public static class CalculatorRunner
 
         if (instIds is { Count: > 0 })
         {
-            foreach (var inst in instIds)
+            // A named instrument without raw data is the caller's mistake, not an empty instrument:
+            // nothing is created for it (no lock, no state).
+            var unknown = instIds.Where(inst => !list.Any(x => x.Item2 == VaultNames.InstId(inst))).ToList();
+            if (unknown.Count > 0)
             {
-                VaultNames.InstId(inst);
-                if (!list.Any(x => x.Item2 == inst) && exchange is not null)
-                {
-                    list.Add((VaultNames.Exchange(exchange), inst));
-                }
+                throw new ArgumentException(
+                    $"no raw trades for {string.Join(", ", unknown)} under {layout.RawDir}{(exchange is null ? "" : " (" + exchange + ")")}");
             }
         }
 
@@ -129,7 +129,10 @@ public static class CalculatorRunner
     private static CalcRunResult Summarise(BarsStage bars, string exchange, string instId, List<StageResult> results, Stopwatch clock)
     {
         var state = bars.State;
-        return new CalcRunResult(exchange, instId, results, state.LateTrades, state.BadLines, clock.Elapsed);
+        return new CalcRunResult(exchange, instId, results, state.LateTrades, state.BadLines, clock.Elapsed)
+        {
+            ForeignLines = state.ForeignLines, DuplicateTrades = state.DuplicateTrades,
+        };
     }
 
     private static List<IStage> StageTwo(VaultLayout layout, CalcOptions options, string exchange, string instId) =>
@@ -171,6 +174,12 @@ public static class CalculatorRunner
 public sealed record CalcRunResult(string Exchange, string InstId, IReadOnlyList<StageResult> Stages, long LateTrades,
     long BadLines, TimeSpan Elapsed)
 {
+    /// <summary>Lines of another exchange or instrument met in the instrument's files (skipped).</summary>
+    public long ForeignLines { get; init; }
+
+    /// <summary>Lines repeating a trade id already read (skipped: each trade counts once).</summary>
+    public long DuplicateTrades { get; init; }
+
     public long BarsEmitted => Stages.Count > 0 ? Stages[0].MinutesEmitted : 0;
 
     public long TradesRead => Stages.Count > 0 ? Stages[0].TradesRead : 0;

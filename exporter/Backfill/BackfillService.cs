@@ -16,7 +16,8 @@ namespace Pipeline.Exporter.Backfill;
 /// Per (instrument, day): skip when the state lists it as done (unless forced) or when it is compacted;
 /// fetch (archive, or REST when the archive does not exist yet in auto mode); merge into the raw day
 /// (<see cref="DayMerger"/>: one line per trade, atomic replace); then record the day in
-/// state/backfill/{exchange}/{instId}.json. A failed day (checksum mismatch, corrupt file, no source,
+/// state/backfill/{exchange}/{instId}.json and mark it closed for the calculators
+/// (state/closed-days/{exchange}/{instId}/{day}.json). A failed day (checksum mismatch, corrupt file, no source,
 /// network errors after retries) leaves that day's file unchanged and the run goes on.
 /// </summary>
 public sealed class BackfillService(BackfillOptions options, VaultLayout vault, TimeProvider time, ILogger? log = null)
@@ -64,6 +65,7 @@ public sealed class BackfillService(BackfillOptions options, VaultLayout vault, 
                 if (!options.Force && state.Days.ContainsKey(key))
                 {
                     result = new BackfillDayResult(spec.InstId, day, BackfillOutcome.Skipped, null, 0, 0, 0, "done in an earlier run (--force redoes it)", dayClock.Elapsed);
+                    MarkClosed(spec.InstId, day); // a day filled before markers existed
                 }
                 else if (File.Exists(vault.RawDayParquet(options.Exchange, spec.InstId, day)))
                 {
@@ -79,6 +81,7 @@ public sealed class BackfillService(BackfillOptions options, VaultLayout vault, 
                         state.Days[key] = new BackfillDayRecord(result.Source!, result.Fetched, result.Added, time.GetUtcNow());
                         state = state with { UpdatedAt = time.GetUtcNow() };
                         stateFile.Write(state);
+                        MarkClosed(spec.InstId, day);
                     }
                 }
 
@@ -90,6 +93,19 @@ public sealed class BackfillService(BackfillOptions options, VaultLayout vault, 
         }
 
         return new BackfillReport(options.Exchange, results, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// The whole day is merged: tell the calculators it is final (state/closed-days, see <see cref="ClosedDays"/>).
+    /// Only for a day that has ended; no exporter watermark is needed then.
+    /// </summary>
+    private void MarkClosed(string instId, DateOnly day)
+    {
+        var now = time.GetUtcNow();
+        if (TradeTime.DayStartMs(day.AddDays(1)) <= now.ToUnixTimeMilliseconds())
+        {
+            ClosedDays.Mark(vault, options.Exchange, instId, day, "backfill", now);
+        }
     }
 
     private void LogResult(BackfillDayResult r)

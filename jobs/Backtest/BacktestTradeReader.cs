@@ -16,6 +16,9 @@ namespace Pipeline.Jobs.Backtest;
 /// </summary>
 public sealed class BacktestTradeReader(VaultLayout vault, string exchange, string instId)
 {
+    private readonly byte[] _exchangeUtf8 = Encoding.ASCII.GetBytes(VaultNames.Exchange(exchange));
+    private readonly byte[] _instIdUtf8 = Encoding.ASCII.GetBytes(VaultNames.InstId(instId));
+
     /// <summary>Trades yielded by <see cref="Read"/>.</summary>
     public long TradesRead { get; private set; }
 
@@ -73,7 +76,7 @@ public sealed class BacktestTradeReader(VaultLayout vault, string exchange, stri
                 token.ThrowIfCancellationRequested();
             }
 
-            if (!RawLineScanner.TryScan(line, out var f, out _))
+            if (RawLineScanner.Scan(line, _exchangeUtf8, _instIdUtf8, out var f) != RawLineError.None) // the calculators' rule
             {
                 BadLines++;
                 continue;
@@ -100,8 +103,8 @@ public sealed class BacktestTradeReader(VaultLayout vault, string exchange, stri
             }
 
             if (rows.IsNull(0) || rows.IsNull(1) || rows.IsNull(2) || rows.IsNull(3) || rows.IsNull(4)
-                || !FastDecimal.TryParse(rows.GetUtf8(1), out var px) || px <= 0
-                || !FastDecimal.TryParse(rows.GetUtf8(2), out var qty) || qty < 0)
+                || !RawTradeRules.TryAmount(rows.GetUtf8(1), out var px)
+                || !RawTradeRules.TryAmount(rows.GetUtf8(2), out var qty))
             {
                 BadLines++;
                 continue;

@@ -154,12 +154,14 @@ public sealed class Backtester : IDisposable
             File.CreateSymbolicLink(link, target);
         }
 
-        // Every day in range is closed: the watermark sits past the last day's end.
-        new StateFile<ExporterState>(vault.ExporterState(_exchange, _instId)).Write(new ExporterState
+        // Every linked day is complete as it is: mark it closed the way backfill does (no made-up watermark);
+        // the calculators still finalise nothing past now.
+        var now = _calc.Time.GetUtcNow();
+        foreach (var day in Days)
         {
-            Exchange = _exchange, InstId = _instId, Connection = "stopped",
-            WatermarkTs = TradeTime.DayStartMs(Days[^1].AddDays(1)) + (long)_calc.AllowedLateness.TotalMilliseconds,
-        });
+            ClosedDays.Mark(vault, _exchange, _instId, day, "backtest", now);
+        }
+
         CalculatorRunner.RunOnce(vault, _calc with { AdxPeriod = adxPeriod }, _exchange, _instId, token);
         progress?.Invoke("calculators", 1);
         _prepared[adxPeriod] = (vault, clock.Elapsed);

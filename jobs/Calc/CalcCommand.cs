@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Pipeline.Calculators.Runner;
 using Pipeline.Jobs.Cli;
+using Pipeline.Jobs.Logging;
+using Serilog;
 
 namespace Pipeline.Jobs.Calc;
 
@@ -27,10 +29,28 @@ public static class CalcCommand
             return ExitCodes.Ok;
         }
 
+        var failed = new List<string>();
         foreach (var (exchange, instId) in instruments)
         {
-            var result = CalculatorRunner.RunOnce(context.Vault, options, exchange, instId, token);
-            await CalcOptionsCli.PrintAsync(context, result);
+            token.ThrowIfCancellationRequested();
+            try
+            {
+                var result = CalculatorRunner.RunOnce(context.Vault, options, exchange, instId, token);
+                await CalcOptionsCli.PrintAsync(context, result);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && ex is not UsageException)
+            {
+                // One instrument's damage (a corrupt state file, an unwritable lock) must not stop the others.
+                Log.Debug(ex, "Calculators failed for {Exchange} {InstId}", exchange, instId);
+                failed.Add($"{exchange}/{instId}");
+                await context.Error.WriteLineAsync($"error: {exchange}/{instId}: {PipelineLogging.Describe(ex)}");
+            }
+        }
+
+        if (failed.Count > 0)
+        {
+            await context.Error.WriteLineAsync($"error: calculators failed for {failed.Count} of {instruments.Count} instruments: {string.Join(", ", failed)}");
+            return ExitCodes.Failure;
         }
 
         return ExitCodes.Ok;

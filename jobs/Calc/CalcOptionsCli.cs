@@ -97,6 +97,6 @@ internal static class CalcOptionsCli
     {
         var perCalc = string.Join("  ", r.Stages.Select(s => $"{s.Calc} {s.MinutesEmitted}"));
         await context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"{r.Exchange}/{r.InstId}: {r.TradesRead} trades, minutes emitted: {perCalc}; late {r.LateTrades}, bad lines {r.BadLines}; {r.Elapsed.TotalMilliseconds:0} ms"));
+            $"{r.Exchange}/{r.InstId}: {r.TradesRead} trades, minutes emitted: {perCalc}; late {r.LateTrades}, bad lines {r.BadLines}, foreign lines {r.ForeignLines}, duplicate trades {r.DuplicateTrades}; {r.Elapsed.TotalMilliseconds:0} ms"));
     }
 }

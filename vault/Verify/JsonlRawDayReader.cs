@@ -4,7 +4,11 @@ using Pipeline.Vault.Trades;
 
 namespace Pipeline.Vault.Verify;
 
-/// <summary>Raw JSONL day files: every complete line parsed with <see cref="RawTradeParser"/>; a tail without '\n' is torn.</summary>
+/// <summary>
+/// Raw JSONL day files: every complete line parsed with <see cref="RawTradeParser"/> under <see cref="RawTradeRules"/>,
+/// the rule the calculators and the executor apply too (a bad line, even one that is not UTF-8, is one problem at its
+/// offset); a tail without '\n' is torn. Lines of another instrument are rows here: RawVerifier reports them as misplaced.
+/// </summary>
 public sealed class JsonlRawDayReader : IRawDayReader
 {
     public bool CanRead(string path) => path.EndsWith(".jsonl", StringComparison.Ordinal);

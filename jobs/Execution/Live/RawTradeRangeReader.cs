@@ -13,6 +13,9 @@ namespace Pipeline.Jobs.Execution.Live;
 /// </summary>
 public sealed class RawTradeRangeReader(VaultLayout vault, string exchange, string instId)
 {
+    private readonly byte[] _exchangeUtf8 = System.Text.Encoding.ASCII.GetBytes(VaultNames.Exchange(exchange));
+    private readonly byte[] _instIdUtf8 = System.Text.Encoding.ASCII.GetBytes(VaultNames.InstId(instId));
+
     /// <summary>Unparsable raw lines met (also logged); they are skipped.</summary>
     public List<LineIssue> Issues { get; } = [];
 
@@ -57,7 +60,8 @@ public sealed class RawTradeRangeReader(VaultLayout vault, string exchange, stri
             {
                 while (reader.TryReadLine(out var line, out var offset))
                 {
-                    if (!parser.TryParse(line, out var raw, out var error))
+                    // RawTradeRules decide (as for the calculators and verify): a bad or foreign line is one issue, never the end.
+                    if (!parser.TryParse(line, _exchangeUtf8, _instIdUtf8, out var raw, out var error, out _))
                     {
                         Issues.Add(new LineIssue(path, offset, error!));
                         Log.Warning("Skipped raw line {Path}@{Offset}: {Reason}", path, offset, error);

@@ -21,20 +21,19 @@ public sealed class RawLineScannerTests
     [Fact]
     public void TryScan_KeysInAnyOrderWithEscapes_ReadsTheFields()
     {
-        var line = "{ \"src\":\"w\\\"s\", \"side\":\"buy\",\"qtyBase\":\"2\",\"px\":\"10.5\",\"ts\":42,\"tradeId\":\"a-1\",\"count\":3 }";
+        var line = "{ \"src\":\"w\\u0073\", \"side\":\"buy\",\"qtyBase\":\"2\",\"px\":\"10.5\",\"ts\":1765670400042,\"tradeId\":\"41\",\"count\":3, " +
+            "\"exchange\":\"okx\",\"instId\":\"BTC-USDT-SWAP\",\"sz\":\"2\",\"ctVal\":\"1\",\"ctMult\":\"1\",\"ctType\":\"linear\",\"ctValCcy\":\"BTC\",\"recvTs\":1765670400050 }";
         Assert.True(RawLineScanner.TryScan(Encoding.UTF8.GetBytes(line), out var f, out var error), error);
-        Assert.Equal(42, f.Ts);
+        Assert.Equal(1765670400042, f.Ts);
         Assert.Equal(10.5m, f.Px);
         Assert.True(f.IsBuy);
-        Assert.Equal("a-1", Encoding.UTF8.GetString(f.TradeId));
+        Assert.Equal(41, f.TradeIdNumber);
     }
 
     [Theory]
-    [InlineData("{\"ts\":1,\"px\":\"1\",\"qtyBase\":\"1\",\"side\":\"buy\"}", "missing tradeId")]
-    [InlineData("{\"ts\":1,\"px\":1,\"qtyBase\":\"1\",\"side\":\"buy\",\"tradeId\":\"1\"}", "px")]
-    [InlineData("{\"ts\":1,\"px\":\"1\",\"qtyBase\":\"1\",\"side\":\"hold\",\"tradeId\":\"1\"}", "side")]
-    [InlineData("{\"ts\":1,\"px\":\"1\",\"qtyBase\":\"1\",\"side\":\"buy\",\"tradeId\":\"1\"", "truncated")]
-    [InlineData("[1]", "not a JSON object")]
+    [InlineData("{\"ts\":1765670400042,\"px\":\"1\",\"qtyBase\":\"1\",\"side\":\"buy\"}", "missing a required key")]
+    [InlineData("{\"ts\":1,\"px\":\"1\",\"qtyBase\":\"1\",\"side\":\"buy\",\"tradeId\":\"1\"", "invalid JSON")]
+    [InlineData("[1]", "invalid JSON")]
     public void TryScan_BadLine_ReasonNamesTheProblem(string line, string reason)
     {
         Assert.False(RawLineScanner.TryScan(Encoding.UTF8.GetBytes(line), out _, out var error));

@@ -146,7 +146,7 @@ public sealed class ReproducibilityTests
         v.Append(SyntheticTrades.Day(Day1, 100));
         using (CalcLock.Acquire(v.Layout, TestVault.Exchange, TestVault.InstId))
         {
-            var ex = Assert.Throws<IOException>(() => v.Calc());
+            var ex = Assert.Throws<CalcLockHeldException>(() => v.Calc());
             Assert.Contains("another calculator run", ex.Message, StringComparison.Ordinal);
         }
 

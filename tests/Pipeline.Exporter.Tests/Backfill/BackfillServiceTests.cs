@@ -167,6 +167,24 @@ public sealed class BackfillServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_DayDone_MarkedClosedUnderStateFailedDayNot()
+    {
+        // Issue 9 item 4: with no exporter watermark, the calculators finalise a backfilled day only on this marker.
+        await using var sim = await StartSimAsync();
+        var day = _today.AddDays(-1);
+        var missing = new Uri(sim.Endpoints.Archive, "/nowhere");
+        var marker = ClosedDays.MarkerPath(_vault, "binance", "BTCUSDT", day);
+        Assert.StartsWith(_vault.StateDir + Path.DirectorySeparatorChar, marker, StringComparison.Ordinal);
+        await RunAsync(Options(sim, "binance", "BTCUSDT", day, day) with { ArchiveUrl = missing, Source = BackfillSource.Archive });
+        Assert.False(ClosedDays.IsMarked(_vault, "binance", "BTCUSDT", day));
+
+        var done = await RunAsync(Options(sim, "binance", "BTCUSDT", day, day) with { ArchiveUrl = missing });
+        Assert.Equal(BackfillOutcome.Done, done.Days[0].Outcome);
+        Assert.True(ClosedDays.IsMarked(_vault, "binance", "BTCUSDT", day));
+        Assert.DoesNotContain(Directory.EnumerateFiles(_vault.RawDir, "*", SearchOption.AllDirectories), f => !f.EndsWith(".jsonl", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Run_CorruptArchive_FailsThatDayNamingItAndChangesNothing()
     {
         var from = _today.AddDays(-5);

@@ -60,18 +60,68 @@ public sealed class CalcCommandTests : IDisposable
         Assert.Single(error.ToString().Trim().Split('\n'));
     }
 
-    private VaultLayout Seed()
+    [Fact]
+    public async Task Calc_OneInstrumentsStateFileCorrupt_OthersComputedBadOneNamedExitOne()
+    {
+        var layout = Seed("BTC-USDT-SWAP");
+        Seed("ETH-USDT-SWAP");
+        var state = layout.CalcState("bars_1m", "okx", "BTC-USDT-SWAP");
+        Directory.CreateDirectory(Path.GetDirectoryName(state)!);
+        File.WriteAllText(state, "{\"Version\":1,\"Input\":{"); // torn by a bad disk
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await PipelineCli.RunAsync(["calc", "--vault", _root, "--log-level", "warning"], output, error);
+        Assert.Equal(ExitCodes.Failure, code);
+        Assert.Equal(10, File.ReadAllLines(layout.DerivedDay("adx", "okx", "ETH-USDT-SWAP", Day)).Length);
+        Assert.Contains(state, error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error.ToString(), StringComparison.Ordinal); // no stack trace
+    }
+
+    [Theory]
+    [InlineData("--exchange", "okx", "--inst", "NOPE-USDT-SWAP")]
+    [InlineData("--inst", "NOPE-USDT-SWAP")]
+    public async Task Calc_UnknownInstrument_ExitTwoOneLineCreatesNothing(params string[] args)
+    {
+        Seed();
+        var before = Directory.EnumerateFileSystemEntries(_root, "*", SearchOption.AllDirectories).Order().ToList();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await PipelineCli.RunAsync(["calc", "--vault", _root, .. args], output, error);
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("NOPE-USDT-SWAP", Assert.Single(error.ToString().Trim().Split('\n')), StringComparison.Ordinal);
+        var after = Directory.EnumerateFileSystemEntries(_root, "*", SearchOption.AllDirectories)
+            .Where(p => !p.StartsWith(Path.Combine(_root, "logs"), StringComparison.Ordinal)).Order().ToList();
+        Assert.Equal(before, after);
+    }
+
+    [Fact]
+    public async Task Calc_LockFileCannotBeWritten_SaysCannotWriteNotAnotherRun()
+    {
+        // What a read-only vault looks like to the lock (as root a read-only mount is needed to see EROFS itself;
+        // a directory where the lock file goes fails the same open): never "another run holds it".
+        var layout = Seed();
+        var lockPath = Path.ChangeExtension(Path.ChangeExtension(layout.CalcState("bars_1m", "okx", "BTC-USDT-SWAP"), null), ".lock");
+        Directory.CreateDirectory(lockPath);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await PipelineCli.RunAsync(["calc", "--vault", _root, "--log-level", "warning"], output, error);
+        Assert.Equal(ExitCodes.Failure, code);
+        Assert.Contains("cannot write the calculator lock", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("another calculator run", error.ToString(), StringComparison.Ordinal);
+    }
+
+    private VaultLayout Seed(string instId = "BTC-USDT-SWAP")
     {
         var layout = new VaultLayout(_root);
         var start = TradeTime.DayStartMs(Day);
-        using (var appender = JsonlAppender.Open(layout.RawDayJsonl("okx", "BTC-USDT-SWAP", Day)))
+        using (var appender = JsonlAppender.Open(layout.RawDayJsonl("okx", instId, Day)))
         {
             for (var i = 0; i < 300; i++)
             {
                 var ts = start + (i * 2000L);
                 RawTradeWriter.Write(appender, new RawTrade
                 {
-                    Exchange = "okx", InstId = "BTC-USDT-SWAP", TradeId = (1000 + i).ToString(CultureInfo.InvariantCulture), Ts = ts,
+                    Exchange = "okx", InstId = instId, TradeId = (1000 + i).ToString(CultureInfo.InvariantCulture), Ts = ts,
                     Px = (100m + (i % 7)).ToString(CultureInfo.InvariantCulture), Sz = "1", Side = i % 3 == 0 ? "sell" : "buy",
                     CtVal = "0.01", CtMult = "1", CtType = "linear", CtValCcy = "BTC", QtyBase = "0.01", RecvTs = ts + 1, Src = "ws",
                 });
@@ -79,9 +129,9 @@ public sealed class CalcCommandTests : IDisposable
             }
         }
 
-        new StateFile<ExporterState>(layout.ExporterState("okx", "BTC-USDT-SWAP")).Write(new ExporterState
+        new StateFile<ExporterState>(layout.ExporterState("okx", instId)).Write(new ExporterState
         {
-            Exchange = "okx", InstId = "BTC-USDT-SWAP", WatermarkTs = start + (10 * 60_000) + 2_000,
+            Exchange = "okx", InstId = instId, WatermarkTs = start + (10 * 60_000) + 2_000,
         });
         return layout;
     }

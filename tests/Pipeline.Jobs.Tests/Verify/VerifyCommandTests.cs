@@ -62,6 +62,30 @@ public sealed class VerifyCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Verify_NonUtf8ByteInOneLine_OneProblemWithOffsetOtherLinesVerified()
+    {
+        // Issue 9 item 11: a single bad byte used to end verify for the whole vault (Cannot transcode invalid UTF-8).
+        WriteDay(1, 2);
+        var vault = new VaultLayout(_dir.Path);
+        var path = vault.RawDayJsonl("okx", "BTC-USDT-SWAP", new DateOnly(2026, 3, 1));
+        var offset = new FileInfo(path).Length;
+        var bad = System.Text.Encoding.UTF8.GetBytes(File.ReadLines(path).First().Replace("\"BTC\"", "\"B#C\"", StringComparison.Ordinal) + "\n");
+        bad[Array.IndexOf(bad, (byte)'#')] = 0xFF;
+        using (var stream = new FileStream(path, FileMode.Append))
+        {
+            stream.Write(bad);
+        }
+
+        WriteDay(3);
+        var (code, output) = await RunAsync("--json");
+        Assert.Equal(1, code); // not clean, but not a crash
+        Assert.DoesNotContain("transcode", output, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("\"lines\":3", output, StringComparison.Ordinal);
+        Assert.Contains(offset.ToString(System.Globalization.CultureInfo.InvariantCulture), output, StringComparison.Ordinal);
+        Assert.Contains("not valid UTF-8", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Verify_DuplicateAndGap_ExitsOneAndListsTheGap()
     {
         WriteDay(1, 2, 2, 5);

@@ -42,9 +42,9 @@ public sealed class RawTradeTests
     }
 
     [Theory]
-    [InlineData("""{"exchange":"okx"}""", "missing instId")]
-    [InlineData("""{"exchange":"okx","instId":"X","tradeId":"1","ts":1,"px":"1e5","sz":"1","side":"buy","ctVal":"1","ctMult":"1","ctType":"linear","ctValCcy":"BTC","qtyBase":"1","recvTs":1,"src":"ws"}""", "plain decimal")]
-    [InlineData("""{"exchange":"okx","instId":"X","tradeId":"1","ts":1,"px":"1","sz":"1","side":"up","ctVal":"1","ctMult":"1","ctType":"linear","ctValCcy":"BTC","qtyBase":"1","recvTs":1,"src":"ws"}""", "side")]
+    [InlineData("""{"exchange":"okx"}""", "missing a required key")]
+    [InlineData("""{"exchange":"okx","instId":"X","tradeId":"1","ts":1720000000123,"px":"1e5","sz":"1","side":"buy","ctVal":"1","ctMult":"1","ctType":"linear","ctValCcy":"BTC","qtyBase":"1","recvTs":1,"src":"ws"}""", "plain decimal")]
+    [InlineData("""{"exchange":"okx","instId":"X","tradeId":"1","ts":1720000000123,"px":"1","sz":"1","side":"up","ctVal":"1","ctMult":"1","ctType":"linear","ctValCcy":"BTC","qtyBase":"1","recvTs":1,"src":"ws"}""", "side")]
     [InlineData("""{"exchange":"okx","instId":"X","tr""", "invalid JSON")]
     [InlineData("garbage", "invalid JSON")]
     public void TryParse_BadLine_ReturnsReason(string line, string reason)

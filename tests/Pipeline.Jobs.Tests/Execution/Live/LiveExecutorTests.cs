@@ -135,6 +135,33 @@ public sealed class LiveExecutorTests : IDisposable
     }
 
     [Fact]
+    public void RunOnce_NonUtf8ByteAnd38DigitPriceInRaw_EachOneSkippedLineTheRestTrades()
+    {
+        // Issue 9 items 10/11: either line used to end the pass (Cannot transcode invalid UTF-8; decimal overflow).
+        _fixture.Minute(Minute(0), 980m);
+        _fixture.Trade(At(1, 50_000), 981m, "7001");
+        var path = _vault.RawDayJsonl("okx", "BTC-USDT-SWAP", new DateOnly(2025, 3, 3));
+        var line = File.ReadAllText(path).TrimEnd('\n');
+        var nonUtf8 = System.Text.Encoding.UTF8.GetBytes(line.Replace("\"7001\"", "\"7002\"", StringComparison.Ordinal).Replace("\"BTC\"", "\"B#C\"", StringComparison.Ordinal));
+        nonUtf8[Array.IndexOf(nonUtf8, (byte)'#')] = 0xFF;
+        var hugePrice = line.Replace("\"7001\"", "\"7003\"", StringComparison.Ordinal)
+            .Replace("\"px\":\"981\"", "\"px\":\"12345678901234567890123456789012345678\"", StringComparison.Ordinal);
+        using (var stream = new FileStream(path, FileMode.Append))
+        {
+            stream.Write([.. nonUtf8, (byte)'\n']);
+            stream.Write(System.Text.Encoding.UTF8.GetBytes(hugePrice + "\n"));
+        }
+
+        var crossing = _fixture.Trade(At(1, 10_000), 979m);
+        _fixture.Minute(Minute(1), 990m);
+
+        var result = _executor.RunOnce();
+        Assert.Equal(2, result.SkippedLines);
+        var fill = Assert.Single(LedgerReader.ReadFills(_vault, Id));
+        Assert.Equal((At(1, 10_000), crossing), (fill.Ts, fill.TradeId));
+    }
+
+    [Fact]
     public void RunOnce_StartMinute_SkipsEarlierHistoryOnTheFirstRun()
     {
         for (var i = 0; i < 5; i++)
