@@ -8,8 +8,8 @@ namespace Pipeline.Vault.Verify;
 /// <summary>
 /// Compacted raw days (<c>{day}.parquet</c>, written by <see cref="Compaction.ParquetDay"/>), streamed chunk by
 /// chunk through DuckDB in file order. Every column is read and checked, so a damaged column cannot pass: the
-/// row must be valid by the rule a JSONL line must meet (<see cref="RawTradeParser"/>: required fields present,
-/// ts &gt; 0, recvTs ≥ 0, px/sz/qtyBase plain decimals, side buy or sell, numeric tradeId), and each typed
+/// row must be valid by the rule a JSONL line must meet (<see cref="RawTradeRules"/>: required fields present,
+/// plausible ts and recvTs, px/sz/qtyBase positive exact decimals, side buy or sell, numeric tradeId), and each typed
 /// companion (pxDecimal, szDecimal, ctValDecimal, ctMultDecimal, qtyBaseDecimal, which the <c>trades</c> view
 /// reads) must hold the same value as its text column wherever that text fits DECIMAL(38,18). Nothing is
 /// allocated per valid row in <see cref="Read"/>. A problem's offset is the row number. A file DuckDB cannot
@@ -143,25 +143,35 @@ public sealed class ParquetRawDayReader : IRawDayReader
             }
         }
 
-        var id = reader.GetUtf8(TradeId);
-        if (!Utf8Parser.TryParse(id, out long _, out var used) || used != id.Length || id[0] is (byte)'-' or (byte)'+')
+        // The same value rules as a JSONL line (RawTradeRules), so a day's verdict does not depend on its form.
+        if (!RawTradeRules.TryTradeId(reader.GetUtf8(TradeId), out _))
         {
-            return "tradeId is not numeric";
+            return RawTradeRules.Describe(RawLineError.BadTradeId);
         }
 
-        if (reader.GetInt64(Ts) <= 0)
+        if (!RawTradeRules.IsPlausibleTs(reader.GetInt64(Ts)))
         {
-            return "missing or invalid ts";
+            return RawTradeRules.Describe(RawLineError.BadTs);
         }
 
-        if (reader.GetInt64(RecvTs) < 0)
+        if (reader.GetInt64(RecvTs) is < 0 or >= RawTradeRules.MaxTs)
         {
-            return "missing or invalid recvTs";
+            return RawTradeRules.Describe(RawLineError.BadRecvTs);
         }
 
-        if (!ExactDecimal.IsPlain(reader.GetUtf8(Px)) || !ExactDecimal.IsPlain(reader.GetUtf8(Sz)) || !ExactDecimal.IsPlain(reader.GetUtf8(QtyBase)))
+        if (!RawTradeRules.TryAmount(reader.GetUtf8(Px), out _))
         {
-            return "px, sz or qtyBase is not a plain decimal";
+            return RawTradeRules.Describe(RawLineError.BadPx);
+        }
+
+        if (!RawTradeRules.TryAmount(reader.GetUtf8(Sz), out _))
+        {
+            return RawTradeRules.Describe(RawLineError.BadSz);
+        }
+
+        if (!RawTradeRules.TryAmount(reader.GetUtf8(QtyBase), out _))
+        {
+            return RawTradeRules.Describe(RawLineError.BadQtyBase);
         }
 
         var side = reader.GetUtf8(Side);

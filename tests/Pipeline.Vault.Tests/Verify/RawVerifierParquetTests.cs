@@ -156,7 +156,7 @@ public sealed class RawVerifierParquetTests : IDisposable
         Assert.Equal(1, report.UnreadableFiles);
         Assert.False(report.IsClean);
         var problems = report.Instruments[0].Problems;
-        Assert.Contains(problems, p => p.StartsWith("2026-03-01.parquet@1: tradeId is not numeric", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("2026-03-01.parquet@1: tradeId is not a decimal integer", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith(garbage + "@0: unreadable Parquet", StringComparison.Ordinal));
     }
 
