@@ -90,8 +90,10 @@ function Invoke-Tests([string[]] $extra) {
     foreach ($trx in Get-ChildItem $results -Filter *.trx) {
         $files++
         $c = ([xml](Get-Content $trx.FullName)).TestRun.ResultSummary.Counters
-        $passed += [int]$c.passed; $failed += [int]$c.failed; $skipped += [int]$c.notExecuted
-        $missing = [int]$c.total - [int]$c.executed - [int]$c.notExecuted
+        # The counters leave xUnit's skipped tests out of "executed" and "notExecuted" alike; the results mark them NotExecuted.
+        $nx = ([regex]::Matches((Get-Content -Raw $trx.FullName), 'outcome="NotExecuted"')).Count
+        $passed += [int]$c.passed; $failed += [int]$c.failed; $skipped += $nx
+        $missing = [int]$c.total - [int]$c.executed - $nx
         if ($missing -gt 0) { $failed += $missing }
     }
     if ($status -ne 0 -and $failed -eq 0) { $failed = 1 }
