@@ -81,7 +81,7 @@ public sealed class ExporterService(ExporterOptions options, VaultLayout vault, 
         {
             foreach (var spec in specs)
             {
-                var recorder = new InstrumentRecorder(spec, vault, options, time, _log);
+                var recorder = new InstrumentRecorder(spec, vault, options, time, _log, quarantine);
                 recorders.Add(recorder);
                 recorder.Open();
             }
