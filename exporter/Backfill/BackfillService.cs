@@ -3,6 +3,7 @@ using Pipeline.Exporter.GapFill;
 using Pipeline.Exporter.Instruments;
 using Pipeline.Exporter.Recording;
 using Pipeline.Exporter.Rest;
+using Pipeline.Vault.Io;
 using Pipeline.Vault.Layout;
 using Pipeline.Vault.State;
 using Pipeline.Vault.Trades;
@@ -18,6 +19,9 @@ namespace Pipeline.Exporter.Backfill;
 /// (<see cref="DayMerger"/>: one line per trade, atomic replace); then record the day in
 /// state/backfill/{exchange}/{instId}.json. A failed day (checksum mismatch, corrupt file, no source,
 /// network errors after retries) leaves that day's file unchanged and the run goes on.
+/// Each instrument is merged under its <see cref="WriterLock"/>: while another writer (an exporter, another
+/// backfill) holds it, that instrument's days fail naming the holder, and nothing of it is fetched.
+/// A fetched trade whose event time is not in the day being filled goes to the quarantine, not into a file.
 /// </summary>
 public sealed class BackfillService(BackfillOptions options, VaultLayout vault, TimeProvider time, ILogger? log = null)
 {
@@ -47,6 +51,7 @@ public sealed class BackfillService(BackfillOptions options, VaultLayout vault, 
         var okxRest = new OkxHistoryDay(options.EffectiveRestUrl, rest, pacer, time);
         var binanceRest = new BinanceAggTradesDay(options.EffectiveRestUrl, rest, pacer, time);
         var merger = new DayMerger(vault, _log);
+        using var quarantine = new Quarantine(vault, options.Exchange, time, _log);
         var days = options.Days().ToList();
         var total = days.Count * specs.Count;
         var results = new List<BackfillDayResult>();
@@ -55,6 +60,18 @@ public sealed class BackfillService(BackfillOptions options, VaultLayout vault, 
         {
             var stateFile = new StateFile<BackfillState>(StatePath(vault, options.Exchange, spec.InstId));
             var state = stateFile.Read() ?? new BackfillState { Exchange = options.Exchange, InstId = spec.InstId };
+            WriterLock? writer = null;
+            string? locked = null;
+            try
+            {
+                writer = WriterLock.Acquire(vault, options.Exchange, spec.InstId, "backfill");
+            }
+            catch (WriterLockedException ex)
+            {
+                locked = ex.Message;
+            }
+
+            using var held = writer;
             foreach (var day in days)
             {
                 var dayClock = Stopwatch.StartNew();
@@ -69,10 +86,14 @@ public sealed class BackfillService(BackfillOptions options, VaultLayout vault, 
                 {
                     result = new BackfillDayResult(spec.InstId, day, BackfillOutcome.Skipped, null, 0, 0, 0, "compacted to Parquet; left alone", dayClock.Elapsed);
                 }
+                else if (writer is null)
+                {
+                    result = new BackfillDayResult(spec.InstId, day, BackfillOutcome.Failed, null, 0, 0, 0, locked, dayClock.Elapsed);
+                }
                 else
                 {
                     Report("fetching", 0);
-                    result = await FillDayAsync(spec, day, okxArchive, binanceArchive, okxRest, binanceRest, merger,
+                    result = await FillDayAsync(spec, day, new DaySinks(writer, merger, quarantine), okxArchive, binanceArchive, okxRest, binanceRest,
                         n => Report("fetching", n), dayClock, token);
                     if (result.Outcome == BackfillOutcome.Done)
                     {
@@ -129,8 +150,11 @@ public sealed class BackfillService(BackfillOptions options, VaultLayout vault, 
         return specs;
     }
 
-    private async Task<BackfillDayResult> FillDayAsync(InstrumentSpec spec, DateOnly day, OkxArchive okxArchive, BinanceArchive binanceArchive,
-        OkxHistoryDay okxRest, BinanceAggTradesDay binanceRest, DayMerger merger, Action<int> onPage, Stopwatch dayClock, CancellationToken token)
+    /// <summary>Where a fetched day goes: merged under the instrument's writer lock, or quarantined.</summary>
+    private sealed record DaySinks(WriterLock Writer, DayMerger Merger, Quarantine Quarantine);
+
+    private async Task<BackfillDayResult> FillDayAsync(InstrumentSpec spec, DateOnly day, DaySinks sinks, OkxArchive okxArchive, BinanceArchive binanceArchive,
+        OkxHistoryDay okxRest, BinanceAggTradesDay binanceRest, Action<int> onPage, Stopwatch dayClock, CancellationToken token)
     {
         var start = TradeTime.DayStartMs(day);
         var end = start + TradeTime.MsPerDay;
@@ -169,7 +193,8 @@ public sealed class BackfillService(BackfillOptions options, VaultLayout vault, 
             }
 
             onPage(trades.Count);
-            var merged = merger.Merge(spec, day, trades);
+            trades = OfTheDay(spec, day, trades, source!, sinks.Quarantine);
+            var merged = sinks.Merger.Merge(sinks.Writer, spec, day, trades);
             return new BackfillDayResult(spec.InstId, day, BackfillOutcome.Done, source, trades.Count, merged.Added, merged.Existing, null, dayClock.Elapsed);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -181,6 +206,36 @@ public sealed class BackfillService(BackfillOptions options, VaultLayout vault, 
         {
             return new BackfillDayResult(spec.InstId, day, BackfillOutcome.Failed, source, 0, 0, 0, ex.Message, dayClock.Elapsed);
         }
+    }
+
+    /// <summary>Trades whose event time lies in the day; any other (a corrupt archive row, a year-2100 ts) is quarantined.</summary>
+    private static List<TradeItem> OfTheDay(InstrumentSpec spec, DateOnly day, List<TradeItem> trades, string source, Quarantine quarantine)
+    {
+        var start = TradeTime.DayStartMs(day);
+        var end = start + TradeTime.MsPerDay;
+        if (trades.TrueForAll(t => t.Ts >= start && t.Ts < end))
+        {
+            return trades;
+        }
+
+        var writer = new TradeLineWriter(spec);
+        var kept = new List<TradeItem>(trades.Count);
+        foreach (var trade in trades)
+        {
+            if (trade.Ts >= start && trade.Ts < end)
+            {
+                kept.Add(trade);
+                continue;
+            }
+
+            var line = new System.Buffers.ArrayBufferWriter<byte>(512);
+            writer.Write(line, trade);
+            quarantine.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"backfill {source} {day:yyyy-MM-dd}: event time {trade.Ts} ({EventTimeCheck.Describe(trade.Ts)}) is not in the day"),
+                line.WrittenSpan[..^1], spec.InstId);
+        }
+
+        return kept;
     }
 
     /// <summary>A UTC day from the two UTC+8 files that overlap it: file D (from D 00:00 UTC) and file D+1 (up to D+1 00:00 UTC).</summary>

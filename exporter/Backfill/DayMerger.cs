@@ -16,8 +16,8 @@ namespace Pipeline.Exporter.Backfill;
 /// (ts, tradeId) to day.jsonl.tmp, fsynced and renamed over the old file (then the directory is
 /// fsynced), so a crash leaves the old or the new day, never a mix. Lines that do not parse are kept
 /// at the end; a torn tail (no newline) is dropped and logged, as the live writer does.
-/// The old file is held with an exclusive lock throughout: a running exporter that has the day open
-/// makes the merge fail instead of writing into a replaced file.
+/// The caller holds the instrument's <see cref="WriterLock"/> (one writer per raw file set: no exporter
+/// appends to a day while it is replaced); the old file is also held with an exclusive lock throughout.
 /// </summary>
 public sealed class DayMerger(VaultLayout vault, ILogger log)
 {
@@ -30,10 +30,16 @@ public sealed class DayMerger(VaultLayout vault, ILogger log)
 
     private readonly record struct Entry(long Ts, long Id, long Offset, int Length, int Fetched);
 
-    public Result Merge(InstrumentSpec spec, DateOnly day, IReadOnlyList<TradeItem> trades)
+    public Result Merge(WriterLock writer, InstrumentSpec spec, DateOnly day, IReadOnlyList<TradeItem> trades)
     {
+        ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(trades);
+        if (writer.Path != WriterLock.LockPath(vault, spec.Exchange, spec.InstId))
+        {
+            throw new ArgumentException($"the writer lock {writer.Path} is not {spec.Exchange}/{spec.InstId}'s", nameof(writer));
+        }
+
         var path = vault.RawDayJsonl(spec.Exchange, spec.InstId, day);
         if (File.Exists(vault.RawDayParquet(spec.Exchange, spec.InstId, day)))
         {

@@ -27,7 +27,7 @@ public sealed class BinanceRestTrades(Uri restBase, IReadOnlyList<string> symbol
             var kind = _parser.ParseRestPage(body, instrument, time.GetUtcNow().ToUnixTimeMilliseconds());
             if (kind != BinanceFrameKind.Trades)
             {
-                throw new RestRequestException($"Binance aggTrades {url}: {kind} {_parser.Error}");
+                throw new RestRequestException($"Binance aggTrades {EndpointRedaction.Redact(url)}: {kind} {_parser.Error}");
             }
 
             (long Id, long Ts)? newest = null;
@@ -62,7 +62,7 @@ public sealed class BinanceRestTrades(Uri restBase, IReadOnlyList<string> symbol
                 var kind = _parser.ParseRestPage(body, instrument, time.GetUtcNow().ToUnixTimeMilliseconds());
                 if (kind != BinanceFrameKind.Trades)
                 {
-                    throw new RestRequestException($"Binance aggTrades {url}: {kind} {_parser.Error}");
+                    throw new RestRequestException($"Binance aggTrades {EndpointRedaction.Redact(url)}: {kind} {_parser.Error}");
                 }
 
                 count = _parser.Count;

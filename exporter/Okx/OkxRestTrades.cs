@@ -26,7 +26,7 @@ public sealed class OkxRestTrades(Uri restBase, IReadOnlyList<string> instIds, E
             var kind = _parser.Parse(body, time.GetUtcNow().ToUnixTimeMilliseconds(), TradeSource.Rest);
             if (kind != OkxFrameKind.Trades)
             {
-                throw new RestRequestException($"OKX history-trades {url}: {kind} {_parser.EventCode} {_parser.Error}");
+                throw new RestRequestException($"OKX history-trades {EndpointRedaction.Redact(url)}: {kind} {_parser.EventCode} {_parser.Error}");
             }
 
             (long Id, long Ts)? newest = null;
@@ -63,7 +63,7 @@ public sealed class OkxRestTrades(Uri restBase, IReadOnlyList<string> instIds, E
                 var kind = _parser.Parse(body, time.GetUtcNow().ToUnixTimeMilliseconds(), TradeSource.Rest);
                 if (kind != OkxFrameKind.Trades)
                 {
-                    throw new RestRequestException($"OKX history-trades {url}: {kind} {_parser.EventCode} {_parser.Error}");
+                    throw new RestRequestException($"OKX history-trades {EndpointRedaction.Redact(url)}: {kind} {_parser.EventCode} {_parser.Error}");
                 }
 
                 foreach (var item in _parser.Items)

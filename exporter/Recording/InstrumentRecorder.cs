@@ -24,8 +24,8 @@ public sealed class InstrumentRecorder : IDisposable
     private readonly ExporterOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
-    private readonly IdTracker _ids = new();
-    private readonly DailyJsonlFiles _files;
+    private IdTracker _ids = new();
+    private DailyJsonlFiles _files;
     private readonly StateFile<ExporterState> _state;
     private readonly Quarantine? _quarantine;
     private readonly KnownGapBook _gaps = new();
@@ -60,7 +60,7 @@ public sealed class InstrumentRecorder : IDisposable
         _time = time;
         _log = (log ?? Log.Logger).ForContext(nameof(InstId), spec.InstId);
         _writer = new TradeLineWriter(spec);
-        _files = new DailyJsonlFiles(day => vault.RawDayJsonl(spec.Exchange, spec.InstId, day), time, _log);
+        _files = NewFiles();
         _state = new StateFile<ExporterState>(vault.ExporterState(spec.Exchange, spec.InstId));
         _quarantine = quarantine;
         _maxSkewMs = (long)options.MaxEventTimeSkew.TotalMilliseconds;
@@ -156,6 +156,41 @@ public sealed class InstrumentRecorder : IDisposable
             WriteState(); // the corrected state, so nothing else reads the wrong one
         }
     }
+
+    /// <summary>
+    /// After a write failure (disk full, a directory that cannot be written): drops every open file and the
+    /// in-memory window (buffered lines may be lost, so only the disk counts) and resumes exactly as a
+    /// restart would, then asks REST for everything after the last id on disk.
+    /// </summary>
+    public void Reopen()
+    {
+        var files = _files;
+        _files = NewFiles();
+        try
+        {
+            files.Dispose();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _log.Debug("{InstId}: closing the failed files: {Error}", InstId, ex.Message);
+        }
+
+        _ids = new IdTracker();
+        _holeSince = 0;
+        _fillOutstanding = false;
+        _fillRetryDelay = TimeSpan.Zero;
+        _watermark = 0;
+        _trades = _duplicates = _gapFilled = _reconnects = _quarantined = 0;
+        _tradesAtLastLog = 0;
+        Open();
+        if (_ids.HasBaseline && _ids.PendingCount == 0)
+        {
+            FillRequested?.Invoke(_ids.Contiguous, null);
+        }
+    }
+
+    private DailyJsonlFiles NewFiles() =>
+        new(day => _vault.RawDayJsonl(Spec.Exchange, InstId, day), _time, _log);
 
     /// <summary>Uses new contract fields for the lines written from now on (hourly metadata refresh).</summary>
     public void UpdateSpec(InstrumentSpec spec)
@@ -429,9 +464,15 @@ public sealed class InstrumentRecorder : IDisposable
         }
         finally
         {
-            _files.Dispose();
-            _lock.Dispose();
-            _lock = null;
+            try
+            {
+                _files.Dispose();
+            }
+            finally
+            {
+                _lock.Dispose();
+                _lock = null;
+            }
         }
     }
 }

@@ -17,6 +17,7 @@ public static class PipelineLogging
             .MinimumLevel.Override("Quartz", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .Enrich.FromLogContext()
+            .Enrich.With(new Pipeline.Exporter.Rest.EndpointRedactingEnricher()) // no endpoint credentials in any log line
             .WriteTo.Console(outputTemplate: ConsoleTemplate, standardErrorFromLevel: LogEventLevel.Verbose,
                 formatProvider: System.Globalization.CultureInfo.InvariantCulture);
         if (vault is not null)
