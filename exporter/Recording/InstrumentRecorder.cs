@@ -117,7 +117,7 @@ public sealed class InstrumentRecorder : IDisposable
             _gaps.Restore(state.KnownGaps);
         }
 
-        var resume = RecorderResume.Find(_vault, Spec, state, _log);
+        var resume = RecorderResume.Find(_vault, Spec, state, _time.GetUtcNow().ToUnixTimeMilliseconds(), _log);
         if (resume.Trusted is { } trusted)
         {
             _ids.Restore(trusted.Id, trusted.Ts);

@@ -21,6 +21,9 @@ public static class RawTailScanner
         public long? MaxId { get; set; }
 
         public long MaxIdTs { get; set; }
+
+        /// <summary>Lines whose tradeId is below the sought one.</summary>
+        public long Below { get; set; }
     }
 
     /// <summary>Adds an entry for every line of the file whose tradeId is above <paramref name="above"/>.</summary>
@@ -51,6 +54,10 @@ public static class RawTailScanner
                 if (id == above)
                 {
                     facts.FoundTs = ts;
+                }
+                else if (id < above)
+                {
+                    facts.Below++;
                 }
 
                 if (facts.MaxId is not { } max || id > max)

@@ -9,19 +9,25 @@ using Serilog;
 namespace Pipeline.Exporter.Recording;
 
 /// <summary>
-/// Where an instrument's recording resumes, with the raw files as the truth. The state's last id is trusted
-/// when its line is in the tail (scanned from its day), or when the tail holds no line at all (a REST baseline
-/// set before any trade). Otherwise (a state id above everything on disk would drop every new trade as a
-/// duplicate; one far below would ask REST for billions of ids) the state is ignored: the last two days'
-/// lines rebuild the window, and a warning names both values.
+/// Where an instrument's recording resumes, with the raw files as the truth. The state's last id S is checked
+/// against the tail scanned from its day: its line there (its ts from the file) proves it. Without that line
+/// the file contradicts S when it holds a line below S (the contiguous edge is always a written line, so S
+/// is too high: every new trade would be dropped as a duplicate) or a line above S that is older than S's
+/// time by more than a minute (ids grow with time, so S is too low: REST would be asked for billions of
+/// ids). A contradicted state is ignored: the last two days' lines rebuild the window, a warning names both
+/// values and the state is rewritten. An S with only later lines above it (a REST baseline, or a hole that
+/// was open at a crash) stands.
 /// </summary>
 public sealed record RecorderResume(RecorderResume.Position? Trusted, List<RawTailScanner.IdEntry> Entries, int Lines, int Days, bool Corrected)
 {
     private const long Margin = 10 * TradeTime.MsPerMinute;
 
+    /// <summary>Ids grow with event time; a later id a minute older than S's trade is no reordering.</summary>
+    private const long OlderThanPossible = TradeTime.MsPerMinute;
+
     public readonly record struct Position(long Id, long Ts);
 
-    public static RecorderResume Find(VaultLayout vault, InstrumentSpec spec, ExporterState? state, ILogger log)
+    public static RecorderResume Find(VaultLayout vault, InstrumentSpec spec, ExporterState? state, long nowMs, ILogger log)
     {
         ArgumentNullException.ThrowIfNull(vault);
         ArgumentNullException.ThrowIfNull(spec);
@@ -34,11 +40,11 @@ public sealed record RecorderResume(RecorderResume.Position? Trusted, List<RawTa
             var facts = new RawTailScanner.Facts();
             var lines = 0;
             var scanned = 0;
-            // A ts outside the vault's days cannot be the day of a line: nothing to scan there.
-            if (days.Count > 0 && stateTs - Margin >= TradeTime.DayStartMs(days[0]) - TradeTime.MsPerDay &&
-                stateTs < TradeTime.DayStartMs(days[^1]) + (2 * TradeTime.MsPerDay))
+            // A last ts before 2010 or in the future is no trade's time: the state is garbage.
+            var implausible = stateTs < EventTimeCheck.Floor || stateTs > nowMs + TradeTime.MsPerDay;
+            if (days.Count > 0 && !implausible)
             {
-                var from = TradeTime.Day(stateTs - Margin);
+                var from = TradeTime.Day(Math.Max(stateTs - Margin, TradeTime.DayStartMs(days[0])));
                 foreach (var day in days.Where(d => d >= from))
                 {
                     lines += RawTailScanner.Scan(vault.RawDayJsonl(spec.Exchange, spec.InstId, day), stateId, entries, facts);
@@ -60,17 +66,20 @@ public sealed record RecorderResume(RecorderResume.Position? Trusted, List<RawTa
                 return new RecorderResume(new Position(stateId, foundTs), entries, lines, scanned, foundTs != stateTs);
             }
 
-            var tail = ScanTail(vault, spec, days, new RawTailScanner.Facts());
-            if (tail.Entries.Count == 0 && facts.MaxId is null)
+            var contradicted = implausible || facts.Below > 0 || entries.Exists(e => e.Ts < stateTs - OlderThanPossible);
+            if (!contradicted)
             {
-                // Nothing on disk contradicts it (no line at all): a baseline taken before any trade was written.
+                // Nothing on disk contradicts it: a baseline taken before the first trade, or a hole open at a crash.
+                entries.Sort((a, b) => a.First.CompareTo(b.First));
                 return new RecorderResume(new Position(stateId, stateTs), entries, lines, scanned, false);
             }
 
+            var tail = ScanTail(vault, spec, days, null);
             var last = tail.Entries.Count > 0 ? tail.Entries.MaxBy(e => e.Last) : default;
-            log.Warning("{Exchange} {InstId}: state says the last contiguous trade is {StateId} at {StateTs}, but the raw files do not " +
-                "hold it (their last trade is {FileId} at {FileTs}); the files are the truth: resuming from them and correcting the state",
-                spec.Exchange, spec.InstId, stateId, EventTimeCheck.Describe(stateTs), last.Last, EventTimeCheck.Describe(last.Ts));
+            log.Warning("{Exchange} {InstId}: state says the last contiguous trade is {StateId} at {StateTs}, but the raw files contradict it " +
+                "(their last trade is {FileId} at {FileTs}); the files are the truth: resuming from them and correcting the state",
+                spec.Exchange, spec.InstId, stateId, EventTimeCheck.Describe(stateTs), tail.Entries.Count > 0 ? last.Last : null,
+                tail.Entries.Count > 0 ? EventTimeCheck.Describe(last.Ts) : "none");
             return tail with { Corrected = true };
         }
 
