@@ -64,7 +64,7 @@ public sealed class WriterLockTests : IDisposable
                 }
             });
 
-            holder.Kill(); // SIGKILL: no cleanup, the lock file stays on disk
+            holder.Kill(entireProcessTree: true); // SIGKILL (flock and the sleep holding its fd): no cleanup, the lock file stays
             holder.WaitForExit();
             Assert.True(File.Exists(path));
             using var taken = WriterLock.Acquire(_vault, "okx", "BTC-USDT-SWAP", "exporter");
@@ -74,7 +74,7 @@ public sealed class WriterLockTests : IDisposable
         {
             if (!holder.HasExited)
             {
-                holder.Kill();
+                holder.Kill(entireProcessTree: true);
             }
         }
     }
