@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using Pipeline.Exporter.Instruments;
 using Pipeline.Vault.Io;
 using Pipeline.Vault.Jsonl;
@@ -103,9 +102,8 @@ public sealed class InstrumentRecorder : IDisposable
 
     /// <summary>
     /// Takes the writer lock, restores the counters and known gaps of the last state and rebuilds the dedup
-    /// window from the raw tail. The file is the truth: the state's last id is trusted only when its line is
-    /// in the tail (or the tail holds no line at all, e.g. a REST baseline before any trade); otherwise the
-    /// state is logged, corrected from the tail and rewritten.
+    /// window from the raw tail. The file is the truth: a state the tail contradicts (<see cref="RecorderResume"/>)
+    /// is logged with both values, corrected from the tail and rewritten; so is a watermark in the future.
     /// </summary>
     public void Open()
     {
