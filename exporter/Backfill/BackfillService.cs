@@ -50,8 +50,8 @@ public sealed class BackfillService(BackfillOptions options, VaultLayout vault, 
         var binanceArchive = new BinanceArchive(options, downloader);
         var okxRest = new OkxHistoryDay(options.EffectiveRestUrl, rest, pacer, time);
         var binanceRest = new BinanceAggTradesDay(options.EffectiveRestUrl, rest, pacer, time);
-        var merger = new DayMerger(vault, _log);
         using var quarantine = new Quarantine(vault, options.Exchange, time, _log);
+        var merger = new DayMerger(vault, _log, quarantine);
         var days = options.Days().ToList();
         var total = days.Count * specs.Count;
         var results = new List<BackfillDayResult>();
@@ -93,7 +93,7 @@ public sealed class BackfillService(BackfillOptions options, VaultLayout vault, 
                 else
                 {
                     Report("fetching", 0);
-                    result = await FillDayAsync(spec, day, new DaySinks(writer, merger, quarantine), okxArchive, binanceArchive, okxRest, binanceRest,
+                    result = await FillDayAsync(spec, day, writer, merger, okxArchive, binanceArchive, okxRest, binanceRest,
                         n => Report("fetching", n), dayClock, token);
                     if (result.Outcome == BackfillOutcome.Done)
                     {
@@ -150,10 +150,7 @@ public sealed class BackfillService(BackfillOptions options, VaultLayout vault, 
         return specs;
     }
 
-    /// <summary>Where a fetched day goes: merged under the instrument's writer lock, or quarantined.</summary>
-    private sealed record DaySinks(WriterLock Writer, DayMerger Merger, Quarantine Quarantine);
-
-    private async Task<BackfillDayResult> FillDayAsync(InstrumentSpec spec, DateOnly day, DaySinks sinks, OkxArchive okxArchive, BinanceArchive binanceArchive,
+    private async Task<BackfillDayResult> FillDayAsync(InstrumentSpec spec, DateOnly day, WriterLock writer, DayMerger merger, OkxArchive okxArchive, BinanceArchive binanceArchive,
         OkxHistoryDay okxRest, BinanceAggTradesDay binanceRest, Action<int> onPage, Stopwatch dayClock, CancellationToken token)
     {
         var start = TradeTime.DayStartMs(day);
@@ -193,8 +190,7 @@ public sealed class BackfillService(BackfillOptions options, VaultLayout vault, 
             }
 
             onPage(trades.Count);
-            trades = OfTheDay(spec, day, trades, source!, sinks.Quarantine);
-            var merged = sinks.Merger.Merge(sinks.Writer, spec, day, trades);
+            var merged = merger.Merge(writer, spec, day, trades);
             return new BackfillDayResult(spec.InstId, day, BackfillOutcome.Done, source, trades.Count, merged.Added, merged.Existing, null, dayClock.Elapsed);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -206,36 +202,6 @@ public sealed class BackfillService(BackfillOptions options, VaultLayout vault, 
         {
             return new BackfillDayResult(spec.InstId, day, BackfillOutcome.Failed, source, 0, 0, 0, ex.Message, dayClock.Elapsed);
         }
-    }
-
-    /// <summary>Trades whose event time lies in the day; any other (a corrupt archive row, a year-2100 ts) is quarantined.</summary>
-    private static List<TradeItem> OfTheDay(InstrumentSpec spec, DateOnly day, List<TradeItem> trades, string source, Quarantine quarantine)
-    {
-        var start = TradeTime.DayStartMs(day);
-        var end = start + TradeTime.MsPerDay;
-        if (trades.TrueForAll(t => t.Ts >= start && t.Ts < end))
-        {
-            return trades;
-        }
-
-        var writer = new TradeLineWriter(spec);
-        var kept = new List<TradeItem>(trades.Count);
-        foreach (var trade in trades)
-        {
-            if (trade.Ts >= start && trade.Ts < end)
-            {
-                kept.Add(trade);
-                continue;
-            }
-
-            var line = new System.Buffers.ArrayBufferWriter<byte>(512);
-            writer.Write(line, trade);
-            quarantine.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"backfill {source} {day:yyyy-MM-dd}: event time {trade.Ts} ({EventTimeCheck.Describe(trade.Ts)}) is not in the day"),
-                line.WrittenSpan[..^1], spec.InstId);
-        }
-
-        return kept;
     }
 
     /// <summary>A UTC day from the two UTC+8 files that overlap it: file D (from D 00:00 UTC) and file D+1 (up to D+1 00:00 UTC).</summary>

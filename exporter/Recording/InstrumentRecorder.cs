@@ -178,6 +178,7 @@ public sealed class InstrumentRecorder : IDisposable
         _fillOutstanding = false;
         _fillRetryDelay = TimeSpan.Zero;
         _watermark = 0;
+        _disconnectedAt = 0;
         _trades = _duplicates = _gapFilled = _reconnects = _quarantined = 0;
         _tradesAtLastLog = 0;
         Open();
