@@ -30,6 +30,7 @@ public sealed class InstrumentRecorder : IDisposable
     private readonly KnownGapBook _gaps = new();
     private readonly long _maxSkewMs;
     private WriterLock? _lock;
+    private bool _resumed;
     private long _disconnectedAt;
     private volatile TradeLineWriter _writer;
     private ExporterCounters _base = new();
@@ -153,6 +154,8 @@ public sealed class InstrumentRecorder : IDisposable
         {
             WriteState(); // the corrected state, so nothing else reads the wrong one
         }
+
+        _resumed = true;
     }
 
     /// <summary>
@@ -162,6 +165,7 @@ public sealed class InstrumentRecorder : IDisposable
     /// </summary>
     public void Reopen()
     {
+        _resumed = false; // until Open succeeds, the memory says nothing true about the disk: no state write
         var files = _files;
         _files = NewFiles();
         try
@@ -459,7 +463,10 @@ public sealed class InstrumentRecorder : IDisposable
 
         try
         {
-            WriteState("stopped");
+            if (_resumed)
+            {
+                WriteState("stopped");
+            }
         }
         finally
         {
