@@ -50,6 +50,12 @@ public sealed record ExporterOptions
 
     public TimeSpan MetadataRefresh { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// How far a trade's event time may lie from its receive time (live) or in the future (REST) before the
+    /// trade is quarantined instead of written: a wrong ts must never create a day file or move the watermark.
+    /// </summary>
+    public TimeSpan MaxEventTimeSkew { get; init; } = TimeSpan.FromDays(1);
+
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
 
     public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(250);
@@ -96,6 +102,11 @@ public sealed record ExporterOptions
         if (!IsOkx && Channel != "trades-all")
         {
             throw new ArgumentException("--channel applies to OKX only (Binance records aggTrade)");
+        }
+
+        if (MaxEventTimeSkew <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("the event-time bound (max_event_time_skew) must be positive");
         }
 
         foreach (var id in InstIds)

@@ -81,7 +81,7 @@ public sealed class ExporterService(ExporterOptions options, VaultLayout vault, 
         {
             foreach (var spec in specs)
             {
-                var recorder = new InstrumentRecorder(spec, vault, options, time, _log);
+                var recorder = new InstrumentRecorder(spec, vault, options, time, _log, quarantine);
                 recorders.Add(recorder);
                 recorder.Open();
             }
@@ -93,7 +93,15 @@ public sealed class ExporterService(ExporterOptions options, VaultLayout vault, 
         {
             foreach (var recorder in recorders)
             {
-                recorder.Dispose();
+                try
+                {
+                    recorder.Dispose();
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // One instrument's failed disk must not keep the others from their final sync and state.
+                    _log.Error("{InstId}: final sync and state failed: {Error}", recorder.InstId, ex.Message);
+                }
             }
         }
 
@@ -103,7 +111,7 @@ public sealed class ExporterService(ExporterOptions options, VaultLayout vault, 
     private async Task RecordAsync(ExporterOptions options, List<InstrumentRecorder> recorders, Quarantine quarantine,
         InstrumentCatalog catalog, CancellationToken token)
     {
-        var pumps = recorders.Select(r => new InstrumentPump(r, options.QueueCapacity, _log)).ToList();
+        var pumps = recorders.Select(r => new InstrumentPump(r, options.QueueCapacity, _log, time)).ToList();
         var pumpTasks = pumps.Select(p => Task.Run(p.RunAsync, CancellationToken.None)).ToList();
         using var restForFills = new ExchangeRestClient(time, _log, maxRetries: 6, maxDelay: options.MaxBackoff);
         using var pacer = new RequestPacer(options.RestInterval ?? (options.IsOkx ? TimeSpan.FromMilliseconds(110) : TimeSpan.FromMilliseconds(500)), time);
@@ -144,8 +152,9 @@ public sealed class ExporterService(ExporterOptions options, VaultLayout vault, 
 
         _started.TrySetResult();
         using var background = CancellationTokenSource.CreateLinkedTokenSource(token);
-        // A writer that fails (disk full, permissions) stops the whole exporter: producers must not
-        // block forever on a queue nobody drains, and the cause must reach the caller.
+        // A write failure (disk full, permissions) stops only its instrument (InstrumentPump retries it);
+        // a writer that still fails unexpectedly stops the exporter: producers must not block forever on a
+        // queue nobody drains, and the cause must reach the caller.
         using var stopOnWriterFailure = CancellationTokenSource.CreateLinkedTokenSource(token);
         foreach (var pumpTask in pumpTasks)
         {

@@ -3,6 +3,7 @@ using Pipeline.Exporter.GapFill;
 using Pipeline.Exporter.Instruments;
 using Pipeline.Exporter.Recording;
 using Pipeline.Exporter.Rest;
+using Pipeline.Vault.Io;
 using Pipeline.Vault.Layout;
 using Pipeline.Vault.State;
 using Pipeline.Vault.Trades;
@@ -19,6 +20,9 @@ namespace Pipeline.Exporter.Backfill;
 /// state/backfill/{exchange}/{instId}.json and mark it closed for the calculators
 /// (state/closed-days/{exchange}/{instId}/{day}.json). A failed day (checksum mismatch, corrupt file, no source,
 /// network errors after retries) leaves that day's file unchanged and the run goes on.
+/// Each instrument is merged under its <see cref="WriterLock"/>: while another writer (an exporter, another
+/// backfill) holds it, that instrument's days fail naming the holder, and nothing of it is fetched.
+/// A fetched trade whose event time is not in the day being filled goes to the quarantine, not into a file.
 /// </summary>
 public sealed class BackfillService(BackfillOptions options, VaultLayout vault, TimeProvider time, ILogger? log = null)
 {
@@ -47,7 +51,8 @@ public sealed class BackfillService(BackfillOptions options, VaultLayout vault, 
         var binanceArchive = new BinanceArchive(options, downloader);
         var okxRest = new OkxHistoryDay(options.EffectiveRestUrl, rest, pacer, time);
         var binanceRest = new BinanceAggTradesDay(options.EffectiveRestUrl, rest, pacer, time);
-        var merger = new DayMerger(vault, _log);
+        using var quarantine = new Quarantine(vault, options.Exchange, time, _log);
+        var merger = new DayMerger(vault, _log, quarantine);
         var days = options.Days().ToList();
         var total = days.Count * specs.Count;
         var results = new List<BackfillDayResult>();
@@ -56,6 +61,18 @@ public sealed class BackfillService(BackfillOptions options, VaultLayout vault, 
         {
             var stateFile = new StateFile<BackfillState>(StatePath(vault, options.Exchange, spec.InstId));
             var state = stateFile.Read() ?? new BackfillState { Exchange = options.Exchange, InstId = spec.InstId };
+            WriterLock? writer = null;
+            string? locked = null;
+            try
+            {
+                writer = WriterLock.Acquire(vault, options.Exchange, spec.InstId, "backfill");
+            }
+            catch (WriterLockedException ex)
+            {
+                locked = ex.Message;
+            }
+
+            using var held = writer;
             foreach (var day in days)
             {
                 var dayClock = Stopwatch.StartNew();
@@ -71,10 +88,14 @@ public sealed class BackfillService(BackfillOptions options, VaultLayout vault, 
                 {
                     result = new BackfillDayResult(spec.InstId, day, BackfillOutcome.Skipped, null, 0, 0, 0, "compacted to Parquet; left alone", dayClock.Elapsed);
                 }
+                else if (writer is null)
+                {
+                    result = new BackfillDayResult(spec.InstId, day, BackfillOutcome.Failed, null, 0, 0, 0, locked, dayClock.Elapsed);
+                }
                 else
                 {
                     Report("fetching", 0);
-                    result = await FillDayAsync(spec, day, okxArchive, binanceArchive, okxRest, binanceRest, merger,
+                    result = await FillDayAsync(spec, day, writer, merger, okxArchive, binanceArchive, okxRest, binanceRest,
                         n => Report("fetching", n), dayClock, token);
                     if (result.Outcome == BackfillOutcome.Done)
                     {
@@ -145,8 +166,8 @@ public sealed class BackfillService(BackfillOptions options, VaultLayout vault, 
         return specs;
     }
 
-    private async Task<BackfillDayResult> FillDayAsync(InstrumentSpec spec, DateOnly day, OkxArchive okxArchive, BinanceArchive binanceArchive,
-        OkxHistoryDay okxRest, BinanceAggTradesDay binanceRest, DayMerger merger, Action<int> onPage, Stopwatch dayClock, CancellationToken token)
+    private async Task<BackfillDayResult> FillDayAsync(InstrumentSpec spec, DateOnly day, WriterLock writer, DayMerger merger, OkxArchive okxArchive, BinanceArchive binanceArchive,
+        OkxHistoryDay okxRest, BinanceAggTradesDay binanceRest, Action<int> onPage, Stopwatch dayClock, CancellationToken token)
     {
         var start = TradeTime.DayStartMs(day);
         var end = start + TradeTime.MsPerDay;
@@ -185,7 +206,7 @@ public sealed class BackfillService(BackfillOptions options, VaultLayout vault, 
             }
 
             onPage(trades.Count);
-            var merged = merger.Merge(spec, day, trades);
+            var merged = merger.Merge(writer, spec, day, trades);
             return new BackfillDayResult(spec.InstId, day, BackfillOutcome.Done, source, trades.Count, merged.Added, merged.Existing, null, dayClock.Elapsed);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)

@@ -16,24 +16,33 @@ namespace Pipeline.Exporter.Backfill;
 /// (ts, tradeId) to day.jsonl.tmp, fsynced and renamed over the old file (then the directory is
 /// fsynced), so a crash leaves the old or the new day, never a mix. Lines that do not parse are kept
 /// at the end; a torn tail (no newline) is dropped and logged, as the live writer does.
-/// The old file is held with an exclusive lock throughout: a running exporter that has the day open
-/// makes the merge fail instead of writing into a replaced file.
+/// The caller holds the instrument's <see cref="WriterLock"/> (one writer per raw file set: no exporter
+/// appends to a day while it is replaced); the old file is also held with an exclusive lock throughout.
+/// A fetched trade whose event time is not in the day (a corrupt archive row, a year-2100 ts) goes to the
+/// quarantine with the reason, never into the file.
 /// </summary>
-public sealed class DayMerger(VaultLayout vault, ILogger log)
+public sealed class DayMerger(VaultLayout vault, ILogger log, Quarantine? quarantine = null)
 {
     /// <param name="Existing">complete parsable lines the day held</param>
     /// <param name="Added">new lines written</param>
     /// <param name="AlreadyThere">fetched trades the day already held (or fetched twice)</param>
     /// <param name="Unparsable">complete lines kept that do not parse as trades</param>
     /// <param name="TornBytes">bytes of an incomplete last line dropped</param>
-    public sealed record Result(long Existing, long Added, long AlreadyThere, long Unparsable, long TornBytes);
+    /// <param name="Quarantined">fetched trades whose event time is not in the day</param>
+    public sealed record Result(long Existing, long Added, long AlreadyThere, long Unparsable, long TornBytes, long Quarantined = 0);
 
     private readonly record struct Entry(long Ts, long Id, long Offset, int Length, int Fetched);
 
-    public Result Merge(InstrumentSpec spec, DateOnly day, IReadOnlyList<TradeItem> trades)
+    public Result Merge(WriterLock writer, InstrumentSpec spec, DateOnly day, IReadOnlyList<TradeItem> trades)
     {
+        ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(trades);
+        if (writer.Path != WriterLock.LockPath(vault, spec.Exchange, spec.InstId))
+        {
+            throw new ArgumentException($"the writer lock {writer.Path} is not {spec.Exchange}/{spec.InstId}'s", nameof(writer));
+        }
+
         var path = vault.RawDayJsonl(spec.Exchange, spec.InstId, day);
         if (File.Exists(vault.RawDayParquet(spec.Exchange, spec.InstId, day)))
         {
@@ -77,12 +86,26 @@ public sealed class DayMerger(VaultLayout vault, ILogger log)
 
         var existing = entries.Count;
         long already = 0;
+        long quarantined = 0;
+        var dayStart = TradeTime.DayStartMs(day);
+        TradeLineWriter? refused = null;
         for (var i = 0; i < trades.Count; i++)
         {
             var trade = trades[i];
-            if (TradeTime.Day(trade.Ts) != day)
+            if (trade.Ts < dayStart || trade.Ts >= dayStart + TradeTime.MsPerDay)
             {
-                throw new InvalidOperationException($"trade {trade.Id} at {trade.Ts} is not of {day:yyyy-MM-dd}");
+                var reason = string.Create(CultureInfo.InvariantCulture,
+                    $"backfill of {day:yyyy-MM-dd}: event time {trade.Ts} ({EventTimeCheck.Describe(trade.Ts)}) is not in the day");
+                if (quarantine is null)
+                {
+                    throw new InvalidDataException($"trade {trade.Id}: {reason}");
+                }
+
+                var text = new ArrayBufferWriter<byte>(512);
+                (refused ??= new TradeLineWriter(spec)).Write(text, trade);
+                quarantine.Add(reason, text.WrittenSpan[..^1], spec.InstId);
+                quarantined++;
+                continue;
             }
 
             if (!seen.Add(trade.Id))
@@ -97,7 +120,7 @@ public sealed class DayMerger(VaultLayout vault, ILogger log)
         var added = entries.Count - existing;
         if (added == 0 && tornBytes == 0)
         {
-            return new Result(existing, 0, already, unparsable.Count, 0); // nothing to change: leave the file alone
+            return new Result(existing, 0, already, unparsable.Count, 0, quarantined); // nothing to change: leave the file alone
         }
 
         entries.Sort(static (a, b) => a.Ts != b.Ts ? a.Ts.CompareTo(b.Ts) : a.Id.CompareTo(b.Id));
@@ -144,7 +167,7 @@ public sealed class DayMerger(VaultLayout vault, ILogger log)
             log.Warning("{Path}: dropped a torn last line of {Bytes} bytes (no newline)", path, tornBytes);
         }
 
-        return new Result(existing, added, already, unparsable.Count, tornBytes);
+        return new Result(existing, added, already, unparsable.Count, tornBytes, quarantined);
     }
 
     /// <summary>Indexes the complete lines of the locked old file (through its own handle); returns the torn tail length.</summary>

@@ -16,6 +16,33 @@ public sealed class BinanceRestTrades(Uri restBase, IReadOnlyList<string> symbol
     private readonly BinanceFrameParser _parser = new(symbols);
     private readonly Lock _parseLock = new();
 
+    /// <summary>aggTrades without fromId or times: the most recent trade.</summary>
+    public async Task<(long Id, long Ts)?> LatestAsync(int instrument, CancellationToken token)
+    {
+        await pacer.WaitAsync(token);
+        var url = new Uri(restBase, "/fapi/v1/aggTrades?symbol=" + Uri.EscapeDataString(symbols[instrument]) + "&limit=1");
+        var body = await rest.GetAsync(url, token);
+        lock (_parseLock)
+        {
+            var kind = _parser.ParseRestPage(body, instrument, time.GetUtcNow().ToUnixTimeMilliseconds());
+            if (kind != BinanceFrameKind.Trades)
+            {
+                throw new RestRequestException($"Binance aggTrades {EndpointRedaction.Redact(url)}: {kind} {_parser.Error}");
+            }
+
+            (long Id, long Ts)? newest = null;
+            foreach (var item in _parser.Items)
+            {
+                if (newest is not { } n || item.Id > n.Id)
+                {
+                    newest = (item.Id, item.Ts);
+                }
+            }
+
+            return newest;
+        }
+    }
+
     public async Task<bool> FetchAsync(int instrument, long fromExclusive, long? toExclusive,
         Func<IReadOnlyList<TradeItem>, CancellationToken, Task> post, CancellationToken token)
     {
@@ -35,7 +62,7 @@ public sealed class BinanceRestTrades(Uri restBase, IReadOnlyList<string> symbol
                 var kind = _parser.ParseRestPage(body, instrument, time.GetUtcNow().ToUnixTimeMilliseconds());
                 if (kind != BinanceFrameKind.Trades)
                 {
-                    throw new RestRequestException($"Binance aggTrades {url}: {kind} {_parser.Error}");
+                    throw new RestRequestException($"Binance aggTrades {EndpointRedaction.Redact(url)}: {kind} {_parser.Error}");
                 }
 
                 count = _parser.Count;

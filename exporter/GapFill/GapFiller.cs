@@ -9,7 +9,9 @@ namespace Pipeline.Exporter.GapFill;
 /// the last recorded id", open-ended) and when the recorder sees a hole that reordering does not close
 /// (bounded by the first id above it). Fetched trades go through the instrument's queue (src rest), so
 /// dedup treats them like any other; a bounded fill ends with FillDone so the recorder can settle ids
-/// REST does not have.
+/// REST does not have. Before any id is known, a (re)connect takes REST's newest trade as the baseline, so
+/// an outage before the instrument's first live trade is fillable too. A failed catch-up is reported to the
+/// recorder (a known gap in state) and retried with backoff until it succeeds.
 /// </summary>
 public sealed class GapFiller
 {
@@ -22,6 +24,7 @@ public sealed class GapFiller
     private readonly TimeSpan _settle;
     private readonly TimeProvider _time;
     private int _openEndedQueued;
+    private TimeSpan _retryDelay;
 
     public GapFiller(IRestTradeSource source, InstrumentPump pump, int instrument, ILogger? log = null, TimeSpan? settle = null, TimeProvider? time = null)
     {
@@ -63,13 +66,20 @@ public sealed class GapFiller
                     await Task.Delay(_settle, _time, token);
                     Interlocked.Exchange(ref _openEndedQueued, 0);
                     from = _pump.Recorder.ContiguousId;
-                    if (from < 0 || _pump.Recorder.PendingShared > 0)
+                    if (from < 0)
                     {
-                        continue; // no baseline yet (the live stream sets it), or the recorder asks for the hole itself
+                        await TakeBaselineAsync(instId, token);
+                        continue;
+                    }
+
+                    if (_pump.Recorder.PendingShared > 0)
+                    {
+                        continue; // the recorder asks for the hole itself
                     }
                 }
 
                 var ok = false;
+                var threw = false;
                 var posted = 0;
                 try
                 {
@@ -98,6 +108,7 @@ public sealed class GapFiller
 #pragma warning restore CA1031
                 {
                     _log.Error("{InstId}: REST fill after id {From} failed: {Error}", instId, from, ex.Message);
+                    threw = true;
                 }
 
                 if (to is not null)
@@ -105,9 +116,68 @@ public sealed class GapFiller
                     // Only a complete fill may settle missing ids; otherwise the recorder asks again later.
                     await _pump.PostAsync(TradeItem.Control(TradeItemKind.FillDone, from, ok ? to.Value : 0), token);
                 }
+                else if (ok)
+                {
+                    _retryDelay = TimeSpan.Zero;
+                    await _pump.PostAsync(TradeItem.Control(TradeItemKind.CatchUpDone, from), token);
+                }
+                else
+                {
+                    // Unproven until filled. A REST error is retried here; a history that does not reach back
+                    // leaves a hole below what was posted, which the recorder's bounded fills keep asking for.
+                    await _pump.PostAsync(TradeItem.Control(TradeItemKind.CatchUpFailed, from), token);
+                    if (threw)
+                    {
+                        RetryLater(token);
+                    }
+                }
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>No id known yet: REST's newest trade now is the baseline (the recorder ignores it once it has one).</summary>
+    private async Task TakeBaselineAsync(string instId, CancellationToken token)
+    {
+        try
+        {
+            if (await _source.LatestAsync(_instrument, token) is { } latest)
+            {
+                _retryDelay = TimeSpan.Zero;
+                await _pump.PostAsync(TradeItem.Control(TradeItemKind.Baseline, latest.Id, latest.Ts), token);
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // a failed baseline is logged and retried; the live stream may set one meanwhile
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _log.Warning("{InstId}: REST baseline (newest trade id) failed: {Error}; an outage before the first live trade would not be fillable until it succeeds",
+                instId, ex.Message);
+            RetryLater(token);
+        }
+    }
+
+    /// <summary>Asks for the catch-up (or baseline) again after a backoff of 1 s doubling up to a minute.</summary>
+    private void RetryLater(CancellationToken token)
+    {
+        _retryDelay = TimeSpan.FromMilliseconds(Math.Clamp(_retryDelay.TotalMilliseconds * 2, 1000, 60_000));
+        _ = RetryAsync(_retryDelay, token);
+    }
+
+    private async Task RetryAsync(TimeSpan delay, CancellationToken token)
+    {
+        try
+        {
+            await Task.Delay(delay, _time, token);
+            RequestCatchUp();
+        }
+        catch (OperationCanceledException)
         {
         }
     }

@@ -13,4 +13,7 @@ public interface IRestTradeSource
     /// </summary>
     Task<bool> FetchAsync(int instrument, long fromExclusive, long? toExclusive,
         Func<IReadOnlyList<TradeItem>, CancellationToken, Task> post, CancellationToken token);
+
+    /// <summary>The newest trade (id, event time) REST has for the instrument, or null when it has none.</summary>
+    Task<(long Id, long Ts)?> LatestAsync(int instrument, CancellationToken token);
 }

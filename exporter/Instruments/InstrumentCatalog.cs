@@ -34,11 +34,11 @@ public sealed class InstrumentCatalog(ExporterOptions options, VaultLayout vault
             if (cached is null || options.RequireRestMetadata)
             {
                 throw new InvalidOperationException(
-                    $"cannot load {options.Exchange} instruments from {Endpoint} ({ex.Message}) and there is no snapshot at {_file.Path}", ex);
+                    $"cannot load {options.Exchange} instruments from {EndpointRedaction.Redact(Endpoint)} ({EndpointRedaction.Redact(ex.Message)}) and there is no snapshot at {_file.Path}", ex);
             }
 
             _log.Warning("Instrument REST {Url} failed ({Error}); using the snapshot {Path} from {FetchedAt}",
-                Endpoint, ex.Message, _file.Path, DateTimeOffset.FromUnixTimeMilliseconds(cached.FetchedAt));
+                EndpointRedaction.Redact(Endpoint), ex.Message, _file.Path, DateTimeOffset.FromUnixTimeMilliseconds(cached.FetchedAt));
             return cached;
         }
     }
@@ -68,7 +68,7 @@ public sealed class InstrumentCatalog(ExporterOptions options, VaultLayout vault
         {
             Exchange = options.Exchange,
             FetchedAt = time.GetUtcNow().ToUnixTimeMilliseconds(),
-            Source = Endpoint.ToString(),
+            Source = EndpointRedaction.Redact(Endpoint),
             Instruments = [.. merged.Values.OrderBy(s => s.InstId, StringComparer.Ordinal)],
             Rejected = rejected,
         };
@@ -99,7 +99,7 @@ public sealed class InstrumentCatalog(ExporterOptions options, VaultLayout vault
             {
                 var hint = snapshot.Instruments.Where(s => s.InstId.StartsWith(id.Split('-')[0], StringComparison.OrdinalIgnoreCase))
                     .Select(s => s.InstId).Take(5).ToList();
-                errors.Add($"{options.Exchange} {id}: unknown instrument (not in {snapshot.Source ?? Endpoint.ToString()})" +
+                errors.Add($"{options.Exchange} {id}: unknown instrument (not in {EndpointRedaction.Redact(snapshot.Source ?? Endpoint.ToString())})" +
                     (hint.Count > 0 ? $"; similar: {string.Join(", ", hint)}" : string.Empty));
             }
             else if (spec.Validate() is { } error)

@@ -15,6 +15,33 @@ public sealed class OkxRestTrades(Uri restBase, IReadOnlyList<string> instIds, E
     private readonly OkxFrameParser _parser = new(instIds);
     private readonly Lock _parseLock = new();
 
+    /// <summary>history-trades without "after": the first row of the newest page.</summary>
+    public async Task<(long Id, long Ts)?> LatestAsync(int instrument, CancellationToken token)
+    {
+        await pacer.WaitAsync(token);
+        var url = new Uri(restBase, "/api/v5/market/history-trades?instId=" + Uri.EscapeDataString(instIds[instrument]) + "&type=1&limit=1");
+        var body = await rest.GetAsync(url, token);
+        lock (_parseLock)
+        {
+            var kind = _parser.Parse(body, time.GetUtcNow().ToUnixTimeMilliseconds(), TradeSource.Rest);
+            if (kind != OkxFrameKind.Trades)
+            {
+                throw new RestRequestException($"OKX history-trades {EndpointRedaction.Redact(url)}: {kind} {_parser.EventCode} {_parser.Error}");
+            }
+
+            (long Id, long Ts)? newest = null;
+            foreach (var item in _parser.Items)
+            {
+                if (newest is not { } n || item.Id > n.Id)
+                {
+                    newest = (item.Id, item.Ts);
+                }
+            }
+
+            return newest;
+        }
+    }
+
     /// <summary>
     /// Pages are posted as they arrive (newest first): the recorder keeps them above the hole, so a crash
     /// mid-fill keeps the progress (the next fill only needs what is still missing below them).
@@ -36,7 +63,7 @@ public sealed class OkxRestTrades(Uri restBase, IReadOnlyList<string> instIds, E
                 var kind = _parser.Parse(body, time.GetUtcNow().ToUnixTimeMilliseconds(), TradeSource.Rest);
                 if (kind != OkxFrameKind.Trades)
                 {
-                    throw new RestRequestException($"OKX history-trades {url}: {kind} {_parser.EventCode} {_parser.Error}");
+                    throw new RestRequestException($"OKX history-trades {EndpointRedaction.Redact(url)}: {kind} {_parser.EventCode} {_parser.Error}");
                 }
 
                 foreach (var item in _parser.Items)

@@ -47,6 +47,9 @@ public sealed class IdTracker
         }
     }
 
+    /// <summary>Event time of the pending item starting at <paramref name="start"/> (0 when none).</summary>
+    public long PendingTs(long start) => _pendingByStart.TryGetValue(start, out var entry) ? entry.Ts : 0;
+
     public void Restore(long contiguous, long contiguousTs)
     {
         HasBaseline = true;

@@ -1,4 +1,6 @@
+using System.Buffers;
 using Pipeline.Exporter.Instruments;
+using Pipeline.Vault.Io;
 using Pipeline.Vault.Jsonl;
 using Pipeline.Vault.Layout;
 using Pipeline.Vault.State;
@@ -10,7 +12,9 @@ namespace Pipeline.Exporter.Recording;
 /// <summary>
 /// The single writer of one instrument: dedup (<see cref="IdTracker"/>), day files, counters, the
 /// state file and its watermark. Synchronous and single-threaded (driven by <see cref="InstrumentPump"/>
-/// or directly by the bench); on open it rebuilds the dedup window from the state and the file tail.
+/// or directly by the bench); on open it takes the instrument's <see cref="WriterLock"/> (one writer per
+/// raw file set) and rebuilds the dedup window from the file tail, which wins over a state that disagrees.
+/// A trade with an implausible event time goes to the quarantine, never to a day file or the watermark.
 /// </summary>
 public sealed class InstrumentRecorder : IDisposable
 {
@@ -19,9 +23,15 @@ public sealed class InstrumentRecorder : IDisposable
     private readonly ExporterOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
-    private readonly IdTracker _ids = new();
-    private readonly DailyJsonlFiles _files;
+    private IdTracker _ids = new();
+    private DailyJsonlFiles _files;
     private readonly StateFile<ExporterState> _state;
+    private readonly Quarantine? _quarantine;
+    private readonly KnownGapBook _gaps = new();
+    private readonly long _maxSkewMs;
+    private WriterLock? _lock;
+    private bool _resumed;
+    private long _disconnectedAt;
     private volatile TradeLineWriter _writer;
     private ExporterCounters _base = new();
     private long _trades;
@@ -41,7 +51,8 @@ public sealed class InstrumentRecorder : IDisposable
     private int _pendingShared;
     private string _connection = "reconnecting";
 
-    public InstrumentRecorder(InstrumentSpec spec, VaultLayout vault, ExporterOptions options, TimeProvider time, ILogger? log = null)
+    public InstrumentRecorder(InstrumentSpec spec, VaultLayout vault, ExporterOptions options, TimeProvider time, ILogger? log = null,
+        Quarantine? quarantine = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         _vault = vault;
@@ -49,8 +60,10 @@ public sealed class InstrumentRecorder : IDisposable
         _time = time;
         _log = (log ?? Log.Logger).ForContext(nameof(InstId), spec.InstId);
         _writer = new TradeLineWriter(spec);
-        _files = new DailyJsonlFiles(day => vault.RawDayJsonl(spec.Exchange, spec.InstId, day), time, _log);
+        _files = NewFiles();
         _state = new StateFile<ExporterState>(vault.ExporterState(spec.Exchange, spec.InstId));
+        _quarantine = quarantine;
+        _maxSkewMs = (long)options.MaxEventTimeSkew.TotalMilliseconds;
         _lastState = _lastCounterLog = time.GetTimestamp();
     }
 
@@ -82,42 +95,35 @@ public sealed class InstrumentRecorder : IDisposable
 
     public int PendingIds => _ids.PendingCount;
 
-    /// <summary>Restores the last state and rebuilds the dedup window from the raw tail.</summary>
+    /// <summary>The holes not proven filled (written to the state as KnownGaps).</summary>
+    public IReadOnlyList<KnownGap> KnownGaps => _gaps.Gaps;
+
+    /// <summary>Trades refused for an implausible event time (this run).</summary>
+    public long ImplausibleQuarantined { get; private set; }
+
+    /// <summary>
+    /// Takes the writer lock, restores the counters and known gaps of the last state and rebuilds the dedup
+    /// window from the raw tail. The file is the truth: a state the tail contradicts (<see cref="RecorderResume"/>)
+    /// is logged with both values, corrected from the tail and rewritten; so is a watermark in the future.
+    /// </summary>
     public void Open()
     {
+        _lock ??= WriterLock.Acquire(_vault, Spec.Exchange, InstId, "exporter");
         var state = _state.Read();
-        var entries = new List<RawTailScanner.IdEntry>();
-        var days = _vault.RawDays(Spec.Exchange, InstId);
-        long above = long.MinValue;
-        if (state is { LastTradeId: { } lastId, LastTs: { } lastTs } && long.TryParse(lastId, out var contiguous))
+        if (state is not null)
         {
-            _ids.Restore(contiguous, lastTs);
-            above = contiguous;
-            _watermark = state.WatermarkTs;
             _base = state.Counters;
-            // Ids above the contiguous one have event times at or after its time; scan from its day (and
-            // the previous day near midnight) to the newest file.
-            var from = TradeTime.Day(lastTs - (10 * TradeTime.MsPerMinute));
-            days = [.. days.Where(d => d >= from)];
+            _gaps.Restore(state.KnownGaps);
         }
-        else
+
+        var resume = RecorderResume.Find(_vault, Spec, state, _time.GetUtcNow().ToUnixTimeMilliseconds(), _log);
+        if (resume.Trusted is { } trusted)
         {
-            if (state is not null)
-            {
-                _base = state.Counters;
-            }
-
-            days = [.. days.TakeLast(2)];
+            _ids.Restore(trusted.Id, trusted.Ts);
+            _watermark = state!.WatermarkTs;
         }
 
-        var lines = 0;
-        foreach (var day in days)
-        {
-            lines += RawTailScanner.Scan(_vault.RawDayJsonl(Spec.Exchange, InstId, day), above, entries);
-        }
-
-        entries.Sort((a, b) => a.First.CompareTo(b.First));
-        foreach (var entry in entries)
+        foreach (var entry in resume.Entries)
         {
             if (!_ids.IsDuplicate(entry.First, entry.Last))
             {
@@ -130,12 +136,64 @@ public sealed class InstrumentRecorder : IDisposable
             _holeSince = _time.GetTimestamp();
         }
 
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (_watermark > now + _maxSkewMs)
+        {
+            _log.Warning("{Exchange} {InstId}: state watermark {Watermark} lies in the future (now {Now}); reset to the last contiguous trade",
+                Spec.Exchange, InstId, EventTimeCheck.Describe(_watermark), EventTimeCheck.Describe(now));
+            _watermark = 0;
+            resume = resume with { Corrected = true };
+        }
+
         _watermark = Math.Max(_watermark, _ids.ContiguousTs);
         Interlocked.Exchange(ref _contiguousShared, _ids.HasBaseline ? _ids.Contiguous : -1);
         Volatile.Write(ref _pendingShared, _ids.PendingCount);
         _log.Information("{Exchange} {InstId}: resuming after id {Contiguous} ({Pending} written above a hole; scanned {Lines} lines of {Days} day files)",
-            Spec.Exchange, InstId, _ids.HasBaseline ? _ids.Contiguous : null, _ids.PendingCount, lines, days.Count);
+            Spec.Exchange, InstId, _ids.HasBaseline ? _ids.Contiguous : null, _ids.PendingCount, resume.Lines, resume.Days);
+        if (resume.Corrected)
+        {
+            WriteState(); // the corrected state, so nothing else reads the wrong one
+        }
+
+        _resumed = true;
     }
+
+    /// <summary>
+    /// After a write failure (disk full, a directory that cannot be written): drops every open file and the
+    /// in-memory window (buffered lines may be lost, so only the disk counts) and resumes exactly as a
+    /// restart would, then asks REST for everything after the last id on disk.
+    /// </summary>
+    public void Reopen()
+    {
+        _resumed = false; // until Open succeeds, the memory says nothing true about the disk: no state write
+        var files = _files;
+        _files = NewFiles();
+        try
+        {
+            files.Dispose();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _log.Debug("{InstId}: closing the failed files: {Error}", InstId, ex.Message);
+        }
+
+        _ids = new IdTracker();
+        _holeSince = 0;
+        _fillOutstanding = false;
+        _fillRetryDelay = TimeSpan.Zero;
+        _watermark = 0;
+        _disconnectedAt = 0;
+        _trades = _duplicates = _gapFilled = _reconnects = _quarantined = 0;
+        _tradesAtLastLog = 0;
+        Open();
+        if (_ids.HasBaseline && _ids.PendingCount == 0)
+        {
+            FillRequested?.Invoke(_ids.Contiguous, null);
+        }
+    }
+
+    private DailyJsonlFiles NewFiles() =>
+        new(day => _vault.RawDayJsonl(Spec.Exchange, InstId, day), _time, _log);
 
     /// <summary>Uses new contract fields for the lines written from now on (hourly metadata refresh).</summary>
     public void UpdateSpec(InstrumentSpec spec)
@@ -168,9 +226,20 @@ public sealed class InstrumentRecorder : IDisposable
                 break;
             case TradeItemKind.Connected:
                 _connection = "connected";
+                OutageWithoutBaseline();
                 break;
             case TradeItemKind.Disconnected:
                 _connection = "reconnecting";
+                _disconnectedAt = _time.GetUtcNow().ToUnixTimeMilliseconds();
+                break;
+            case TradeItemKind.Baseline:
+                SetBaseline(item.FirstId, item.LastId);
+                break;
+            case TradeItemKind.CatchUpFailed:
+                CatchUpFailed();
+                break;
+            case TradeItemKind.CatchUpDone:
+                _gaps.CloseOpenEnded();
                 break;
             case TradeItemKind.Quarantined:
                 _quarantined++;
@@ -182,6 +251,12 @@ public sealed class InstrumentRecorder : IDisposable
 
     private void AcceptTrade(in TradeItem item)
     {
+        if (EventTimeCheck.Problem(item, _maxSkewMs) is { } problem)
+        {
+            QuarantineTrade(item, problem);
+            return;
+        }
+
         var first = item.FirstCoveredId;
         if (_ids.IsDuplicate(first, item.Id))
         {
@@ -213,6 +288,11 @@ public sealed class InstrumentRecorder : IDisposable
     /// <summary>Periodic work: syncs, state (≥ every second), hole checks, the 60-s counter log.</summary>
     public void Tick()
     {
+        if (_gaps.Count > 0 && _ids.HasBaseline && _gaps.CloseThrough(_ids.Contiguous) > 0)
+        {
+            _log.Information("{Exchange} {InstId}: known gap filled (every id up to {Contiguous} is on disk)", Spec.Exchange, InstId, _ids.Contiguous);
+        }
+
         Interlocked.Exchange(ref _contiguousShared, _ids.HasBaseline ? _ids.Contiguous : -1);
         Volatile.Write(ref _pendingShared, _ids.PendingCount);
         if (_ids.PendingCount > 0 && !_fillOutstanding && _holeSince != 0 &&
@@ -259,6 +339,7 @@ public sealed class InstrumentRecorder : IDisposable
             LastTs = _ids.HasBaseline ? _ids.ContiguousTs : null,
             WatermarkTs = _watermark,
             Connection = connection ?? _connection,
+            KnownGaps = [.. _gaps.Gaps],
             Counters = new ExporterCounters
             {
                 Trades = Trades,
@@ -277,7 +358,13 @@ public sealed class InstrumentRecorder : IDisposable
         _fillOutstanding = false;
         if (to <= 0)
         {
-            // The fill failed: ask again later, backing off up to a minute.
+            // The fill failed: ask again later, backing off up to a minute; meanwhile the hole is a known gap.
+            if (_ids.HoleEnd is { } holeEnd)
+            {
+                AddGap(KnownGapBook.Text(_ids.Contiguous), KnownGapBook.Text(holeEnd), _ids.ContiguousTs, _ids.PendingTs(holeEnd),
+                    "REST fill of the id hole failed; retrying");
+            }
+
             _fillRetryDelay = TimeSpan.FromMilliseconds(Math.Clamp(_fillRetryDelay.TotalMilliseconds * 2, 1000, 60_000));
             _holeSince = _ids.PendingCount > 0 ? _time.GetTimestamp() : 0;
             return;
@@ -298,15 +385,100 @@ public sealed class InstrumentRecorder : IDisposable
         _holeSince = _ids.PendingCount > 0 ? _time.GetTimestamp() : 0;
     }
 
+    private void QuarantineTrade(in TradeItem item, string reason)
+    {
+        _quarantined++;
+        ImplausibleQuarantined++;
+        if (_quarantine is null)
+        {
+            _log.Warning("{Exchange} {InstId}: trade {TradeId} refused: {Reason}", Spec.Exchange, InstId, item.Id, reason);
+            return;
+        }
+
+        // The trade as a raw line, so the quarantine shows exactly what was refused (rare: allocation is fine).
+        var line = new ArrayBufferWriter<byte>(512);
+        _writer.Write(line, item);
+        _quarantine.Add(reason, line.WrittenSpan[..^1], InstId);
+    }
+
+    /// <summary>REST's newest id at subscribe time: ids above it are ours to record (it itself is fetched as the hole below the next one).</summary>
+    private void SetBaseline(long latestId, long latestTs)
+    {
+        if (_ids.HasBaseline || latestId <= 0)
+        {
+            return;
+        }
+
+        _ids.Restore(latestId - 1, Math.Min(latestTs, _time.GetUtcNow().ToUnixTimeMilliseconds()));
+        Interlocked.Exchange(ref _contiguousShared, _ids.Contiguous);
+        _log.Information("{Exchange} {InstId}: baseline at subscribe: REST's newest trade is {TradeId}; every later id is recorded or filled",
+            Spec.Exchange, InstId, latestId);
+    }
+
+    /// <summary>A reconnect before any id was known (no REST baseline): what traded during the outage cannot be proven.</summary>
+    private void OutageWithoutBaseline()
+    {
+        if (_ids.HasBaseline || _disconnectedAt == 0)
+        {
+            return;
+        }
+
+        AddGap(null, null, _disconnectedAt, _time.GetUtcNow().ToUnixTimeMilliseconds(),
+            "outage before the first trade id was known (no REST baseline): trades in it may be missing");
+        _disconnectedAt = 0;
+    }
+
+    private void CatchUpFailed()
+    {
+        if (!_ids.HasBaseline)
+        {
+            return;
+        }
+
+        AddGap(KnownGapBook.Text(_ids.Contiguous), null, _ids.ContiguousTs, _time.GetUtcNow().ToUnixTimeMilliseconds(),
+            "REST catch-up after a (re)connect failed; retrying");
+    }
+
+    private void AddGap(string? after, string? before, long fromTs, long toTs, string reason)
+    {
+        _gaps.Add(new KnownGap
+        {
+            AfterTradeId = after,
+            BeforeTradeId = before,
+            FromTs = fromTs,
+            ToTs = toTs,
+            Reason = reason,
+            DetectedAt = _time.GetUtcNow().ToUnixTimeMilliseconds(),
+        });
+        _log.Warning("{Exchange} {InstId}: known gap after id {After} before id {Before} ({From} .. {To}): {Reason}",
+            Spec.Exchange, InstId, after, before, EventTimeCheck.Describe(fromTs), EventTimeCheck.Describe(toTs), reason);
+    }
+
     public void Dispose()
     {
+        if (_lock is null)
+        {
+            return; // never opened (e.g. another writer holds the lock): its state is not ours to write
+        }
+
         try
         {
-            WriteState("stopped");
+            if (_resumed)
+            {
+                WriteState("stopped");
+            }
         }
         finally
         {
-            _files.Dispose();
+            try
+            {
+                _files.Dispose();
+            }
+            finally
+            {
+                _lock.Dispose();
+                _lock = null;
+            }
         }
     }
 }

@@ -11,8 +11,27 @@ public static class RawTailScanner
 {
     public readonly record struct IdEntry(long First, long Last, long Ts);
 
-    /// <summary>Calls <paramref name="onEntry"/> for every line of the file whose tradeId is above <paramref name="above"/>.</summary>
-    public static int Scan(string path, long above, List<IdEntry> entries)
+    /// <summary>What a scan saw besides the entries: the line of the sought id (its ts) and the highest id.</summary>
+    public sealed class Facts
+    {
+        /// <summary>Event time of the line whose tradeId is the sought one (null when no such line).</summary>
+        public long? FoundTs { get; set; }
+
+        /// <summary>Highest tradeId of any line read (null when no line parsed).</summary>
+        public long? MaxId { get; set; }
+
+        public long MaxIdTs { get; set; }
+
+        /// <summary>Lines whose tradeId is below the sought one.</summary>
+        public long Below { get; set; }
+    }
+
+    /// <summary>Adds an entry for every line of the file whose tradeId is above <paramref name="above"/>.</summary>
+    public static int Scan(string path, long above, List<IdEntry> entries) => Scan(path, above, entries, null);
+
+    /// <summary>As <see cref="Scan(string, long, List{IdEntry})"/>, and notes in <paramref name="facts"/> the line of id
+    /// <paramref name="above"/> itself and the highest id (so the state can be checked against the file).</summary>
+    public static int Scan(string path, long above, List<IdEntry> entries, Facts? facts)
     {
         ArgumentNullException.ThrowIfNull(entries);
         if (!File.Exists(path))
@@ -25,7 +44,30 @@ public static class RawTailScanner
         while (reader.TryReadLine(out var line, out _))
         {
             lines++;
-            if (TryExtract(line, out var id, out var ts, out var count) && id > above)
+            if (!TryExtract(line, out var id, out var ts, out var count))
+            {
+                continue;
+            }
+
+            if (facts is not null)
+            {
+                if (id == above)
+                {
+                    facts.FoundTs = ts;
+                }
+                else if (id < above)
+                {
+                    facts.Below++;
+                }
+
+                if (facts.MaxId is not { } max || id > max)
+                {
+                    facts.MaxId = id;
+                    facts.MaxIdTs = ts;
+                }
+            }
+
+            if (id > above)
             {
                 entries.Add(new IdEntry(count > 1 ? id - count + 1 : id, id, ts));
             }

@@ -18,4 +18,16 @@ public enum TradeItemKind : byte
 
     /// <summary>A frame for this instrument was quarantined.</summary>
     Quarantined = 6,
+
+    /// <summary>
+    /// REST's newest trade at subscribe time (FirstId = its id, LastId = its ts): the baseline when no id is
+    /// known yet, so an outage before the instrument's first live trade is still fillable.
+    /// </summary>
+    Baseline = 7,
+
+    /// <summary>An open-ended REST catch-up after a (re)connect failed: what was traded meanwhile is unproven.</summary>
+    CatchUpFailed = 8,
+
+    /// <summary>An open-ended REST catch-up completed: everything up to now is on the queue.</summary>
+    CatchUpDone = 9,
 }

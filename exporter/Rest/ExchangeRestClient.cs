@@ -69,23 +69,23 @@ public sealed class ExchangeRestClient : IDisposable
         {
             var after = response.Headers.RetryAfter?.Delta
                 ?? (response.Headers.RetryAfter?.Date is { } date ? date - DateTimeOffset.UtcNow : null);
-            throw new RateLimitedException($"HTTP {(int)response.StatusCode} from {url.GetLeftPart(UriPartial.Path)}", after);
+            throw new RateLimitedException($"HTTP {(int)response.StatusCode} from {EndpointRedaction.Redact(url.GetLeftPart(UriPartial.Path))}", after);
         }
 
         if (body.AsSpan().IndexOf("\"code\":\"50011\""u8) >= 0)
         {
-            throw new RateLimitedException($"OKX code 50011 (rate limit) from {url.GetLeftPart(UriPartial.Path)}", (TimeSpan?)null);
+            throw new RateLimitedException($"OKX code 50011 (rate limit) from {EndpointRedaction.Redact(url.GetLeftPart(UriPartial.Path))}", (TimeSpan?)null);
         }
 
         if ((int)response.StatusCode >= 500)
         {
-            throw new HttpRequestException($"HTTP {(int)response.StatusCode} from {url.GetLeftPart(UriPartial.Path)}", null, response.StatusCode);
+            throw new HttpRequestException($"HTTP {(int)response.StatusCode} from {EndpointRedaction.Redact(url.GetLeftPart(UriPartial.Path))}", null, response.StatusCode);
         }
 
         if (!response.IsSuccessStatusCode)
         {
             var text = System.Text.Encoding.UTF8.GetString(body.AsSpan(0, Math.Min(body.Length, 300)));
-            throw new RestRequestException($"HTTP {(int)response.StatusCode} from {url}: {text}");
+            throw new RestRequestException($"HTTP {(int)response.StatusCode} from {EndpointRedaction.Redact(url)}: {text}");
         }
 
         return body;

@@ -134,6 +134,10 @@ public static class ExportBench
         return frames;
     }
 
+    /// <summary>The receive time of every bench frame: next to their event times (2026-01-01), so the recorder's
+    /// event-time plausibility check passes them as it passes live trades.</summary>
+    private const long RecvTs = 1_767_225_600_000L + 50;
+
     private static InstrumentRecorder Recorder(string dir, InstrumentSpec spec)
     {
         var options = new ExporterOptions { Exchange = spec.Exchange, InstIds = [spec.InstId] };
@@ -152,7 +156,7 @@ public static class ExportBench
         // Warm up on a copy of the ids (they are duplicates afterwards, so warm-up writes nothing twice).
         for (var i = 0; i < Math.Min(20_000, frames.Length); i++)
         {
-            parser.Parse(frames[i], 1, TradeSource.Ws);
+            parser.Parse(frames[i], RecvTs, TradeSource.Ws);
             recorder.Accept(parser.Items[0]);
         }
 
@@ -161,7 +165,7 @@ public static class ExportBench
         var ticks = 0;
         for (var i = 0; i < frames.Length; i++)
         {
-            if (parser.Parse(frames[i], 1, TradeSource.Ws) == OkxFrameKind.Trades)
+            if (parser.Parse(frames[i], RecvTs, TradeSource.Ws) == OkxFrameKind.Trades)
             {
                 recorder.Accept(parser.Items[0]);
             }
@@ -188,7 +192,7 @@ public static class ExportBench
         var parser = new BinanceFrameParser(["BTCUSDT"]);
         for (var i = 0; i < Math.Min(20_000, frames.Length); i++)
         {
-            parser.ParseFrame(frames[i], 1);
+            parser.ParseFrame(frames[i], RecvTs);
             recorder.Accept(parser.Items[0]);
         }
 
@@ -196,7 +200,7 @@ public static class ExportBench
         var watch = Stopwatch.StartNew();
         for (var i = 0; i < frames.Length; i++)
         {
-            if (parser.ParseFrame(frames[i], 1) == BinanceFrameKind.Trades)
+            if (parser.ParseFrame(frames[i], RecvTs) == BinanceFrameKind.Trades)
             {
                 recorder.Accept(parser.Items[0]);
             }

@@ -26,6 +26,7 @@ public static class ConfigKeys
     public const string DrainTimeoutSeconds = "schedule.drainTimeoutSeconds";
     public const string LatenessSeconds = "calculators.latenessSeconds";
     public const string SessionHour = "calculators.sessionHour";
+    public const string MaxEventTimeSkewSeconds = "exporter.maxEventTimeSkewSeconds";
 
     /// <summary>Each key and whether it holds a list (YAML sequence; comma-separated in env and flags).</summary>
     public static IReadOnlyDictionary<string, bool> All { get; } = new Dictionary<string, bool>(StringComparer.Ordinal)
@@ -50,6 +51,7 @@ public static class ConfigKeys
         [DrainTimeoutSeconds] = false,
         [LatenessSeconds] = false,
         [SessionHour] = false,
+        [MaxEventTimeSkewSeconds] = false,
     };
 
     public static bool IsList(string key) => All[key];

@@ -21,6 +21,9 @@ public sealed record PipelineConfig
     /// <summary>Strategy YAML files (absolute paths) the signal/executor job runs.</summary>
     public required IReadOnlyList<string> Strategies { get; init; }
 
+    /// <summary>How far a trade's event time may lie from its receive time before the exporter quarantines it.</summary>
+    public TimeSpan MaxEventTimeSkew { get; init; } = TimeSpan.FromDays(1);
+
     /// <summary>The configuration file that was read, or null when only built-in defaults applied.</summary>
     public string? SourceFile { get; init; }
 

@@ -36,6 +36,7 @@ public static class PipelineConfigLoader
         [ConfigKeys.DrainTimeoutSeconds] = "120",
         [ConfigKeys.LatenessSeconds] = "2",
         [ConfigKeys.SessionHour] = "0",
+        [ConfigKeys.MaxEventTimeSkewSeconds] = "86400",
     };
 
     private static readonly Dictionary<string, IReadOnlyList<string>> DefaultLists = new(StringComparer.Ordinal)
@@ -206,6 +207,7 @@ public static class PipelineConfigLoader
             Schedule = schedule,
             Calculators = calculators,
             Strategies = strategies,
+            MaxEventTimeSkew = TimeSpan.FromSeconds(reader.Int(ConfigKeys.MaxEventTimeSkewSeconds, 1, 366 * 86_400)),
             SourceFile = file,
         };
     }

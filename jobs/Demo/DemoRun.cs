@@ -94,6 +94,9 @@ public sealed class DemoRun(VaultLayout vault, TimeSpan span, ulong seed, TextWr
             OkxRest = sim.Endpoints.OkxRest,
             BinanceWs = sim.Endpoints.BinanceWs,
             BinanceRest = sim.Endpoints.BinanceRest,
+            // The demo replays a fixed past date: its event times are that far from the receive times, on purpose.
+            MaxEventTimeSkew = TimeSpan.FromMilliseconds(Math.Abs(TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds() - Start.ToUnixTimeMilliseconds()))
+                + span + TimeSpan.FromDays(1),
         }, vault, TimeProvider.System)).ToList();
         var runs = exporters.Select(e => e.RunAsync(stop.Token)).ToList();
         var lastReport = Stopwatch.StartNew();

@@ -21,6 +21,7 @@ public static class ExportCommand
     private static readonly Option<string?> WsUrl = new("--ws-url") { Description = "Connect to exactly this WebSocket URL instead (diagnostics: e.g. to see OKX answer 60018 for a wrong path)" };
     private static readonly Option<double?> SilenceTimeout = new("--silence-timeout") { Description = "Seconds without trade data before reconnecting (stall / wrong-host alarm); default OKX 25, Binance 30" };
     private static readonly Option<double?> PingInterval = new("--ping-interval") { Description = "OKX text ping interval in seconds (default 20)" };
+    private static readonly Option<double?> MaxEventTimeSkew = new("--max-event-time-skew") { Description = "Seconds a trade's event time may lie from its receive time before it is quarantined (default 86400)" };
     private static readonly Option<double?> RestInterval = new("--rest-interval") { Description = "Minimum milliseconds between REST history requests (default OKX 110, Binance 500)" };
 
     public static Command Create()
@@ -30,7 +31,7 @@ public static class ExportCommand
             "dedup across reconnects and restarts, REST gap fill, quarantine of bad frames, state with watermark. " +
             "Runs until Ctrl+C/SIGTERM, then drains and fsyncs.\n" +
             "Example: pipeline export --exchange okx --inst BTC-USDT-SWAP,BTC-USD-SWAP --vault /data/vault");
-        foreach (var option in new Option[] { Exchange, Inst, Channel, OkxWsPublic, OkxWsBusiness, OkxRest, BinanceWs, BinanceRest, WsUrl, SilenceTimeout, PingInterval, RestInterval })
+        foreach (var option in new Option[] { Exchange, Inst, Channel, OkxWsPublic, OkxWsBusiness, OkxRest, BinanceWs, BinanceRest, WsUrl, SilenceTimeout, PingInterval, RestInterval, MaxEventTimeSkew })
         {
             command.Options.Add(option);
         }
@@ -55,6 +56,7 @@ public static class ExportCommand
             DataSilenceTimeout = Seconds(context.Get(SilenceTimeout), "--silence-timeout"),
             PingInterval = Seconds(context.Get(PingInterval), "--ping-interval") ?? TimeSpan.FromSeconds(20),
             RestInterval = context.Get(RestInterval) is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
+            MaxEventTimeSkew = Seconds(context.Get(MaxEventTimeSkew), "--max-event-time-skew") ?? TimeSpan.FromDays(1),
         };
         try
         {

@@ -13,10 +13,10 @@ public sealed class ExporterFactory(VaultLayout vault, TimeProvider time) : IExp
     {
         ArgumentNullException.ThrowIfNull(exchange);
         ArgumentNullException.ThrowIfNull(config);
-        return new ExporterHostedService(Options(exchange, config.Endpoints), vault, time);
+        return new ExporterHostedService(Options(exchange, config.Endpoints, config.MaxEventTimeSkew), vault, time);
     }
 
-    public static ExporterOptions Options(ExchangeConfig exchange, EndpointsConfig endpoints)
+    public static ExporterOptions Options(ExchangeConfig exchange, EndpointsConfig endpoints, TimeSpan? maxEventTimeSkew = null)
     {
         ArgumentNullException.ThrowIfNull(exchange);
         ArgumentNullException.ThrowIfNull(endpoints);
@@ -30,6 +30,7 @@ public sealed class ExporterFactory(VaultLayout vault, TimeProvider time) : IExp
             OkxRest = endpoints.OkxRest,
             BinanceWs = endpoints.BinanceWs,
             BinanceRest = endpoints.BinanceRest,
+            MaxEventTimeSkew = maxEventTimeSkew ?? TimeSpan.FromDays(1),
         };
         options.Validate();
         return options;

@@ -23,6 +23,7 @@ public static class PipelineLogging
             .MinimumLevel.Override("Quartz", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .Enrich.FromLogContext()
+            .Enrich.With(new Pipeline.Exporter.Rest.EndpointRedactingEnricher()) // no endpoint credentials in any log line
             .WriteTo.Logger(sub => WriteConsole(sub, level, console));
         if (vault is not null)
         {

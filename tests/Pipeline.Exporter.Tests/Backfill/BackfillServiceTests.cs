@@ -185,6 +185,26 @@ public sealed class BackfillServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_InstrumentHeldByAnotherWriter_FailsItsDaysNamingThePid_AndWritesNothing()
+    {
+        var from = _today.AddDays(-3);
+        await using var sim = await StartSimAsync();
+        using (Pipeline.Vault.Io.WriterLock.Acquire(_vault, "binance", "BTCUSDT", "exporter"))
+        {
+            var report = await RunAsync(Options(sim, "binance", "BTCUSDT", from, from.AddDays(1)));
+            Assert.Equal(2, report.Failed.Count());
+            Assert.All(report.Failed, d => Assert.Contains(
+                $"is already being written by pid {Environment.ProcessId} (exporter)", d.Message, StringComparison.Ordinal));
+            Assert.Empty(_vault.RawDays("binance", "BTCUSDT"));
+        }
+
+        // Released: the same run now fills the days.
+        var rerun = await RunAsync(Options(sim, "binance", "BTCUSDT", from, from.AddDays(1)));
+        Assert.Empty(rerun.Failed);
+        AssertClean(Verify(sim, "binance", "BTCUSDT", from, from.AddDays(1)));
+    }
+
+    [Fact]
     public async Task Run_CorruptArchive_FailsThatDayNamingItAndChangesNothing()
     {
         var from = _today.AddDays(-5);
