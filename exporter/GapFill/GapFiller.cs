@@ -65,7 +65,10 @@ public sealed class GapFiller
                     from = _pump.Recorder.ContiguousId;
                     if (from < 0 || _pump.Recorder.PendingShared > 0)
                     {
-                        continue; // no baseline yet (the live stream sets it), or the recorder asks for the hole itself
+                        // No baseline yet (the live stream sets it: nothing before it is claimed), or the recorder
+                        // asks for the hole itself (and holds the watermark until it is filled).
+                        await _pump.PostAsync(TradeItem.Control(TradeItemKind.CatchUpDone, 1), token);
+                        continue;
                     }
                 }
 
@@ -104,6 +107,11 @@ public sealed class GapFiller
                 {
                     // Only a complete fill may settle missing ids; otherwise the recorder asks again later.
                     await _pump.PostAsync(TradeItem.Control(TradeItemKind.FillDone, from, ok ? to.Value : 0), token);
+                }
+                else
+                {
+                    // The outage is filled (or not): until then time alone must not move the watermark.
+                    await _pump.PostAsync(TradeItem.Control(TradeItemKind.CatchUpDone, ok ? 1 : 0), token);
                 }
             }
         }

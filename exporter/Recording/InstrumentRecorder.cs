@@ -40,6 +40,7 @@ public sealed class InstrumentRecorder : IDisposable
     private long _contiguousShared = -1;
     private int _pendingShared;
     private string _connection = "reconnecting";
+    private TimeWatermark _byTime;
 
     public InstrumentRecorder(InstrumentSpec spec, VaultLayout vault, ExporterOptions options, TimeProvider time, ILogger? log = null)
     {
@@ -168,9 +169,23 @@ public sealed class InstrumentRecorder : IDisposable
                 break;
             case TradeItemKind.Connected:
                 _connection = "connected";
+                _byTime.CatchUpPending = true;
                 break;
             case TradeItemKind.Disconnected:
                 _connection = "reconnecting";
+                _byTime.Subscribed = false;
+                _byTime.CatchUpPending = true;
+                break;
+            case TradeItemKind.Subscribed:
+                _byTime.Subscribed = true;
+                break;
+            case TradeItemKind.CatchUpDone:
+                _byTime.CatchUpPending = item.FirstId == 0;
+                // A failed catch-up is asked again later (with no baseline there is nothing to ask for).
+                _byTime.RetryAt = item.FirstId == 0 && _ids.HasBaseline ? _time.GetTimestamp() : 0;
+                break;
+            case TradeItemKind.Alive:
+                AdvanceWatermarkByTime(item.Ts);
                 break;
             case TradeItemKind.Quarantined:
                 _quarantined++;
@@ -182,6 +197,11 @@ public sealed class InstrumentRecorder : IDisposable
 
     private void AcceptTrade(in TradeItem item)
     {
+        if (item.Src == TradeSource.Ws)
+        {
+            _byTime.Observe(item.Ts, item.RecvTs);
+        }
+
         var first = item.FirstCoveredId;
         if (_ids.IsDuplicate(first, item.Id))
         {
@@ -210,6 +230,40 @@ public sealed class InstrumentRecorder : IDisposable
         }
     }
 
+    /// <summary>Watermark moves made by time alone (quiet stretches), for tests and status.</summary>
+    public long TimeAdvances => _byTime.Advances;
+
+    /// <summary>
+    /// The connection answered a ping sent at local UTC <paramref name="pingSentUtc"/>, so every trade it sent
+    /// before has been handled here. Mapped to exchange time with the smallest recent (ts − recvTs) of this
+    /// instrument (clock skew less the worst delivery delay seen), that instant is a watermark: a quiet
+    /// instrument's minutes become final although no trade comes. Never while anything may still be missing:
+    /// an id hole or its fill, a lost connection, the REST catch-up after a connect, an unacknowledged
+    /// subscription, or no trade (no baseline, no offset) yet on this run.
+    /// </summary>
+    private void AdvanceWatermarkByTime(long pingSentUtc)
+    {
+        if (!_byTime.Subscribed || _byTime.CatchUpPending || _fillOutstanding || _ids.PendingCount > 0 || !_ids.HasBaseline ||
+            _byTime.Offset is not { } offset)
+        {
+            return;
+        }
+
+        var proven = pingSentUtc + offset;
+        if (proven > _watermark)
+        {
+            _watermark = proven;
+            _byTime.Advances++;
+        }
+
+        if (!_byTime.QuietReported && pingSentUtc - _byTime.LastRecvTs > _options.EffectiveSilenceTimeout.TotalMilliseconds)
+        {
+            _byTime.QuietReported = true;
+            _log.Information("{InstId}: no trade for {Seconds:F0} s while the connection answers pings: a quiet market, watermark advancing with time",
+                InstId, (pingSentUtc - _byTime.LastRecvTs) / 1000.0);
+        }
+    }
+
     /// <summary>Periodic work: syncs, state (≥ every second), hole checks, the 60-s counter log.</summary>
     public void Tick()
     {
@@ -222,6 +276,12 @@ public sealed class InstrumentRecorder : IDisposable
             _log.Information("{InstId}: ids {From}..{To} missing for {Window}; filling from REST",
                 InstId, _ids.Contiguous + 1, _ids.HoleEnd - 1, _options.ReorderWindow);
             request(_ids.Contiguous, _ids.HoleEnd);
+        }
+
+        if (_byTime.RetryAt != 0 && _time.GetElapsedTime(_byTime.RetryAt) >= TimeSpan.FromSeconds(5) && FillRequested is { } retry)
+        {
+            _byTime.RetryAt = 0;
+            retry(_ids.Contiguous, null);
         }
 
         if (_time.GetElapsedTime(_lastState) >= StateInterval)

@@ -18,4 +18,13 @@ public enum TradeItemKind : byte
 
     /// <summary>A frame for this instrument was quarantined.</summary>
     Quarantined = 6,
+
+    /// <summary>The exchange acknowledged this instrument's subscription on the current connection.</summary>
+    Subscribed = 20,
+
+    /// <summary>The connection answered a ping sent at local UTC ms <c>Ts</c>: it delivered everything before.</summary>
+    Alive = 21,
+
+    /// <summary>The open-ended REST catch-up after a (re)connect ended; <c>FirstId</c> 1 = complete, 0 = not.</summary>
+    CatchUpDone = 22,
 }
