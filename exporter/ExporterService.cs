@@ -41,6 +41,9 @@ public sealed class ExporterService(ExporterOptions options, VaultLayout vault, 
     /// <summary>WebSocket frames received and handled.</summary>
     public long Frames => _supervisor?.Frames ?? 0;
 
+    /// <summary>Local UTC ms of the current connection's last watchdog check (0 when none).</summary>
+    public long WatchedUtc => _supervisor?.WatchedUtc ?? 0;
+
     /// <summary>The current connection waits for a ping's answer.</summary>
     public bool PingOutstanding => _supervisor?.PingOutstanding ?? false;
 

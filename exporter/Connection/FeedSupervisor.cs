@@ -29,6 +29,9 @@ public sealed class FeedSupervisor(IFeedProtocol protocol, ExporterOptions optio
     /// <summary>Frames received and handled on the connections so far.</summary>
     public long Frames => Interlocked.Read(ref _framesBefore) + (_current?.Frames ?? 0);
 
+    /// <summary>Local UTC ms of the current connection's last watchdog check (0 when none).</summary>
+    public long WatchedUtc => _current?.WatchedUtc ?? 0;
+
     /// <summary>The current connection waits for a ping's answer.</summary>
     public bool PingOutstanding => _current?.PingOutstanding ?? false;
 

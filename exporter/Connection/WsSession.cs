@@ -34,6 +34,7 @@ public sealed class WsSession : IDisposable
     private long _dataFrames;
     private long _pongs;
     private long _pings;
+    private long _watchedUtc;
     private int _stopping;
     private bool _quietReported;
     private string? _endReason;
@@ -71,6 +72,9 @@ public sealed class WsSession : IDisposable
 
     /// <summary>Frames received and handled on this connection.</summary>
     public long Frames => Interlocked.Read(ref _frames);
+
+    /// <summary>Local UTC ms of the watchdog's last check (liveness of the watchdog itself; tests on a fake clock wait for it).</summary>
+    public long WatchedUtc => Interlocked.Read(ref _watchedUtc);
 
     /// <summary>A ping is waiting for its answer.</summary>
     public bool PingOutstanding => Interlocked.Read(ref _pingSent) != 0;
@@ -322,6 +326,7 @@ public sealed class WsSession : IDisposable
         {
             await Task.Delay(step, _time, token);
             var pingSent = Interlocked.Read(ref _pingSent);
+            Interlocked.Exchange(ref _watchedUtc, _time.GetUtcNow().ToUnixTimeMilliseconds());
             if (pingSent == 0 && _time.GetElapsedTime(lastPing) >= _options.PingInterval)
             {
                 lastPing = _time.GetTimestamp();

@@ -233,6 +233,9 @@ public sealed class InstrumentRecorder : IDisposable
     /// <summary>Watermark moves made by time alone (quiet stretches), for tests and status.</summary>
     public long TimeAdvances => _byTime.Advances;
 
+    /// <summary>The current local-to-exchange time offset (ms; null before the first live trade).</summary>
+    public long? ExchangeOffset => _byTime.Offset;
+
     /// <summary>
     /// The connection answered a ping sent at local UTC <paramref name="pingSentUtc"/>, so every trade it sent
     /// before has been handled here. Mapped to exchange time with the smallest recent (ts − recvTs) of this

@@ -54,9 +54,13 @@ internal sealed class FakeClockDriver(FakeTimeProvider time, SimulatorHost sim, 
         // before fake time runs on, or the exporter's own timeouts fire first.
         await Waits.UntilAsync(() => service.Started.IsCompleted, SettleBound, "the exporter to start", throwOnTimeout: false);
         await Waits.UntilAsync(() => service.Frames > 0 || service.Started.IsFaulted, SettleBound, "the first frame", throwOnTimeout: false);
+        // The fake timers fire on Advance, but their continuations run on the thread pool: wait until the
+        // simulator has published up to now and the connection's watchdog (its 500-ms check) has caught up.
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await Waits.UntilAsync(() => sim.PublishedThroughMs >= now, SettleBound, "the simulator to publish up to now", throwOnTimeout: false);
+        await Waits.UntilAsync(() => service.WatchedUtc == 0 || service.WatchedUtc > now - 500, SettleBound, "the watchdog to run", throwOnTimeout: false);
         await Waits.UntilAsync(() => !service.PingOutstanding, SettleBound, "the exporter's pings to be answered", throwOnTimeout: false);
-        // Output batching may hold the last messages until the next publish: a short bound is enough.
         var sent = sim.Context.MessagesSent;
-        await Waits.UntilAsync(() => service.Frames >= sent, TimeSpan.FromMilliseconds(200), "the sent frames to be handled", throwOnTimeout: false);
+        await Waits.UntilAsync(() => service.Frames >= sent, SettleBound, "the sent frames to be handled", throwOnTimeout: false);
     }
 }

@@ -8,14 +8,22 @@ internal static class Waits
     public static async Task<bool> UntilAsync(Func<bool> condition, TimeSpan bound, string what, bool throwOnTimeout = true)
     {
         var clock = Stopwatch.StartNew();
-        while (!condition())
+        for (var spins = 0; !condition(); spins++)
         {
             if (clock.Elapsed > bound)
             {
                 return throwOnTimeout ? throw new TimeoutException($"waited {bound.TotalSeconds:F0} s for {what}") : false;
             }
 
-            await Task.Delay(2);
+            // Most conditions hold after a thread-pool hop or two; sleep only when they do not.
+            if (spins < 20)
+            {
+                await Task.Yield();
+            }
+            else
+            {
+                await Task.Delay(1);
+            }
         }
 
         return true;
