@@ -44,7 +44,7 @@ public sealed class FeedSupervisor(IFeedProtocol protocol, ExporterOptions optio
     /// <summary>Trade silences reported (each once), over all connections.</summary>
     public int QuietPeriods => _quietBefore + (_current?.QuietPeriods ?? 0);
 
-    private WsSession? _current;
+    private volatile WsSession? _current;
     private long _pongsBefore;
     private long _pingsBefore;
     private long _framesBefore;

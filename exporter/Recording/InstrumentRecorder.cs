@@ -40,7 +40,7 @@ public sealed class InstrumentRecorder : IDisposable
     private long _contiguousShared = -1;
     private int _pendingShared;
     private string _connection = "reconnecting";
-    private TimeWatermark _byTime;
+    private TimeWatermark _byTime = new() { CatchUpPending = true }; // nothing caught up before the first connect
 
     public InstrumentRecorder(InstrumentSpec spec, VaultLayout vault, ExporterOptions options, TimeProvider time, ILogger? log = null)
     {
