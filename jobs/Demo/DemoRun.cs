@@ -94,7 +94,7 @@ public sealed class DemoRun(VaultLayout vault, TimeSpan span, ulong seed, TextWr
             OkxRest = sim.Endpoints.OkxRest,
             BinanceWs = sim.Endpoints.BinanceWs,
             BinanceRest = sim.Endpoints.BinanceRest,
-        }, vault, TimeProvider.System)).ToList();
+        }, vault, new SimTimeProvider(sim.Clock))).ToList(); // recvTs and the watermark in the market's (accelerated) time
         var runs = exporters.Select(e => e.RunAsync(stop.Token)).ToList();
         var lastReport = Stopwatch.StartNew();
         while (!token.IsCancellationRequested && runs.All(r => !r.IsCompleted))
