@@ -35,15 +35,22 @@ public sealed record ExporterOptions
     /// </summary>
     public Uri? WsUrlOverride { get; init; }
 
-    /// <summary>No trade data for this long on a subscribed connection means a stall: reconnect
-    /// (and on Binance, alarm: a wrong host ACKs and then stays silent). Null = exchange default.</summary>
+    /// <summary>No trade data for this long on a live connection is reported, once per silence (on Binance
+    /// before any trade: the wrong-host alarm, a legacy URL ACKs and then stays silent). Never a reason to
+    /// reconnect: liveness comes from the pings. Null = exchange default.</summary>
     public TimeSpan? DataSilenceTimeout { get; init; }
 
-    /// <summary>OKX text ping interval (PROTOCOLS 1.5: N &lt; 30 s).</summary>
+    /// <summary>Keepalive interval: OKX text ping (PROTOCOLS 1.5: N &lt; 30 s), Binance LIST_SUBSCRIPTIONS.</summary>
     public TimeSpan PingInterval { get; init; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>A ping without a pong (or any message) for this long means a dead link.</summary>
+    /// <summary>A ping without its answer (and nothing else received) for this long means a dead link: reconnect.</summary>
     public TimeSpan PongTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a subscription may stay unacknowledged before the connection is given up.</summary>
+    public TimeSpan SubscribeTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>After our close frame, how long to wait for the server's before dropping the socket.</summary>
+    public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long an id hole may stay open (reordered neighbours) before REST fills it.</summary>
     public TimeSpan ReorderWindow { get; init; } = TimeSpan.FromMilliseconds(1500);

@@ -38,6 +38,24 @@ public sealed class ExporterService(ExporterOptions options, VaultLayout vault, 
 
     public long Reconnects => _supervisor?.Reconnects ?? 0;
 
+    /// <summary>WebSocket frames received and handled.</summary>
+    public long Frames => _supervisor?.Frames ?? 0;
+
+    /// <summary>Local UTC ms of the current connection's last watchdog check (0 when none).</summary>
+    public long WatchedUtc => _supervisor?.WatchedUtc ?? 0;
+
+    /// <summary>The current connection waits for a ping's answer.</summary>
+    public bool PingOutstanding => _supervisor?.PingOutstanding ?? false;
+
+    /// <summary>Pings sent to the exchange.</summary>
+    public long Pings => _supervisor?.Pings ?? 0;
+
+    /// <summary>Pings the exchange answered (the liveness signal).</summary>
+    public long Pongs => _supervisor?.Pongs ?? 0;
+
+    /// <summary>Trade silences reported on live connections (each once; none caused a reconnect).</summary>
+    public int QuietPeriods => _supervisor?.QuietPeriods ?? 0;
+
     private FeedContext? _context;
     private FeedSupervisor? _supervisor;
 
@@ -135,6 +153,11 @@ public sealed class ExporterService(ExporterOptions options, VaultLayout vault, 
                     pump.TryPost(TradeItem.Control(TradeItemKind.Connected));
                 }
 
+                if (protocol.SubscribedOnConnect)
+                {
+                    _context.MarkAllSubscribed();
+                }
+
                 // After every connect (and so on start after downtime): fetch what was missed.
                 foreach (var filler in fillers)
                 {
@@ -146,6 +169,14 @@ public sealed class ExporterService(ExporterOptions options, VaultLayout vault, 
                 foreach (var pump in pumps)
                 {
                     pump.TryPost(TradeItem.Control(TradeItemKind.Disconnected));
+                }
+            },
+            // On the receive loop, after every frame before the answer: the writers see it in order.
+            Alive = sentUtc =>
+            {
+                foreach (var pump in pumps)
+                {
+                    pump.TryPost(new TradeItem { Kind = TradeItemKind.Alive, Ts = sentUtc });
                 }
             },
         };

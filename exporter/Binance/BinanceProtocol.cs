@@ -7,7 +7,10 @@ namespace Pipeline.Exporter.Binance;
 /// <summary>
 /// Binance USD-M aggTrade on the routed /market path, combined-stream URL
 /// (<c>{base}/market/stream?streams=btcusdt@aggTrade/...</c>, PROTOCOLS 2.1): the URL subscribes, so
-/// there is no request and no ack; server pings are control frames answered by ClientWebSocket.
+/// there is no request and no ack; server pings are control frames answered by ClientWebSocket. The
+/// client's own keepalive is a LIST_SUBSCRIPTIONS request (PROTOCOLS 2.2: live requests work on combined
+/// streams, well under 10 per second): its reply comes in order with the data, so an answer proves the
+/// stream delivered everything before it, which a control-frame pong (invisible to ClientWebSocket) cannot.
 /// </summary>
 public sealed class BinanceProtocol : IFeedProtocol
 {
@@ -33,7 +36,7 @@ public sealed class BinanceProtocol : IFeedProtocol
 
     public ReadOnlyMemory<byte>? SubscribeRequest => null;
 
-    public bool UsesTextPing => false;
+    public ReadOnlyMemory<byte> PingRequest { get; } = """{"method":"LIST_SUBSCRIPTIONS","id":1}"""u8.ToArray();
 
     public bool SubscribedOnConnect => true;
 
@@ -55,6 +58,8 @@ public sealed class BinanceProtocol : IFeedProtocol
                     }
 
                     return FrameOutcome.Data;
+                case BinanceFrameKind.Result:
+                    return FrameOutcome.Pong; // the only request on this connection is the keepalive
                 case BinanceFrameKind.Error:
                     context.CountError();
                     context.Log.Error("Binance error at {Url}: {Message}", url, _parser.Error);

@@ -21,6 +21,27 @@ public sealed class FeedContext(IReadOnlyList<string> instIds, IReadOnlyList<Ins
 
     public void CountError() => Interlocked.Increment(ref _errors);
 
+    /// <summary>An exchange acknowledged the subscription of one instrument (ignored for an id not recorded here).</summary>
+    public void MarkSubscribed(string? instId)
+    {
+        for (var i = 0; i < InstIds.Count; i++)
+        {
+            if (InstIds[i] == instId)
+            {
+                Pumps[i].TryPost(TradeItem.Control(TradeItemKind.Subscribed));
+            }
+        }
+    }
+
+    /// <summary>Every instrument is subscribed (a URL that subscribes on connect, Binance).</summary>
+    public void MarkAllSubscribed()
+    {
+        foreach (var pump in Pumps)
+        {
+            pump.TryPost(TradeItem.Control(TradeItemKind.Subscribed));
+        }
+    }
+
     /// <summary>
     /// Quarantines a frame and counts it for its instrument (the first one when the frame names none).
     /// </summary>

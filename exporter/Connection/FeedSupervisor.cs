@@ -18,7 +18,37 @@ public sealed class FeedSupervisor(IFeedProtocol protocol, ExporterOptions optio
     /// <summary>Called when a connection is lost (not for a handover).</summary>
     public Action<string>? Disconnected { get; set; }
 
+    /// <summary>
+    /// Called on a receive loop when a subscribed connection answers a ping, with the local UTC time (ms) the
+    /// ping was sent: everything the server sent before its answer has been handed to the instruments.
+    /// </summary>
+    public Action<long>? Alive { get; set; }
+
     public long Reconnects { get; private set; }
+
+    /// <summary>Frames received and handled on the connections so far.</summary>
+    public long Frames => Interlocked.Read(ref _framesBefore) + (_current?.Frames ?? 0);
+
+    /// <summary>Local UTC ms of the current connection's last watchdog check (0 when none).</summary>
+    public long WatchedUtc => _current?.WatchedUtc ?? 0;
+
+    /// <summary>The current connection waits for a ping's answer.</summary>
+    public bool PingOutstanding => _current?.PingOutstanding ?? false;
+
+    /// <summary>Pings sent on the connections so far.</summary>
+    public long Pings => Interlocked.Read(ref _pingsBefore) + (_current?.Pings ?? 0);
+
+    /// <summary>Pings answered by the connections so far.</summary>
+    public long Pongs => Interlocked.Read(ref _pongsBefore) + (_current?.Pongs ?? 0);
+
+    /// <summary>Trade silences reported (each once), over all connections.</summary>
+    public int QuietPeriods => _quietBefore + (_current?.QuietPeriods ?? 0);
+
+    private volatile WsSession? _current;
+    private long _pongsBefore;
+    private long _pingsBefore;
+    private long _framesBefore;
+    private int _quietBefore;
 
     public async Task RunAsync(CancellationToken token)
     {
@@ -41,13 +71,14 @@ public sealed class FeedSupervisor(IFeedProtocol protocol, ExporterOptions optio
                     var next = await OpenAsync(token);
                     session.Stop("handover to a new connection");
                     await session.Completion;
-                    session.Dispose();
+                    Retire(session);
                     session = next;
+                    _current = next;
                     continue;
                 }
 
                 var end = await completion;
-                session.Dispose();
+                Retire(session);
                 session = null;
                 if (token.IsCancellationRequested)
                 {
@@ -74,9 +105,23 @@ public sealed class FeedSupervisor(IFeedProtocol protocol, ExporterOptions optio
             {
                 session.Stop("shutdown");
                 await session.Completion;
-                session.Dispose();
+                Retire(session);
             }
         }
+    }
+
+    private void Retire(WsSession session)
+    {
+        Interlocked.Add(ref _pingsBefore, session.Pings);
+        Interlocked.Add(ref _framesBefore, session.Frames);
+        Interlocked.Add(ref _pongsBefore, session.Pongs);
+        _quietBefore += session.QuietPeriods;
+        if (_current == session)
+        {
+            _current = null;
+        }
+
+        session.Dispose();
     }
 
     /// <summary>Connects and subscribes, retrying with backoff until it works or we are cancelled.</summary>
@@ -84,10 +129,11 @@ public sealed class FeedSupervisor(IFeedProtocol protocol, ExporterOptions optio
     {
         for (var attempt = 0; ; attempt++)
         {
-            var session = new WsSession(protocol, options, time, _log, token);
+            var session = new WsSession(protocol, options, time, _log, token) { PingAnswered = sentUtc => Alive?.Invoke(sentUtc) };
             var done = await Task.WhenAny(session.Subscribed, session.Completion);
             if (done == session.Subscribed)
             {
+                _current ??= session;
                 return session;
             }
 

@@ -12,8 +12,11 @@ public interface IFeedProtocol
     /// <summary>The subscribe request to send after connecting, or null when the URL subscribes.</summary>
     ReadOnlyMemory<byte>? SubscribeRequest { get; }
 
-    /// <summary>True when the client must send text "ping" and expects "pong" (OKX).</summary>
-    bool UsesTextPing { get; }
+    /// <summary>
+    /// The keepalive request, sent every ping interval; its answer comes back in order with the data and the
+    /// handler reports it as <see cref="FrameOutcome.Pong"/> (OKX text "ping" → "pong"; Binance LIST_SUBSCRIPTIONS).
+    /// </summary>
+    ReadOnlyMemory<byte> PingRequest { get; }
 
     /// <summary>True when the connection counts as subscribed as soon as it is open (Binance).</summary>
     bool SubscribedOnConnect { get; }

@@ -68,13 +68,21 @@ public sealed class GapFiller
                     from = _pump.Recorder.ContiguousId;
                     if (from < 0)
                     {
-                        await TakeBaselineAsync(instId, token);
+                        if (await TakeBaselineAsync(instId, token))
+                        {
+                            // The baseline is REST's newest trade now: nothing before it is claimed, so the
+                            // catch-up is complete and time may move the watermark again.
+                            await _pump.PostAsync(TradeItem.Control(TradeItemKind.CatchUpDone, 1), token);
+                        }
+
                         continue;
                     }
 
                     if (_pump.Recorder.PendingShared > 0)
                     {
-                        continue; // the recorder asks for the hole itself
+                        // The recorder asks for the hole itself (and holds the watermark until it is filled).
+                        await _pump.PostAsync(TradeItem.Control(TradeItemKind.CatchUpDone, 1), token);
+                        continue;
                     }
                 }
 
@@ -119,13 +127,13 @@ public sealed class GapFiller
                 else if (ok)
                 {
                     _retryDelay = TimeSpan.Zero;
-                    await _pump.PostAsync(TradeItem.Control(TradeItemKind.CatchUpDone, from), token);
+                    await _pump.PostAsync(TradeItem.Control(TradeItemKind.CatchUpDone, 1), token);
                 }
                 else
                 {
                     // Unproven until filled. A REST error is retried here; a history that does not reach back
                     // leaves a hole below what was posted, which the recorder's bounded fills keep asking for.
-                    await _pump.PostAsync(TradeItem.Control(TradeItemKind.CatchUpFailed, from), token);
+                    await _pump.PostAsync(TradeItem.Control(TradeItemKind.CatchUpFailed, threw ? 1 : 0), token);
                     if (threw)
                     {
                         RetryLater(token);
@@ -138,8 +146,11 @@ public sealed class GapFiller
         }
     }
 
-    /// <summary>No id known yet: REST's newest trade now is the baseline (the recorder ignores it once it has one).</summary>
-    private async Task TakeBaselineAsync(string instId, CancellationToken token)
+    /// <summary>
+    /// No id known yet: REST's newest trade now is the baseline (the recorder ignores it once it has one).
+    /// True when a baseline was posted.
+    /// </summary>
+    private async Task<bool> TakeBaselineAsync(string instId, CancellationToken token)
     {
         try
         {
@@ -147,7 +158,10 @@ public sealed class GapFiller
             {
                 _retryDelay = TimeSpan.Zero;
                 await _pump.PostAsync(TradeItem.Control(TradeItemKind.Baseline, latest.Id, latest.Ts), token);
+                return true;
             }
+
+            return false;
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -160,6 +174,7 @@ public sealed class GapFiller
             _log.Warning("{InstId}: REST baseline (newest trade id) failed: {Error}; an outage before the first live trade would not be fillable until it succeeds",
                 instId, ex.Message);
             RetryLater(token);
+            return false;
         }
     }
 

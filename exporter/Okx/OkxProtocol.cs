@@ -30,7 +30,8 @@ public sealed class OkxProtocol : IFeedProtocol
 
     public ReadOnlyMemory<byte>? SubscribeRequest { get; }
 
-    public bool UsesTextPing => true;
+    /// <summary>PROTOCOLS 1.5: plain text "ping", answered by "pong".</summary>
+    public ReadOnlyMemory<byte> PingRequest { get; } = "ping"u8.ToArray();
 
     public bool SubscribedOnConnect => false;
 
@@ -57,6 +58,7 @@ public sealed class OkxProtocol : IFeedProtocol
                     return FrameOutcome.Pong;
                 case OkxFrameKind.Subscribed:
                     context.Log.Information("Subscribed {Channel} {InstId} at {Url}", _parser.EventChannel, _parser.EventInstId, url);
+                    context.MarkSubscribed(_parser.EventInstId);
                     return FrameOutcome.Subscribed;
                 case OkxFrameKind.Notice when _parser.EventCode == "64008":
                     context.Log.Warning("OKX service notice 64008 from {Url}: {Message}; moving to a new connection", url, _parser.Error);

@@ -50,6 +50,7 @@ public sealed class InstrumentRecorder : IDisposable
     private long _contiguousShared = -1;
     private int _pendingShared;
     private string _connection = "reconnecting";
+    private TimeWatermark _byTime = new() { CatchUpPending = true }; // nothing caught up before the first connect
 
     public InstrumentRecorder(InstrumentSpec spec, VaultLayout vault, ExporterOptions options, TimeProvider time, ILogger? log = null,
         Quarantine? quarantine = null)
@@ -227,19 +228,31 @@ public sealed class InstrumentRecorder : IDisposable
             case TradeItemKind.Connected:
                 _connection = "connected";
                 OutageWithoutBaseline();
+                _byTime.CatchUpPending = true;
                 break;
             case TradeItemKind.Disconnected:
                 _connection = "reconnecting";
                 _disconnectedAt = _time.GetUtcNow().ToUnixTimeMilliseconds();
+                _byTime.Subscribed = false;
+                _byTime.CatchUpPending = true;
+                break;
+            case TradeItemKind.Subscribed:
+                _byTime.Subscribed = true;
                 break;
             case TradeItemKind.Baseline:
                 SetBaseline(item.FirstId, item.LastId);
                 break;
             case TradeItemKind.CatchUpFailed:
                 CatchUpFailed();
+                // Retried by the gap filler (watermark waits), or final: then the hole is a known gap in state.
+                _byTime.CatchUpPending = item.FirstId == 1;
                 break;
             case TradeItemKind.CatchUpDone:
                 _gaps.CloseOpenEnded();
+                _byTime.CatchUpPending = false;
+                break;
+            case TradeItemKind.Alive:
+                AdvanceWatermarkByTime(item.Ts);
                 break;
             case TradeItemKind.Quarantined:
                 _quarantined++;
@@ -255,6 +268,11 @@ public sealed class InstrumentRecorder : IDisposable
         {
             QuarantineTrade(item, problem);
             return;
+        }
+
+        if (item.Src == TradeSource.Ws)
+        {
+            _byTime.Observe(item.Ts, item.RecvTs);
         }
 
         var first = item.FirstCoveredId;
@@ -282,6 +300,43 @@ public sealed class InstrumentRecorder : IDisposable
         else if (!hadHole)
         {
             _holeSince = _time.GetTimestamp();
+        }
+    }
+
+    /// <summary>Watermark moves made by time alone (quiet stretches), for tests and status.</summary>
+    public long TimeAdvances => _byTime.Advances;
+
+    /// <summary>The current local-to-exchange time offset (ms; null before the first live trade).</summary>
+    public long? ExchangeOffset => _byTime.Offset;
+
+    /// <summary>
+    /// The connection answered a ping sent at local UTC <paramref name="pingSentUtc"/>, so every trade it sent
+    /// before has been handled here. Mapped to exchange time with the smallest recent (ts − recvTs) of this
+    /// instrument (clock skew less the worst delivery delay seen), that instant is a watermark: a quiet
+    /// instrument's minutes become final although no trade comes. Never while anything may still be missing:
+    /// an id hole or its fill, a lost connection, the REST catch-up after a connect, an unacknowledged
+    /// subscription, or no trade (no baseline, no offset) yet on this run.
+    /// </summary>
+    private void AdvanceWatermarkByTime(long pingSentUtc)
+    {
+        if (!_byTime.Subscribed || _byTime.CatchUpPending || _fillOutstanding || _ids.PendingCount > 0 || !_ids.HasBaseline ||
+            _byTime.Offset is not { } offset)
+        {
+            return;
+        }
+
+        var proven = pingSentUtc + offset;
+        if (proven > _watermark)
+        {
+            _watermark = proven;
+            _byTime.Advances++;
+        }
+
+        if (!_byTime.QuietReported && pingSentUtc - _byTime.LastRecvTs > _options.EffectiveSilenceTimeout.TotalMilliseconds)
+        {
+            _byTime.QuietReported = true;
+            _log.Information("{InstId}: no trade for {Seconds:F0} s while the connection answers pings: a quiet market, watermark advancing with time",
+                InstId, (pingSentUtc - _byTime.LastRecvTs) / 1000.0);
         }
     }
 

@@ -25,9 +25,18 @@ public enum TradeItemKind : byte
     /// </summary>
     Baseline = 7,
 
-    /// <summary>An open-ended REST catch-up after a (re)connect failed: what was traded meanwhile is unproven.</summary>
+    /// <summary>
+    /// An open-ended REST catch-up after a (re)connect failed: what was traded meanwhile is unproven.
+    /// FirstId 1 = it is retried (the watermark waits), 0 = history did not reach back (a known gap, final).
+    /// </summary>
     CatchUpFailed = 8,
 
     /// <summary>An open-ended REST catch-up completed: everything up to now is on the queue.</summary>
     CatchUpDone = 9,
+
+    /// <summary>The exchange acknowledged this instrument's subscription on the current connection.</summary>
+    Subscribed = 20,
+
+    /// <summary>The connection answered a ping sent at local UTC ms <c>Ts</c>: it delivered everything before.</summary>
+    Alive = 21,
 }

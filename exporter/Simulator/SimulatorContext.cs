@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Pipeline.Exporter.Simulator.Archive;
 using Pipeline.Exporter.Simulator.Faults;
 using Pipeline.Exporter.Simulator.Live;
@@ -8,7 +9,10 @@ namespace Pipeline.Exporter.Simulator;
 /// <summary>What the endpoint handlers share: options, clock, markets, the live feed, archives, fault dice.</summary>
 public sealed class SimulatorContext
 {
+    private readonly ConcurrentQueue<SimClose> _closes = new();
     private int _connections;
+    private long _pings;
+    private long _sent;
 
     internal SimulatorContext(SimulatorOptions options, SimClock clock, IReadOnlyDictionary<string, MarketGenerator> markets,
         LiveFeed feed, ArchiveStore archives)
@@ -46,6 +50,24 @@ public sealed class SimulatorContext
 
     public MarketGenerator? Find(string exchange, string? instId) =>
         instId is not null && Markets.TryGetValue(instId, out var m) && m.Instrument.Exchange == exchange ? m : null;
+
+    /// <summary>WebSocket connections accepted so far.</summary>
+    public int Connections => Volatile.Read(ref _connections);
+
+    /// <summary>Keepalive requests answered (OKX text ping, Binance LIST_SUBSCRIPTIONS).</summary>
+    public long PingsAnswered => Interlocked.Read(ref _pings);
+
+    /// <summary>How every ended connection was closed, as the server saw it, in order of ending.</summary>
+    public IReadOnlyCollection<SimClose> Closes => _closes;
+
+    /// <summary>WebSocket text messages sent to clients (data, replies, faults' garbage; duplicates count twice).</summary>
+    public long MessagesSent => Interlocked.Read(ref _sent);
+
+    internal void CountSent() => Interlocked.Increment(ref _sent);
+
+    internal void CountPing() => Interlocked.Increment(ref _pings);
+
+    internal void RecordClose(SimClose close) => _closes.Enqueue(close);
 
     public ConnectionFaults NewConnectionFaults(out string connId)
     {

@@ -46,6 +46,9 @@ public sealed class SimulatorHost : IAsyncDisposable
 
     public SimClock Clock => _context.Clock;
 
+    /// <summary>What the endpoints share, including what the server observed (connections, pings, close codes).</summary>
+    public SimulatorContext Context => _context;
+
     /// <summary>The generators by instId (the same market the endpoints serve).</summary>
     public IReadOnlyDictionary<string, MarketGenerator> Markets => _context.Markets;
 
@@ -72,7 +75,13 @@ public sealed class SimulatorHost : IAsyncDisposable
         foreach (var name in options.Instruments)
         {
             var instrument = SimInstruments.Find(name);
-            markets.TryAdd(instrument.InstId, new MarketGenerator(instrument, options.Seed, options.Rate));
+            var silences = options.Silences.Where(x => x.InstId == instrument.InstId).Select(x => (x.FromMs, x.ToMs));
+            markets.TryAdd(instrument.InstId, new MarketGenerator(instrument, options.Seed, options.Rate, silences));
+        }
+
+        if (options.Silences.FirstOrDefault(x => !markets.ContainsKey(x.InstId)) is { } stray)
+        {
+            throw new ArgumentException($"silence for '{stray.InstId}', which is not a simulated instrument here", nameof(options));
         }
 
         var startMs = (options.Start ?? options.Time.GetUtcNow()).ToUnixTimeMilliseconds();

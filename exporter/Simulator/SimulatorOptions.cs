@@ -27,6 +27,9 @@ public sealed record SimulatorOptions
 
     public FaultSpec Faults { get; init; } = FaultSpec.None;
 
+    /// <summary>Quiet stretches: the instrument has no trade at all in these event-time spans (whole 10-s blocks).</summary>
+    public IReadOnlyList<SimSilence> Silences { get; init; } = [];
+
     /// <summary>Directory for the ground truth (null = none).</summary>
     public string? TruthDir { get; init; }
 

@@ -19,8 +19,8 @@ public static class ExportCommand
     private static readonly Option<string> BinanceWs = new("--binance-ws") { Description = "Binance USD-M WebSocket base (connects to {base}/market/stream?streams=...)", DefaultValueFactory = _ => ExporterOptions.BinanceWsDefault };
     private static readonly Option<string> BinanceRest = new("--binance-rest") { Description = "Binance USD-M REST base URL", DefaultValueFactory = _ => ExporterOptions.BinanceRestDefault };
     private static readonly Option<string?> WsUrl = new("--ws-url") { Description = "Connect to exactly this WebSocket URL instead (diagnostics: e.g. to see OKX answer 60018 for a wrong path)" };
-    private static readonly Option<double?> SilenceTimeout = new("--silence-timeout") { Description = "Seconds without trade data before reconnecting (stall / wrong-host alarm); default OKX 25, Binance 30" };
-    private static readonly Option<double?> PingInterval = new("--ping-interval") { Description = "OKX text ping interval in seconds (default 20)" };
+    private static readonly Option<double?> SilenceTimeout = new("--silence-timeout") { Description = "Seconds without trade data before the silence is reported (once; never a reconnect: liveness comes from pings; on Binance the wrong-host alarm); default OKX 25, Binance 30" };
+    private static readonly Option<double?> PingInterval = new("--ping-interval") { Description = "Keepalive interval in seconds (OKX text ping, Binance LIST_SUBSCRIPTIONS; default 20); an answer missing for 10 s with nothing else received means a dead link" };
     private static readonly Option<double?> MaxEventTimeSkew = new("--max-event-time-skew") { Description = "Seconds a trade's event time may lie from its receive time before it is quarantined (default 86400)" };
     private static readonly Option<double?> RestInterval = new("--rest-interval") { Description = "Minimum milliseconds between REST history requests (default OKX 110, Binance 500)" };
 

@@ -32,6 +32,11 @@ public static class SimCommand
         Description = "Comma list: disconnect=5s, dup=0.01, reorder=0.01, malformed=0.001, stall=60s, rest429=0.05 (probabilities as 0.01 or 1%)",
     };
 
+    private static readonly Option<string?> Silence = new("--silence")
+    {
+        Description = "Comma list INST@OFFSET+DURATION: the instrument has no trade from OFFSET after the start for DURATION (a quiet market; pings still answered), e.g. BTCUSDT@10m+5m",
+    };
+
     private static readonly Option<string?> Truth = new("--truth")
     {
         Description = "Write every published trade to DIR/{exchange}/{instId}.jsonl; DIR/truth.json says the complete range {startTs,endTs}",
@@ -52,7 +57,7 @@ public static class SimCommand
     public static Command Create()
     {
         var command = new Command("sim", "Serve a loopback OKX + Binance USD-M exchange simulator (WebSocket, REST, daily archives) over a deterministic market, with optional faults and ground truth");
-        foreach (var option in new Option[] { Host, Port, Instruments, Rate, Seed, Start, Speed, Faults, Truth, OkxIdle, OkxLegacyArchive, CorruptArchive })
+        foreach (var option in new Option[] { Host, Port, Instruments, Rate, Seed, Start, Speed, Faults, Silence, Truth, OkxIdle, OkxLegacyArchive, CorruptArchive })
         {
             command.Options.Add(option);
         }
@@ -124,6 +129,25 @@ public static class SimCommand
             throw new UsageException("--faults: " + ex.Message, ex);
         }
 
+        var origin = start ?? context.Time.GetUtcNow();
+        var silences = new List<SimSilence>();
+        foreach (var item in CommonOptions.List(context.Get(Silence)))
+        {
+            try
+            {
+                silences.Add(SimSilence.Parse(item, origin));
+            }
+            catch (FormatException ex)
+            {
+                throw new UsageException("--silence: " + ex.Message, ex);
+            }
+
+            if (!instruments.Contains(silences[^1].InstId))
+            {
+                throw new UsageException($"--silence: '{silences[^1].InstId}' is not one of --instruments");
+            }
+        }
+
         var idle = context.Get(OkxIdle);
         if (idle <= 0 || double.IsNaN(idle) || double.IsInfinity(idle))
         {
@@ -137,9 +161,10 @@ public static class SimCommand
             Instruments = instruments,
             Rate = rate,
             Seed = context.Get(Seed),
-            Start = start,
+            Start = origin,
             Speed = speed,
             Faults = faults,
+            Silences = silences,
             TruthDir = context.Get(Truth),
             OkxIdleTimeout = TimeSpan.FromSeconds(idle),
             OkxLegacyArchive = CommonOptions.List(context.Get(OkxLegacyArchive)).ToHashSet(StringComparer.Ordinal),

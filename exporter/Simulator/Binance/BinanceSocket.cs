@@ -118,6 +118,7 @@ public sealed class BinanceSocket : SimSocket
                     }
 
                     Reply($"{{\"result\":{list},\"id\":{idText}}}");
+                    Context.CountPing();
                     return;
                 default:
                     Reply($"{{\"error\":{{\"code\":2,\"msg\":\"Invalid request: unknown variant `{method.GetString()}`\"}},\"id\":{idText}}}");

@@ -106,7 +106,7 @@ public sealed record FaultSpec
         return parts.Count == 0 ? "none" : string.Join(',', parts);
     }
 
-    private static TimeSpan Interval(string item, string value)
+    internal static TimeSpan Interval(string item, string value)
     {
         var (number, unit) = Split(value);
         var factor = unit switch

@@ -24,6 +24,8 @@ public abstract class SimSocket : ILiveSink
     private byte[]? _held;
     private volatile bool _stalled;
     private volatile bool _closing;
+    private volatile bool _serverClosed;
+    private int _clientCode = SimClose.Abnormal;
 
     protected SimSocket(WebSocket socket, SimulatorContext context, ConnectionFaults faults, string connId)
     {
@@ -106,6 +108,8 @@ public abstract class SimSocket : ILiveSink
             {
                 Socket.Abort();
             }
+
+            Context.RecordClose(new SimClose(ConnId, Volatile.Read(ref _clientCode), _serverClosed));
         }
     }
 
@@ -170,8 +174,11 @@ public abstract class SimSocket : ILiveSink
         await SendAsync(message, token);
     }
 
-    private ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken token) =>
-        Socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, token);
+    private ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken token)
+    {
+        Context.CountSent();
+        return Socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, token);
+    }
 
     private async Task SendLoopAsync(CancellationToken token)
     {
@@ -223,6 +230,11 @@ public abstract class SimSocket : ILiveSink
 
     private async Task CloseAsync(WebSocketCloseStatus status, string reason, CancellationToken token)
     {
+        if (Socket.State == WebSocketState.Open)
+        {
+            _serverClosed = true;
+        }
+
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
@@ -244,6 +256,8 @@ public abstract class SimSocket : ILiveSink
             var result = await Socket.ReceiveAsync(buffer.AsMemory(), token);
             if (result.MessageType == WebSocketMessageType.Close)
             {
+                // A close frame without a code is 1005 (RFC 6455 7.1.5).
+                Volatile.Write(ref _clientCode, (int?)Socket.CloseStatus ?? 1005);
                 return;
             }
 
@@ -287,6 +301,7 @@ public abstract class SimSocket : ILiveSink
                 Log.Debug("Simulated disconnect of {ConnId}", ConnId);
                 if (Faults.AbruptClose())
                 {
+                    _serverClosed = true;
                     Socket.Abort();
                 }
                 else

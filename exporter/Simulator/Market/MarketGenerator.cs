@@ -42,8 +42,11 @@ public sealed class MarketGenerator
     private readonly Queue<long> _dayOrder = new();
     private readonly List<(long Fills, long Prints)> _forward = [];
     private readonly List<(long Fills, long Prints)> _backward = [];
+    private readonly (long FromBlock, long ToBlock)[] _silent;
 
-    public MarketGenerator(SimInstrument instrument, ulong seed, double fillsPerSecond)
+    /// <param name="silences">Event-time stretches [from, to) in Unix ms with no trade at all (rounded out to whole
+    /// 10-s blocks): a quiet instrument, seen the same way by the live feed, REST, archives and the truth.</param>
+    public MarketGenerator(SimInstrument instrument, ulong seed, double fillsPerSecond, IEnumerable<(long FromMs, long ToMs)>? silences = null)
     {
         ArgumentNullException.ThrowIfNull(instrument);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(fillsPerSecond);
@@ -58,6 +61,7 @@ public sealed class MarketGenerator
         _logBase = Math.Log((double)instrument.BasePrice);
         _priceFactor = Math.Pow(10, instrument.PriceScale) / instrument.TickUnits;
         _forward.Add((_fillOrigin, _printOrigin));
+        _silent = [.. (silences ?? []).Where(x => x.ToMs > x.FromMs).Select(x => (BlockOf(x.FromMs), BlockOf(x.ToMs - 1)))];
     }
 
     public SimInstrument Instrument { get; }
@@ -85,7 +89,7 @@ public sealed class MarketGenerator
         var hb = SimHash.Combine(_headerKey, (ulong)block);
         var mean = FillsPerSecond * (BlockMs / 1000.0) * (intensity / 1.015) * (0.6 + (0.8 * SimHash.Unit(hb)));
         var fills = (int)(mean + SimHash.Unit(SimHash.Mix(hb + 1)));
-        if (fills == 0)
+        if (fills == 0 || IsSilent(block))
         {
             return new BlockHeader(0, 0, 0, regime, trendSign);
         }
@@ -93,6 +97,19 @@ public sealed class MarketGenerator
         var prints = Math.Clamp((int)Math.Round(fills * (0.36 + (0.2 * SimHash.Unit(SimHash.Mix(hb + 2))))), 1, fills);
         var skips = Instrument.IsBinance && SimHash.Unit(SimHash.Mix(hb + 3)) < 0.03 ? 1 : 0;
         return new BlockHeader(fills, prints, skips, regime, trendSign);
+    }
+
+    private bool IsSilent(long block)
+    {
+        foreach (var (from, to) in _silent)
+        {
+            if (block >= from && block <= to)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The first fill id (OKX tradeId; Binance underlying id) of a block.</summary>

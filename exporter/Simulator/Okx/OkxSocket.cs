@@ -41,6 +41,7 @@ public sealed class OkxSocket : SimSocket
         if (message.SequenceEqual("ping"u8))
         {
             Reply("pong"u8.ToArray());
+            Context.CountPing();
             return;
         }
 

@@ -49,11 +49,15 @@ public sealed class ExporterServiceTests : IDisposable
         });
         var first = await SeedStateAtFirstTruthTradeAsync(truth, "okx", "BTC-USDT-SWAP");
         var sink = new CollectingSink();
-        var service = new ExporterService(Options(sim, "okx", "BTC-USDT-SWAP") with { DataSilenceTimeout = TimeSpan.FromSeconds(1) },
+        // A stalled socket answers no ping either: that, not the trade silence, is the dead link.
+        var service = new ExporterService(Options(sim, "okx", "BTC-USDT-SWAP") with
+            {
+                PingInterval = TimeSpan.FromMilliseconds(300), PongTimeout = TimeSpan.FromSeconds(1),
+            },
             _vault, TimeProvider.System, sink.Logger());
         await RunForAsync(service, TimeSpan.FromSeconds(9));
 
-        Assert.Contains(sink.Events, e => e.Text.Contains("data silence", StringComparison.Ordinal));
+        Assert.Contains(sink.Events, e => e.Text.Contains("dead connection", StringComparison.Ordinal));
         Assert.True(service.Reconnects >= 1);
         var state = new StateFile<ExporterState>(_vault.ExporterState("okx", "BTC-USDT-SWAP")).Read()!;
         // Recovered: the watermark kept up with the market despite stalls every ~2 s.

@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Time.Testing;
+using Pipeline.Exporter.Simulator;
+
+namespace Pipeline.Exporter.Tests.Service;
+
+/// <summary>
+/// Runs the simulator and an exporter on one <see cref="FakeTimeProvider"/> (so simulated minutes pass at
+/// once) and moves it in small steps. Before each step it waits, bounded, until the exporter's pings are
+/// answered and (briefly) until it has handled what the simulator sent, so fake time never outruns the real
+/// loopback sockets.
+/// </summary>
+internal sealed class FakeClockDriver(FakeTimeProvider time, SimulatorHost sim, ExporterService service)
+{
+    /// <summary>How long one step may wait for the sockets (real time); a dead link test lowers it.</summary>
+    public TimeSpan SettleBound { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan Step { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    public DateTimeOffset Now => time.GetUtcNow();
+
+    /// <summary>Advances until <paramref name="until"/> (fake time), calling <paramref name="each"/> after every step.</summary>
+    public async Task RunUntilAsync(DateTimeOffset until, Action? each = null)
+    {
+        while (time.GetUtcNow() < until)
+        {
+            await SettleAsync();
+            time.Advance(Step);
+            each?.Invoke();
+        }
+
+        await SettleAsync();
+    }
+
+    /// <summary>Advances until <paramref name="condition"/> holds; fails (naming <paramref name="what"/>) after <paramref name="limit"/> of fake time.</summary>
+    public async Task RunUntilAsync(Func<bool> condition, string what, TimeSpan limit)
+    {
+        var end = time.GetUtcNow() + limit;
+        while (!condition())
+        {
+            if (time.GetUtcNow() >= end)
+            {
+                throw new TimeoutException($"{what}: not within {limit} of simulated time");
+            }
+
+            await SettleAsync();
+            time.Advance(Step);
+        }
+    }
+
+    private async Task SettleAsync()
+    {
+        await Task.Yield();
+        // Start-up and connecting are real I/O (REST metadata, WebSocket handshake, subscribe): let them finish
+        // before fake time runs on, or the exporter's own timeouts fire first.
+        await Waits.UntilAsync(() => service.Started.IsCompleted, SettleBound, "the exporter to start", throwOnTimeout: false);
+        await Waits.UntilAsync(() => service.Frames > 0 || service.Started.IsFaulted, SettleBound, "the first frame", throwOnTimeout: false);
+        // The fake timers fire on Advance, but their continuations run on the thread pool: wait until the
+        // simulator has published up to now and the connection's watchdog (its 500-ms check) has caught up.
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await Waits.UntilAsync(() => sim.PublishedThroughMs >= now, SettleBound, "the simulator to publish up to now", throwOnTimeout: false);
+        await Waits.UntilAsync(() => service.WatchedUtc == 0 || service.WatchedUtc > now - 500, SettleBound, "the watchdog to run", throwOnTimeout: false);
+        await Waits.UntilAsync(() => !service.PingOutstanding, SettleBound, "the exporter's pings to be answered", throwOnTimeout: false);
+        var sent = sim.Context.MessagesSent;
+        await Waits.UntilAsync(() => service.Frames >= sent, SettleBound, "the sent frames to be handled", throwOnTimeout: false);
+    }
+}
