@@ -409,16 +409,29 @@ public static class RawTradeRules
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Str(ReadOnlySpan<byte> line, scoped ref int i, out ReadOnlySpan<byte> value)
     {
-        var end = line[i..].IndexOfAny((byte)'"', (byte)'\\');
-        if (end < 0 || line[i + end] != '"')
+        // A plain loop: the values are a few bytes long, where a vectorised search costs more to set up
+        // than it saves (14 strings a line on the bars_1m hot path).
+        var j = i;
+        while (j < line.Length)
         {
-            value = default;
-            return false;
+            var b = line[j];
+            if (b == '"')
+            {
+                value = line[i..j];
+                i = j + 1;
+                return true;
+            }
+
+            if (b == '\\')
+            {
+                break;
+            }
+
+            j++;
         }
 
-        value = line.Slice(i, end);
-        i += end + 1;
-        return true;
+        value = default;
+        return false;
     }
 
     /// <summary>A JSON integer without sign: "0" or 1–18 digits not starting with 0 (a sign or more digits: general reader).</summary>
