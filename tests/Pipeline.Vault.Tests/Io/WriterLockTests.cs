@@ -47,8 +47,10 @@ public sealed class WriterLockTests : IDisposable
 
         var path = WriterLock.LockPath(_vault, "okx", "BTC-USDT-SWAP");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        // Another process takes the same flock(2) exclusive lock .NET takes for FileShare.None.
-        using var holder = Process.Start(new ProcessStartInfo("flock", ["-x", path, "sleep", "600"]) { UseShellExecute = false })!;
+        // Another process takes the same flock(2) exclusive lock .NET takes for FileShare.None. One process
+        // holds the descriptor (bash execs into sleep), so its exit is the moment the kernel drops the lock;
+        // `flock PATH sleep` would leave a forked sleep holding it a moment after the killed flock was reaped.
+        using var holder = Process.Start(new ProcessStartInfo("bash", ["-c", "exec 9>\"$0\" && flock -x 9 && exec sleep 600", path]) { UseShellExecute = false })!;
         try
         {
             WaitFor("the child process to hold the lock", () =>
@@ -64,7 +66,7 @@ public sealed class WriterLockTests : IDisposable
                 }
             });
 
-            holder.Kill(entireProcessTree: true); // SIGKILL (flock and the sleep holding its fd): no cleanup, the lock file stays
+            holder.Kill(); // SIGKILL: no cleanup, the lock file stays
             holder.WaitForExit();
             Assert.True(File.Exists(path));
             using var taken = WriterLock.Acquire(_vault, "okx", "BTC-USDT-SWAP", "exporter");
