@@ -77,7 +77,14 @@ public sealed class HostProcessTests : IDisposable
 
             PosixSignal.Send(process.Id, signal);
             using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await process.WaitForExitAsync(exit.Token);
+            try
+            {
+                await process.WaitForExitAsync(exit.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail($"the host did not exit within 60 s of signal {signal}; its stderr so far:\n{Err()}");
+            }
         }
         finally
         {
