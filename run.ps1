@@ -49,7 +49,7 @@ function Test-SourcesChanged {
     $dirs = 'vault', 'exporter', 'calculators', 'jobs', 'tests'
     $newer = Get-ChildItem -Recurse -File -Path $dirs -Include *.cs, *.csproj, *.json, *.yaml |
         Where-Object { $_.FullName -notmatch '[\\/](bin|obj)[\\/]' -and $_.LastWriteTimeUtc -gt $stamp } | Select-Object -First 1
-    $props = Get-ChildItem -File Directory.Build.props, Directory.Packages.props, global.json, Pipeline.sln |
+    $props = Get-ChildItem -File Directory.Build.props, Directory.Packages.props, BannedSymbols.txt, global.json, Pipeline.sln |
         Where-Object { $_.LastWriteTimeUtc -gt $stamp } | Select-Object -First 1
     return [bool]($newer -or $props)
 }

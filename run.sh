@@ -67,8 +67,8 @@ fetch_duckdb() {
 sources_changed() {
   [[ -f "$BUILD_STAMP" && -f "$PIPELINE_DLL" ]] || return 0
   local newer
-  newer="$(find vault exporter calculators jobs tests Directory.Build.props Directory.Packages.props global.json Pipeline.sln \
-      \( -name bin -o -name obj \) -prune -o -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.json' -o -name '*.sln' -o -name '*.yaml' \) \
+  newer="$(find vault exporter calculators jobs tests Directory.Build.props Directory.Packages.props BannedSymbols.txt global.json Pipeline.sln \
+      \( -name bin -o -name obj \) -prune -o -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.json' -o -name '*.sln' -o -name '*.yaml' -o -name BannedSymbols.txt \) \
       -newer "$BUILD_STAMP" -print -quit 2>/dev/null)"
   [[ -n "$newer" ]]
 }

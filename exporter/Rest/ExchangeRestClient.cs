@@ -15,9 +15,12 @@ public sealed class ExchangeRestClient : IDisposable
     private readonly HttpClient _http;
     private readonly ResiliencePipeline _pipeline;
     private readonly ILogger _log;
+    private readonly TimeProvider _time;
 
     public ExchangeRestClient(TimeProvider time, ILogger? log = null, int maxRetries = 8, TimeSpan? maxDelay = null)
     {
+        ArgumentNullException.ThrowIfNull(time);
+        _time = time;
         _log = log ?? Log.Logger;
         _http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("pipeline-exporter/1.0");
@@ -68,7 +71,7 @@ public sealed class ExchangeRestClient : IDisposable
         if (response.StatusCode is HttpStatusCode.TooManyRequests or (HttpStatusCode)418)
         {
             var after = response.Headers.RetryAfter?.Delta
-                ?? (response.Headers.RetryAfter?.Date is { } date ? date - DateTimeOffset.UtcNow : null);
+                ?? (response.Headers.RetryAfter?.Date is { } date ? date - _time.GetUtcNow() : null);
             throw new RateLimitedException($"HTTP {(int)response.StatusCode} from {EndpointRedaction.Redact(url.GetLeftPart(UriPartial.Path))}", after);
         }
 
