@@ -111,9 +111,8 @@ public sealed class GapFiller
                 {
                     throw;
                 }
-#pragma warning disable CA1031 // a failed fill is logged and retried later; the exporter keeps recording
+                // Catch-all on purpose: a failed fill is logged and retried later; the exporter keeps recording
                 catch (Exception ex)
-#pragma warning restore CA1031
                 {
                     _log.Error("{InstId}: REST fill after id {From} failed: {Error}", instId, from, ex.Message);
                     threw = true;
@@ -167,9 +166,8 @@ public sealed class GapFiller
         {
             throw;
         }
-#pragma warning disable CA1031 // a failed baseline is logged and retried; the live stream may set one meanwhile
+        // Catch-all on purpose: a failed baseline is logged and retried; the live stream may set one meanwhile
         catch (Exception ex)
-#pragma warning restore CA1031
         {
             _log.Warning("{InstId}: REST baseline (newest trade id) failed: {Error}; an outage before the first live trade would not be fillable until it succeeds",
                 instId, ex.Message);

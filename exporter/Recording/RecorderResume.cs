@@ -127,9 +127,8 @@ public sealed record RecorderResume(RecorderResume.Position? Trusted, List<RawTa
                 }
             }, _ => { });
         }
-#pragma warning disable CA1031 // the native DuckDB library may be missing: then the state cannot be checked there, and stands
+        // Catch-all on purpose: the native DuckDB library may be missing: then the state cannot be checked there, and stands
         catch (Exception ex)
-#pragma warning restore CA1031
         {
             log.Warning("{Exchange} {InstId}: cannot read {Path} to check the state against it ({Error})", spec.Exchange, spec.InstId, path, ex.Message);
             return null;

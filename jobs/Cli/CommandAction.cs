@@ -39,9 +39,8 @@ public static class CommandAction
             await error.WriteLineAsync("cancelled");
             return ExitCodes.Failure;
         }
-#pragma warning disable CA1031 // the top of a command: every failure becomes exit 1 with its cause
+        // Catch-all on purpose: the top of a command: every failure becomes exit 1 with its cause
         catch (Exception ex)
-#pragma warning restore CA1031
         {
             Log.Debug(ex, "Command failed");
             await error.WriteLineAsync("error: " + PipelineLogging.Describe(ex));
@@ -64,9 +63,8 @@ public static class CommandAction
         {
             await Log.CloseAndFlushAsync();
         }
-#pragma warning disable CA1031 // the log is lost either way; the command's own result stands
+        // Catch-all on purpose: the log is lost either way; the command's own result stands
         catch (Exception ex)
-#pragma warning restore CA1031
         {
             if (code == ExitCodes.Ok)
             {

@@ -68,9 +68,8 @@ public static class PipelineCli
         {
             return await parse.InvokeAsync(configuration);
         }
-#pragma warning disable CA1031 // the last line of defence: any failure is exit 1 with its cause in one line
+        // Catch-all on purpose: the last line of defence: any failure is exit 1 with its cause in one line
         catch (Exception ex)
-#pragma warning restore CA1031
         {
             await configuration.Error.WriteLineAsync("error: " + Logging.PipelineLogging.Describe(ex));
             return ExitCodes.Failure;

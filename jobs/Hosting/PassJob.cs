@@ -20,9 +20,8 @@ internal static class PassJob
         {
             throw;
         }
-#pragma warning disable CA1031 // a job boundary: every failure is reported to Quartz, never thrown into the host
+        // Catch-all on purpose: a job boundary: every failure is reported to Quartz, never thrown into the host
         catch (Exception ex)
-#pragma warning restore CA1031
         {
             throw new JobExecutionException($"{context.JobDetail.Key.Name}: {PipelineLogging.Describe(ex)}", ex)
             {

@@ -126,9 +126,8 @@ public sealed class LiveFeed
                     {
                         sink.Offer(batch);
                     }
-#pragma warning disable CA1031 // one broken subscriber must not stop the tape
+                    // Catch-all on purpose: one broken subscriber must not stop the tape
                     catch (Exception ex)
-#pragma warning restore CA1031
                     {
                         Log.Warning(ex, "Live sink failed for {InstId}", instId);
                     }
