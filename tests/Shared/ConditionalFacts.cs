@@ -47,3 +47,39 @@ public sealed class NeedsProgramFactAttribute : FactAttribute
         .Select(dir => Path.Combine(dir, program))
         .FirstOrDefault(File.Exists);
 }
+
+/// <summary>A fact that sends POSIX signals or takes POSIX locks: skipped, with the reason, on Windows.</summary>
+public sealed class UnixFactAttribute : FactAttribute
+{
+    public UnixFactAttribute(string why)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Skip = "needs Unix: " + why;
+        }
+    }
+}
+
+/// <summary>A theory that sends POSIX signals: skipped, with the reason, on Windows.</summary>
+public sealed class UnixTheoryAttribute : TheoryAttribute
+{
+    public UnixTheoryAttribute(string why)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Skip = "needs Unix: " + why;
+        }
+    }
+}
+
+/// <summary>A fact that relies on Linux behaviour (flock semantics of .NET's FileShare.None): skipped elsewhere, with the reason.</summary>
+public sealed class LinuxFactAttribute : FactAttribute
+{
+    public LinuxFactAttribute(string why)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Skip = "needs Linux: " + why;
+        }
+    }
+}

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Pipeline.Jobs.Hosting;
+using Pipeline.Testing;
 
 namespace Pipeline.Jobs.Tests.Hosting;
 
@@ -16,16 +17,11 @@ public sealed class HostProcessTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    [Theory]
+    [UnixTheory("POSIX signals; Windows services stop through the SCM instead")]
     [InlineData("run", PosixSignal.SigTerm)]
     [InlineData("schedule", PosixSignal.SigInt)]
     public async Task Host_Signal_DrainsAndExitsZero(string mode, int signal)
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return; // POSIX signals; Windows services stop through the SCM instead
-        }
-
         var config = _dir.File("pipeline.yaml");
         await File.WriteAllTextAsync(config, """
             exchanges:

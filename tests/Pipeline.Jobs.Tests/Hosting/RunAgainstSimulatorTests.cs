@@ -3,6 +3,7 @@ using System.Text.Json;
 using Pipeline.Exporter.Simulator;
 using Pipeline.Jobs.Execution.Live;
 using Pipeline.Jobs.Hosting;
+using Pipeline.Testing;
 using Pipeline.Vault.Layout;
 using Pipeline.Vault.State;
 
@@ -21,14 +22,9 @@ public sealed class RunAgainstSimulatorTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    [Fact]
+    [UnixFact("POSIX signals")]
     public async Task Run_StoppedWithSigtermAndRestarted_DerivedMinutesContinuousAndExecutorResumed()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return; // POSIX signals
-        }
-
         // 4 minutes of market per wall second: the 1 h VWAP bands warm up in ~15 s, and the REST
         // fill of the restart's outage stays short.
         await using var sim = await SimulatorHost.StartAsync(new SimulatorOptions

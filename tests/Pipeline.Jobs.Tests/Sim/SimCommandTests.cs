@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Pipeline.Jobs.Cli;
+using Pipeline.Testing;
 
 namespace Pipeline.Jobs.Tests.Sim;
 
@@ -21,14 +22,9 @@ public sealed class SimCommandTests
         Assert.Contains(named, error.ToString(), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [UnixFact("SIGTERM is sent with kill(1)")]
     public async Task Sim_Process_PrintsEndpointLines_StopsCleanlyOnSigterm()
     {
-        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
-        {
-            return; // SIGTERM is sent with kill(1)
-        }
-
         var dll = Path.Combine(AppContext.BaseDirectory, "pipeline.dll");
         var truth = Path.Combine(Path.GetTempPath(), "pipeline-tests", Guid.NewGuid().ToString("N"));
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Pipeline.Testing;
 using Pipeline.Vault.Io;
 using Pipeline.Vault.Layout;
 
@@ -37,14 +38,9 @@ public sealed class WriterLockTests : IDisposable
         Assert.True(File.Exists(again.Path));
     }
 
-    [Fact]
+    [LinuxFact("an flock held by another process, released when it is killed")]
     public void Acquire_HolderProcessSigkilled_LockIsTakenOver()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         var path = WriterLock.LockPath(_vault, "okx", "BTC-USDT-SWAP");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         // Another process takes the same flock(2) exclusive lock .NET takes for FileShare.None. One process
