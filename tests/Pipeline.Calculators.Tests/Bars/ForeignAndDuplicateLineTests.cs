@@ -106,23 +106,32 @@ public sealed class ForeignAndDuplicateLineTests
         var exchange = "okx"u8.ToArray();
         var instId = "BTC-USDT-SWAP"u8.ToArray();
         var window = new TradeIdWindow();
-        var warm = RawLineScanner.Scan(lines[0], exchange, instId, out var w);
-        Assert.Equal(RawLineError.None, warm);
-        window.Add(w.TradeIdNumber);
-        var before = GC.GetAllocatedBytesForCurrentThread();
         long sum = 0;
-        for (var round = 0; round < 50; round++)
+        // One whole warm-up pass first: tiering and on-stack replacement of this loop may allocate once on
+        // this thread (448 B seen on a busy machine), which is the runtime's, not a per-event cost.
+        Run(lines.Length, ref sum);
+        window = new TradeIdWindow(); // measured: new ids in the first round, repeats after
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        const int Rounds = 50;
+        Run(Rounds, ref sum);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // Any allocation per event would be at least 24 B × 3,200 events; below one byte per event there is none.
+        Assert.True(allocated < Rounds * lines.Length, $"{allocated} B allocated over {Rounds * lines.Length} scanned lines");
+        Assert.NotEqual(0, sum);
+
+        void Run(int rounds, ref long total)
         {
-            foreach (var line in lines)
+            for (var round = 0; round < rounds; round++)
             {
-                if (RawLineScanner.Scan(line, exchange, instId, out var f) == RawLineError.None && window.Add(f.TradeIdNumber))
+                foreach (var line in lines)
                 {
-                    sum += f.Ts;
+                    if (RawLineScanner.Scan(line, exchange, instId, out var f) == RawLineError.None && window.Add(f.TradeIdNumber))
+                    {
+                        total += f.Ts;
+                    }
                 }
             }
         }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-        Assert.NotEqual(0, sum);
     }
 }
