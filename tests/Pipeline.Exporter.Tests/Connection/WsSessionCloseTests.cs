@@ -3,6 +3,7 @@ using Pipeline.Exporter.Simulator;
 using Pipeline.Exporter.Simulator.Faults;
 using Pipeline.Exporter.Tests.Service;
 using Pipeline.Exporter.Tests.Simulator;
+using Pipeline.Testing;
 using Pipeline.Vault.Layout;
 
 namespace Pipeline.Exporter.Tests.Connection;

@@ -2,6 +2,7 @@ using Pipeline.Exporter.Binance;
 using Pipeline.Exporter.GapFill;
 using Pipeline.Exporter.Recording;
 using Pipeline.Exporter.Tests.Service;
+using Pipeline.Testing;
 using Pipeline.Vault.Layout;
 using Pipeline.Vault.State;
 using Pipeline.Vault.Trades;
@@ -188,16 +189,17 @@ public sealed class GapFillerBaselineTests : IDisposable
         public async Task Live(TradeItem trade) => await _pump.PostAsync(trade, CancellationToken.None);
 
         /// <summary>Ticks the recorder (as the exporter's 250 ms timer does) until the condition holds, at most 20 s.</summary>
-        public async Task WaitAsync(string what, Func<bool> condition)
-        {
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            while (!condition())
+        public Task<bool> WaitAsync(string what, Func<bool> condition) =>
+            Waits.UntilAsync(() =>
             {
-                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), "timed out waiting for " + what);
-                _pump.TryPost(TradeItem.Control(TradeItemKind.Tick));
-                await Task.Delay(20);
-            }
-        }
+                if (condition())
+                {
+                    return true;
+                }
+
+                _pump.TryPost(TradeItem.Control(TradeItemKind.Tick)); // as the exporter's 250 ms timer does
+                return false;
+            }, TimeSpan.FromSeconds(20), what);
 
         public async ValueTask DisposeAsync()
         {

@@ -2,6 +2,7 @@ using Pipeline.Exporter.Instruments;
 using Pipeline.Exporter.Okx;
 using Pipeline.Exporter.Recording;
 using Pipeline.Exporter.Tests.Service;
+using Pipeline.Testing;
 using Pipeline.Vault.Layout;
 using Pipeline.Vault.Trades;
 
@@ -78,15 +79,7 @@ public sealed class InstrumentPumpTests : IDisposable
         return recorder;
     }
 
-    private static async Task WaitAsync(string what, Func<bool> condition)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), "timed out waiting for " + what);
-            await Task.Delay(10);
-        }
-    }
+    private static Task<bool> WaitAsync(string what, Func<bool> condition) => Waits.UntilAsync(condition, TimeSpan.FromSeconds(20), what);
 
     /// <summary>A clock that moves only when told (the pump's retry backoff).</summary>
     private sealed class ManualTime : TimeProvider

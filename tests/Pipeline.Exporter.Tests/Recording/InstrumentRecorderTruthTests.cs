@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using Pipeline.Exporter.Okx;
 using Pipeline.Exporter.Recording;
 using Pipeline.Exporter.Tests.Service;
@@ -25,12 +26,15 @@ public sealed class InstrumentRecorderTruthTests : IDisposable
     private readonly OkxFrameParser _parser = new([InstId]);
     private readonly CollectingSink _sink = new();
 
+    // One hour into the test day: every fed trade lies in the past, and the reorder window passes by Advance.
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.FromUnixTimeMilliseconds(Midnight + (60 * TradeTime.MsPerMinute)));
+
     public InstrumentRecorderTruthTests() => _vault = new VaultLayout(_dir.Path);
 
     public void Dispose() => _dir.Dispose();
 
     private InstrumentRecorder Create(Quarantine? quarantine = null) =>
-        new(TestSpecs.OkxLinear, _vault, TestSpecs.Options("okx", InstId), TimeProvider.System, _sink.Logger(), quarantine);
+        new(TestSpecs.OkxLinear, _vault, TestSpecs.Options("okx", InstId), _time, _sink.Logger(), quarantine);
 
     private InstrumentRecorder Open(Quarantine? quarantine = null)
     {
@@ -109,7 +113,7 @@ public sealed class InstrumentRecorderTruthTests : IDisposable
         using var recorder = Open();
         (long, long?)? asked = null;
         recorder.FillRequested = (from, to) => asked = (from, to);
-        Thread.Sleep(250); // past the test options' 200 ms reorder window
+        _time.Advance(TimeSpan.FromMilliseconds(250)); // past the test options' 200 ms reorder window
         recorder.Tick();
 
         Assert.Equal(BaseId + 10, recorder.ContiguousId);
@@ -132,7 +136,7 @@ public sealed class InstrumentRecorderTruthTests : IDisposable
         using var reopened = Open();
         (long, long?)? asked = null;
         reopened.FillRequested = (from, to) => asked = (from, to);
-        Thread.Sleep(250);
+        _time.Advance(TimeSpan.FromMilliseconds(250));
         reopened.Tick();
         Assert.Equal(100, reopened.ContiguousId);
         Assert.Equal((100L, (long?)105L), asked);
@@ -145,8 +149,8 @@ public sealed class InstrumentRecorderTruthTests : IDisposable
     [InlineData(946_684_800_000L, "2000-01-01, far in the past")]
     public void Accept_ImplausibleEventTime_IsQuarantinedNotWritten_AndNeverMovesTheWatermark(long ts, string what)
     {
-        var now = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
-        using (var quarantine = new Quarantine(_vault, "okx", TimeProvider.System))
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        using (var quarantine = new Quarantine(_vault, "okx", _time))
         using (var recorder = Open(quarantine))
         {
             Feed(recorder, 1, now - 1000, now);
@@ -172,8 +176,8 @@ public sealed class InstrumentRecorderTruthTests : IDisposable
     [Fact]
     public void Accept_RestTradeFromHistory_IsWritten_ButOneFromTheFutureIsQuarantined()
     {
-        var now = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
-        using var quarantine = new Quarantine(_vault, "okx", TimeProvider.System);
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        using var quarantine = new Quarantine(_vault, "okx", _time);
         using var recorder = Open(quarantine);
         Feed(recorder, 1, now - (5 * TradeTime.MsPerDay), now, TradeSource.Rest); // REST history may be days old
         Feed(recorder, 2, now + (2 * TradeTime.MsPerDay), now, TradeSource.Rest);

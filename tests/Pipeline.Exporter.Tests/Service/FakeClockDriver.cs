@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Pipeline.Exporter.Simulator;
+using Pipeline.Testing;
 
 namespace Pipeline.Exporter.Tests.Service;
 

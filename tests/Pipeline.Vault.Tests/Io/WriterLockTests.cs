@@ -39,7 +39,7 @@ public sealed class WriterLockTests : IDisposable
     }
 
     [LinuxFact("an flock held by another process, released when it is killed")]
-    public void Acquire_HolderProcessSigkilled_LockIsTakenOver()
+    public async Task Acquire_HolderProcessSigkilled_LockIsTakenOver()
     {
         var path = WriterLock.LockPath(_vault, "okx", "BTC-USDT-SWAP");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -49,7 +49,7 @@ public sealed class WriterLockTests : IDisposable
         using var holder = Process.Start(new ProcessStartInfo("bash", ["-c", "exec 9>\"$0\" && flock -x 9 && exec sleep 600", path]) { UseShellExecute = false })!;
         try
         {
-            WaitFor("the child process to hold the lock", () =>
+            await Waits.UntilAsync(() =>
             {
                 try
                 {
@@ -60,7 +60,7 @@ public sealed class WriterLockTests : IDisposable
                 {
                     return true;
                 }
-            });
+            }, TimeSpan.FromSeconds(20), "the child process to hold the lock");
 
             holder.Kill(); // SIGKILL: no cleanup, the lock file stays
             holder.WaitForExit();
@@ -74,16 +74,6 @@ public sealed class WriterLockTests : IDisposable
             {
                 holder.Kill(entireProcessTree: true);
             }
-        }
-    }
-
-    private static void WaitFor(string what, Func<bool> condition)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), "timed out waiting for " + what);
-            Thread.Sleep(20);
         }
     }
 }

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace Pipeline.Exporter.Tests.Service;
+namespace Pipeline.Testing;
 
 /// <summary>Bounded waits for an event (never a fixed sleep): polls the condition until it holds or the bound passes.</summary>
-internal static class Waits
+public static class Waits
 {
     public static async Task<bool> UntilAsync(Func<bool> condition, TimeSpan bound, string what, bool throwOnTimeout = true)
     {
