@@ -3,6 +3,7 @@ using System.Text.Json;
 using Pipeline.Exporter.Simulator;
 using Pipeline.Exporter.Simulator.Faults;
 using Pipeline.Jobs.Cli;
+using Pipeline.Testing;
 using Pipeline.Vault.Layout;
 using Pipeline.Vault.State;
 using Pipeline.Vault.Trades;
@@ -73,7 +74,8 @@ public sealed class ExportCrashTests(ITestOutputHelper output) : IDisposable
         using (var binance = StartBinance(sim, vault))
         {
             // Let the final run catch up (REST fill of the last outage) close to what the simulator has published.
-            var caughtUp = await WaitAsync(() => Watermark(vault) >= sim.PublishedThroughMs - 4000, TimeSpan.FromSeconds(90));
+            var caughtUp = await Waits.UntilAsync(() => Watermark(vault) >= sim.PublishedThroughMs - 4000, TimeSpan.FromSeconds(90),
+                "the final run's watermark to reach what the simulator published", throwOnTimeout: false);
             output.WriteLine($"caught up: {caughtUp}; published through {sim.PublishedThroughMs}, watermark {Watermark(vault)}");
             Assert.True(caughtUp, $"the restarted exporters did not catch up within 90 s: published through {sim.PublishedThroughMs}, watermark {Watermark(vault)}");
             Assert.Equal(0, await okx.TerminateAsync(TimeSpan.FromSeconds(15)));
@@ -177,21 +179,5 @@ public sealed class ExportCrashTests(ITestOutputHelper output) : IDisposable
         var running = !process.HasExited;
         process.Kill();
         return running ? 1 : 0;
-    }
-
-    private static async Task<bool> WaitAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (condition())
-            {
-                return true;
-            }
-
-            await Task.Delay(200);
-        }
-
-        return condition();
     }
 }
