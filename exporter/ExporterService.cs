@@ -47,6 +47,9 @@ public sealed class ExporterService(ExporterOptions options, VaultLayout vault, 
     /// <summary>The current connection waits for a ping's answer.</summary>
     public bool PingOutstanding => _supervisor?.PingOutstanding ?? false;
 
+    /// <summary>A (re)connection is being opened and subscribed.</summary>
+    public bool Opening => _supervisor?.Opening ?? false;
+
     /// <summary>Pings sent to the exchange.</summary>
     public long Pings => _supervisor?.Pings ?? 0;
 

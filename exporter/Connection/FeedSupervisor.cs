@@ -11,6 +11,7 @@ namespace Pipeline.Exporter.Connection;
 public sealed class FeedSupervisor(IFeedProtocol protocol, ExporterOptions options, TimeProvider time, ILogger? log = null)
 {
     private readonly ILogger _log = log ?? Log.ForContext<FeedSupervisor>();
+    private bool _opening;
 
     /// <summary>Called after every successful (re)subscription; first = the very first one.</summary>
     public Action<bool>? Connected { get; set; }
@@ -34,6 +35,9 @@ public sealed class FeedSupervisor(IFeedProtocol protocol, ExporterOptions optio
 
     /// <summary>The current connection waits for a ping's answer.</summary>
     public bool PingOutstanding => _current?.PingOutstanding ?? false;
+
+    /// <summary>A connection is being opened and subscribed (real network I/O, not a backoff wait).</summary>
+    public bool Opening => Volatile.Read(ref _opening);
 
     /// <summary>Pings sent on the connections so far.</summary>
     public long Pings => Interlocked.Read(ref _pingsBefore) + (_current?.Pings ?? 0);
@@ -129,8 +133,10 @@ public sealed class FeedSupervisor(IFeedProtocol protocol, ExporterOptions optio
     {
         for (var attempt = 0; ; attempt++)
         {
+            Volatile.Write(ref _opening, true);
             var session = new WsSession(protocol, options, time, _log, token) { PingAnswered = sentUtc => Alive?.Invoke(sentUtc) };
             var done = await Task.WhenAny(session.Subscribed, session.Completion);
+            Volatile.Write(ref _opening, false);
             if (done == session.Subscribed)
             {
                 _current ??= session;

@@ -17,6 +17,9 @@ internal sealed class FakeClockDriver(FakeTimeProvider time, SimulatorHost sim, 
 
     public TimeSpan Step { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>How long one step may wait (real time) for a (re)connection's handshake and subscription.</summary>
+    public TimeSpan ConnectBound { get; init; } = TimeSpan.FromSeconds(10);
+
     public DateTimeOffset Now => time.GetUtcNow();
 
     /// <summary>Advances until <paramref name="until"/> (fake time), calling <paramref name="each"/> after every step.</summary>
@@ -55,6 +58,8 @@ internal sealed class FakeClockDriver(FakeTimeProvider time, SimulatorHost sim, 
         // before fake time runs on, or the exporter's own timeouts fire first.
         await Waits.UntilAsync(() => service.Started.IsCompleted, SettleBound, "the exporter to start", throwOnTimeout: false);
         await Waits.UntilAsync(() => service.Frames > 0 || service.Started.IsFaulted, SettleBound, "the first frame", throwOnTimeout: false);
+        // A reconnect is real I/O too: fake time racing ahead of it fires the connect timeouts first.
+        await Waits.UntilAsync(() => !service.Opening, ConnectBound, "a (re)connection to be subscribed", throwOnTimeout: false);
         // The fake timers fire on Advance, but their continuations run on the thread pool: wait until the
         // simulator has published up to now and the connection's watchdog (its 500-ms check) has caught up.
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
