@@ -1,7 +1,7 @@
 using System.Buffers;
 using Pipeline.Calculators.Bars;
+using Pipeline.Calculators.Contract;
 using Pipeline.Calculators.Records;
-using Pipeline.Calculators.Runner;
 
 namespace Pipeline.Calculators.Adx;
 
@@ -13,7 +13,7 @@ namespace Pipeline.Calculators.Adx;
 /// ADX = mean of DX over i = p..2p−1, then (ADX·(p−1) + DX)/p; ATR = mean of TR over 1..p, then
 /// (ATR·(p−1) + TR)/p. TA-Lib's zero test (|x| &lt; 1e-14) is kept: a zero smoothed TR gives
 /// DI = 0; when TR or DI+ + DI− is zero, DX repeats its previous value (0 on its first bar) and
-/// ADX keeps its value.
+/// ADX keeps its value. Warm-up in bars (<see cref="Outputs"/>): tr/±dm 2, atr/±DI/dx p + 1, adx 2p.
 /// </summary>
 public sealed class AdxIndicator(int period = 14) : IBarIndicator<AdxState>
 {
@@ -23,6 +23,13 @@ public sealed class AdxIndicator(int period = 14) : IBarIndicator<AdxState>
     public string Name => Calc;
 
     public int Period => period;
+
+    public IReadOnlyList<IndicatorOutput> Outputs { get; } =
+    [
+        new("tr", WarmUp.Of(2)), new("plusDm", WarmUp.Of(2)), new("minusDm", WarmUp.Of(2)),
+        new("atr", WarmUp.Of(period + 1)), new("plusDi", WarmUp.Of(period + 1)), new("minusDi", WarmUp.Of(period + 1)),
+        new("dx", WarmUp.Of(period + 1)), new("adx", WarmUp.Of(2 * period)),
+    ];
 
     public AdxState NewState() => new();
 

@@ -2,8 +2,8 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Pipeline.Calculators.Bars;
+using Pipeline.Calculators.Contract;
 using Pipeline.Calculators.Records;
-using Pipeline.Calculators.Runner;
 using Pipeline.Calculators.Windows;
 using Pipeline.Vault.Trades;
 
@@ -12,7 +12,8 @@ namespace Pipeline.Calculators.Bands;
 /// <summary>
 /// bands: per window (1h, 4h, session) sigma = sqrt(max(0, Σpx²q/Σq − vwap²)), the volume-weighted
 /// standard deviation of trade prices around the window's VWAP, and vwap ± k·sigma for each
-/// configured multiplier k. Null when the window's VWAP is null.
+/// configured multiplier k. Null when the window's VWAP is null, so with the same warm-up as the
+/// window's VWAP: 60 minutes of bars for 1h, 240 for 4h, a whole session for session (<see cref="Outputs"/>).
 /// </summary>
 public sealed class BandsIndicator : IBarIndicator<WindowState>
 {
@@ -20,6 +21,7 @@ public sealed class BandsIndicator : IBarIndicator<WindowState>
     private readonly int _sessionResetHour;
     private readonly decimal[] _multipliers;
     private readonly byte[][] _keys;
+    private readonly WarmUp[] _windows = [RollingWindows.HourWarmUp, RollingWindows.FourHoursWarmUp, WarmUp.Session];
 
     public BandsIndicator(IReadOnlyList<decimal> multipliers, int sessionResetHour = 0)
     {
@@ -28,20 +30,33 @@ public sealed class BandsIndicator : IBarIndicator<WindowState>
         _multipliers = [.. multipliers];
         string[] windows = ["1h", "4h", "Session"];
         var keys = new List<byte[]>();
-        foreach (var w in windows)
+        var outputs = new List<IndicatorOutput>();
+        for (var i = 0; i < windows.Length; i++)
+        {
+            outputs.Add(new IndicatorOutput("sigma" + windows[i], _windows[i]));
+        }
+
+        for (var i = 0; i < windows.Length; i++)
         {
             foreach (var m in _multipliers)
             {
                 var suffix = MultiplierSuffix(m);
-                keys.Add(Encoding.ASCII.GetBytes("upper" + w + "_" + suffix));
-                keys.Add(Encoding.ASCII.GetBytes("lower" + w + "_" + suffix));
+                foreach (var side in (string[])["upper", "lower"])
+                {
+                    var key = side + windows[i] + "_" + suffix;
+                    keys.Add(Encoding.ASCII.GetBytes(key));
+                    outputs.Add(new IndicatorOutput(key, _windows[i]));
+                }
             }
         }
 
         _keys = [.. keys];
+        Outputs = outputs;
     }
 
     public string Name => Calc;
+
+    public IReadOnlyList<IndicatorOutput> Outputs { get; }
 
     /// <summary>"1" for 1, "2p5" for 2.5: the multiplier as it appears in column names.</summary>
     public static string MultiplierSuffix(decimal multiplier) =>
@@ -55,9 +70,9 @@ public sealed class BandsIndicator : IBarIndicator<WindowState>
         ArgumentNullException.ThrowIfNull(bar);
         RollingWindows.Add(state, bar, _sessionResetHour);
         var line = MinuteLine.Begin(output, bar.Minute, exchange, instId);
-        var w1 = RollingWindows.Warm(state, 60) ? state.H1 : null;
-        var w4 = RollingWindows.Warm(state, 240) ? state.H4 : null;
-        var ws = RollingWindows.SessionWarm(state) ? state.Session : null;
+        var w1 = RollingWindows.Warm(state, _windows[0]) ? state.H1 : null;
+        var w4 = RollingWindows.Warm(state, _windows[1]) ? state.H4 : null;
+        var ws = RollingWindows.Warm(state, _windows[2]) ? state.Session : null;
         var s1 = Sigma(w1);
         var s4 = Sigma(w4);
         var ss = Sigma(ws);

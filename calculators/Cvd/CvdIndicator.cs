@@ -1,16 +1,26 @@
 using System.Buffers;
 using Pipeline.Calculators.Bars;
+using Pipeline.Calculators.Contract;
 using Pipeline.Calculators.Records;
-using Pipeline.Calculators.Runner;
 
 namespace Pipeline.Calculators.Cvd;
 
-/// <summary>cvd: taker buy and sell base volume, delta = buy − sell, cumulative per session and in total.</summary>
+/// <summary>
+/// cvd: taker buy and sell base volume, delta = buy − sell, cumulative per session and in total. No
+/// warm-up: every field has a value from the first bar (cvdSession of a series that began mid-session
+/// sums from the series start; cvdTotal from the series start).
+/// </summary>
 public sealed class CvdIndicator(int sessionResetHour = 0) : IBarIndicator<CvdState>
 {
     public const string Calc = "cvd";
 
     public string Name => Calc;
+
+    public IReadOnlyList<IndicatorOutput> Outputs { get; } =
+    [
+        new("buyVol", WarmUp.None), new("sellVol", WarmUp.None), new("delta", WarmUp.None),
+        new("cvdSession", WarmUp.None), new("cvdTotal", WarmUp.None),
+    ];
 
     public CvdState NewState() => new();
 

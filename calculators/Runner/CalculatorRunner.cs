@@ -2,9 +2,9 @@ using System.Diagnostics;
 using Pipeline.Calculators.Adx;
 using Pipeline.Calculators.Bands;
 using Pipeline.Calculators.Bars;
+using Pipeline.Calculators.Contract;
 using Pipeline.Calculators.Cvd;
 using Pipeline.Calculators.Vwap;
-using Pipeline.Calculators.Windows;
 using Pipeline.Vault.Layout;
 
 namespace Pipeline.Calculators.Runner;
@@ -17,6 +17,16 @@ public static class CalculatorRunner
 {
     /// <summary>Every calculator name, in dependency order.</summary>
     public static IReadOnlyList<string> Calcs { get; } = [BarLine.Calc, VwapIndicator.Calc, BandsIndicator.Calc, CvdIndicator.Calc, AdxIndicator.Calc];
+
+    /// <summary>
+    /// The stage-2 indicators as <paramref name="options"/> configure them, in dependency order: what each
+    /// writes and after how many minutes its outputs are warm (for status and the runner's reports).
+    /// </summary>
+    public static IReadOnlyList<IIndicator> Indicators(CalcOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return [Vwap(options), Bands(options), Cvd(options), Adx(options)];
+    }
 
     /// <summary>Instruments with raw data: (exchange, instId), optionally filtered; a named one without raw data is an <see cref="ArgumentException"/>.</summary>
     public static IReadOnlyList<(string Exchange, string InstId)> Instruments(VaultLayout layout, string? exchange = null,
@@ -58,7 +68,7 @@ public static class CalculatorRunner
         options.Validate();
         using var exclusive = CalcLock.Acquire(layout, exchange, instId);
         var clock = Stopwatch.StartNew();
-        var bars = new BarsStage(layout, options, exchange, instId);
+        var bars = new RawToBarsStage(layout, options, exchange, instId);
         var results = new List<StageResult> { bars.Run(token) };
         var committed = bars.State.Output;
         foreach (var stage in StageTwo(layout, options, exchange, instId))
@@ -95,7 +105,7 @@ public static class CalculatorRunner
 
         using var exclusive = CalcLock.Acquire(layout, exchange, instId);
         var clock = Stopwatch.StartNew();
-        var bars = new BarsStage(layout, options, exchange, instId);
+        var bars = new RawToBarsStage(layout, options, exchange, instId);
         var barsStart = Checkpoints.AtOrBefore(layout, BarLine.Calc, exchange, instId, from) is { } bd
             ? Checkpoints.File<BarsState>(layout, BarLine.Calc, exchange, instId, bd).Read()
             : null;
@@ -119,14 +129,14 @@ public static class CalculatorRunner
     /// <summary>What the states say: last minute, late trades, bad lines (for status).</summary>
     public static CalcStatus Status(VaultLayout layout, string exchange, string instId)
     {
-        var bars = new BarsStage(layout, new CalcOptions(), exchange, instId).ReadState();
+        var bars = new RawToBarsStage(layout, new CalcOptions(), exchange, instId).ReadState();
         return new CalcStatus(exchange, instId, bars?.NextMinute is { } n ? n - Records.MinuteTime.Ms : null,
             bars?.LateTrades ?? 0, bars?.LastLateTs, bars?.BadLines ?? 0, bars?.Trades ?? 0, bars?.Minutes ?? 0);
     }
 
     private static long LengthOf(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;
 
-    private static CalcRunResult Summarise(BarsStage bars, string exchange, string instId, List<StageResult> results, Stopwatch clock)
+    private static CalcRunResult Summarise(RawToBarsStage bars, string exchange, string instId, List<StageResult> results, Stopwatch clock)
     {
         var state = bars.State;
         return new CalcRunResult(exchange, instId, results, state.LateTrades, state.BadLines, clock.Elapsed)
@@ -135,13 +145,26 @@ public static class CalculatorRunner
         };
     }
 
+    // The same four, in the same order, as Indicators (a test holds the two lists together).
     private static List<IStage> StageTwo(VaultLayout layout, CalcOptions options, string exchange, string instId) =>
     [
-        new Stage<WindowState>(new BarStage<WindowState>(layout, new VwapIndicator(options.SessionResetHour), options, exchange, instId), layout, exchange, instId),
-        new Stage<WindowState>(new BarStage<WindowState>(layout, new BandsIndicator(options.BandMultipliers, options.SessionResetHour), options, exchange, instId), layout, exchange, instId),
-        new Stage<CvdState>(new BarStage<CvdState>(layout, new CvdIndicator(options.SessionResetHour), options, exchange, instId), layout, exchange, instId),
-        new Stage<AdxState>(new BarStage<AdxState>(layout, new AdxIndicator(options.AdxPeriod), options, exchange, instId), layout, exchange, instId),
+        StageOf(Vwap(options), layout, options, exchange, instId),
+        StageOf(Bands(options), layout, options, exchange, instId),
+        StageOf(Cvd(options), layout, options, exchange, instId),
+        StageOf(Adx(options), layout, options, exchange, instId),
     ];
+
+    private static VwapIndicator Vwap(CalcOptions options) => new(options.SessionResetHour);
+
+    private static BandsIndicator Bands(CalcOptions options) => new(options.BandMultipliers, options.SessionResetHour);
+
+    private static CvdIndicator Cvd(CalcOptions options) => new(options.SessionResetHour);
+
+    private static AdxIndicator Adx(CalcOptions options) => new(options.AdxPeriod);
+
+    private static Stage<T> StageOf<T>(IBarIndicator<T> indicator, VaultLayout layout, CalcOptions options, string exchange, string instId)
+        where T : class =>
+        new(new IndicatorStage<T>(layout, indicator, options, exchange, instId), layout, exchange, instId);
 
     private interface IStage
     {
@@ -150,7 +173,7 @@ public static class CalculatorRunner
         StageResult Recalc(OutputPosition? committed, DateOnly from, DateOnly? to, CancellationToken token);
     }
 
-    private sealed class Stage<T>(BarStage<T> stage, VaultLayout layout, string exchange, string instId) : IStage
+    private sealed class Stage<T>(IndicatorStage<T> stage, VaultLayout layout, string exchange, string instId) : IStage
         where T : class
     {
         public StageResult Run(OutputPosition? committed, CancellationToken token) => stage.Run(committed, token);

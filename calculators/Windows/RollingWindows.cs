@@ -1,5 +1,6 @@
 using Pipeline.Calculators.Bars;
 using Pipeline.Calculators.Records;
+using Pipeline.Calculators.Contract;
 
 namespace Pipeline.Calculators.Windows;
 
@@ -11,8 +12,20 @@ namespace Pipeline.Calculators.Windows;
 /// </summary>
 public static class RollingWindows
 {
-    public const int Ring = 240;
+    /// <summary>The 1h window: its outputs are warm after 60 minutes of bars.</summary>
     public const int Hour = 60;
+
+    /// <summary>The 4h window: its outputs are warm after 240 minutes of bars.</summary>
+    public const int FourHours = 240;
+
+    /// <summary>Buckets kept: the longest window.</summary>
+    public const int Ring = FourHours;
+
+    /// <summary>The warm-up of the 1h window's outputs.</summary>
+    public static WarmUp HourWarmUp { get; } = WarmUp.Of(Hour);
+
+    /// <summary>The warm-up of the 4h window's outputs.</summary>
+    public static WarmUp FourHoursWarmUp { get; } = WarmUp.Of(FourHours);
 
     public static WindowState NewState() => new()
     {
@@ -55,6 +68,10 @@ public static class RollingWindows
 
         s.Session.Add(bar.VolBase, bar.VolQuote, bar.SumPx2Qty, bar.Trades);
     }
+
+    /// <summary>True once the series satisfies <paramref name="warmUp"/> (a declared output's warm-up).</summary>
+    public static bool Warm(WindowState s, WarmUp warmUp) =>
+        Warm(s, warmUp.Minutes) && (!warmUp.FromSessionStart || SessionWarm(s));
 
     /// <summary>True once the series has covered <paramref name="minutes"/> minutes ending with the last bar.</summary>
     public static bool Warm(WindowState s, int minutes) =>

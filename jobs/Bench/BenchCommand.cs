@@ -19,7 +19,7 @@ public static class BenchCommand
     /// <summary>Every bench; each lives in its own file.</summary>
     private static IEnumerable<Command> Benches()
     {
-        yield return Calc.CalcBench.Create();
+        yield return CalcBench.Create();
         yield return QueryBench.Create();
         yield return ExportBench.Create();
         yield return BacktestBench.Create();

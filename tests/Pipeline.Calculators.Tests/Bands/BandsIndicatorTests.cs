@@ -1,9 +1,13 @@
+using System.Text.Json;
 using Pipeline.Calculators.Bands;
+using Pipeline.Calculators.Contract;
 using Pipeline.Calculators.Tests.Bars;
+using Pipeline.Calculators.Tests.Contract;
+using Pipeline.Calculators.Windows;
 
 namespace Pipeline.Calculators.Tests.Bands;
 
-public sealed class BandsIndicatorTests
+public sealed class BandsIndicatorTests : IndicatorContractTests<WindowState>
 {
     private static readonly long Start = TestVault.T(TestVault.Day1, 0, 0);
 
@@ -73,5 +77,44 @@ public sealed class BandsIndicatorTests
         var x = decimal.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
         var r = DecimalMath.Sqrt(x);
         Assert.True(Math.Abs((r * r) - x) <= x * 1e-26m, $"{r}² = {r * r}");
+    }
+
+    [Fact]
+    public void Outputs_BandWarmUp_TheWindowsVwapWarmUp()
+    {
+        var bands = new BandsIndicator([1m, 2.5m]);
+        Assert.Equal(60, bands.WarmUpOf("sigma1h").Minutes);
+        Assert.Equal(60, bands.WarmUpOf("upper1h_2p5").Minutes);
+        Assert.Equal(240, bands.WarmUpOf("lower4h_1").Minutes);
+        Assert.Equal(WarmUp.Session, bands.WarmUpOf("upperSession_1"));
+        Assert.Equal(3 + (3 * 2 * 2), bands.Outputs.Count);
+    }
+
+    protected override decimal Tolerance => 1e-12m;
+
+    protected override IBarIndicator<WindowState> Create(int sessionResetHour) => new BandsIndicator([1m, 2.5m], sessionResetHour);
+
+    protected override IReadOnlyList<IReadOnlyDictionary<string, decimal?>> Baseline(IReadOnlyList<SeriesMinute> series, int sessionResetHour) =>
+        BandsBaseline.Of(series, sessionResetHour, [(1m, "1"), (2.5m, "2p5")]);
+
+    /// <summary>The session's sigma and bands are unchanged; the hour's are null once its trades have left it.</summary>
+    protected override void AssertQuietMinutes(IReadOnlyList<JsonElement> lines)
+    {
+        var before = lines[QuietFrom - 1];
+        for (var i = QuietFrom; i < QuietTo; i++)
+        {
+            Assert.Equal(Value(before, "sigmaSession"), Value(lines[i], "sigmaSession"));
+            Assert.Equal(Value(before, "upperSession_2p5"), Value(lines[i], "upperSession_2p5"));
+            if (i < QuietFrom + 59)
+            {
+                Assert.NotNull(Value(lines[i], "sigma1h"));
+            }
+            else
+            {
+                Assert.Null(Value(lines[i], "sigma1h"));
+                Assert.Null(Value(lines[i], "upper1h_1"));
+                Assert.Null(Value(lines[i], "lower1h_2p5"));
+            }
+        }
     }
 }

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Pipeline.Calculators.Bars;
-using Pipeline.Calculators.Runner;
+using Pipeline.Calculators.Contract;
 
 namespace Pipeline.Calculators.Tests.Bars;
 

@@ -13,7 +13,7 @@ public sealed class ForeignAndDuplicateLineTests
 
     private static JsonElement Json(string line) => JsonDocument.Parse(line).RootElement;
 
-    private static BarsState State(TestVault v) => new BarsStage(v.Layout, new(), TestVault.Exchange, TestVault.InstId).ReadState()!;
+    private static BarsState State(TestVault v) => new RawToBarsStage(v.Layout, new(), TestVault.Exchange, TestVault.InstId).ReadState()!;
 
     [Fact]
     public void Calc_EthLineInsideBtcFile_SkippedCountedAndNotInTheBar()

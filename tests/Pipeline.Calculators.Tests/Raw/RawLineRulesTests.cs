@@ -98,7 +98,7 @@ public sealed class RawLineRulesTests
         var bad = offsets.Count(o => o.Expected != RawLineError.None) - foreign;
         Assert.Equal(offsets.Count(o => o.Expected == RawLineError.None), r.TradesRead);
         Assert.Equal(bad, r.BadLines);
-        Assert.Equal(foreign, new BarsStage(v.Layout, new(), TestVault.Exchange, TestVault.InstId).ReadState()!.ForeignLines);
+        Assert.Equal(foreign, new RawToBarsStage(v.Layout, new(), TestVault.Exchange, TestVault.InstId).ReadState()!.ForeignLines);
 
         // verify's reader: each bad line is one problem at its offset (foreign lines are rows verify files as misplaced).
         var problems = new List<VerifyProblem>();

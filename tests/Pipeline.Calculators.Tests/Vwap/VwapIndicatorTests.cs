@@ -1,9 +1,13 @@
+using System.Text.Json;
+using Pipeline.Calculators.Contract;
 using Pipeline.Calculators.Tests.Bars;
+using Pipeline.Calculators.Tests.Contract;
 using Pipeline.Calculators.Vwap;
+using Pipeline.Calculators.Windows;
 
 namespace Pipeline.Calculators.Tests.Vwap;
 
-public sealed class VwapIndicatorTests
+public sealed class VwapIndicatorTests : IndicatorContractTests<WindowState>
 {
     private static readonly long Start = TestVault.T(TestVault.Day1, 0, 0);
 
@@ -71,5 +75,44 @@ public sealed class VwapIndicatorTests
         var lines = Bar.Run(new VwapIndicator(), bars, state);
         Assert.Equal(200m, lines[2].Dec("vwap1h"));
         Assert.Equal(1, lines[2].GetProperty("trades4h").GetInt64());
+    }
+
+    [Fact]
+    public void Outputs_WindowWarmUps_60And240MinutesAndSession()
+    {
+        var vwap = new VwapIndicator();
+        Assert.Equal(WarmUp.None, vwap.WarmUpOf("vwap1m"));
+        Assert.Equal(60, vwap.WarmUpOf("vwap1h").Minutes);
+        Assert.Equal(240, vwap.WarmUpOf("trades4h").Minutes);
+        Assert.Equal(WarmUp.Session, vwap.WarmUpOf("volSession"));
+        Assert.Equal(240, vwap.WarmUpMinutes());
+    }
+
+    protected override IBarIndicator<WindowState> Create(int sessionResetHour) => new VwapIndicator(sessionResetHour);
+
+    protected override IReadOnlyList<IReadOnlyDictionary<string, decimal?>> Baseline(IReadOnlyList<SeriesMinute> series, int sessionResetHour) =>
+        VwapBaseline.Of(series, sessionResetHour);
+
+    /// <summary>No 1m VWAP; the session is unchanged; the hour keeps its trades until they leave it, then has no VWAP and zero volume.</summary>
+    protected override void AssertQuietMinutes(IReadOnlyList<JsonElement> lines)
+    {
+        var before = lines[QuietFrom - 1];
+        for (var i = QuietFrom; i < QuietTo; i++)
+        {
+            Assert.Null(Value(lines[i], "vwap1m"));
+            Assert.Equal(Value(before, "vwapSession"), Value(lines[i], "vwapSession"));
+            Assert.Equal(Value(before, "tradesSession"), Value(lines[i], "tradesSession"));
+            Assert.Equal(Value(before, "volSession"), Value(lines[i], "volSession"));
+            if (i < QuietFrom + 59)
+            {
+                Assert.NotNull(Value(lines[i], "vwap1h"));
+            }
+            else
+            {
+                Assert.Null(Value(lines[i], "vwap1h"));
+                Assert.Equal(0m, Value(lines[i], "trades1h"));
+                Assert.Equal(0m, Value(lines[i], "vol1h"));
+            }
+        }
     }
 }

@@ -4,7 +4,7 @@ using Pipeline.Vault.Trades;
 
 namespace Pipeline.Calculators.Tests.Bars;
 
-public sealed class BarsStageTests
+public sealed class RawToBarsStageTests
 {
     private static readonly DateOnly Day = TestVault.Day1;
 

@@ -11,7 +11,7 @@ using Pipeline.Vault.Layout;
 using Pipeline.Vault.State;
 using Pipeline.Vault.Trades;
 
-namespace Pipeline.Jobs.Calc;
+namespace Pipeline.Jobs.Bench;
 
 /// <summary>
 /// <c>pipeline bench calc</c>: a full day of raw lines through the calculators, against DuckDB
@@ -75,7 +75,7 @@ public static class CalcBench
         var options = new CalcOptions { Time = context.Time };
 
         // Stage 1 alone (fresh state), then the full-day recalc of all five calculators.
-        Measure(() => new BarsStage(layout, options, Exchange, InstId).Run(token, null, fromCheckpoint: true), out var stage1);
+        Measure(() => new RawToBarsStage(layout, options, Exchange, InstId).Run(token, null, fromCheckpoint: true), out var stage1);
         var result = Measure(() => CalculatorRunner.Recalc(layout, options, Exchange, InstId, Day, null, token), out var full);
         // The same incremental minutes on a RAM disk copy too: what is left once device flushes cost nothing.
         var ram = Directory.Exists("/dev/shm") ? new VaultLayout(Path.Combine("/dev/shm", "pipeline-bench-" + Environment.ProcessId)) : null;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Pipeline.Calculators.Bars;
+using Pipeline.Calculators.Contract;
 using Pipeline.Calculators.Records;
 using Pipeline.Vault.Jsonl;
 using Pipeline.Vault.Layout;
@@ -8,10 +9,11 @@ using Pipeline.Vault.State;
 namespace Pipeline.Calculators.Runner;
 
 /// <summary>
-/// Runs one stage-2 calculator over bars_1m: its own cursor (bars day + offset), reading only
-/// bars that stage 1 has committed, writing one line per bar, committing state after syncing.
+/// Stage 2 (bars_1m → one indicator): runs one <see cref="IBarIndicator{TState}"/> over bars_1m with
+/// its own cursor (bars day + offset), reading only bars that stage 1 (<see cref="RawToBarsStage"/>)
+/// has committed, writing one line per bar, committing state after syncing.
 /// </summary>
-public sealed class BarStage<TState>
+public sealed class IndicatorStage<TState>
     where TState : class
 {
     private readonly VaultLayout _layout;
@@ -21,7 +23,7 @@ public sealed class BarStage<TState>
     private readonly string _instId;
     private readonly StateFile<StageState<TState>> _stateFile;
 
-    public BarStage(VaultLayout layout, IBarIndicator<TState> indicator, CalcOptions options, string exchange, string instId)
+    public IndicatorStage(VaultLayout layout, IBarIndicator<TState> indicator, CalcOptions options, string exchange, string instId)
     {
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(indicator);
@@ -35,6 +37,9 @@ public sealed class BarStage<TState>
     }
 
     public string Name => _indicator.Name;
+
+    /// <summary>The indicator's declaration: its outputs and their warm-up (for status).</summary>
+    public IIndicator Indicator => _indicator;
 
     public StageState<TState>? ReadState() => _stateFile.Read();
 

@@ -13,14 +13,15 @@ using Serilog;
 namespace Pipeline.Calculators.Bars;
 
 /// <summary>
-/// Stage 1: the only calculator that reads raw trades. Reads each raw day from its cursor,
+/// Stage 1 (raw trades → bars_1m): the only calculator that reads raw trades; the indicators read its
+/// bars (stage 2, <see cref="Runner.IndicatorStage{TState}"/>). Reads each raw day from its cursor,
 /// aggregates per minute, and emits the minutes that are final (<see cref="Finality"/>: exporter
 /// watermark past M+1m+lateness, or a day closed by its Parquet twin or a closed-day marker; never
 /// past now), quiet minutes included. Lines of another instrument and repeated trade ids are
 /// skipped and counted. The state write is the commit point: outputs are synced first, and
 /// truncated back to the recorded length on the next start.
 /// </summary>
-public sealed class BarsStage
+public sealed class RawToBarsStage
 {
     private const int MinutesPerDay = 1440;
     private readonly VaultLayout _layout;
@@ -40,7 +41,7 @@ public sealed class BarsStage
     private long _dayStart;
     private BarsState _state = new();
 
-    public BarsStage(VaultLayout layout, CalcOptions options, string exchange, string instId)
+    public RawToBarsStage(VaultLayout layout, CalcOptions options, string exchange, string instId)
     {
         _layout = layout;
         _options = options;
