@@ -1,5 +1,6 @@
 using Pipeline.Exporter.Instruments;
 using Pipeline.Exporter.Rest;
+using Pipeline.Exporter.Venues;
 using Pipeline.Jobs.Config;
 using Pipeline.Jobs.Hosting;
 using Pipeline.Vault.Layout;
@@ -13,9 +14,9 @@ public sealed class InstrumentMetadataRefresh(VaultLayout vault, PipelineConfig 
     {
         var exchanges = 0;
         var instruments = 0;
-        using var rest = new ExchangeRestClient(time);
         foreach (var exchange in config.EnabledExchanges)
         {
+            using var rest = ResilientHttp.Rest(VenueRegistry.For(exchange.Name), time, log: null, maxRetries: 8, maxDelay: TimeSpan.FromSeconds(30));
             var options = ExporterFactory.Options(exchange, config.Endpoints);
             var snapshot = await new InstrumentCatalog(options, vault, rest, time).RefreshAsync(cancellationToken);
             exchanges++;
