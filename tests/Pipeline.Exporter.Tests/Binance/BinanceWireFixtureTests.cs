@@ -20,12 +20,25 @@ public sealed class BinanceWireFixtureTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    [Theory]
-    [InlineData("ws-aggtrade-combined.json")]
-    [InlineData("ws-aggtrade-raw.json")]
-    public void ParseFrame_AggTradeFixture_ReadsEveryField(string fixture)
+    [Fact]
+    public void ParseFrame_CombinedAggTradeFixture_ReadsEveryField()
     {
-        Assert.Equal(BinanceFrameKind.Trades, _parser.ParseFrame(WireFixtures.Bytes(Venue, fixture), 42));
+        Assert.Equal(BinanceFrameKind.Trades, _parser.ParseFrame(WireFixtures.Bytes(Venue, "ws-aggtrade-combined.json"), 42));
+        Assert.Equal(1, _parser.Count);
+        Assert.Equal(1, _parser.InstrumentOf(0));
+        Assert.Equal(1, _parser.FrameInstrument); // from the stream name
+        var item = _parser.Items[0];
+        Assert.Equal((TradeItemKind.Trade, TradeSource.Ws), (item.Kind, item.Src));
+        Assert.Equal((2228503268L, 1720000000101L, 42L), (item.Id, item.Ts, item.RecvTs));
+        Assert.Equal((5129698194L, 5129698195L), (item.FirstId, item.LastId));
+        Assert.False(item.Sell); // m = false: the buyer took
+        Assert.Equal(("60276.3", "0.029"), (Encoding.ASCII.GetString(item.PxSpan), Encoding.ASCII.GetString(item.SzSpan)));
+    }
+
+    [Fact]
+    public void ParseFrame_RawAggTradeFixture_ReadsEveryField()
+    {
+        Assert.Equal(BinanceFrameKind.Trades, _parser.ParseFrame(WireFixtures.Bytes(Venue, "ws-aggtrade-raw.json"), 42));
         Assert.Equal(1, _parser.Count);
         Assert.Equal(1, _parser.InstrumentOf(0));
         var item = _parser.Items[0];
