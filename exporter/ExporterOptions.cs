@@ -17,7 +17,19 @@ public sealed record ExporterOptions
     public const string BinanceRestDefault = BinanceVenue.RestDefault;
 
     /// <summary>okx or binance.</summary>
-    public required string Exchange { get; init; }
+    public required string Exchange
+    {
+        get => _exchange;
+        init
+        {
+            _exchange = value;
+            _venue = VenueRegistry.Find(value);
+        }
+    }
+
+    // Resolved once per Exchange (with-copies re-resolve): the silence bound is read per frame on the receive path.
+    private readonly string _exchange = string.Empty;
+    private readonly IVenue? _venue;
 
     /// <summary>Exchange instrument ids (BTC-USDT-SWAP, BTCUSDT).</summary>
     public required IReadOnlyList<string> InstIds { get; init; }
@@ -86,7 +98,7 @@ public sealed record ExporterOptions
     public bool RequireRestMetadata { get; init; }
 
     /// <summary>The silence bound: <see cref="DataSilenceTimeout"/> or the venue's default.</summary>
-    public TimeSpan EffectiveSilenceTimeout => DataSilenceTimeout ?? VenueRegistry.Find(Exchange)?.Defaults.SilenceTimeout ?? TimeSpan.FromSeconds(30);
+    public TimeSpan EffectiveSilenceTimeout => DataSilenceTimeout ?? _venue?.Defaults.SilenceTimeout ?? TimeSpan.FromSeconds(30);
 
     /// <summary>Checks the combination; throws ArgumentException with the problem.</summary>
     public void Validate()

@@ -79,7 +79,7 @@ public sealed class ExporterService(ExporterOptions options, VaultLayout vault, 
         Options.Validate();
         // Few retries at start: with REST down, the meta snapshot lets recording begin quickly.
         var venue = VenueRegistry.For(Options.Exchange);
-        using var rest = ResilientHttp.Rest(venue, time, _log, maxRetries: 2, maxDelay: TimeSpan.FromSeconds(2));
+        using var rest = ResilientHttp.Rest(venue, time, _log, venue.Defaults.StartRetries, venue.Defaults.StartMaxRetryDelay);
         var catalog = new InstrumentCatalog(Options, vault, rest, time, _log);
         var snapshot = await catalog.LoadAsync(token);
         var specs = catalog.Resolve(snapshot, Options.InstIds, out var errors);
@@ -134,7 +134,7 @@ public sealed class ExporterService(ExporterOptions options, VaultLayout vault, 
     {
         var pumps = recorders.Select(r => new InstrumentPump(r, options.QueueCapacity, _log, time)).ToList();
         var pumpTasks = pumps.Select(p => Task.Run(p.RunAsync, CancellationToken.None)).ToList();
-        using var restForFills = ResilientHttp.Rest(venue, time, _log, maxRetries: 6, maxDelay: options.MaxBackoff);
+        using var restForFills = ResilientHttp.Rest(venue, time, _log, venue.Defaults.FillRetries, options.MaxBackoff);
         using var pacer = new RequestPacer(options.RestInterval ?? venue.Defaults.RestInterval, time);
         var source = venue.CreateRestTrades(options, restForFills, pacer, time);
         var fillers = pumps.Select((p, i) => new GapFiller(source, p, i, _log, options.ReorderWindow, time)).ToList();

@@ -18,6 +18,21 @@ public sealed record VenueDefaults
     /// <summary>First retry delay of REST and archive requests (exponential with jitter from there).</summary>
     public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>Retries of a REST request at exporter start (few: with REST down, the meta snapshot lets recording begin quickly).</summary>
+    public int StartRetries { get; init; } = 2;
+
+    /// <summary>Upper bound of one retry delay at exporter start.</summary>
+    public TimeSpan StartMaxRetryDelay { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Retries of a gap-fill REST request (each bounded by the exporter's MaxBackoff).</summary>
+    public int FillRetries { get; init; } = 6;
+
+    /// <summary>Retries of a REST request of the hourly metadata refresh.</summary>
+    public int RefreshRetries { get; init; } = 8;
+
+    /// <summary>Upper bound of one retry delay of the metadata refresh.</summary>
+    public TimeSpan RefreshMaxRetryDelay { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Timeout of one REST request.</summary>
     public TimeSpan RestTimeout { get; init; } = TimeSpan.FromSeconds(20);
 

@@ -16,7 +16,8 @@ public sealed class InstrumentMetadataRefresh(VaultLayout vault, PipelineConfig 
         var instruments = 0;
         foreach (var exchange in config.EnabledExchanges)
         {
-            using var rest = ResilientHttp.Rest(VenueRegistry.For(exchange.Name), time, log: null, maxRetries: 8, maxDelay: TimeSpan.FromSeconds(30));
+            var venue = VenueRegistry.For(exchange.Name);
+            using var rest = ResilientHttp.Rest(venue, time, log: null, venue.Defaults.RefreshRetries, venue.Defaults.RefreshMaxRetryDelay);
             var options = ExporterFactory.Options(exchange, config.Endpoints);
             var snapshot = await new InstrumentCatalog(options, vault, rest, time).RefreshAsync(cancellationToken);
             exchanges++;
