@@ -1,3 +1,7 @@
+using Pipeline.Exporter.Binance;
+using Pipeline.Exporter.Okx;
+using Pipeline.Exporter.Venues;
+
 namespace Pipeline.Exporter;
 
 /// <summary>
@@ -8,12 +12,24 @@ public sealed record ExporterOptions
 {
     public const string OkxWsPublicDefault = "wss://ws.okx.com:8443/ws/v5/public";
     public const string OkxWsBusinessDefault = "wss://ws.okx.com:8443/ws/v5/business";
-    public const string OkxRestDefault = "https://www.okx.com";
+    public const string OkxRestDefault = OkxVenue.RestDefault;
     public const string BinanceWsDefault = "wss://fstream.binance.com";
-    public const string BinanceRestDefault = "https://fapi.binance.com";
+    public const string BinanceRestDefault = BinanceVenue.RestDefault;
 
     /// <summary>okx or binance.</summary>
-    public required string Exchange { get; init; }
+    public required string Exchange
+    {
+        get => _exchange;
+        init
+        {
+            _exchange = value;
+            _venue = VenueRegistry.Find(value);
+        }
+    }
+
+    // Resolved once per Exchange (with-copies re-resolve): the silence bound is read per frame on the receive path.
+    private readonly string _exchange = string.Empty;
+    private readonly IVenue? _venue;
 
     /// <summary>Exchange instrument ids (BTC-USDT-SWAP, BTCUSDT).</summary>
     public required IReadOnlyList<string> InstIds { get; init; }
@@ -70,7 +86,7 @@ public sealed record ExporterOptions
     /// <summary>Binance closes a connection at 24 h; reconnect (make before break) before that.</summary>
     public TimeSpan MaxConnectionAge { get; init; } = TimeSpan.FromHours(23.5);
 
-    /// <summary>Minimum spacing of REST history requests (null: OKX 110 ms = 20 per 2 s, Binance 500 ms = weight 20 of 2400/min).</summary>
+    /// <summary>Minimum spacing of REST history requests (null: the venue's default, OKX 110 ms = 20 per 2 s, Binance 500 ms = weight 20 of 2400/min).</summary>
     public TimeSpan? RestInterval { get; init; }
 
     public TimeSpan CounterLogInterval { get; init; } = TimeSpan.FromSeconds(60);
@@ -81,20 +97,13 @@ public sealed record ExporterOptions
     /// <summary>True when REST metadata must be fetched (false: start from the meta snapshot alone).</summary>
     public bool RequireRestMetadata { get; init; }
 
-    public bool IsOkx => Exchange == "okx";
-
-    public TimeSpan EffectiveSilenceTimeout => DataSilenceTimeout ?? (IsOkx ? TimeSpan.FromSeconds(25) : TimeSpan.FromSeconds(30));
-
-    /// <summary>The WebSocket endpoint for OKX according to the channel (PROTOCOLS 1.1).</summary>
-    public Uri OkxWsUrl => WsUrlOverride ?? (Channel == "trades" ? OkxWsPublic : OkxWsBusiness);
+    /// <summary>The silence bound: <see cref="DataSilenceTimeout"/> or the venue's default.</summary>
+    public TimeSpan EffectiveSilenceTimeout => DataSilenceTimeout ?? _venue?.Defaults.SilenceTimeout ?? TimeSpan.FromSeconds(30);
 
     /// <summary>Checks the combination; throws ArgumentException with the problem.</summary>
     public void Validate()
     {
-        if (Exchange is not ("okx" or "binance"))
-        {
-            throw new ArgumentException($"exchange '{Exchange}' is not supported (okx|binance)");
-        }
+        var venue = VenueRegistry.For(Exchange);
 
         if (InstIds.Count == 0)
         {
@@ -106,9 +115,9 @@ public sealed record ExporterOptions
             throw new ArgumentException($"channel '{Channel}' is not supported (trades-all|trades)");
         }
 
-        if (!IsOkx && Channel != "trades-all")
+        if (venue.Validate(this) is { } problem)
         {
-            throw new ArgumentException("--channel applies to OKX only (Binance records aggTrade)");
+            throw new ArgumentException(problem);
         }
 
         if (MaxEventTimeSkew <= TimeSpan.Zero)

@@ -1,10 +1,9 @@
-using Pipeline.Exporter.Binance;
 using Pipeline.Exporter.Connection;
 using Pipeline.Exporter.GapFill;
 using Pipeline.Exporter.Instruments;
-using Pipeline.Exporter.Okx;
 using Pipeline.Exporter.Recording;
 using Pipeline.Exporter.Rest;
+using Pipeline.Exporter.Venues;
 using Pipeline.Vault.Layout;
 using Serilog;
 
@@ -79,7 +78,8 @@ public sealed class ExporterService(ExporterOptions options, VaultLayout vault, 
     {
         Options.Validate();
         // Few retries at start: with REST down, the meta snapshot lets recording begin quickly.
-        using var rest = new ExchangeRestClient(time, _log, maxRetries: 2, maxDelay: TimeSpan.FromSeconds(2));
+        var venue = VenueRegistry.For(Options.Exchange);
+        using var rest = ResilientHttp.Rest(venue, time, _log, venue.Defaults.StartRetries, venue.Defaults.StartMaxRetryDelay);
         var catalog = new InstrumentCatalog(Options, vault, rest, time, _log);
         var snapshot = await catalog.LoadAsync(token);
         var specs = catalog.Resolve(snapshot, Options.InstIds, out var errors);
@@ -108,7 +108,7 @@ public sealed class ExporterService(ExporterOptions options, VaultLayout vault, 
             }
 
             _recorders = recorders;
-            await RecordAsync(options, recorders, quarantine, catalog, token);
+            await RecordAsync(venue, options, recorders, quarantine, catalog, token);
         }
         finally
         {
@@ -129,19 +129,17 @@ public sealed class ExporterService(ExporterOptions options, VaultLayout vault, 
         _log.Information("{Exchange} exporter stopped; files synced and state written", options.Exchange);
     }
 
-    private async Task RecordAsync(ExporterOptions options, List<InstrumentRecorder> recorders, Quarantine quarantine,
+    private async Task RecordAsync(IVenue venue, ExporterOptions options, List<InstrumentRecorder> recorders, Quarantine quarantine,
         InstrumentCatalog catalog, CancellationToken token)
     {
         var pumps = recorders.Select(r => new InstrumentPump(r, options.QueueCapacity, _log, time)).ToList();
         var pumpTasks = pumps.Select(p => Task.Run(p.RunAsync, CancellationToken.None)).ToList();
-        using var restForFills = new ExchangeRestClient(time, _log, maxRetries: 6, maxDelay: options.MaxBackoff);
-        using var pacer = new RequestPacer(options.RestInterval ?? (options.IsOkx ? TimeSpan.FromMilliseconds(110) : TimeSpan.FromMilliseconds(500)), time);
-        IRestTradeSource source = options.IsOkx
-            ? new OkxRestTrades(options.OkxRest, options.InstIds, restForFills, pacer, time)
-            : new BinanceRestTrades(options.BinanceRest, options.InstIds, restForFills, pacer, time);
+        using var restForFills = ResilientHttp.Rest(venue, time, _log, venue.Defaults.FillRetries, options.MaxBackoff);
+        using var pacer = new RequestPacer(options.RestInterval ?? venue.Defaults.RestInterval, time);
+        var source = venue.CreateRestTrades(options, restForFills, pacer, time);
         var fillers = pumps.Select((p, i) => new GapFiller(source, p, i, _log, options.ReorderWindow, time)).ToList();
         _context = new FeedContext(options.InstIds, pumps, quarantine, _log);
-        IFeedProtocol protocol = options.IsOkx ? new OkxProtocol(options, _context) : new BinanceProtocol(options, _context);
+        var protocol = venue.CreateProtocol(options, _context);
         _supervisor = new FeedSupervisor(protocol, options, time, _log)
         {
             Connected = first =>

@@ -1,13 +1,14 @@
 using System.Net;
+using Pipeline.Exporter.Rest;
+using Pipeline.Exporter.Venues;
 using Polly;
-using Polly.Retry;
 using Serilog;
 
 namespace Pipeline.Exporter.Backfill;
 
 /// <summary>
 /// Downloads archive files to a temp file (streamed, never whole in memory), retrying network errors,
-/// timeouts, 5xx and 429 with exponential backoff and jitter (Polly). 404 means "no such file":
+/// timeouts, 5xx and 429 with exponential backoff and jitter (the Polly pipeline of <see cref="ResilientHttp"/>). 404 means "no such file":
 /// <see cref="ArchiveUnavailableException"/>, not retried.
 /// </summary>
 public sealed class ArchiveDownloader : IDisposable
@@ -16,7 +17,7 @@ public sealed class ArchiveDownloader : IDisposable
     private readonly ResiliencePipeline _pipeline;
     private readonly string _tempDir;
 
-    public ArchiveDownloader(string tempDir, TimeProvider time, ILogger log, int maxRetries, TimeSpan maxDelay)
+    public ArchiveDownloader(string tempDir, TimeProvider time, ILogger log, int maxRetries, TimeSpan maxDelay, VenueDefaults? defaults = null)
     {
         ArgumentNullException.ThrowIfNull(log);
         _tempDir = tempDir;
@@ -29,28 +30,19 @@ public sealed class ArchiveDownloader : IDisposable
             }
         }
 
-        _http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
-        _http.DefaultRequestHeaders.UserAgent.ParseAdd("pipeline-backfill/1.0");
-        _pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
-            .AddRetry(new RetryStrategyOptions
+        _http = ResilientHttp.CreateClient(defaults?.ArchiveTimeout ?? TimeSpan.FromMinutes(10), "pipeline-backfill/1.0");
+        _pipeline = ResilientHttp.CreateRetry(time,
+            new PredicateBuilder()
+                .Handle<HttpRequestException>()
+                .Handle<IOException>()
+                .Handle<TaskCanceledException>(ex => ex.InnerException is TimeoutException),
+            maxRetries, defaults?.RetryBaseDelay ?? TimeSpan.FromMilliseconds(200), maxDelay,
+            args =>
             {
-                ShouldHandle = new PredicateBuilder()
-                    .Handle<HttpRequestException>()
-                    .Handle<IOException>()
-                    .Handle<TaskCanceledException>(ex => ex.InnerException is TimeoutException),
-                MaxRetryAttempts = maxRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = TimeSpan.FromMilliseconds(200),
-                MaxDelay = maxDelay,
-                OnRetry = args =>
-                {
-                    log.Warning("Archive download retry {Attempt} in {Delay}: {Reason}", args.AttemptNumber + 1, args.RetryDelay,
-                        args.Outcome.Exception?.Message);
-                    return ValueTask.CompletedTask;
-                },
-            })
-            .Build();
+                log.Warning("Archive download retry {Attempt} in {Delay}: {Reason}", args.AttemptNumber + 1, args.RetryDelay,
+                    args.Outcome.Exception?.Message);
+                return ValueTask.CompletedTask;
+            });
     }
 
     /// <summary>Bytes downloaded so far (all files).</summary>

@@ -1,3 +1,4 @@
+using Pipeline.Exporter.Venues;
 using Pipeline.Vault.Layout;
 
 namespace Pipeline.Exporter.Backfill;
@@ -5,8 +6,6 @@ namespace Pipeline.Exporter.Backfill;
 /// <summary>What <see cref="BackfillService"/> fills: one exchange, its instruments, a range of closed UTC days.</summary>
 public sealed record BackfillOptions
 {
-    public const string BinanceArchiveDefault = "https://data.binance.vision";
-
     /// <summary>okx or binance.</summary>
     public required string Exchange { get; init; }
 
@@ -33,7 +32,7 @@ public sealed record BackfillOptions
     /// <summary>Redo days the state lists as done.</summary>
     public bool Force { get; init; }
 
-    /// <summary>Minimum spacing of REST history requests (null: OKX 110 ms = 20 per 2 s, Binance 500 ms).</summary>
+    /// <summary>Minimum spacing of REST history requests (null: the venue's default, OKX 110 ms = 20 per 2 s, Binance 500 ms).</summary>
     public TimeSpan? RestInterval { get; init; }
 
     /// <summary>Retries of a failed request (network error, 5xx, 429) before the day fails.</summary>
@@ -42,9 +41,8 @@ public sealed record BackfillOptions
     /// <summary>Upper bound of one retry delay.</summary>
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(30);
 
-    public bool IsOkx => Exchange == "okx";
-
-    public Uri EffectiveRestUrl => RestUrl ?? new Uri(IsOkx ? ExporterOptions.OkxRestDefault : ExporterOptions.BinanceRestDefault);
+    /// <summary>The REST base: <see cref="RestUrl"/> or the venue's production host.</summary>
+    public Uri EffectiveRestUrl => RestUrl ?? VenueRegistry.For(Exchange).Defaults.RestBase;
 
     /// <summary>The UTC days in order.</summary>
     public IEnumerable<DateOnly> Days()
@@ -58,10 +56,7 @@ public sealed record BackfillOptions
     /// <summary>Checks the combination against today's UTC date; throws ArgumentException naming the problem.</summary>
     public void Validate(DateOnly today)
     {
-        if (Exchange is not ("okx" or "binance"))
-        {
-            throw new ArgumentException($"exchange '{Exchange}' is not supported (okx|binance)");
-        }
+        _ = VenueRegistry.For(Exchange); // an unknown exchange throws naming the supported ones
 
         if (InstIds.Count == 0)
         {

@@ -3,6 +3,7 @@ using Pipeline.Exporter.GapFill;
 using Pipeline.Exporter.Instruments;
 using Pipeline.Exporter.Recording;
 using Pipeline.Exporter.Rest;
+using Pipeline.Exporter.Venues;
 using Pipeline.Vault.Io;
 using Pipeline.Vault.Layout;
 using Pipeline.Vault.State;
@@ -27,7 +28,7 @@ namespace Pipeline.Exporter.Backfill;
 public sealed class BackfillService(BackfillOptions options, VaultLayout vault, TimeProvider time, ILogger? log = null)
 {
     private readonly ILogger _log = (log ?? Log.Logger).ForContext("Exchange", options.Exchange);
-    private (string InstId, DateOnly Date, List<TradeItem> Trades)? _lastOkxFile;
+    private readonly IVenue _venue = VenueRegistry.For(options.Exchange);
 
     /// <summary>Called after every page, file and day (from the run's own task).</summary>
     public Action<BackfillProgress>? Progress { get; init; }
@@ -42,15 +43,12 @@ public sealed class BackfillService(BackfillOptions options, VaultLayout vault, 
     {
         var clock = Stopwatch.StartNew();
         options.Validate(TradeTime.Day(time.GetUtcNow().ToUnixTimeMilliseconds()));
-        using var rest = new ExchangeRestClient(time, _log, options.MaxRetries, options.MaxRetryDelay);
+        using var rest = ResilientHttp.Rest(_venue, time, _log, options.MaxRetries, options.MaxRetryDelay);
         var specs = await ResolveAsync(rest, token);
-        using var downloader = new ArchiveDownloader(Path.Combine(vault.StateDir, "backfill", "download"), time, _log,
+        using var downloader = ResilientHttp.Archives(_venue, Path.Combine(vault.StateDir, "backfill", "download"), time, _log,
             options.MaxRetries, options.MaxRetryDelay);
-        using var pacer = new RequestPacer(options.RestInterval ?? (options.IsOkx ? TimeSpan.FromMilliseconds(110) : TimeSpan.FromMilliseconds(500)), time);
-        var okxArchive = new OkxArchive(options, rest, downloader);
-        var binanceArchive = new BinanceArchive(options, downloader);
-        var okxRest = new OkxHistoryDay(options.EffectiveRestUrl, rest, pacer, time);
-        var binanceRest = new BinanceAggTradesDay(options.EffectiveRestUrl, rest, pacer, time);
+        using var pacer = new RequestPacer(options.RestInterval ?? _venue.Defaults.RestInterval, time);
+        var source = _venue.CreateBackfill(options, rest, downloader, pacer, time);
         using var quarantine = new Quarantine(vault, options.Exchange, time, _log);
         var merger = new DayMerger(vault, _log, quarantine);
         var days = options.Days().ToList();
@@ -95,8 +93,7 @@ public sealed class BackfillService(BackfillOptions options, VaultLayout vault, 
                 else
                 {
                     Report("fetching", 0);
-                    result = await FillDayAsync(spec, day, writer, merger, okxArchive, binanceArchive, okxRest, binanceRest,
-                        n => Report("fetching", n), dayClock, token);
+                    result = await FillDayAsync(spec, day, writer, merger, source, n => Report("fetching", n), dayClock, token);
                     if (result.Outcome == BackfillOutcome.Done)
                     {
                         state.Days[key] = new BackfillDayRecord(result.Source!, result.Fetched, result.Added, time.GetUtcNow());
@@ -166,8 +163,8 @@ public sealed class BackfillService(BackfillOptions options, VaultLayout vault, 
         return specs;
     }
 
-    private async Task<BackfillDayResult> FillDayAsync(InstrumentSpec spec, DateOnly day, WriterLock writer, DayMerger merger, OkxArchive okxArchive, BinanceArchive binanceArchive,
-        OkxHistoryDay okxRest, BinanceAggTradesDay binanceRest, Action<int> onPage, Stopwatch dayClock, CancellationToken token)
+    private async Task<BackfillDayResult> FillDayAsync(InstrumentSpec spec, DateOnly day, WriterLock writer, DayMerger merger, IVenueBackfill venueDays,
+        Action<int> onPage, Stopwatch dayClock, CancellationToken token)
     {
         var start = TradeTime.DayStartMs(day);
         var end = start + TradeTime.MsPerDay;
@@ -180,9 +177,7 @@ public sealed class BackfillService(BackfillOptions options, VaultLayout vault, 
             {
                 try
                 {
-                    trades = options.IsOkx
-                        ? await OkxArchiveDayAsync(okxArchive, spec.InstId, day, recvTs, token)
-                        : await binanceArchive.DayTradesAsync(spec.InstId, day, recvTs, token);
+                    trades = await venueDays.ArchiveDayAsync(spec.InstId, day, recvTs, token);
                     source = "archive";
                 }
                 catch (ArchiveUnavailableException ex) when (options.Source == BackfillSource.Auto)
@@ -191,17 +186,13 @@ public sealed class BackfillService(BackfillOptions options, VaultLayout vault, 
                 }
                 catch (ArchiveUnavailableException ex)
                 {
-                    throw new BackfillDayException(ex.Message + (options.IsOkx
-                        ? " (OKX archives appear about T+2; a UTC day needs the files of that date and the next)"
-                        : " (Binance archives appear the next day)"), ex);
+                    throw new BackfillDayException(ex.Message + _venue.Defaults.ArchiveDelayHint, ex);
                 }
             }
 
             if (trades is null)
             {
-                trades = options.IsOkx
-                    ? await okxRest.FetchAsync(spec.InstId, start, end, onPage, token)
-                    : await binanceRest.FetchAsync(spec.InstId, start, end, onPage, token);
+                trades = await venueDays.RestDayAsync(spec.InstId, start, end, onPage, token);
                 source = "rest";
             }
 
@@ -218,40 +209,5 @@ public sealed class BackfillService(BackfillOptions options, VaultLayout vault, 
         {
             return new BackfillDayResult(spec.InstId, day, BackfillOutcome.Failed, source, 0, 0, 0, ex.Message, dayClock.Elapsed);
         }
-    }
-
-    /// <summary>A UTC day from the two UTC+8 files that overlap it: file D (from D 00:00 UTC) and file D+1 (up to D+1 00:00 UTC).</summary>
-    private async Task<List<TradeItem>> OkxArchiveDayAsync(OkxArchive archive, string instId, DateOnly day, long recvTs, CancellationToken token)
-    {
-        var start = TradeTime.DayStartMs(day);
-        var end = start + TradeTime.MsPerDay;
-        var first = await OkxFileAsync(archive, instId, day, recvTs, token);
-        var second = await OkxFileAsync(archive, instId, day.AddDays(1), recvTs, token);
-        var trades = new List<TradeItem>(first.Count + second.Count);
-        foreach (var list in new[] { first, second })
-        {
-            foreach (var trade in list)
-            {
-                if (trade.Ts >= start && trade.Ts < end)
-                {
-                    trades.Add(trade);
-                }
-            }
-        }
-
-        return trades;
-    }
-
-    /// <summary>One OKX file, reusing the last one read (file D+1 of day D is file D of day D+1).</summary>
-    private async Task<List<TradeItem>> OkxFileAsync(OkxArchive archive, string instId, DateOnly date, long recvTs, CancellationToken token)
-    {
-        if (_lastOkxFile is { } last && last.InstId == instId && last.Date == date)
-        {
-            return last.Trades;
-        }
-
-        var trades = await archive.FileTradesAsync(instId, date, recvTs, token);
-        _lastOkxFile = (instId, date, trades);
-        return trades;
     }
 }

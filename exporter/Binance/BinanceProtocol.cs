@@ -30,7 +30,7 @@ public sealed class BinanceProtocol : IFeedProtocol
         return new Uri(baseUrl.ToString().TrimEnd('/') + "/market/stream?streams=" + streams);
     }
 
-    public string Exchange => "binance";
+    public string Exchange => BinanceVenue.Name;
 
     public Uri Url { get; }
 

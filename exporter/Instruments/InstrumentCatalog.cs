@@ -1,4 +1,5 @@
 using Pipeline.Exporter.Rest;
+using Pipeline.Exporter.Venues;
 using Pipeline.Vault.Layout;
 using Pipeline.Vault.State;
 using Serilog;
@@ -6,7 +7,7 @@ using Serilog;
 namespace Pipeline.Exporter.Instruments;
 
 /// <summary>
-/// Instrument metadata for one exchange: fetched from REST (OKX instruments, Binance exchangeInfo),
+/// Instrument metadata for one exchange: fetched from the venue's REST list (OKX instruments, Binance exchangeInfo),
 /// saved as meta/{exchange}/instruments/SWAP.json (atomic replace, delisted entries kept), and read
 /// back from that snapshot when REST is unreachable so a restart still knows the contracts.
 /// </summary>
@@ -14,10 +15,9 @@ public sealed class InstrumentCatalog(ExporterOptions options, VaultLayout vault
 {
     private readonly ILogger _log = log ?? Log.ForContext<InstrumentCatalog>();
     private readonly StateFile<InstrumentSnapshot> _file = new(vault.InstrumentsSnapshot(options.Exchange));
+    private readonly IVenue _venue = VenueRegistry.For(options.Exchange);
 
-    public Uri Endpoint => options.IsOkx
-        ? new Uri(options.OkxRest, "/api/v5/public/instruments?instType=SWAP")
-        : new Uri(options.BinanceRest, "/fapi/v1/exchangeInfo");
+    public Uri Endpoint => _venue.InstrumentsEndpoint(_venue.RestBase(options));
 
     public string SnapshotPath => _file.Path;
 
@@ -47,7 +47,7 @@ public sealed class InstrumentCatalog(ExporterOptions options, VaultLayout vault
     public async Task<InstrumentSnapshot> RefreshAsync(CancellationToken token)
     {
         var body = await rest.GetAsync(Endpoint, token);
-        var (valid, rejected) = options.IsOkx ? InstrumentListParser.ParseOkx(body) : InstrumentListParser.ParseBinance(body);
+        var (valid, rejected) = _venue.ParseInstruments(body);
         var merged = valid.ToDictionary(s => s.InstId, StringComparer.Ordinal);
         InstrumentSnapshot? previous = null;
         try

@@ -17,12 +17,19 @@ public sealed class OkxProtocol : IFeedProtocol
         ArgumentNullException.ThrowIfNull(options);
         _context = context;
         Channel = options.Channel;
-        Url = options.OkxWsUrl;
+        Url = UrlFor(options);
         var args = options.InstIds.Select(id => new Dictionary<string, string> { ["channel"] = Channel, ["instId"] = id }).ToList();
         SubscribeRequest = JsonSerializer.SerializeToUtf8Bytes(new { id = "sub1", op = "subscribe", args });
     }
 
-    public string Exchange => "okx";
+    /// <summary>The WebSocket endpoint according to the channel (PROTOCOL.md 1.1): trades on /public, trades-all on /business.</summary>
+    public static Uri UrlFor(ExporterOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.WsUrlOverride ?? (options.Channel == "trades" ? options.OkxWsPublic : options.OkxWsBusiness);
+    }
+
+    public string Exchange => OkxVenue.Name;
 
     public string Channel { get; }
 

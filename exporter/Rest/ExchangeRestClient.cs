@@ -1,12 +1,12 @@
 using System.Net;
+using Pipeline.Exporter.Venues;
 using Polly;
-using Polly.Retry;
 using Serilog;
 
 namespace Pipeline.Exporter.Rest;
 
 /// <summary>
-/// GET with rate-limit awareness: HTTP 429/418 (Binance, with Retry-After) and OKX code 50011 become
+/// GET with rate-limit awareness: HTTP 429/418 (Binance, with Retry-After) and in-body rate-limit answers (<see cref="IVenue.RateLimitReason"/>, OKX code 50011) become
 /// <see cref="RateLimitedException"/>, retried by a Polly pipeline with exponential backoff and jitter
 /// (Retry-After wins when given); transient network and 5xx failures are retried the same way.
 /// </summary>
@@ -16,41 +16,37 @@ public sealed class ExchangeRestClient : IDisposable
     private readonly ResiliencePipeline _pipeline;
     private readonly ILogger _log;
     private readonly TimeProvider _time;
+    private readonly IVenue? _venue;
 
-    public ExchangeRestClient(TimeProvider time, ILogger? log = null, int maxRetries = 8, TimeSpan? maxDelay = null)
+    /// <param name="venue">The venue whose timeout, retry delay and in-body rate-limit answers apply; null = the common
+    /// defaults and every venue's rate-limit answers (a client shared across venues).</param>
+    public ExchangeRestClient(TimeProvider time, ILogger? log = null, int maxRetries = 8, TimeSpan? maxDelay = null, IVenue? venue = null)
     {
         ArgumentNullException.ThrowIfNull(time);
         _time = time;
+        _venue = venue;
         _log = log ?? Log.Logger;
-        _http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
-        _http.DefaultRequestHeaders.UserAgent.ParseAdd("pipeline-exporter/1.0");
-        _pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
-            .AddRetry(new RetryStrategyOptions
+        var defaults = venue?.Defaults;
+        _http = ResilientHttp.CreateClient(defaults?.RestTimeout ?? TimeSpan.FromSeconds(20), "pipeline-exporter/1.0");
+        _pipeline = ResilientHttp.CreateRetry(time,
+            new PredicateBuilder()
+                .Handle<RateLimitedException>()
+                .Handle<HttpRequestException>()
+                .Handle<TaskCanceledException>(ex => ex.InnerException is TimeoutException),
+            maxRetries, defaults?.RetryBaseDelay ?? TimeSpan.FromMilliseconds(200), maxDelay ?? TimeSpan.FromSeconds(30),
+            args =>
             {
-                ShouldHandle = new PredicateBuilder()
-                    .Handle<RateLimitedException>()
-                    .Handle<HttpRequestException>()
-                    .Handle<TaskCanceledException>(ex => ex.InnerException is TimeoutException),
-                MaxRetryAttempts = maxRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = TimeSpan.FromMilliseconds(200),
-                MaxDelay = maxDelay ?? TimeSpan.FromSeconds(30),
-                DelayGenerator = args => ValueTask.FromResult(
-                    args.Outcome.Exception is RateLimitedException { RetryAfter: { } after } ? after : (TimeSpan?)null),
-                OnRetry = args =>
+                _log.Warning("REST retry {Attempt} in {Delay}: {Reason}", args.AttemptNumber + 1, args.RetryDelay,
+                    args.Outcome.Exception?.Message);
+                if (args.Outcome.Exception is RateLimitedException)
                 {
-                    _log.Warning("REST retry {Attempt} in {Delay}: {Reason}", args.AttemptNumber + 1, args.RetryDelay,
-                        args.Outcome.Exception?.Message);
-                    if (args.Outcome.Exception is RateLimitedException)
-                    {
-                        Interlocked.Increment(ref _rateLimited);
-                    }
+                    Interlocked.Increment(ref _rateLimited);
+                }
 
-                    return ValueTask.CompletedTask;
-                },
-            })
-            .Build();
+                return ValueTask.CompletedTask;
+            },
+            args => ValueTask.FromResult(
+                args.Outcome.Exception is RateLimitedException { RetryAfter: { } after } ? after : (TimeSpan?)null));
     }
 
     private long _rateLimited;
@@ -75,9 +71,9 @@ public sealed class ExchangeRestClient : IDisposable
             throw new RateLimitedException($"HTTP {(int)response.StatusCode} from {EndpointRedaction.Redact(url.GetLeftPart(UriPartial.Path))}", after);
         }
 
-        if (body.AsSpan().IndexOf("\"code\":\"50011\""u8) >= 0)
+        if (RateLimitReason(body) is { } reason)
         {
-            throw new RateLimitedException($"OKX code 50011 (rate limit) from {EndpointRedaction.Redact(url.GetLeftPart(UriPartial.Path))}", (TimeSpan?)null);
+            throw new RateLimitedException($"{reason} from {EndpointRedaction.Redact(url.GetLeftPart(UriPartial.Path))}", (TimeSpan?)null);
         }
 
         if ((int)response.StatusCode >= 500)
@@ -92,6 +88,24 @@ public sealed class ExchangeRestClient : IDisposable
         }
 
         return body;
+    }
+
+    private string? RateLimitReason(byte[] body)
+    {
+        if (_venue is not null)
+        {
+            return _venue.RateLimitReason(body);
+        }
+
+        foreach (var venue in VenueRegistry.All)
+        {
+            if (venue.RateLimitReason(body) is { } reason)
+            {
+                return reason;
+            }
+        }
+
+        return null;
     }
 
     public void Dispose() => _http.Dispose();

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Pipeline.Exporter.Venues;
 using Pipeline.Vault.Layout;
 using Serilog.Events;
 
@@ -59,7 +60,7 @@ public static class CommonOptions
             : throw new UsageException($"{option}: '{text}' is not a day (yyyy-MM-dd)");
 
     /// <summary>The exchanges a command can select.</summary>
-    public static IReadOnlyList<string> Exchanges { get; } = ["okx", "binance"];
+    public static IReadOnlyList<string> Exchanges => VenueRegistry.Names;
 
     /// <summary>
     /// An --exchange selection: null (every exchange) or a supported exchange. Every command validates

@@ -1,5 +1,6 @@
 using Pipeline.Exporter.Instruments;
 using Pipeline.Exporter.Rest;
+using Pipeline.Exporter.Venues;
 using Pipeline.Jobs.Config;
 using Pipeline.Jobs.Hosting;
 using Pipeline.Vault.Layout;
@@ -13,9 +14,10 @@ public sealed class InstrumentMetadataRefresh(VaultLayout vault, PipelineConfig 
     {
         var exchanges = 0;
         var instruments = 0;
-        using var rest = new ExchangeRestClient(time);
         foreach (var exchange in config.EnabledExchanges)
         {
+            var venue = VenueRegistry.For(exchange.Name);
+            using var rest = ResilientHttp.Rest(venue, time, log: null, venue.Defaults.RefreshRetries, venue.Defaults.RefreshMaxRetryDelay);
             var options = ExporterFactory.Options(exchange, config.Endpoints);
             var snapshot = await new InstrumentCatalog(options, vault, rest, time).RefreshAsync(cancellationToken);
             exchanges++;

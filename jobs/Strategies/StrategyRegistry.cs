@@ -1,3 +1,4 @@
+using Pipeline.Exporter.Venues;
 using Pipeline.Jobs.Strategies.VwapMeanReversion;
 using Pipeline.Vault.Layout;
 using YamlDotNet.Core;
@@ -107,7 +108,7 @@ public sealed class StrategyRegistry
                 $"unknown strategy '{strategy}'; known: {string.Join(", ", _entries.Keys.Order(StringComparer.Ordinal))}");
         }
 
-        var exchange = Named(top, "exchange", top.RequiredString("exchange"), e => e is "okx" or "binance", "okx or binance");
+        var exchange = Named(top, "exchange", top.RequiredString("exchange"), VenueRegistry.IsKnown, "okx or binance");
         var instId = Named(top, "instId", top.RequiredString("instId"), VaultNames.IsInstId,
             "the exchange's instrument id, e.g. BTC-USDT-SWAP or BTCUSDT");
         var parameters = top.Section("parameters");

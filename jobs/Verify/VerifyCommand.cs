@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Pipeline.Exporter.Venues;
 using Pipeline.Jobs.Cli;
 using Pipeline.Vault.Layout;
 using Pipeline.Vault.Trades;
@@ -42,7 +43,7 @@ public static class VerifyCommand
     private static async Task<int> RunAsync(CommandContext context, CancellationToken token)
     {
         var exchange = context.Get(Exchange)?.Trim().ToLowerInvariant();
-        if (exchange is not null and not ("okx" or "binance"))
+        if (exchange is not null && !VenueRegistry.IsKnown(exchange))
         {
             throw new UsageException($"--exchange: '{exchange}' is not okx or binance");
         }

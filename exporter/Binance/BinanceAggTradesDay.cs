@@ -1,10 +1,10 @@
 using System.Globalization;
-using Pipeline.Exporter.Binance;
+using Pipeline.Exporter.Backfill;
 using Pipeline.Exporter.GapFill;
 using Pipeline.Exporter.Recording;
 using Pipeline.Exporter.Rest;
 
-namespace Pipeline.Exporter.Backfill;
+namespace Pipeline.Exporter.Binance;
 
 /// <summary>
 /// One UTC day of Binance aggTrades from GET /fapi/v1/aggTrades (PROTOCOLS 2.4; only about 1–2 days

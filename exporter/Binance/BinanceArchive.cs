@@ -1,7 +1,8 @@
 using System.Globalization;
+using Pipeline.Exporter.Backfill;
 using Pipeline.Exporter.Recording;
 
-namespace Pipeline.Exporter.Backfill;
+namespace Pipeline.Exporter.Binance;
 
 /// <summary>
 /// Binance USD-M daily aggTrades archives (PROTOCOLS 2.5): {base}/data/futures/um/daily/aggTrades/{SYMBOL}/{SYMBOL}-aggTrades-{yyyy-MM-dd}.zip
@@ -11,6 +12,9 @@ namespace Pipeline.Exporter.Backfill;
 /// </summary>
 public sealed class BinanceArchive(BackfillOptions options, ArchiveDownloader downloader)
 {
+    /// <summary>data.binance.vision, the archive base when none is given.</summary>
+    public const string DefaultBase = "https://data.binance.vision";
+
     private static readonly string[] Columns = ["agg_trade_id", "price", "quantity", "first_trade_id", "last_trade_id", "transact_time", "is_buyer_maker"];
 
     public static string FileName(string symbol, DateOnly day) =>
@@ -24,7 +28,7 @@ public sealed class BinanceArchive(BackfillOptions options, ArchiveDownloader do
     public async Task<List<TradeItem>> DayTradesAsync(string symbol, DateOnly day, long recvTs, CancellationToken token)
     {
         var name = FileName(symbol, day);
-        var baseUrl = (options.ArchiveUrl?.AbsoluteUri ?? BackfillOptions.BinanceArchiveDefault).TrimEnd('/') + "/" + RelativeUrl(symbol, day);
+        var baseUrl = (options.ArchiveUrl?.AbsoluteUri ?? DefaultBase).TrimEnd('/') + "/" + RelativeUrl(symbol, day);
         var path = await downloader.DownloadAsync(new Uri(baseUrl), token);
         try
         {

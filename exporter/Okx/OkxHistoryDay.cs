@@ -1,10 +1,10 @@
 using System.Globalization;
+using Pipeline.Exporter.Backfill;
 using Pipeline.Exporter.GapFill;
-using Pipeline.Exporter.Okx;
 using Pipeline.Exporter.Recording;
 using Pipeline.Exporter.Rest;
 
-namespace Pipeline.Exporter.Backfill;
+namespace Pipeline.Exporter.Okx;
 
 /// <summary>
 /// One UTC day of OKX trades from GET /api/v5/market/history-trades (PROTOCOLS 1.9; about 3 months back,

@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
+using Pipeline.Exporter.Backfill;
 using Pipeline.Exporter.Recording;
 using Pipeline.Exporter.Rest;
 using Pipeline.Vault.Trades;
 
-namespace Pipeline.Exporter.Backfill;
+namespace Pipeline.Exporter.Okx;
 
 /// <summary>
 /// OKX daily trade archives (PROTOCOLS 1.10): one zip per UTC+8 day (file D holds D-1 16:00 UTC to

@@ -1,9 +1,9 @@
 using System.Text;
-using Pipeline.Exporter.Instruments;
+using Pipeline.Exporter.Okx;
 
-namespace Pipeline.Exporter.Tests.Instruments;
+namespace Pipeline.Exporter.Tests.Okx;
 
-public sealed class InstrumentListParserTests
+public sealed class OkxInstrumentsTests
 {
     [Fact]
     public void ParseOkx_LinearInverseAndBadCtVal_RejectsOnlyTheBadOneNamingTheField()
@@ -16,22 +16,12 @@ public sealed class InstrumentListParserTests
              {"instType":"SWAP","instId":"SOL-USDT-SWAP","uly":"SOL-USDT","instFamily":"SOL-USDT","settleCcy":"USDT","ctVal":"1","ctMult":"1","ctValCcy":"SOL","ctType":"quanto","state":"live"}
             ]}
             """;
-        var (valid, rejected) = InstrumentListParser.ParseOkx(Encoding.UTF8.GetBytes(json));
+        var (valid, rejected) = OkxInstruments.Parse(Encoding.UTF8.GetBytes(json));
         Assert.Equal(["BTC-USDT-SWAP", "BTC-USD-SWAP"], valid.Select(v => v.InstId));
         Assert.False(valid[0].IsInverse);
         Assert.True(valid[1].IsInverse);
         Assert.Equal("BTC", valid[1].BaseCcy);
         Assert.StartsWith("ctVal", rejected.Single(r => r.InstId == "ETH-USDT-SWAP").Error, StringComparison.Ordinal);
         Assert.StartsWith("ctType", rejected.Single(r => r.InstId == "SOL-USDT-SWAP").Error, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void ParseBinance_ExchangeInfo_UsesBaseAssetAndUnitContract()
-    {
-        var json = """{"symbols":[{"symbol":"BTCUSDT","pair":"BTCUSDT","contractType":"PERPETUAL","status":"TRADING","baseAsset":"BTC","quoteAsset":"USDT","marginAsset":"USDT"}]}""";
-        var (valid, rejected) = InstrumentListParser.ParseBinance(Encoding.UTF8.GetBytes(json));
-        Assert.Empty(rejected);
-        var spec = Assert.Single(valid);
-        Assert.Equal(("1", "1", "linear", "BTC"), (spec.CtVal, spec.CtMult, spec.CtType, spec.CtValCcy));
     }
 }
