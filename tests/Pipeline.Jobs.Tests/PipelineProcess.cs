@@ -197,6 +197,28 @@ public sealed partial class PipelineProcess : IDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>
+    /// <paramref name="condition"/> evaluated at most once per <paramref name="every"/> (default 20 ms; the last answer
+    /// in between): a wait that reads state files or lists a vault must not take a core from the processes it waits for.
+    /// </summary>
+    public static Func<bool> Sampled(Func<bool> condition, TimeSpan? every = null)
+    {
+        var period = every ?? TimeSpan.FromMilliseconds(20);
+        var clock = Stopwatch.StartNew();
+        var last = condition();
+        var at = clock.Elapsed;
+        return () =>
+        {
+            if (!last && clock.Elapsed - at >= period)
+            {
+                last = condition();
+                at = clock.Elapsed;
+            }
+
+            return last;
+        };
+    }
+
     /// <summary>Waits (bounded) for a complete stdout line that matches; fails when the process ends first, with its output.</summary>
     public Task<string> WaitForStdoutLineAsync(Func<string, bool> match, string what, TimeSpan? bound = null) =>
         WaitForLineAsync(_stdout, match, what, bound ?? DefaultBound);
@@ -212,7 +234,8 @@ public sealed partial class PipelineProcess : IDisposable
     public async Task WaitWhileRunningAsync(Func<bool> condition, string what, TimeSpan? bound = null)
     {
         var limit = bound ?? DefaultBound;
-        var held = await Waits.UntilAsync(() => condition() || _process.HasExited, limit, what, throwOnTimeout: false);
+        var sampled = Sampled(condition);
+        var held = await Waits.UntilAsync(() => sampled() || _process.HasExited, limit, what, throwOnTimeout: false);
         if (!held)
         {
             throw new TimeoutException($"waited {limit.TotalSeconds:F0} s for {what}: {Describe()}");
@@ -246,7 +269,8 @@ public sealed partial class PipelineProcess : IDisposable
             return found is not null;
         }
 
-        var held = await Waits.UntilAsync(() => Found() || _readers.IsCompleted, bound, what, throwOnTimeout: false);
+        var sampled = Sampled(Found);
+        var held = await Waits.UntilAsync(() => sampled() || _readers.IsCompleted, bound, what, throwOnTimeout: false);
         if (!held)
         {
             throw new TimeoutException($"waited {bound.TotalSeconds:F0} s for {what}: {Describe()}");

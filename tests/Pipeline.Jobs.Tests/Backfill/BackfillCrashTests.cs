@@ -49,17 +49,17 @@ public sealed class BackfillCrashTests : IDisposable
             var before = Done();
             using var child = PipelineProcess.Start(args);
             var cpu = TimeSpan.Zero;
-            await Waits.UntilAsync(() =>
+            await Waits.UntilAsync(PipelineProcess.Sampled(() =>
             {
                 cpu = child.CpuTime ?? cpu;
                 return Done() != before || child.HasExited;
-            }, PipelineProcess.DefaultBound, "backfill to record a day or end");
+            }, TimeSpan.FromMilliseconds(5)), PipelineProcess.DefaultBound, "backfill to record a day or end");
             var budget = cpu + TimeSpan.FromMilliseconds(random.Next(0, 250));
-            await Waits.UntilAsync(() =>
+            await Waits.UntilAsync(PipelineProcess.Sampled(() =>
             {
                 cpu = child.CpuTime ?? cpu;
                 return cpu >= budget || child.HasExited;
-            }, PipelineProcess.DefaultBound, $"backfill to use {budget.TotalMilliseconds:F0} ms of processor time or end");
+            }, TimeSpan.FromMilliseconds(5)), PipelineProcess.DefaultBound, $"backfill to use {budget.TotalMilliseconds:F0} ms of processor time or end");
             child.Kill();
             midRun += Done() is > 0 and < Days ? 1 : 0;
         }

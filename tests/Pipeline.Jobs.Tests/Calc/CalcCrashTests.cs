@@ -109,11 +109,11 @@ public sealed class CalcCrashTests : IDisposable
     {
         using var process = Start(layout);
         var cpu = TimeSpan.Zero;
-        await Waits.UntilAsync(() =>
+        await Waits.UntilAsync(PipelineProcess.Sampled(() =>
         {
             cpu = process.CpuTime ?? cpu;
             return process.HasExited;
-        }, PipelineProcess.DefaultBound, "calc to finish");
+        }, TimeSpan.FromMilliseconds(5)), PipelineProcess.DefaultBound, "calc to finish");
         var code = await process.WaitForExitAsync(PipelineProcess.DefaultBound);
         Assert.True(code == 0, "calc failed: " + process.Describe());
         return cpu;
@@ -127,11 +127,11 @@ public sealed class CalcCrashTests : IDisposable
     {
         using var process = Start(layout);
         var cpu = TimeSpan.Zero;
-        await Waits.UntilAsync(() =>
+        await Waits.UntilAsync(PipelineProcess.Sampled(() =>
         {
             cpu = process.CpuTime ?? cpu;
             return process.HasExited || cpu >= cpuBudget;
-        }, PipelineProcess.DefaultBound, $"calc to use {cpuBudget.TotalMilliseconds:F0} ms of processor time or to finish");
+        }, TimeSpan.FromMilliseconds(5)), PipelineProcess.DefaultBound, $"calc to use {cpuBudget.TotalMilliseconds:F0} ms of processor time or to finish");
         process.Kill(); // SIGKILL on Unix; a no-op when it already ended
         var code = await process.WaitForExitAsync(PipelineProcess.DefaultBound);
         if (code == 0)

@@ -27,8 +27,9 @@ public sealed class ShutdownFailureTests : IDisposable
         Directory.CreateDirectory(logs);
         foreach (var offset in new[] { -1, 0, 1 })
         {
-            // The rolling file is named after the local date; cover a date change during the run.
-            File.CreateSymbolicLink(Path.Combine(logs, $"pipeline-{DateTime.Now.AddDays(offset):yyyyMMdd}.log"), "/dev/full");
+            // Serilog names the rolling file after the local date of the wall clock (the product has no say in it),
+            // so the test must too; cover a date change during the run.
+            File.CreateSymbolicLink(Path.Combine(logs, $"pipeline-{TimeProvider.System.GetLocalNow().AddDays(offset):yyyyMMdd}.log"), "/dev/full");
         }
 
         var (code, stderr) = await RunAsync("calc", "--vault", vault, "--exchange", "binance");
