@@ -86,8 +86,8 @@ public sealed class ExportCrashTests(ITestOutputHelper output) : IDisposable
             output.WriteLine($"caught up: {caughtUp}; target {target}, published through {sim.PublishedThroughMs}, watermark {Watermark(vault)}");
             Assert.True(caughtUp, $"the restarted exporters did not catch up within 90 s: target {target}, published through {sim.PublishedThroughMs}, watermarks {Watermarks(vault)}\n"
                 + okx.Describe() + "\n" + binance.Describe());
-            Assert.Equal(0, await okx.TerminateAsync(TimeSpan.FromSeconds(15)));
-            Assert.Equal(0, await binance.TerminateAsync(TimeSpan.FromSeconds(15)));
+            Assert.True(await okx.TerminateAsync(PipelineProcess.DefaultBound) == 0, okx.Describe());
+            Assert.True(await binance.TerminateAsync(PipelineProcess.DefaultBound) == 0, binance.Describe());
             output.WriteLine(okx.Stderr.Split('\n').TakeLast(5).Aggregate(string.Empty, (a, b) => a + b + "\n"));
         }
 
