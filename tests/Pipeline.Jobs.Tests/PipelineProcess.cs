@@ -199,7 +199,8 @@ public sealed partial class PipelineProcess : IDisposable
 
     /// <summary>
     /// <paramref name="condition"/> evaluated at most once per <paramref name="every"/> (default 20 ms; the last answer
-    /// in between): a wait that reads state files or lists a vault must not take a core from the processes it waits for.
+    /// in between; once true it stays true, so for conditions that do not go back): a wait that reads state files or lists a
+    /// vault must not take a core from the processes it waits for.
     /// </summary>
     public static Func<bool> Sampled(Func<bool> condition, TimeSpan? every = null)
     {
