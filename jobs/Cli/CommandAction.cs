@@ -10,6 +10,17 @@ namespace Pipeline.Jobs.Cli;
 /// </summary>
 public static class CommandAction
 {
+    // The clock of the command being run in this async flow (System.CommandLine offers no way to hand it to an action).
+    private static readonly AsyncLocal<TimeProvider?> CurrentTime = new();
+
+    /// <summary>Makes <paramref name="time"/> the clock of the commands run in this async flow until disposed.</summary>
+    internal static IDisposable UseTime(TimeProvider time)
+    {
+        var previous = CurrentTime.Value;
+        CurrentTime.Value = time;
+        return new Restore(previous);
+    }
+
     public static void Set(Command command, Func<CommandContext, CancellationToken, Task<int>> body, bool fileLog = true)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -24,7 +35,7 @@ public static class CommandAction
         var code = ExitCodes.Failure;
         try
         {
-            var context = new CommandContext(parse, output, error);
+            var context = new CommandContext(parse, output, error) { Time = CurrentTime.Value ?? TimeProvider.System };
             PipelineLogging.Configure(CommonOptions.Level(parse), fileLog ? context.Vault : null);
             code = await body(context, token);
             return code;
@@ -71,5 +82,10 @@ public static class CommandAction
                 await error.WriteLineAsync("warning: the log file could not be written: " + PipelineLogging.Describe(ex));
             }
         }
+    }
+
+    private sealed class Restore(TimeProvider? previous) : IDisposable
+    {
+        public void Dispose() => CurrentTime.Value = previous;
     }
 }

@@ -42,8 +42,13 @@ public static class PipelineCli
         yield return Backfill.BackfillCommand.Create();
     }
 
-    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
+    public static Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null) =>
+        RunAsync(args, TimeProvider.System, output, error);
+
+    /// <summary>Runs a command whose clock is <paramref name="time"/> (tests run commands on a fixed day; the process uses the system clock).</summary>
+    public static async Task<int> RunAsync(string[] args, TimeProvider time, TextWriter? output = null, TextWriter? error = null)
     {
+        using var clock = CommandAction.UseTime(time);
         var root = Build();
         var parse = root.Parse(args);
         var configuration = new InvocationConfiguration

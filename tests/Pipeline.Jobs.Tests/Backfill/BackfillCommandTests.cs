@@ -2,7 +2,6 @@ using System.Globalization;
 using Pipeline.Exporter.Backfill;
 using Pipeline.Exporter.Simulator;
 using Pipeline.Vault.Layout;
-using Pipeline.Vault.Trades;
 
 namespace Pipeline.Jobs.Tests.Backfill;
 
@@ -10,7 +9,9 @@ namespace Pipeline.Jobs.Tests.Backfill;
 public sealed class BackfillCommandTests : IDisposable
 {
     private readonly TempDir _dir = new();
-    private readonly DateOnly _today = TradeTime.Day(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+    // Fixed days well in the past, whatever today is; the "today" case runs the command on a clock fixed at Today.
+    private static readonly DateOnly Today = new(2025, 6, 10);
+    private static readonly DateTimeOffset MarketStart = new(2025, 6, 10, 0, 0, 0, TimeSpan.Zero);
 
     public void Dispose() => _dir.Dispose();
 
@@ -19,11 +20,11 @@ public sealed class BackfillCommandTests : IDisposable
     [Fact]
     public async Task Backfill_CorruptDay_Exit1NamingTheDay_OthersFilledAndRecalculated()
     {
-        var from = _today.AddDays(-4);
+        var from = Today.AddDays(-4);
         var bad = from.AddDays(1);
         await using var sim = await SimulatorHost.StartAsync(new SimulatorOptions
         {
-            Instruments = ["BTCUSDT"], Rate = 0.1, Seed = 5, CorruptArchiveDays = [bad], PublishInterval = TimeSpan.FromSeconds(1),
+            Instruments = ["BTCUSDT"], Rate = 0.1, Seed = 5, Start = MarketStart, CorruptArchiveDays = [bad], PublishInterval = TimeSpan.FromSeconds(1),
         });
         var vault = _dir.File("vault");
         var (code, output, error) = await CliRunner.RunAsync("backfill", "--exchange", "binance", "--inst", "BTCUSDT",
@@ -54,8 +55,8 @@ public sealed class BackfillCommandTests : IDisposable
     [InlineData("bad-date", "--from: 'bad-date' is not a day")]
     public async Task Backfill_TodayOrBadDate_IsAUsageError(string from, string message)
     {
-        var (code, _, error) = await CliRunner.RunAsync("backfill", "--exchange", "okx", "--inst", "BTC-USDT-SWAP",
-            "--from", from == "today" ? D(_today) : from, "--vault", _dir.File("vault"));
+        var (code, _, error) = await CliRunner.RunAsync(new FixedTime(MarketStart.AddHours(13)), "backfill", "--exchange", "okx", "--inst", "BTC-USDT-SWAP",
+            "--from", from == "today" ? D(Today) : from, "--vault", _dir.File("vault"));
         Assert.Equal(2, code);
         Assert.Contains(message, error, StringComparison.Ordinal);
     }

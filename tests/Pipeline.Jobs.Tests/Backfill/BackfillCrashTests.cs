@@ -1,4 +1,5 @@
 using System.Globalization;
+using Pipeline.Testing;
 using Pipeline.Exporter.Simulator;
 using Pipeline.Exporter.Simulator.Truth;
 using Pipeline.Jobs.Tests.Export;
@@ -13,6 +14,11 @@ namespace Pipeline.Jobs.Tests.Backfill;
 public sealed class BackfillCrashTests : IDisposable
 {
     private const int Days = 4;
+
+    // Fixed days well in the past (whatever today is), and a simulator whose market starts a few days after them:
+    // the same trades on every run, and days the backfill accepts (at most yesterday).
+    private static readonly DateOnly From = new(2025, 6, 1);
+    private static readonly DateTimeOffset MarketStart = new(2025, 6, 8, 0, 0, 0, TimeSpan.Zero);
     private readonly TempDir _dir = new();
 
     public void Dispose() => _dir.Dispose();
@@ -20,12 +26,11 @@ public sealed class BackfillCrashTests : IDisposable
     [Fact]
     public async Task Backfill_KilledRepeatedly_RerunEndsWithEveryTradeOnce()
     {
-        var today = TradeTime.Day(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        var from = today.AddDays(-6);
+        var from = From;
         var to = from.AddDays(Days - 1);
         await using var sim = await SimulatorHost.StartAsync(new SimulatorOptions
         {
-            Instruments = ["BTCUSDT"], Rate = 1.5, Seed = 9, PublishInterval = TimeSpan.FromSeconds(1),
+            Instruments = ["BTCUSDT"], Rate = 1.5, Seed = 9, Start = MarketStart, PublishInterval = TimeSpan.FromSeconds(1),
         });
         var vault = _dir.File("vault");
         string[] args = ["backfill", "--exchange", "binance", "--inst", "BTCUSDT",
@@ -38,36 +43,33 @@ public sealed class BackfillCrashTests : IDisposable
         var midRun = 0;
         for (var i = 0; i < 6 && Done() < Days; i++)
         {
-            // Kill at a random point of the work after a day has been recorded: while the next one downloads, parses, merges or renames.
+            // Kill at a random point of the work after a day has been recorded: while the next one downloads, parses,
+            // merges or renames. The point is a random amount of the child's processor time (work done, which a busy
+            // machine does not stretch) after the day was seen done.
             var before = Done();
             using var child = PipelineProcess.Start(args);
-            var waited = System.Diagnostics.Stopwatch.StartNew();
-            while (Done() == before && !child.HasExited && waited.Elapsed < TimeSpan.FromSeconds(30))
+            var cpu = TimeSpan.Zero;
+            await Waits.UntilAsync(PipelineProcess.Sampled(() =>
             {
-                await Task.Delay(20);
-            }
-
-            await Task.Delay(random.Next(0, 250));
+                cpu = child.CpuTime ?? cpu;
+                return Done() != before || child.HasExited;
+            }, TimeSpan.FromMilliseconds(5)), PipelineProcess.DefaultBound, "backfill to record a day or end");
+            var budget = cpu + TimeSpan.FromMilliseconds(random.Next(0, 250));
+            await Waits.UntilAsync(PipelineProcess.Sampled(() =>
+            {
+                cpu = child.CpuTime ?? cpu;
+                return cpu >= budget || child.HasExited;
+            }, TimeSpan.FromMilliseconds(5)), PipelineProcess.DefaultBound, $"backfill to use {budget.TotalMilliseconds:F0} ms of processor time or end");
             child.Kill();
             midRun += Done() is > 0 and < Days ? 1 : 0;
         }
 
         Assert.True(midRun > 0, "no kill landed between the first and the last day");
 
-        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(PipelineProcess.PipelineDll);
-        foreach (var arg in args)
+        using (var last = PipelineProcess.Start(args))
         {
-            info.ArgumentList.Add(arg);
-        }
-
-        using (var last = System.Diagnostics.Process.Start(info)!)
-        {
-            var stdout = last.StandardOutput.ReadToEndAsync();
-            var stderr = last.StandardError.ReadToEndAsync();
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-            await last.WaitForExitAsync(cts.Token);
-            Assert.True(last.ExitCode == 0, await stderr + await stdout);
+            var code = await last.WaitForExitAsync(PipelineProcess.DefaultBound);
+            Assert.True(code == 0, last.Describe());
         }
 
         // Truth: the generator's trades of those days.

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Pipeline.Vault.Jsonl;
 using Pipeline.Vault.Layout;
@@ -28,34 +27,33 @@ public sealed class CalcCrashTests : IDisposable
         CopyRaw(killed, clean);
         var end = TradeTime.DayStartMs(Day1.AddDays(1)) + 10_000;
 
-        // Reference: one uninterrupted run with the final watermark.
+        // Reference: one uninterrupted run with the final watermark; its processor time is the work of a whole run.
         SetWatermark(clean, end);
-        var clock = Stopwatch.StartNew();
-        Assert.Equal(0, await RunToEnd(clean));
-        var fullRun = clock.ElapsedMilliseconds;
+        var fullRunCpu = await RunToEnd(clean);
 
         // Kill runs while the watermark moves through the day, so kills land in reading, emitting and committing.
-        // The kill moment is random within the expected run time, which shrinks as work gets committed:
-        // a run that finishes first teaches the next delay its length, so kills keep landing.
+        // The kill moment is a random amount of work (processor time of the child, which a busy machine does not
+        // stretch, unlike wall time) within the expected run, which shrinks as work gets committed: a run that
+        // finishes first teaches the next attempt its length, so kills keep landing.
         var random = new Random(12345);
         var kills = 0;
-        var runMs = (double)Math.Max(100, fullRun);
+        var runCpu = fullRunCpu;
         for (var attempt = 0; kills < 12 && attempt < 40; attempt++)
         {
             SetWatermark(killed, TradeTime.DayStartMs(Day1) + (Math.Min(kills + 1, 12) * TradeTime.MsPerDay / 12));
-            var (wasKilled, ran) = await RunAndKill(killed, 10 + (int)(random.NextDouble() * runMs * 0.8));
+            var (wasKilled, usedCpu) = await RunAndKill(killed, runCpu * (0.05 + (random.NextDouble() * 0.85)));
             if (wasKilled)
             {
                 kills++;
             }
             else
             {
-                runMs = Math.Max(20, ran);
+                runCpu = usedCpu;
             }
         }
 
         SetWatermark(killed, end);
-        Assert.Equal(0, await RunToEnd(killed));
+        await RunToEnd(killed);
         Assert.True(kills >= 10, $"only {kills} runs were killed before they finished");
         var expected = Snapshot(clean);
         Assert.Equal(10, expected.Count);
@@ -103,50 +101,47 @@ public sealed class CalcCrashTests : IDisposable
             Exchange = Exchange, InstId = InstId, WatermarkTs = ts, Connection = "connected",
         });
 
-    private static Process Start(VaultLayout layout)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "pipeline.dll"), "calc", "--vault", layout.Root,
-                     "--exchange", Exchange, "--inst", InstId, "--log-level", "warning" })
-        {
-            info.ArgumentList.Add(arg);
-        }
+    private static PipelineProcess Start(VaultLayout layout) =>
+        PipelineProcess.Start("calc", "--vault", layout.Root, "--exchange", Exchange, "--inst", InstId, "--log-level", "warning");
 
-        return Process.Start(info)!;
-    }
-
-    private static async Task<int> RunToEnd(VaultLayout layout)
+    /// <summary>Runs calc to its end (bounded), requires exit 0, and returns the processor time it was last seen using.</summary>
+    private static async Task<TimeSpan> RunToEnd(VaultLayout layout)
     {
         using var process = Start(layout);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"calc exited {process.ExitCode}: {await stderr}{await stdout}");
-        return process.ExitCode;
+        var cpu = TimeSpan.Zero;
+        await Waits.UntilAsync(PipelineProcess.Sampled(() =>
+        {
+            cpu = process.CpuTime ?? cpu;
+            return process.HasExited;
+        }, TimeSpan.FromMilliseconds(5)), PipelineProcess.DefaultBound, "calc to finish");
+        var code = await process.WaitForExitAsync(PipelineProcess.DefaultBound);
+        Assert.True(code == 0, "calc failed: " + process.Describe());
+        return cpu;
     }
 
-    /// <summary>Starts calc and SIGKILLs it after <paramref name="afterMs"/>: whether it was still running, and how long it ran.</summary>
-    private static async Task<(bool Killed, long RanMs)> RunAndKill(VaultLayout layout, int afterMs)
+    /// <summary>
+    /// Starts calc and SIGKILLs it once it has used <paramref name="cpuBudget"/> of processor time: whether the kill
+    /// interrupted it (it had not ended by itself), and the processor time it was last seen using.
+    /// </summary>
+    private static async Task<(bool Killed, TimeSpan UsedCpu)> RunAndKill(VaultLayout layout, TimeSpan cpuBudget)
     {
-        var clock = Stopwatch.StartNew();
         using var process = Start(layout);
-        _ = process.StandardOutput.ReadToEndAsync();
-        _ = process.StandardError.ReadToEndAsync();
-        var exited = process.WaitForExitAsync();
-        await Task.WhenAny(exited, Task.Delay(afterMs));
-        if (exited.IsCompleted)
+        var cpu = TimeSpan.Zero;
+        await Waits.UntilAsync(PipelineProcess.Sampled(() =>
         {
-            return (false, clock.ElapsedMilliseconds);
+            cpu = process.CpuTime ?? cpu;
+            return process.HasExited || cpu >= cpuBudget;
+        }, TimeSpan.FromMilliseconds(5)), PipelineProcess.DefaultBound, $"calc to use {cpuBudget.TotalMilliseconds:F0} ms of processor time or to finish");
+        process.Kill(); // SIGKILL on Unix; a no-op when it already ended
+        var code = await process.WaitForExitAsync(PipelineProcess.DefaultBound);
+        if (code == 0)
+        {
+            return (false, cpu); // it finished before the kill
         }
 
-        process.Kill(entireProcessTree: true); // SIGKILL on Unix
-        await process.WaitForExitAsync();
-        return (true, clock.ElapsedMilliseconds);
+        // Killed by the signal, never failed on its own: a failure would show as an error line.
+        Assert.DoesNotContain("error:", process.Stderr, StringComparison.Ordinal);
+        return (true, cpu);
     }
 
     private static SortedDictionary<string, string> Snapshot(VaultLayout layout)

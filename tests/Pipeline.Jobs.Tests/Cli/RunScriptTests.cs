@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Pipeline.Jobs.Tests.Strategies;
@@ -63,27 +62,9 @@ public sealed partial class RunScriptTests : IDisposable
         return checkout;
     }
 
-    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string workingDirectory, string script, params string[] args)
-    {
-        var info = new ProcessStartInfo("bash")
-        {
-            RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false, WorkingDirectory = workingDirectory,
-        };
-        info.ArgumentList.Add(script);
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.Environment.Remove("PIPELINE_VAULT");
-        info.Environment.Remove("PIPELINE_DUCKDB_LIB");
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("cannot start bash");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(cts.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int Code, string Stdout, string Stderr)> RunAsync(string workingDirectory, string script, params string[] args) =>
+        PipelineProcess.RunProgramAsync("bash", [script, .. args], workingDirectory,
+            new Dictionary<string, string?> { ["PIPELINE_VAULT"] = null, ["PIPELINE_DUCKDB_LIB"] = null });
 
     [GeneratedRegex("DUCKDB_NPM_VERSION=\"([^\"]+)\"")]
     private static partial Regex DuckDbVersion();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Pipeline.Jobs.Logging;
 using Serilog;
 using Serilog.Events;
@@ -28,8 +27,9 @@ public sealed class ShutdownFailureTests : IDisposable
         Directory.CreateDirectory(logs);
         foreach (var offset in new[] { -1, 0, 1 })
         {
-            // The rolling file is named after the local date; cover a date change during the run.
-            File.CreateSymbolicLink(Path.Combine(logs, $"pipeline-{DateTime.Now.AddDays(offset):yyyyMMdd}.log"), "/dev/full");
+            // Serilog names the rolling file after the local date of the wall clock (the product has no say in it),
+            // so the test must too; cover a date change during the run.
+            File.CreateSymbolicLink(Path.Combine(logs, $"pipeline-{TimeProvider.System.GetLocalNow().AddDays(offset):yyyyMMdd}.log"), "/dev/full");
         }
 
         var (code, stderr) = await RunAsync("calc", "--vault", vault, "--exchange", "binance");
@@ -103,21 +103,8 @@ public sealed class ShutdownFailureTests : IDisposable
 
     private static async Task<(int Code, string Stderr)> RunAsync(params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        info.ArgumentList.Add(PipelineProcess.PipelineDll);
-        info.Environment.Remove("PIPELINE_VAULT");
-        info.Environment.Remove("PIPELINE_LOG_LEVEL");
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("cannot start dotnet");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(cts.Token);
-        await stdout;
-        return (process.ExitCode, await stderr);
+        using var process = PipelineProcess.Start(args, workingDirectory: null,
+            environment: new Dictionary<string, string?> { ["PIPELINE_LOG_LEVEL"] = null });
+        return (await process.WaitForExitAsync(PipelineProcess.DefaultBound), process.Stderr);
     }
 }

@@ -26,15 +26,10 @@ internal sealed class EventFile(string path)
     public async Task WaitUntilAsync(Func<IReadOnlyList<string>, bool> condition, string what)
     {
         // A generous bound so a loaded machine does not fail the test; the usual wait is a few seconds.
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!condition(Lines()))
+        var bound = TimeSpan.FromSeconds(60);
+        if (!await Waits.UntilAsync(PipelineProcess.Sampled(() => condition(Lines())), bound, what, throwOnTimeout: false))
         {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"waited 60 s for {what}; events so far:\n{string.Join("\n", Lines())}");
-            }
-
-            await Task.Delay(25);
+            throw new TimeoutException($"waited {bound.TotalSeconds:F0} s for {what}; events so far:\n{string.Join("\n", Lines())}");
         }
     }
 }

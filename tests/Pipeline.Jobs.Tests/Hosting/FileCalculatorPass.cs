@@ -17,16 +17,14 @@ internal sealed class FileCalculatorPass(EventFile events, int[] failOn, int[]? 
     {
         var run = Interlocked.Increment(ref _runs);
         var expectedSignals = Volatile.Read(ref _succeeded);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (events.Lines().Count(l => l.StartsWith("signal", StringComparison.Ordinal)) < expectedSignals)
+        var signalled = await Waits.UntilAsync(PipelineProcess.Sampled(() =>
         {
-            if (DateTime.UtcNow > deadline)
-            {
-                events.Append($"calc {run} found no signal after the previous successful run");
-                break;
-            }
-
-            await Task.Delay(10, cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested(); // a stopping host does not wait for the signal
+            return events.Lines().Count(l => l.StartsWith("signal", StringComparison.Ordinal)) >= expectedSignals;
+        }), TimeSpan.FromSeconds(30), "the signal after the previous successful run", throwOnTimeout: false);
+        if (!signalled)
+        {
+            events.Append($"calc {run} found no signal after the previous successful run");
         }
 
         if (failOn.Contains(run))

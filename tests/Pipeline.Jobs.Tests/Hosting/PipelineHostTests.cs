@@ -103,12 +103,14 @@ public sealed class PipelineHostTests : IDisposable
         var config = Config("""
               compaction: "* * * * * ?"
             """, okx: true);
-        var compaction = new SlowCompactionPass(_events, TimeSpan.FromMilliseconds(1500));
+        var compaction = new SlowCompactionPass(_events);
         using var host = PipelineHost.Build(config, HostMode.Run, (services, _) =>
         {
             services.AddSingleton<ICompactionPass>(compaction);
             services.AddSingleton<IExporterFactory>(new RecordingExporterFactory(_events));
         });
+        // The compaction run ends only once the stop has begun: the host must wait for it.
+        using var released = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(compaction.Release);
         await host.StartAsync();
         await compaction.Started.WaitAsync(TimeSpan.FromSeconds(60));
         await host.StopAsync();
@@ -142,7 +144,8 @@ public sealed class PipelineHostTests : IDisposable
         var config = Config("""
               heartbeat: "* * * * * ?"
             """.Replace("heartbeat", "compaction", StringComparison.Ordinal), okx: true);
-        var compaction = new SlowCompactionPass(_events, TimeSpan.Zero);
+        var compaction = new SlowCompactionPass(_events);
+        compaction.Release(); // runs straight through
         using var host = PipelineHost.Build(config, HostMode.Schedule, (services, _) =>
         {
             services.AddSingleton<ICompactionPass>(compaction);

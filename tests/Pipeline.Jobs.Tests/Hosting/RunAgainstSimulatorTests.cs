@@ -26,11 +26,15 @@ public sealed class RunAgainstSimulatorTests : IDisposable
     public async Task Run_StoppedWithSigtermAndRestarted_DerivedMinutesContinuousAndExecutorResumed()
     {
         // 4 minutes of market per wall second: the 1 h VWAP bands warm up in ~15 s, and the REST
-        // fill of the restart's outage stays short.
+        // fill of the restart's outage stays short. The market starts at a UTC midnight, so every run sees the
+        // same minutes (same trades at the same offsets into each minute, the VWAP session starting with the
+        // market and no day rollover within the test). It cannot be a calendar constant: the child process
+        // records on the real clock, and a live trade must lie within the exporter's event-time bound of its
+        // receive time (raised to 3 days below, so a start up to 48 h back is plausible).
+        var start = new DateTimeOffset(TimeProvider.System.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero).AddDays(-1);
         await using var sim = await SimulatorHost.StartAsync(new SimulatorOptions
         {
-            Instruments = [InstId], Rate = 5, Speed = 240, Seed = 11,
-            Start = DateTimeOffset.UtcNow.AddDays(-1),
+            Instruments = [InstId], Rate = 5, Speed = 240, Seed = 11, Start = start,
         });
         var vaultDir = _dir.File("vault");
         var strategy = _dir.File("vwap.yaml");
@@ -66,18 +70,22 @@ public sealed class RunAgainstSimulatorTests : IDisposable
               heartbeat: "* * * * * ?"
               allowFastSchedule: true
               drainTimeoutSeconds: 30
+            exporter:
+              maxEventTimeSkewSeconds: 259200
             strategies: [{strategy}]
             """);
         var vault = new VaultLayout(vaultDir);
 
-        // First run: at least 3 scheduled calculator runs and 70 minutes, so the strategy is deciding.
-        await RunUntilAsync(config, vaultDir, () => Minutes(vault, "bars_1m").Count >= 70);
+        // First run: until the executor's saved state holds an open position (the precondition of the restore),
+        // after at least 3 scheduled calculator runs.
+        var statePath = vault.ExecutorState("vwap_run_test");
+        await RunUntilAsync(config, vaultDir, () => OpenPosition(statePath), "a position open in the executor state");
         var firstMinutes = Minutes(vault, "bars_1m");
         var firstState = new StateFile<ExecutorState>(vault.ExecutorState("vwap_run_test")).Read();
         Assert.NotEmpty(firstMinutes);
         Assert.NotNull(firstState);
 
-        await RunUntilAsync(config, vaultDir, () => Minutes(vault, "bars_1m").Count >= firstMinutes.Count + 5);
+        await RunUntilAsync(config, vaultDir, () => Minutes(vault, "bars_1m").Count >= firstMinutes.Count + 5, "5 more minutes of bars_1m");
         var secondState = new StateFile<ExecutorState>(vault.ExecutorState("vwap_run_test")).Read();
 
         foreach (var calc in new[] { "bars_1m", "vwap", "bands", "cvd", "adx" })
@@ -106,28 +114,34 @@ public sealed class RunAgainstSimulatorTests : IDisposable
         Assert.Equal(open!.PositionId, secondState.Engine.Position?.PositionId);
     }
 
-    private static async Task RunUntilAsync(string config, string vault, Func<bool> done, int calculatorRuns = 3)
+    private static async Task RunUntilAsync(string config, string vault, Func<bool> done, string what, int calculatorRuns = 3)
     {
         using var process = PipelineProcess.Start("run", "--config", config, "--log-level", "warning");
         var statePath = HostStateService.PathFor(vault, HostMode.Run);
-        var before = await RunsAsync(statePath, "calculators", process.Id);
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (await RunsAsync(statePath, "calculators", process.Id) < before + calculatorRuns || !done())
-        {
-            Assert.False(process.HasExited, "pipeline run exited early: " + process.Stderr);
-            Assert.True(DateTime.UtcNow < deadline, "not enough calculator runs or minutes within 90 s: " + process.Stderr);
-            await Task.Delay(200);
-        }
+        await process.WaitWhileRunningAsync(() => Runs(statePath, "calculators", process.Id) >= calculatorRuns && done(),
+            $"{calculatorRuns} calculator runs and {what}", TimeSpan.FromSeconds(120));
 
-        var code = await process.TerminateAsync(TimeSpan.FromSeconds(60));
-        Assert.True(code == 0, $"exit {code}: {process.Stderr}");
+        var code = await process.TerminateAsync(PipelineProcess.DefaultBound);
+        Assert.True(code == 0, process.Describe());
     }
 
-    private static async Task<long> RunsAsync(string statePath, string job, int pid)
+    private static bool OpenPosition(string statePath)
     {
         try
         {
-            using var state = JsonDocument.Parse(await File.ReadAllTextAsync(statePath));
+            return new StateFile<ExecutorState>(statePath).Read()?.Engine.Position is not null;
+        }
+        catch (Exception ex) when (ex is IOException or JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static long Runs(string statePath, string job, int pid)
+    {
+        try
+        {
+            using var state = JsonDocument.Parse(File.ReadAllText(statePath));
             var root = state.RootElement;
             return root.GetProperty("pid").GetInt32() == pid && root.GetProperty("jobs").TryGetProperty(job, out var record)
                 ? record.GetProperty("runs").GetInt64()
