@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Pipeline.Jobs.Tests;
+namespace Pipeline.Testing.Processes;
 
 /// <summary>`dotnet pipeline.dll ...` as a child process (the real binary, killed or signalled for real).</summary>
 public sealed class PipelineProcess : IDisposable
