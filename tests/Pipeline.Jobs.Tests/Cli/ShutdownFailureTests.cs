@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Pipeline.Jobs.Logging;
 using Serilog;
 using Serilog.Events;
@@ -103,21 +102,7 @@ public sealed class ShutdownFailureTests : IDisposable
 
     private static async Task<(int Code, string Stderr)> RunAsync(params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        info.ArgumentList.Add(PipelineProcess.PipelineDll);
-        info.Environment.Remove("PIPELINE_VAULT");
-        info.Environment.Remove("PIPELINE_LOG_LEVEL");
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("cannot start dotnet");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(cts.Token);
-        await stdout;
-        return (process.ExitCode, await stderr);
+        var run = await PipelineProcess.RunAsync(args, TimeSpan.FromMinutes(2), new Dictionary<string, string?> { ["PIPELINE_LOG_LEVEL"] = null });
+        return (run.ExitCode, run.Stderr);
     }
 }

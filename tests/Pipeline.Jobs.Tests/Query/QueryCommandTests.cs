@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Pipeline.Jobs.Cli;
 using Pipeline.Vault.DuckDb;
@@ -276,33 +275,18 @@ public sealed class QueryCommandTests : IDisposable
 
     private async Task<(int Code, string Output, string Error)> RunProcess(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "pipeline.dll"));
-        foreach (var arg in args.Concat(["--vault", Vault.Root]))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        return (process.ExitCode, (await output).ReplaceLineEndings("\n"), await error);
+        var run = await PipelineProcess.RunAsync([.. args, "--vault", Vault.Root], TimeSpan.FromMinutes(2));
+        return (run.ExitCode, run.Stdout.ReplaceLineEndings("\n"), run.Stderr);
     }
 
     [Fact]
     public async Task Doctor_MissingLibraryPath_IsAClearError()
     {
         // A child process: the library is loaded once per process, so only a fresh one can show this.
-        var dll = Path.Combine(AppContext.BaseDirectory, "pipeline.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        start.ArgumentList.Add(dll);
-        start.ArgumentList.Add("doctor");
-        start.Environment["PIPELINE_DUCKDB_LIB"] = Path.Combine(_root, "missing", "libduckdb.so");
-        using var process = Process.Start(start)!;
-        var error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.Equal(ExitCodes.Failure, process.ExitCode);
+        var run = await PipelineProcess.RunAsync(["doctor"], TimeSpan.FromMinutes(2),
+            new Dictionary<string, string?> { ["PIPELINE_DUCKDB_LIB"] = Path.Combine(_root, "missing", "libduckdb.so") });
+        var error = run.Stderr;
+        Assert.Equal(ExitCodes.Failure, run.ExitCode);
         Assert.Contains("PIPELINE_DUCKDB_LIB points at", error, StringComparison.Ordinal);
         Assert.Contains("does not exist", error, StringComparison.Ordinal);
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Pipeline.Jobs.Cli;
 using Pipeline.Testing;
 
@@ -25,59 +24,28 @@ public sealed class SimCommandTests
     [UnixFact("SIGTERM is sent with kill(1)")]
     public async Task Sim_Process_PrintsEndpointLines_StopsCleanlyOnSigterm()
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "pipeline.dll");
-        var truth = Path.Combine(Path.GetTempPath(), "pipeline-tests", Guid.NewGuid().ToString("N"));
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { dll, "sim", "--port", "0", "--rate", "20", "--instruments", "BTC-USDT-SWAP,BTCUSDT", "--truth", truth })
-        {
-            start.ArgumentList.Add(arg);
-        }
+        using var dir = new TempDir();
+        var truth = dir.File("truth");
+        using var process = PipelineProcess.Start("sim", "--port", "0", "--rate", "20", "--instruments", "BTC-USDT-SWAP,BTCUSDT", "--truth", truth);
+        var names = new[] { "okx-ws-public", "okx-ws-business", "okx-rest", "binance-ws", "binance-rest", "archive" };
+        await Waits.UntilAsync(() => process.StdoutLines.Count >= names.Length || process.HasExited, TimeSpan.FromSeconds(60), "the endpoint lines");
+        var lines = process.StdoutLines.Take(names.Length).ToList();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        Assert.Equal(names, lines.Select(l => l.Split(' ')[0]));
+        Assert.Matches(@"^okx-ws-public ws://127\.0\.0\.1:\d+/ws/v5/public$", lines[0]);
+        Assert.Matches(@"^okx-ws-business ws://127\.0\.0\.1:\d+/ws/v5/business$", lines[1]);
+        Assert.Matches(@"^okx-rest http://127\.0\.0\.1:\d+$", lines[2]);
+        Assert.Matches(@"^binance-ws ws://127\.0\.0\.1:\d+$", lines[3]);
+        Assert.Matches(@"^binance-rest http://127\.0\.0\.1:\d+$", lines[4]);
+        Assert.Matches(@"^archive http://127\.0\.0\.1:\d+/archive$", lines[5]);
 
-        using var process = Process.Start(start)!;
-        try
-        {
-            var names = new[] { "okx-ws-public", "okx-ws-business", "okx-rest", "binance-ws", "binance-rest", "archive" };
-            var lines = new List<string>();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            for (var i = 0; i < names.Length; i++)
-            {
-                lines.Add((await process.StandardOutput.ReadLineAsync(timeout.Token))!);
-            }
+        using var client = new HttpClient();
+        var rest = lines[2].Split(' ')[1];
+        var body = await client.GetStringAsync(new Uri(rest + "/api/v5/public/instruments?instType=SWAP"), timeout.Token);
+        Assert.Contains("BTC-USDT-SWAP", body, StringComparison.Ordinal);
 
-            Assert.Equal(names, lines.Select(l => l.Split(' ')[0]));
-            Assert.Matches(@"^okx-ws-public ws://127\.0\.0\.1:\d+/ws/v5/public$", lines[0]);
-            Assert.Matches(@"^okx-ws-business ws://127\.0\.0\.1:\d+/ws/v5/business$", lines[1]);
-            Assert.Matches(@"^okx-rest http://127\.0\.0\.1:\d+$", lines[2]);
-            Assert.Matches(@"^binance-ws ws://127\.0\.0\.1:\d+$", lines[3]);
-            Assert.Matches(@"^binance-rest http://127\.0\.0\.1:\d+$", lines[4]);
-            Assert.Matches(@"^archive http://127\.0\.0\.1:\d+/archive$", lines[5]);
-
-            using var client = new HttpClient();
-            var rest = lines[2].Split(' ')[1];
-            var body = await client.GetStringAsync(new Uri(rest + "/api/v5/public/instruments?instType=SWAP"), timeout.Token);
-            Assert.Contains("BTC-USDT-SWAP", body, StringComparison.Ordinal);
-
-            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-                await kill.WaitForExitAsync(timeout.Token);
-            }
-
-            await process.WaitForExitAsync(timeout.Token);
-            Assert.Equal(0, process.ExitCode);
-            Assert.True(File.Exists(Path.Combine(truth, "truth.json")));
-            Assert.True(File.Exists(Path.Combine(truth, "okx", "BTC-USDT-SWAP.jsonl")));
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill();
-            }
-
-            if (Directory.Exists(truth))
-            {
-                Directory.Delete(truth, recursive: true);
-            }
-        }
+        Assert.Equal(0, await process.TerminateAsync(TimeSpan.FromSeconds(60)));
+        Assert.True(File.Exists(Path.Combine(truth, "truth.json")));
+        Assert.True(File.Exists(Path.Combine(truth, "okx", "BTC-USDT-SWAP.jsonl")));
     }
 }
