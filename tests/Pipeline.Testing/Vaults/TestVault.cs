@@ -199,27 +199,17 @@ public sealed class TestVault : IDisposable
         return this;
     }
 
-    /// <summary>Writes whole raw days of the instrument from the simulator's deterministic market with the vault's own writer.</summary>
+    /// <summary>
+    /// Writes whole raw days of the instrument from the simulator's deterministic market (OKX fills, Binance
+    /// aggTrades: the trades its truth files hold) with the vault's own writer.
+    /// </summary>
     public TestVault AppendSimDays(DateOnly first, int days, double fillsPerSecond, ulong seed = 7)
     {
-        var instrument = SimInstruments.Find(_instId);
-        var market = new MarketGenerator(instrument, seed, fillsPerSecond);
+        var market = new MarketGenerator(SimInstruments.Find(_instId), seed, fillsPerSecond);
         for (var day = first; day < first.AddDays(days); day = day.AddDays(1))
         {
-            var path = Layout.RawDayJsonl(_exchange, _instId, day);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            using var appender = JsonlAppender.Open(path);
             var start = TradeTime.DayStartMs(day);
-            for (var block = MarketGenerator.BlockOf(start); block < MarketGenerator.BlockOf(start + TradeTime.MsPerDay); block++)
-            {
-                foreach (var fill in market.Block(block).Fills.Span)
-                {
-                    RawTradeWriter.Write(appender, TruthWriter.ToRawTrade(instrument, fill));
-                    appender.EndLine();
-                }
-            }
-
-            appender.Sync();
+            WriteTradeFile(Layout.RawDayJsonl(_exchange, _instId, day), SimRawTrades.Between(market, start, start + TradeTime.MsPerDay - 1));
         }
 
         return this;
