@@ -24,14 +24,9 @@ public sealed class VerifyCommandTests : IDisposable
 
     private void WriteDay(params long[] ids) => TestVault.WriteTradeFile(new VaultLayout(_dir.Path).RawDayJsonl("okx", "BTC-USDT-SWAP", Day), ids.Select(Trade));
 
-    private string WriteTruth(params long[] ids)
-    {
-        var truth = System.IO.Path.Combine(_dir.Path, "truth");
-        TestVault.WriteTradeFile(Pipeline.Vault.Verify.RawVerifier.TruthPath(truth, "okx", "BTC-USDT-SWAP"), ids.Select(Trade));
-        File.WriteAllText(System.IO.Path.Combine(truth, "truth.json"),
-            $$"""{"startTs":{{TradeTime.DayStartMs(Day)}},"endTs":{{TradeTime.DayStartMs(Day) + TradeTime.MsPerDay - 1}}}""");
-        return truth;
-    }
+    private string WriteTruth(params long[] ids) =>
+        TestTruth.Write(System.IO.Path.Combine(_dir.Path, "truth"), ids.Select(Trade),
+            TradeTime.DayStartMs(Day), TradeTime.DayStartMs(Day) + TradeTime.MsPerDay - 1);
 
     private async Task<(int Code, string Output)> RunAsync(params string[] args)
     {

@@ -39,13 +39,8 @@ public sealed class RawVerifierContentTests : IDisposable
     private static IEnumerable<RawTrade> Trades(DateOnly day, int fromId, int count) =>
         Enumerable.Range(fromId, count).Select(i => Trade(i, TradeTime.DayStartMs(day) + (i * 1000L)));
 
-    private string WriteTruth(IEnumerable<RawTrade> trades, long startTs, long endTs)
-    {
-        var truth = _dir.File("truth");
-        TestVault.WriteTradeFile(RawVerifier.TruthPath(truth, Exchange, Inst), trades);
-        File.WriteAllText(Path.Combine(truth, "truth.json"), $$"""{"startTs":{{startTs}},"endTs":{{endTs}}}""");
-        return truth;
-    }
+    private string WriteTruth(IEnumerable<RawTrade> trades, long startTs, long endTs) =>
+        TestTruth.Write(_dir.File("truth"), trades, startTs, endTs);
 
     private static long OffsetOf(IEnumerable<RawTrade> trades, int index) =>
         trades.Take(index).Sum(t => (long)Encoding.UTF8.GetByteCount(RawTradeWriter.ToLine(t)));
