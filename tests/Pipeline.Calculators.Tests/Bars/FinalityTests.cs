@@ -19,7 +19,7 @@ public sealed class FinalityTests
     public void Calc_OpenDayThreeTradesNoExporterState_NoMinuteIsFinal()
     {
         // Reproduction: 3 trades ten minutes ago, no exporter state; the old code committed 234 bars up to 23:59.
-        using var v = new TestVault();
+        using var v = TestVault.Create();
         v.Append([
             TestVault.Trade(TestVault.T(Day, 20, 15, 1), "100", "1"), TestVault.Trade(TestVault.T(Day, 20, 15, 30), "101", "1"),
             TestVault.Trade(TestVault.T(Day, 20, 16, 5), "102", "1"),
@@ -41,7 +41,7 @@ public sealed class FinalityTests
     public void Calc_LaterDayFileWithoutClosingProof_EarlierDayStaysOpen()
     {
         // A day file of a later day (a bad clock can create one) is no proof that the earlier day is complete.
-        using var v = new TestVault();
+        using var v = TestVault.Create();
         v.Append([TestVault.Trade(TestVault.T(Day, 10, 0, 1), "100", "1"), TestVault.Trade(TestVault.T(Day.AddDays(1), 0, 0, 1), "101", "1")]);
         v.Calc();
         Assert.Empty(v.Lines(BarLine.Calc, Day));
@@ -50,7 +50,7 @@ public sealed class FinalityTests
     [Fact]
     public void Calc_BackfilledDayWithClosedMarker_WholeDayComputed()
     {
-        using var v = new TestVault();
+        using var v = TestVault.Create();
         v.Append([
             TestVault.Trade(TestVault.T(Day, 0, 0, 1), "100", "1"), TestVault.Trade(TestVault.T(Day, 12, 0, 1), "101", "1"),
             TestVault.Trade(TestVault.T(Day.AddDays(1), 0, 0, 1), "102", "1"),
@@ -67,7 +67,7 @@ public sealed class FinalityTests
     [Fact]
     public void Calc_ClosedMarkerOnTodaysDay_StopsAtNow()
     {
-        using var v = new TestVault();
+        using var v = TestVault.Create();
         v.Append([TestVault.Trade(TestVault.T(Day, 9, 0, 1), "100", "1")]);
         ClosedDays.Mark(v.Layout, TestVault.Exchange, TestVault.InstId, Day, "backtest", DateTimeOffset.UnixEpoch);
         v.Calc(new CalcOptions { Time = TestClock.At(TestVault.T(Day, 9, 5, 30)) });
@@ -102,7 +102,7 @@ public sealed class FinalityTests
         for (var seed = 1; seed <= 8; seed++)
         {
             var random = new Random(seed);
-            using var v = new TestVault();
+            using var v = TestVault.Create();
             var clock = TestClock.At(TestVault.T(Day, 0, 0));
             var options = new CalcOptions { Time = clock, AllowedLateness = lateness };
             var dayStart = TradeTime.DayStartMs(Day);
@@ -120,7 +120,7 @@ public sealed class FinalityTests
                 }
 
                 v.Append(trades);
-                clock.Now = DateTimeOffset.FromUnixTimeMilliseconds(Math.Max(clock.Now.ToUnixTimeMilliseconds(), ts + random.Next(-120_000, 600_000)));
+                clock.SetUtcNow(DateTimeOffset.FromUnixTimeMilliseconds(Math.Max(clock.GetUtcNow().ToUnixTimeMilliseconds(), ts + random.Next(-120_000, 600_000))));
                 watermark = random.Next(0, 5) switch
                 {
                     0 => watermark, // unchanged or absent
@@ -136,7 +136,7 @@ public sealed class FinalityTests
                 v.Calc(options);
                 var limit = Math.Min(
                     watermark is { } wm && wm >= RawTradeRules.MinTs ? wm - (long)lateness.TotalMilliseconds : long.MinValue,
-                    clock.Now.ToUnixTimeMilliseconds());
+                    clock.GetUtcNow().ToUnixTimeMilliseconds());
                 var lines = v.Lines(BarLine.Calc, Day);
                 foreach (var line in lines.Skip(seen)) // the minutes this run made final
                 {

@@ -18,7 +18,7 @@ public sealed class ForeignAndDuplicateLineTests
     [Fact]
     public void Calc_EthLineInsideBtcFile_SkippedCountedAndNotInTheBar()
     {
-        using var v = new TestVault();
+        using var v = TestVault.Create();
         v.Append([TestVault.Trade(TestVault.T(Day, 0, 0, 1), "65000", "1", id: "10")]);
         var eth = TestVault.Trade(TestVault.T(Day, 0, 0, 2), "3000", "1", id: "11", instId: "ETH-USDT-SWAP");
         v.AppendRaw(Day, Encoding.UTF8.GetBytes(RawTradeWriter.ToLine(eth)));
@@ -36,7 +36,7 @@ public sealed class ForeignAndDuplicateLineTests
     [Fact]
     public void Calc_RepeatedTradeId_CountedOnce()
     {
-        using var v = new TestVault();
+        using var v = TestVault.Create();
         var trade = TestVault.Trade(TestVault.T(Day, 0, 0, 1), "100", "2", id: "500");
         v.Append([trade, TestVault.Trade(TestVault.T(Day, 0, 0, 2), "101", "1", id: "501"), trade]);
         v.Watermark(TestVault.T(Day, 0, 1, 2));
@@ -51,7 +51,7 @@ public sealed class ForeignAndDuplicateLineTests
     public void Calc_RepeatedTradeIdAfterRestart_CountedOnce()
     {
         // The duplicate window is saved in the cursor state: a repeat read by a later run is still recognised.
-        using var v = new TestVault();
+        using var v = TestVault.Create();
         var trade = TestVault.Trade(TestVault.T(Day, 0, 0, 1), "100", "2", id: "500");
         v.Append([trade, TestVault.Trade(TestVault.T(Day, 0, 0, 2), "101", "1", id: "501")]);
         v.Watermark(TestVault.T(Day, 0, 0, 30));

@@ -11,8 +11,8 @@ public sealed class ParquetDayTests
         var day2 = day1.AddDays(1);
         var trades = SyntheticTrades.Day(day1, 5_000);
         trades.AddRange(SyntheticTrades.Day(day2, 2_000, 5, 8_000_000));
-        using var jsonl = new TestVault();
-        using var parquet = new TestVault();
+        using var jsonl = TestVault.Create();
+        using var parquet = TestVault.Create();
         foreach (var v in new[] { jsonl, parquet })
         {
             v.Append(trades);

@@ -13,7 +13,7 @@ public sealed class RawToBarsStageTests
     [Fact]
     public void Calc_SingleTrade_OneBarWithItsValues()
     {
-        using var v = new TestVault();
+        using var v = TestVault.Create();
         v.Append([TestVault.Trade(TestVault.T(Day, 0, 0, 5), "100.5", "2", "buy", "7")]);
         v.Watermark(TestVault.T(Day, 0, 1, 2));
         var r = v.Calc();
@@ -28,7 +28,7 @@ public sealed class RawToBarsStageTests
     [Fact]
     public void Calc_WatermarkBeforeLateness_MinuteNotYetFinal()
     {
-        using var v = new TestVault();
+        using var v = TestVault.Create();
         v.Append([TestVault.Trade(TestVault.T(Day, 0, 0, 5), "100", "1")]);
         v.Watermark(TestVault.T(Day, 0, 1, 1, 999)); // M+1m+2s not reached
         v.Calc();
@@ -41,7 +41,7 @@ public sealed class RawToBarsStageTests
     [Fact]
     public void Calc_QuietMinutes_CarryTheLastCloseWithZeroVolume()
     {
-        using var v = new TestVault();
+        using var v = TestVault.Create();
         v.Append([TestVault.Trade(TestVault.T(Day, 0, 0, 1), "100", "1"), TestVault.Trade(TestVault.T(Day, 0, 0, 2), "101", "1"),
             TestVault.Trade(TestVault.T(Day, 0, 3, 0), "99", "1")]);
         v.Watermark(TestVault.T(Day, 0, 4, 2));
@@ -63,7 +63,7 @@ public sealed class RawToBarsStageTests
     [Fact]
     public void Calc_TradesOutOfFileOrder_OpenCloseByTimeThenId()
     {
-        using var v = new TestVault();
+        using var v = TestVault.Create();
         v.Append([TestVault.Trade(TestVault.T(Day, 0, 0, 30), "105", "1", id: "30"), TestVault.Trade(TestVault.T(Day, 0, 0, 10), "101", "1", id: "11"),
             TestVault.Trade(TestVault.T(Day, 0, 0, 10), "100", "1", id: "10"), TestVault.Trade(TestVault.T(Day, 0, 0, 50), "102", "1", id: "50")]);
         v.Watermark(TestVault.T(Day, 0, 1, 2));
@@ -79,7 +79,7 @@ public sealed class RawToBarsStageTests
     [Fact]
     public void Calc_MaxMove5s_RangeOverFiveSecondWindowsAcrossTheMinuteEdge()
     {
-        using var v = new TestVault();
+        using var v = TestVault.Create();
         v.Append([
             TestVault.Trade(TestVault.T(Day, 0, 0, 58), "100", "1"),
             TestVault.Trade(TestVault.T(Day, 0, 1, 2), "101", "1"),   // window [57s, 62s] holds 100 and 101: 100 bps
@@ -96,7 +96,7 @@ public sealed class RawToBarsStageTests
     [Fact]
     public void Calc_InverseContract_UsesQtyBaseFromTheLine()
     {
-        using var v = new TestVault();
+        using var v = TestVault.Create();
         var qty = ContractMath.QtyBase("1", "65000", "100", "1", "inverse", "USD");
         var t = TestVault.Trade(TestVault.T(Day, 0, 0, 1), "65000", qty) with { Sz = "1", CtVal = "100", CtType = "inverse", CtValCcy = "USD" };
         v.Append([t]);
@@ -111,7 +111,7 @@ public sealed class RawToBarsStageTests
     [Fact]
     public void Calc_LateTrade_CountedSkippedAndRecalcIncludesIt()
     {
-        using var v = new TestVault();
+        using var v = TestVault.Create();
         v.Append([TestVault.Trade(TestVault.T(Day, 0, 0, 1), "100", "1"), TestVault.Trade(TestVault.T(Day, 0, 1, 1), "101", "1")]);
         v.Watermark(TestVault.T(Day, 0, 1, 2));
         v.Calc();
@@ -127,7 +127,7 @@ public sealed class RawToBarsStageTests
     [Fact]
     public void Calc_DayWithoutTrades_NoFilesAndNextDayStartsQuietFromMidnight()
     {
-        using var v = new TestVault();
+        using var v = TestVault.Create();
         var day3 = Day.AddDays(2);
         v.Append([TestVault.Trade(TestVault.T(Day, 23, 59, 1), "100", "1"), TestVault.Trade(TestVault.T(day3, 0, 2, 0), "101", "1")]);
         v.Watermark(TestVault.T(day3, 0, 3, 2));
@@ -144,7 +144,7 @@ public sealed class RawToBarsStageTests
     [Fact]
     public void Calc_BadLine_CountedAndSkipped()
     {
-        using var v = new TestVault();
+        using var v = TestVault.Create();
         v.Append([TestVault.Trade(TestVault.T(Day, 0, 0, 1), "100", "1")]);
         v.AppendRaw(Day, "{\"not\":\"a trade\"}\n"u8.ToArray());
         v.Watermark(TestVault.T(Day, 0, 1, 2));

@@ -76,7 +76,7 @@ public sealed class RawLineRulesTests
     [Fact]
     public void CalcAndVerify_DayWithEveryBadLine_SameLinesRejectedOthersCounted()
     {
-        using var v = new TestVault();
+        using var v = TestVault.Create();
         var rows = Lines().Select(row => ((string)row[0], (byte[])row[1], (RawLineError)row[2])).ToList();
         var offsets = new List<(long Offset, RawLineError Expected)>();
         long offset = 0;

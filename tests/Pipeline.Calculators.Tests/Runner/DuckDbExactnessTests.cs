@@ -62,7 +62,7 @@ public sealed class DuckDbExactnessTests
     [Fact]
     public void Calc_FixtureDay_MatchesDuckDbSql()
     {
-        using var v = new TestVault();
+        using var v = TestVault.Create();
         var trades = SyntheticTrades.Day(Day, 120_000, seed: 42);
         Assert.True(trades.Count >= 100_000);
         v.Append(trades);

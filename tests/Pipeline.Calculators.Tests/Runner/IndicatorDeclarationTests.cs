@@ -29,7 +29,7 @@ public sealed class IndicatorDeclarationTests
     [Fact]
     public void RunOnce_EveryIndicator_RunsAndWritesExactlyItsDeclaredFields()
     {
-        using var v = new TestVault();
+        using var v = TestVault.Create();
         var trades = SyntheticTrades.Day(TestVault.Day1, 3_000);
         v.Append(trades);
         v.Watermark(trades.Max(t => t.Ts) + 120_000);

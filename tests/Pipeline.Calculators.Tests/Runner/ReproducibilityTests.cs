@@ -33,7 +33,7 @@ public sealed class ReproducibilityTests
         var bytes2 = Bytes(trades.Where(t => t.Day == day2));
         var lastTs = trades.Where(t => t.Day == day2).Max(t => t.Ts);
 
-        using var chunked = new TestVault();
+        using var chunked = TestVault.Create();
         var random = new Random(seed);
         var options = new CalcOptions();
         foreach (var (day, bytes) in new[] { (Day1, bytes1), (day2, bytes2) })
@@ -64,7 +64,7 @@ public sealed class ReproducibilityTests
         chunked.Watermark(lastTs + 120_000);
         chunked.Calc(options);
 
-        using var once = new TestVault();
+        using var once = TestVault.Create();
         once.AppendRaw(Day1, bytes1);
         once.AppendRaw(day2, bytes2);
         once.Watermark(lastTs + 120_000);
@@ -79,7 +79,7 @@ public sealed class ReproducibilityTests
     [Fact]
     public void Recalc_FromSecondDay_RestartsFromCheckpointAndMatches()
     {
-        using var v = new TestVault();
+        using var v = TestVault.Create();
         var day2 = Day1.AddDays(1);
         v.Append(SyntheticTrades.Day(Day1, 3_000));
         v.Append(SyntheticTrades.Day(day2, 3_000, 9, 9_000_000));
@@ -99,7 +99,7 @@ public sealed class ReproducibilityTests
     [Fact]
     public void Recalc_WithTo_RebuildsOnlyThoseDaysAndKeepsTheLiveCursor()
     {
-        using var v = new TestVault();
+        using var v = TestVault.Create();
         var day2 = Day1.AddDays(1);
         var day3 = Day1.AddDays(2);
         v.Append(SyntheticTrades.Day(Day1, 2_000));
@@ -119,7 +119,7 @@ public sealed class ReproducibilityTests
     [Fact]
     public void Calc_CrashAfterOutputBeforeState_TruncatesAndRepeatsNothing()
     {
-        using var v = new TestVault();
+        using var v = TestVault.Create();
         v.Append(SyntheticTrades.Day(Day1, 2_000));
         v.Watermark(TestVault.T(Day1, 6, 0));
         v.Calc();
@@ -142,7 +142,7 @@ public sealed class ReproducibilityTests
     [Fact]
     public void RunOnce_WhileAnotherRunHoldsTheInstrument_ClearError()
     {
-        using var v = new TestVault();
+        using var v = TestVault.Create();
         v.Append(SyntheticTrades.Day(Day1, 100));
         using (CalcLock.Acquire(v.Layout, TestVault.Exchange, TestVault.InstId))
         {

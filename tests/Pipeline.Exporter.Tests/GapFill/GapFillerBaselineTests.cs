@@ -1,7 +1,6 @@
 using Pipeline.Exporter.Binance;
 using Pipeline.Exporter.GapFill;
 using Pipeline.Exporter.Recording;
-using Pipeline.Exporter.Tests.Service;
 using Pipeline.Testing;
 using Pipeline.Vault.Layout;
 using Pipeline.Vault.State;

@@ -1,7 +1,7 @@
+using Microsoft.Extensions.Time.Testing;
 using Pipeline.Exporter.Instruments;
 using Pipeline.Exporter.Okx;
 using Pipeline.Exporter.Recording;
-using Pipeline.Exporter.Tests.Service;
 using Pipeline.Testing;
 using Pipeline.Vault.Layout;
 using Pipeline.Vault.Trades;
@@ -15,7 +15,7 @@ public sealed class InstrumentPumpTests : IDisposable
     private readonly TempDir _dir = new();
     private readonly VaultLayout _vault;
     private readonly OkxFrameParser _parser = new(["BTC-USDT-SWAP", "ETH-USDT-SWAP"]);
-    private readonly ManualTime _time = new();
+    private readonly FakeTimeProvider _time = TestClock.Create();
 
     public InstrumentPumpTests() => _vault = new VaultLayout(_dir.Path);
 
@@ -80,16 +80,4 @@ public sealed class InstrumentPumpTests : IDisposable
     }
 
     private static Task<bool> WaitAsync(string what, Func<bool> condition) => Waits.UntilAsync(condition, TimeSpan.FromSeconds(20), what);
-
-    /// <summary>A clock that moves only when told (the pump's retry backoff).</summary>
-    private sealed class ManualTime : TimeProvider
-    {
-        private long _ticks = 1;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => Interlocked.Read(ref _ticks);
-
-        public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
-    }
 }

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using Pipeline.Exporter.Okx;
 using Pipeline.Exporter.Recording;
-using Pipeline.Exporter.Tests.Service;
 using Pipeline.Vault.Io;
 using Pipeline.Vault.Layout;
 using Pipeline.Vault.State;

@@ -1,7 +1,6 @@
 using Pipeline.Exporter.Instruments;
 using Pipeline.Exporter.Rest;
 using Pipeline.Exporter.Simulator;
-using Pipeline.Exporter.Tests.Service;
 using Pipeline.Vault.Layout;
 using Serilog.Core;
 using Serilog.Events;

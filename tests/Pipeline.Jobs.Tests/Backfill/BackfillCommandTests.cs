@@ -55,7 +55,7 @@ public sealed class BackfillCommandTests : IDisposable
     [InlineData("bad-date", "--from: 'bad-date' is not a day")]
     public async Task Backfill_TodayOrBadDate_IsAUsageError(string from, string message)
     {
-        var (code, _, error) = await CliRunner.RunAsync(new FixedTime(MarketStart.AddHours(13)), "backfill", "--exchange", "okx", "--inst", "BTC-USDT-SWAP",
+        var (code, _, error) = await CliRunner.RunAsync(TestClock.At(MarketStart.AddHours(13)), "backfill", "--exchange", "okx", "--inst", "BTC-USDT-SWAP",
             "--from", from == "today" ? D(Today) : from, "--vault", _dir.File("vault"));
         Assert.Equal(2, code);
         Assert.Contains(message, error, StringComparison.Ordinal);

@@ -13,8 +13,8 @@ public sealed class BacktestCommandTests : IDisposable
     public BacktestCommandTests()
     {
         _vault = new VaultLayout(_dir.File("vault"));
-        SimVault.WriteDays(_vault, BacktestLiveEquivalenceTests.Day1, 3, fillsPerSecond: 0.2);
-        SimVault.Watermark(_vault, TradeTime.DayStartMs(BacktestLiveEquivalenceTests.Day1.AddDays(3)) + 2_000);
+        TestVault.Over(_vault).AppendSimDays(BacktestLiveEquivalenceTests.Day1, 3, fillsPerSecond: 0.2);
+        TestVault.Over(_vault).Watermark(TradeTime.DayStartMs(BacktestLiveEquivalenceTests.Day1.AddDays(3)) + 2_000, connection: "stopped");
         _strategy = _dir.File("strategy.yaml");
         File.WriteAllText(_strategy, BacktestLiveEquivalenceTests.StrategyYaml);
     }

@@ -36,9 +36,9 @@ public sealed class BacktestLiveEquivalenceTests : IDisposable
     public BacktestLiveEquivalenceTests()
     {
         _vault = new VaultLayout(_dir.File("vault"));
-        SimVault.WriteDays(_vault, Day1, 3, fillsPerSecond: 0.3);
+        TestVault.Over(_vault).AppendSimDays(Day1, 3, fillsPerSecond: 0.3);
         // The exporter has everything up to the end of day 3: all three days are final.
-        SimVault.Watermark(_vault, TradeTime.DayStartMs(Day1.AddDays(3)) + 2_000);
+        TestVault.Over(_vault).Watermark(TradeTime.DayStartMs(Day1.AddDays(3)) + 2_000, connection: "stopped");
     }
 
     [Fact]
@@ -47,12 +47,12 @@ public sealed class BacktestLiveEquivalenceTests : IDisposable
         var config = StrategyRegistry.CreateDefault().Parse(StrategyYaml, "(test)");
 
         // Live: `pipeline calc` then `pipeline signal`, in-process.
-        CalculatorRunner.RunOnce(_vault, new CalcOptions(), SimVault.Exchange, SimVault.InstId, CancellationToken.None);
+        CalculatorRunner.RunOnce(_vault, new CalcOptions(), TestVault.Exchange, TestVault.InstId, CancellationToken.None);
         var pass = new LiveExecutor(_vault, config).RunToEnd(); // two days per pass, state written between: restart must be exact too
         var liveFills = LedgerReader.ReadFills(_vault, config.Id);
         var live = PerformanceReport.FromFills(liveFills);
 
-        using var backtester = new Backtester(_vault, SimVault.Exchange, SimVault.InstId, Day1, Day1.AddDays(2));
+        using var backtester = new Backtester(_vault, TestVault.Exchange, TestVault.InstId, Day1, Day1.AddDays(2));
         var run = backtester.Run(config);
 
         Assert.True(live.TradeCount >= 5, $"the fixture should trade: {live.TradeCount} round trips");
@@ -68,7 +68,7 @@ public sealed class BacktestLiveEquivalenceTests : IDisposable
     {
         var config = StrategyRegistry.CreateDefault().Parse(StrategyYaml, "(test)");
         BacktestRun jsonl;
-        using (var backtester = new Backtester(_vault, SimVault.Exchange, SimVault.InstId, Day1, Day1.AddDays(2)))
+        using (var backtester = new Backtester(_vault, TestVault.Exchange, TestVault.InstId, Day1, Day1.AddDays(2)))
         {
             jsonl = backtester.Run(config);
         }
@@ -76,7 +76,7 @@ public sealed class BacktestLiveEquivalenceTests : IDisposable
         var report = Compactor.Create(_vault, new CompactionOptions { IncludeDerived = false }).Run();
         Assert.Equal(3, report.Compacted);
 
-        using var compacted = new Backtester(_vault, SimVault.Exchange, SimVault.InstId, Day1, Day1.AddDays(2));
+        using var compacted = new Backtester(_vault, TestVault.Exchange, TestVault.InstId, Day1, Day1.AddDays(2));
         var parquet = compacted.Run(config);
 
         Assert.Equal(jsonl.Trades, parquet.Trades);

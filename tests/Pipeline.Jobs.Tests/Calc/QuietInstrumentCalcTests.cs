@@ -3,7 +3,6 @@ using Microsoft.Extensions.Time.Testing;
 using Pipeline.Calculators.Runner;
 using Pipeline.Exporter;
 using Pipeline.Exporter.Simulator;
-using Pipeline.Exporter.Tests.Service;
 using Pipeline.Vault.Layout;
 using Pipeline.Vault.State;
 using Pipeline.Vault.Trades;

@@ -40,7 +40,7 @@ public sealed partial class RunScriptTests : IDisposable
     /// </summary>
     private string PrepareCheckout()
     {
-        var repo = StrategyRegistryTests.RepoRoot();
+        var repo = RepoPaths.Root();
         var checkout = _dir.File("checkout");
         Directory.CreateDirectory(checkout);
         var script = File.ReadAllText(Path.Combine(repo, "run.sh"));

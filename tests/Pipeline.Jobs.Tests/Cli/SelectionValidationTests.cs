@@ -23,7 +23,7 @@ public sealed class SelectionValidationTests : IDisposable
             "status", "status --json", "compact", "compact --raw-only",
             "export --exchange binance --inst BTCUSDT", "backfill --exchange binance --inst BTCUSDT --from 2025-03-01",
             "calc", "recalc --exchange binance --inst BTCUSDT --from 2025-03-01",
-            "backtest --strategy " + Path.Combine(Strategies.StrategyRegistryTests.RepoRoot(), "config", "strategies", "vwap_mean_reversion.yaml") +
+            "backtest --strategy " + Path.Combine(RepoPaths.Root(), "config", "strategies", "vwap_mean_reversion.yaml") +
                 " --from 2025-03-01 --to 2025-03-01",
         ];
         string[] badInst = ["../x", "../../etc", "a/b", "BTC..USDT", "btcusdt", "-BTC", "BTC\\USDT"];

@@ -20,10 +20,10 @@ public sealed class CompactionTests : IDisposable
     public CompactionTests()
     {
         _vault = new VaultLayout(_dir.File("vault"));
-        SimVault.WriteDays(_vault, Day1, 3, fillsPerSecond: 0.2);
+        TestVault.Over(_vault).AppendSimDays(Day1, 3, fillsPerSecond: 0.2);
         // The exporter has recorded up to 12:00 of day 3: days 1 and 2 are closed, day 3 is not.
-        SimVault.Watermark(_vault, TradeTime.DayStartMs(Day1.AddDays(2)) + (12 * 3_600_000));
-        CalculatorRunner.RunOnce(_vault, new CalcOptions(), SimVault.Exchange, SimVault.InstId, CancellationToken.None);
+        TestVault.Over(_vault).Watermark(TradeTime.DayStartMs(Day1.AddDays(2)) + (12 * 3_600_000), connection: "stopped");
+        CalculatorRunner.RunOnce(_vault, new CalcOptions(), TestVault.Exchange, TestVault.InstId, CancellationToken.None);
     }
 
     [Fact]
@@ -38,18 +38,18 @@ public sealed class CompactionTests : IDisposable
         Assert.True(code == 0, output + error);
         foreach (var day in new[] { Day1, Day1.AddDays(1) })
         {
-            Assert.True(File.Exists(_vault.RawDayParquet(SimVault.Exchange, SimVault.InstId, day)), output);
-            Assert.False(File.Exists(_vault.RawDayJsonl(SimVault.Exchange, SimVault.InstId, day)));
+            Assert.True(File.Exists(_vault.RawDayParquet(TestVault.Exchange, TestVault.InstId, day)), output);
+            Assert.False(File.Exists(_vault.RawDayJsonl(TestVault.Exchange, TestVault.InstId, day)));
             foreach (var calc in CalculatorRunner.Calcs)
             {
-                Assert.True(File.Exists(_vault.DerivedDayParquet(calc, SimVault.Exchange, SimVault.InstId, day)), calc + " " + output);
-                Assert.False(File.Exists(_vault.DerivedDay(calc, SimVault.Exchange, SimVault.InstId, day)));
+                Assert.True(File.Exists(_vault.DerivedDayParquet(calc, TestVault.Exchange, TestVault.InstId, day)), calc + " " + output);
+                Assert.False(File.Exists(_vault.DerivedDay(calc, TestVault.Exchange, TestVault.InstId, day)));
             }
         }
 
         // Day 3 is not closed (watermark): raw and derived stay JSONL.
-        Assert.True(File.Exists(_vault.RawDayJsonl(SimVault.Exchange, SimVault.InstId, Day1.AddDays(2))));
-        Assert.False(File.Exists(_vault.RawDayParquet(SimVault.Exchange, SimVault.InstId, Day1.AddDays(2))));
+        Assert.True(File.Exists(_vault.RawDayJsonl(TestVault.Exchange, TestVault.InstId, Day1.AddDays(2))));
+        Assert.False(File.Exists(_vault.RawDayParquet(TestVault.Exchange, TestVault.InstId, Day1.AddDays(2))));
         Assert.Contains("compacted 12 day(s)", output, StringComparison.Ordinal);
 
         var countAfter = await CliRunner.RunAsync("query", countSql, "--vault", _vault.Root);
@@ -77,7 +77,7 @@ public sealed class CompactionTests : IDisposable
         Assert.Equal(12, report.Compacted);
 
         // Rebuild every output from the compacted raw days: the calculators read Parquet for days 1-2.
-        CalculatorRunner.Recalc(_vault, new CalcOptions(), SimVault.Exchange, SimVault.InstId, Day1, null, CancellationToken.None);
+        CalculatorRunner.Recalc(_vault, new CalcOptions(), TestVault.Exchange, TestVault.InstId, Day1, null, CancellationToken.None);
 
         var rebuilt = DerivedFiles(_vault);
         Assert.Equal(original.Keys, rebuilt.Keys);
@@ -92,14 +92,14 @@ public sealed class CompactionTests : IDisposable
     public void Compact_CrashLeftovers_TempRemovedAndBothFormsResolved()
     {
         var trades = Directory.EnumerateFiles(_vault.RawDir, "*.jsonl", SearchOption.AllDirectories).Sum(f => File.ReadLines(f).LongCount());
-        var bars = Directory.EnumerateFiles(_vault.DerivedInstrumentDir("bars_1m", SimVault.Exchange, SimVault.InstId), "*.jsonl")
+        var bars = Directory.EnumerateFiles(_vault.DerivedInstrumentDir("bars_1m", TestVault.Exchange, TestVault.InstId), "*.jsonl")
             .Sum(f => File.ReadLines(f).LongCount());
         // Crash 1: a half-written temp file of day 1. Crash 2: day 2 renamed into place but its JSONL not yet deleted.
-        var day1Temp = _vault.RawDayParquet(SimVault.Exchange, SimVault.InstId, Day1) + ParquetDay.TempSuffix;
+        var day1Temp = _vault.RawDayParquet(TestVault.Exchange, TestVault.InstId, Day1) + ParquetDay.TempSuffix;
         File.WriteAllBytes(day1Temp, [0x50, 0x41, 0x52, 0x31, 0x00]);
-        var day2Jsonl = _vault.RawDayJsonl(SimVault.Exchange, SimVault.InstId, Day1.AddDays(1));
-        var day2Parquet = _vault.RawDayParquet(SimVault.Exchange, SimVault.InstId, Day1.AddDays(1));
-        var bars2 = _vault.DerivedDay("bars_1m", SimVault.Exchange, SimVault.InstId, Day1.AddDays(1));
+        var day2Jsonl = _vault.RawDayJsonl(TestVault.Exchange, TestVault.InstId, Day1.AddDays(1));
+        var day2Parquet = _vault.RawDayParquet(TestVault.Exchange, TestVault.InstId, Day1.AddDays(1));
+        var bars2 = _vault.DerivedDay("bars_1m", TestVault.Exchange, TestVault.InstId, Day1.AddDays(1));
         using (var connection = DuckDbConnection.OpenInMemory())
         {
             ParquetDay.Write(connection, ParquetDay.Raw(day2Jsonl), day2Parquet);
@@ -124,14 +124,14 @@ public sealed class CompactionTests : IDisposable
         Assert.Equal(2, report.Days.Count(d => d.Outcome == CompactionOutcome.Recovered));
         Assert.False(File.Exists(day2Jsonl));
         Assert.False(File.Exists(bars2));
-        Assert.True(File.Exists(_vault.RawDayParquet(SimVault.Exchange, SimVault.InstId, Day1)));
+        Assert.True(File.Exists(_vault.RawDayParquet(TestVault.Exchange, TestVault.InstId, Day1)));
     }
 
     [Fact]
     public void Compact_BothFormsThatDiffer_KeepsBothAndFails()
     {
-        var jsonl = _vault.RawDayJsonl(SimVault.Exchange, SimVault.InstId, Day1);
-        var parquet = _vault.RawDayParquet(SimVault.Exchange, SimVault.InstId, Day1);
+        var jsonl = _vault.RawDayJsonl(TestVault.Exchange, TestVault.InstId, Day1);
+        var parquet = _vault.RawDayParquet(TestVault.Exchange, TestVault.InstId, Day1);
         using (var connection = DuckDbConnection.OpenInMemory())
         {
             ParquetDay.Write(connection, ParquetDay.Raw(jsonl), parquet);
@@ -151,15 +151,15 @@ public sealed class CompactionTests : IDisposable
     public void Compact_Today_NeverCompacted()
     {
         // Watermark far past day 3 and the clock inside day 3: day 3 is today.
-        SimVault.Watermark(_vault, TradeTime.DayStartMs(Day1.AddDays(10)));
-        var today = new FixedTime(new DateTimeOffset(Day1.AddDays(2).ToDateTime(new TimeOnly(23, 0)), TimeSpan.Zero));
+        TestVault.Over(_vault).Watermark(TradeTime.DayStartMs(Day1.AddDays(10)), connection: "stopped");
+        var today = TestClock.At(Day1.AddDays(2), new TimeOnly(23, 0));
 
         var report = Compactor.Create(_vault, new CompactionOptions { Time = today, IncludeDerived = false }).Run();
 
         var day3 = Assert.Single(report.Days, d => d.Day.Day == Day1.AddDays(2));
         Assert.Equal(CompactionOutcome.Skipped, day3.Outcome);
         Assert.Contains("today", day3.Reason, StringComparison.Ordinal);
-        Assert.True(File.Exists(_vault.RawDayJsonl(SimVault.Exchange, SimVault.InstId, Day1.AddDays(2))));
+        Assert.True(File.Exists(_vault.RawDayJsonl(TestVault.Exchange, TestVault.InstId, Day1.AddDays(2))));
         Assert.Equal(2, report.Compacted);
     }
 
@@ -187,8 +187,8 @@ public sealed class CompactionTests : IDisposable
         Assert.Equal(0, (await pass.RunAsync(CancellationToken.None)).DaysCompacted);
 
         // A JSONL day that reappears next to its Parquet with other rows fails the job (the host logs and counts it).
-        var jsonl = _vault.RawDayJsonl(SimVault.Exchange, SimVault.InstId, Day1);
-        File.WriteAllText(jsonl, File.ReadLines(_vault.RawDayJsonl(SimVault.Exchange, SimVault.InstId, Day1.AddDays(2))).First() + "\n");
+        var jsonl = _vault.RawDayJsonl(TestVault.Exchange, TestVault.InstId, Day1);
+        File.WriteAllText(jsonl, File.ReadLines(_vault.RawDayJsonl(TestVault.Exchange, TestVault.InstId, Day1.AddDays(2))).First() + "\n");
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => pass.RunAsync(CancellationToken.None));
         Assert.Contains("could not be compacted", error.Message, StringComparison.Ordinal);
     }
@@ -196,11 +196,11 @@ public sealed class CompactionTests : IDisposable
     [Fact]
     public void Status_CompactedDays_CountsParquetRows()
     {
-        var before = new VaultStatusReader(_vault).ReadInstrument(SimVault.Exchange, SimVault.InstId);
+        var before = new VaultStatusReader(_vault).ReadInstrument(TestVault.Exchange, TestVault.InstId);
 
         Compactor.Create(_vault, new CompactionOptions { IncludeDerived = false }).Run();
 
-        var after = new VaultStatusReader(_vault).ReadInstrument(SimVault.Exchange, SimVault.InstId);
+        var after = new VaultStatusReader(_vault).ReadInstrument(TestVault.Exchange, TestVault.InstId);
         Assert.Equal(0, before.ParquetDays);
         Assert.Equal(2, after.ParquetDays);
         Assert.Equal(3, after.Days);

@@ -275,7 +275,7 @@ public sealed class PipelineConfigLoaderTests : IDisposable
     [Fact]
     public void Load_ExampleFile_ParsesToTheDefaults()
     {
-        var example = Path.Combine(RepoRoot(), "config", "pipeline.example.yaml");
+        var example = Path.Combine(RepoPaths.Root(), "config", "pipeline.example.yaml");
         var config = PipelineConfigLoader.Load(example, NoEnvironment, [], _dir.Path);
         var defaults = Load(null);
         Assert.Equal(defaults.Vault, config.Vault);
@@ -295,16 +295,5 @@ public sealed class PipelineConfigLoaderTests : IDisposable
         }
 
         Assert.Equal("PIPELINE_SCHEDULE__CALCULATORS", ConfigKeys.EnvironmentName(ConfigKeys.CalculatorsCron));
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Pipeline.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("Pipeline.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -124,7 +124,7 @@ public sealed partial class DocsLinkTests
     [InlineData("[Link](x.md) and **bold**", "link-and-bold")]
     public void Slug_Heading_AsGitHubMakesIt(string heading, string expected) => Assert.Equal(expected, Slug(heading));
 
-    private static string Root { get; } = StrategyRegistryTests.RepoRoot();
+    private static string Root { get; } = RepoPaths.Root();
 
     /// <summary>README.md, docs/ and every manual next to the code (build output and tools left out).</summary>
     private static IEnumerable<string> MarkdownFiles() =>

@@ -15,7 +15,7 @@ public sealed class StrategyRegistryTests : IDisposable
     [Fact]
     public void Load_CommittedConfigFile_HoldsTheDocumentedDefaults()
     {
-        var config = _registry.Load(Path.Combine(RepoRoot(), "config", "strategies", "vwap_mean_reversion.yaml"));
+        var config = _registry.Load(Path.Combine(RepoPaths.Root(), "config", "strategies", "vwap_mean_reversion.yaml"));
         Assert.Equal(("vwap_mean_reversion", "vwap_mean_reversion", "okx", "BTC-USDT-SWAP"), (config.Id, config.Strategy, config.Exchange, config.InstId));
         Assert.Equal(new ExecutionSettings(), config.Execution);
         Assert.Equal(new VwapMeanReversionParameters(), config.Parameters);
@@ -141,17 +141,6 @@ public sealed class StrategyRegistryTests : IDisposable
         _registry.Register("always_flat", p => p.Number("level", 1m, _ => true, "any"), _ => new FlatStrategy());
         var config = _registry.Parse("id: flat1\nstrategy: always_flat\nexchange: binance\ninstId: BTCUSDT\nparameters:\n  level: 3\n", "f.yaml");
         Assert.Equal((3m, "always_flat"), ((decimal)config.Parameters, config.CreateStrategy().Name));
-    }
-
-    internal static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Pipeline.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("Pipeline.sln not found above the test binaries");
     }
 
     private sealed class FlatStrategy : IStrategy

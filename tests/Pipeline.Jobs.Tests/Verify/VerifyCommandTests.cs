@@ -22,27 +22,11 @@ public sealed class VerifyCommandTests : IDisposable
         CtType = "linear", CtValCcy = "BTC", QtyBase = "0.02", RecvTs = 1, Src = "ws",
     };
 
-    private void WriteDay(params long[] ids) => Write(new VaultLayout(_dir.Path).RawDayJsonl("okx", "BTC-USDT-SWAP", Day), ids.Select(Trade));
+    private void WriteDay(params long[] ids) => TestVault.WriteTradeFile(new VaultLayout(_dir.Path).RawDayJsonl("okx", "BTC-USDT-SWAP", Day), ids.Select(Trade));
 
-    private static void Write(string path, IEnumerable<RawTrade> trades)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        using var appender = JsonlAppender.Open(path);
-        foreach (var trade in trades)
-        {
-            RawTradeWriter.Write(appender, trade);
-            appender.EndLine();
-        }
-    }
-
-    private string WriteTruth(params long[] ids)
-    {
-        var truth = System.IO.Path.Combine(_dir.Path, "truth");
-        Write(Pipeline.Vault.Verify.RawVerifier.TruthPath(truth, "okx", "BTC-USDT-SWAP"), ids.Select(Trade));
-        File.WriteAllText(System.IO.Path.Combine(truth, "truth.json"),
-            $$"""{"startTs":{{TradeTime.DayStartMs(Day)}},"endTs":{{TradeTime.DayStartMs(Day) + TradeTime.MsPerDay - 1}}}""");
-        return truth;
-    }
+    private string WriteTruth(params long[] ids) =>
+        TestTruth.Write(System.IO.Path.Combine(_dir.Path, "truth"), ids.Select(Trade),
+            TradeTime.DayStartMs(Day), TradeTime.DayStartMs(Day) + TradeTime.MsPerDay - 1);
 
     private async Task<(int Code, string Output)> RunAsync(params string[] args)
     {
@@ -120,7 +104,7 @@ public sealed class VerifyCommandTests : IDisposable
     public async Task VerifyTruth_PxAlteredInOneLine_ExitsOneNamingTheField()
     {
         var truth = WriteTruth(1, 2, 3);
-        Write(new VaultLayout(_dir.Path).RawDayJsonl("okx", "BTC-USDT-SWAP", Day), [Trade(1), Trade(2) with { Px = "90000.2" }, Trade(3)]);
+        TestVault.WriteTradeFile(new VaultLayout(_dir.Path).RawDayJsonl("okx", "BTC-USDT-SWAP", Day), [Trade(1), Trade(2) with { Px = "90000.2" }, Trade(3)]);
         var (code, output) = await RunAsync("--truth", truth, "--json");
         Assert.Equal(ExitCodes.Failure, code);
         using var json = JsonDocument.Parse(output);

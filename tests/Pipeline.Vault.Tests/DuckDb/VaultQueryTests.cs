@@ -15,7 +15,7 @@ public sealed class VaultQueryTests
     [Fact]
     public void Query_ReadOutsideTheVault_IsRefused()
     {
-        using var vault = new TestVault();
+        using var vault = TestVault.Create();
         using var query = VaultQuery.Open(vault.Layout);
         var error = Refused(query, "select * from read_csv('/etc/passwd')");
         Assert.StartsWith("access outside the vault is not allowed", error.Message, StringComparison.Ordinal);
@@ -31,7 +31,7 @@ public sealed class VaultQueryTests
     [Fact]
     public void Query_ReadInsideTheVault_Works()
     {
-        using var vault = new TestVault();
+        using var vault = TestVault.Create();
         var path = Path.Combine(vault.Layout.Root, "meta", "notes.csv");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, "a,b\n1,x\n");
@@ -53,7 +53,7 @@ public sealed class VaultQueryTests
     [InlineData("EXPORT DATABASE '/tmp/pipeline-confinement-export'")]
     public void Query_WritesExtensionsAndSettings_AreRefused(string sql)
     {
-        using var vault = new TestVault();
+        using var vault = TestVault.Create();
         using var query = VaultQuery.Open(vault.Layout);
         var error = Refused(query, sql);
         Assert.DoesNotContain('\n', error.Message);
@@ -65,7 +65,7 @@ public sealed class VaultQueryTests
     [Fact]
     public void Query_WriteInsideTheVault_IsRefusedToo()
     {
-        using var vault = new TestVault();
+        using var vault = TestVault.Create();
         using var query = VaultQuery.Open(vault.Layout);
         var target = Path.Combine(vault.Layout.Root, "x.csv");
         Refused(query, $"COPY (select 1) TO {VaultViews.Literal(target)}");
@@ -77,7 +77,7 @@ public sealed class VaultQueryTests
     public void Session_IsLockedEvenWithoutTheStatementFilter()
     {
         // The statement filter refuses SET first; this proves DuckDB's own lock holds behind it.
-        using var vault = new TestVault();
+        using var vault = TestVault.Create();
         using var query = VaultQuery.Open(vault.Layout);
         var locked = Assert.Throws<DuckDbException>(() => query.Connection.Execute("SET enable_external_access = true"));
         Assert.Contains("locked", locked.Message, StringComparison.Ordinal);
@@ -100,7 +100,7 @@ public sealed class VaultQueryTests
     [InlineData("select 42 as answer")]
     public void Query_ReadOnlyStatements_Run(string sql)
     {
-        using var vault = new TestVault();
+        using var vault = TestVault.Create();
         using var query = VaultQuery.Open(vault.Layout);
         using var reader = query.Query(sql);
         while (reader.Read())

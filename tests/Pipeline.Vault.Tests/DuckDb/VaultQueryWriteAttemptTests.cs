@@ -14,7 +14,7 @@ public sealed class VaultQueryWriteAttemptTests
     [Fact]
     public void VaultQuery_WriteAttempt_RefusedAndNothingChanges()
     {
-        using var vault = new TestVault();
+        using var vault = TestVault.Create();
         using var outside = new TempDir();
         var root = vault.Layout.Root;
         var start = new DateTimeOffset(Day.ToDateTime(new TimeOnly(12, 0), DateTimeKind.Utc)).ToUnixTimeMilliseconds();
@@ -140,7 +140,7 @@ public sealed class VaultQueryWriteAttemptTests
     [InlineData("SELECT * FROM duckdb_settings() WHERE name = 'memory_limit'")]
     public void VaultQuery_ReadOnlyStatement_Runs(string sql)
     {
-        using var vault = new TestVault();
+        using var vault = TestVault.Create();
         var start = new DateTimeOffset(Day.ToDateTime(new TimeOnly(12, 0), DateTimeKind.Utc)).ToUnixTimeMilliseconds();
         vault.WriteTrades(TestVault.Trade("okx", "BTC-USDT-SWAP", 1, start, "65000.1", "4", "0.04"));
         using var query = VaultQuery.Open(vault.Layout);
@@ -157,7 +157,7 @@ public sealed class VaultQueryWriteAttemptTests
     [Fact]
     public void VaultQuery_ReadInsideTheVault_ThroughFileFunctionsWorks()
     {
-        using var vault = new TestVault();
+        using var vault = TestVault.Create();
         var start = new DateTimeOffset(Day.ToDateTime(new TimeOnly(12, 0), DateTimeKind.Utc)).ToUnixTimeMilliseconds();
         vault.WriteTrades(TestVault.Trade("okx", "BTC-USDT-SWAP", 1, start, "65000.1", "4", "0.04"));
         vault.CompactDay("okx", "BTC-USDT-SWAP", Day);

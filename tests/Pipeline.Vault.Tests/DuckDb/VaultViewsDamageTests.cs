@@ -12,7 +12,7 @@ public sealed class VaultViewsDamageTests
 
     private static TestVault VaultWithTwoCompactedDays()
     {
-        var vault = new TestVault();
+        var vault = TestVault.Create();
         vault.WriteTrades(
             TestVault.Trade("okx", "BTC-USDT-SWAP", 1, Day1, "65000.1", "4", "0.04"),
             TestVault.Trade("okx", "BTC-USDT-SWAP", 2, Day2, "65000.2", "1", "0.01"),
@@ -90,7 +90,7 @@ public sealed class VaultViewsDamageTests
     [Fact]
     public void Trades_UnrepresentableValues_LineLeftOutAndEveryQueryStillWorks()
     {
-        using var vault = new TestVault();
+        using var vault = TestVault.Create();
         var path = vault.WriteTrades(
             TestVault.Trade("okx", "BTC-USDT-SWAP", 1, Day1, "65000.1", "4", "0.04"),
             TestVault.Trade("okx", "BTC-USDT-SWAP", 2, Day1 + 1, "65000.2", "1", "0.01"))[0];

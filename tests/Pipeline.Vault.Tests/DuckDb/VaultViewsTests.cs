@@ -10,7 +10,7 @@ public sealed class VaultViewsTests
     [Fact]
     public void Trades_JsonlAndParquetDays_ReadTogetherWithExactDecimals()
     {
-        using var vault = new TestVault();
+        using var vault = TestVault.Create();
         vault.WriteTrades(
             TestVault.Trade("okx", "BTC-USDT-SWAP", 1, Day1, "65000.1", "4", "0.04"),
             TestVault.Trade("okx", "BTC-USDT-SWAP", 2, Day1 + 5, "0.00000001", "1", "0.01"),
@@ -49,7 +49,7 @@ public sealed class VaultViewsTests
     public void Trades_ParquetWithTypedColumns_IsNormalisedToo()
     {
         // A Parquet day written with DECIMAL prices and TIMESTAMPTZ times (and no count/firstId/lastId).
-        using var vault = new TestVault();
+        using var vault = TestVault.Create();
         vault.WriteTrades(TestVault.Trade("okx", "BTC-USDT-SWAP", 1, Day1, "65000.1", "4", "0.04"));
         var day = new DateOnly(2024, 7, 4);
         var parquet = vault.Layout.RawDayParquet("okx", "BTC-USDT-SWAP", day);
@@ -80,7 +80,7 @@ public sealed class VaultViewsTests
     [Fact]
     public void Trades_GarbageAndTornLines_AreSkipped()
     {
-        using var vault = new TestVault();
+        using var vault = TestVault.Create();
         var path = vault.WriteTrades(
             TestVault.Trade("okx", "ETH-USDT-SWAP", 1, Day1, "3000.5", "1", "0.1"),
             TestVault.Trade("okx", "ETH-USDT-SWAP", 2, Day1 + 1, "3000.6", "1", "0.1"))[0];
@@ -98,7 +98,7 @@ public sealed class VaultViewsTests
     [Fact]
     public void Trades_DayInBothForms_CountsOnce()
     {
-        using var vault = new TestVault();
+        using var vault = TestVault.Create();
         vault.WriteTrades(
             TestVault.Trade("okx", "BTC-USDT-SWAP", 1, Day1, "65000.1", "4", "0.04"),
             TestVault.Trade("okx", "BTC-USDT-SWAP", 2, Day2, "65000.2", "4", "0.04"));
@@ -113,7 +113,7 @@ public sealed class VaultViewsTests
     [Fact]
     public void EmptyVault_EveryViewExistsAndIsEmpty()
     {
-        using var vault = new TestVault();
+        using var vault = TestVault.Create();
         using var query = VaultQuery.Open(vault.Layout);
         foreach (var view in VaultViews.Names)
         {
@@ -132,7 +132,7 @@ public sealed class VaultViewsTests
     [Fact]
     public void MinuteViews_AutoDetectedColumns_DecimalsAndUtcMinutes()
     {
-        using var vault = new TestVault();
+        using var vault = TestVault.Create();
         var day = new DateOnly(2025, 12, 14);
         TestVault.WriteLines(vault.Layout.DerivedDay("vwap", "okx", "BTC-USDT-SWAP", day),
             """{"minute":"2025-12-14T21:34:00Z","exchange":"okx","instId":"BTC-USDT-SWAP","vwap1m":"65000.123456789012345678","vwap1h":"65001","trades1h":12,"adx":null}""",
@@ -172,7 +172,7 @@ public sealed class VaultViewsTests
     [Fact]
     public void LedgerAndSignals_HaveStrategyFromPath()
     {
-        using var vault = new TestVault();
+        using var vault = TestVault.Create();
         TestVault.WriteLines(vault.Layout.LedgerFills("vwap_revert"),
             """{"ts":1720000000123,"exchange":"okx","instId":"BTC-USDT-SWAP","side":"buy","px":"65000.1","sz":"0.5","fee":"0.0065"}""");
         TestVault.WriteLines(vault.Layout.SignalsDay("vwap_revert", "okx", "BTC-USDT-SWAP", new DateOnly(2024, 7, 3)),

@@ -100,7 +100,7 @@ public sealed class JsonlAppenderTests : IDisposable
     [Fact]
     public void SyncIfDue_WithinOneSecond_DoesNotSync()
     {
-        var time = new ManualTime();
+        var time = TestClock.Create();
         var path = _dir.File("t.jsonl");
         using var appender = JsonlAppender.Open(path, time: time);
         appender.AppendLine("{}"u8);
@@ -122,17 +122,5 @@ public sealed class JsonlAppenderTests : IDisposable
         Assert.Throws<InvalidOperationException>(appender.EndLine);
         appender.DiscardPartialLine();
         Assert.Equal(0, appender.Length);
-    }
-
-    /// <summary>A TimeProvider whose clock moves only when told.</summary>
-    private sealed class ManualTime : TimeProvider
-    {
-        private long _ticks;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => _ticks;
-
-        public void Advance(TimeSpan by) => _ticks += by.Ticks;
     }
 }

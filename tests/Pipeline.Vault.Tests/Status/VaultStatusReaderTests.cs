@@ -22,15 +22,8 @@ public sealed class VaultStatusReaderTests : IDisposable
         QtyBase = "0.01", RecvTs = ts + 5, Src = "ws",
     };
 
-    private void Append(DateOnly day, params RawTrade[] trades)
-    {
-        using var appender = JsonlAppender.Open(_vault.RawDayJsonl("okx", "BTC-USDT-SWAP", day));
-        foreach (var t in trades)
-        {
-            RawTradeWriter.Write(appender, t);
-            appender.EndLine();
-        }
-    }
+    private void Append(DateOnly day, params RawTrade[] trades) =>
+        TestVault.WriteTradeFile(_vault.RawDayJsonl("okx", "BTC-USDT-SWAP", day), trades);
 
     [Fact]
     public void ReadInstrument_TruncatedParquetDay_ReportedWithPathOthersCounted()

@@ -39,26 +39,8 @@ public sealed class RawVerifierContentTests : IDisposable
     private static IEnumerable<RawTrade> Trades(DateOnly day, int fromId, int count) =>
         Enumerable.Range(fromId, count).Select(i => Trade(i, TradeTime.DayStartMs(day) + (i * 1000L)));
 
-    private static void Write(string path, IEnumerable<RawTrade> trades)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        using var appender = JsonlAppender.Open(path);
-        foreach (var trade in trades)
-        {
-            RawTradeWriter.Write(appender, trade);
-            appender.EndLine();
-        }
-
-        appender.Sync();
-    }
-
-    private string WriteTruth(IEnumerable<RawTrade> trades, long startTs, long endTs)
-    {
-        var truth = _dir.File("truth");
-        Write(RawVerifier.TruthPath(truth, Exchange, Inst), trades);
-        File.WriteAllText(Path.Combine(truth, "truth.json"), $$"""{"startTs":{{startTs}},"endTs":{{endTs}}}""");
-        return truth;
-    }
+    private string WriteTruth(IEnumerable<RawTrade> trades, long startTs, long endTs) =>
+        TestTruth.Write(_dir.File("truth"), trades, startTs, endTs);
 
     private static long OffsetOf(IEnumerable<RawTrade> trades, int index) =>
         trades.Take(index).Sum(t => (long)Encoding.UTF8.GetByteCount(RawTradeWriter.ToLine(t)));
@@ -83,7 +65,7 @@ public sealed class RawVerifierContentTests : IDisposable
     {
         var truthTrades = Trades(Day1, 1, 50).ToList();
         var vaultTrades = truthTrades.Select((t, i) => i == 17 ? Alter(t, field) : t).ToList();
-        Write(_vault.RawDayJsonl(Exchange, Inst, Day1), vaultTrades);
+        TestVault.WriteTradeFile(_vault.RawDayJsonl(Exchange, Inst, Day1), vaultTrades);
         var truth = WriteTruth(truthTrades, Start1, Start1 + TradeTime.MsPerDay - 1);
 
         var report = new RawVerifier(_vault).Verify(new VerifyOptions { TruthDir = truth });
@@ -106,7 +88,7 @@ public sealed class RawVerifierContentTests : IDisposable
     public void VerifyTruth_SameContentDifferentRecvTsAndSrc_IsClean()
     {
         var truthTrades = Trades(Day1, 1, 30).ToList();
-        Write(_vault.RawDayJsonl(Exchange, Inst, Day1), truthTrades.Select(t => t with { RecvTs = t.RecvTs + 900, Src = "rest" }));
+        TestVault.WriteTradeFile(_vault.RawDayJsonl(Exchange, Inst, Day1), truthTrades.Select(t => t with { RecvTs = t.RecvTs + 900, Src = "rest" }));
         var truth = WriteTruth(truthTrades, Start1, Start1 + TradeTime.MsPerDay - 1);
 
         var report = new RawVerifier(_vault).Verify(new VerifyOptions { TruthDir = truth });
@@ -119,7 +101,7 @@ public sealed class RawVerifierContentTests : IDisposable
     public void VerifyTruth_AlteredSideInACompactedDay_IsFoundInTheParquetRow()
     {
         var truthTrades = Trades(Day1, 1, 40).ToList();
-        Write(_vault.RawDayJsonl(Exchange, Inst, Day1), truthTrades.Select((t, i) => i == 10 ? t with { Side = "buy" } : t)); // id 11 was a sell
+        TestVault.WriteTradeFile(_vault.RawDayJsonl(Exchange, Inst, Day1), truthTrades.Select((t, i) => i == 10 ? t with { Side = "buy" } : t)); // id 11 was a sell
         Assert.Equal(1, new VaultCompactor(_vault, new CompactionOptions { IncludeDerived = false }).Run().Compacted);
         var truth = WriteTruth(truthTrades, Start1, Start1 + TradeTime.MsPerDay - 1);
 
@@ -138,7 +120,7 @@ public sealed class RawVerifierContentTests : IDisposable
     [InlineData("ts", "CASE WHEN tradeId = '7' THEN NULL ELSE ts END", "missing or invalid ts")]
     public void Verify_ParquetDayWithOneColumnRewritten_ReportsIt(string column, string expression, string reason)
     {
-        Write(_vault.RawDayJsonl(Exchange, Inst, Day1), Trades(Day1, 1, 20));
+        TestVault.WriteTradeFile(_vault.RawDayJsonl(Exchange, Inst, Day1), Trades(Day1, 1, 20));
         Assert.Equal(1, new VaultCompactor(_vault, new CompactionOptions { IncludeDerived = false }).Run().Compacted);
         var parquet = _vault.RawDayParquet(Exchange, Inst, Day1);
         Assert.True(new RawVerifier(_vault).Verify(new VerifyOptions()).IsClean);
@@ -166,9 +148,9 @@ public sealed class RawVerifierContentTests : IDisposable
     [Fact]
     public void Verify_TruncatedParquetDay_IsReportedWithItsPathAndTheOtherDaysAreVerified()
     {
-        Write(_vault.RawDayJsonl(Exchange, Inst, Day1), Trades(Day1, 1, 500));
+        TestVault.WriteTradeFile(_vault.RawDayJsonl(Exchange, Inst, Day1), Trades(Day1, 1, 500));
         Assert.Equal(1, new VaultCompactor(_vault, new CompactionOptions { IncludeDerived = false }).Run().Compacted);
-        Write(_vault.RawDayJsonl(Exchange, Inst, Day2), Trades(Day2, 501, 10));
+        TestVault.WriteTradeFile(_vault.RawDayJsonl(Exchange, Inst, Day2), Trades(Day2, 501, 10));
         var parquet = _vault.RawDayParquet(Exchange, Inst, Day1);
         using (var stream = new FileStream(parquet, FileMode.Open))
         {
@@ -190,7 +172,7 @@ public sealed class RawVerifierContentTests : IDisposable
     {
         var path = _vault.RawDayJsonl(Exchange, Inst, Day1);
         var trades = Trades(Day1, 1, 5).Select(t => t.TradeId == "3" ? t with { Ts = ts } : t).ToList();
-        Write(path, trades);
+        TestVault.WriteTradeFile(path, trades);
 
         var report = new RawVerifier(_vault).Verify(new VerifyOptions { FromTs = Start1, ToTs = long.MaxValue });
 
@@ -203,7 +185,7 @@ public sealed class RawVerifierContentTests : IDisposable
     [Fact]
     public void Verify_AggregateLineClaimingBillionsOfFills_IsReportedNotExpanded()
     {
-        Write(_vault.RawDayJsonl(Exchange, Inst, Day1), Trades(Day1, 1, 3).Select(t => t.TradeId == "3" ? t with { Count = int.MaxValue } : t));
+        TestVault.WriteTradeFile(_vault.RawDayJsonl(Exchange, Inst, Day1), Trades(Day1, 1, 3).Select(t => t.TradeId == "3" ? t with { Count = int.MaxValue } : t));
 
         var report = new RawVerifier(_vault).Verify(new VerifyOptions());
 
@@ -214,7 +196,7 @@ public sealed class RawVerifierContentTests : IDisposable
     [Fact]
     public void Verify_ExporterStateWithKnownGaps_IsNotCleanAndListsThem()
     {
-        Write(_vault.RawDayJsonl(Exchange, Inst, Day1), Trades(Day1, 1, 10));
+        TestVault.WriteTradeFile(_vault.RawDayJsonl(Exchange, Inst, Day1), Trades(Day1, 1, 10));
         Assert.True(new RawVerifier(_vault).Verify(new VerifyOptions()).IsClean);
         var gap = new KnownGap { AfterTradeId = null, BeforeTradeId = "1", FromTs = Start1 - 4000, ToTs = Start1 + 1000, Reason = "outage before the first trade" };
         new StateFile<ExporterState>(_vault.ExporterState(Exchange, Inst)).Write(new ExporterState
@@ -240,7 +222,7 @@ public sealed class RawVerifierContentTests : IDisposable
     [Fact]
     public void Verify_CorruptExporterState_IsNotClean()
     {
-        Write(_vault.RawDayJsonl(Exchange, Inst, Day1), Trades(Day1, 1, 10));
+        TestVault.WriteTradeFile(_vault.RawDayJsonl(Exchange, Inst, Day1), Trades(Day1, 1, 10));
         var state = _vault.ExporterState(Exchange, Inst);
         Directory.CreateDirectory(Path.GetDirectoryName(state)!);
         File.WriteAllText(state, "{not json");

@@ -30,19 +30,6 @@ public sealed class RawVerifierParquetTests : IDisposable
         QtyBase = "0.001", RecvTs = ts + 5, Src = "ws", Count = count,
     };
 
-    private static void Write(string path, IEnumerable<RawTrade> trades)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        using var appender = JsonlAppender.Open(path);
-        foreach (var trade in trades)
-        {
-            RawTradeWriter.Write(appender, trade);
-            appender.EndLine();
-        }
-
-        appender.Sync();
-    }
-
     private CompactionReport Compact() => new VaultCompactor(_vault, new CompactionOptions { IncludeDerived = false }).Run();
 
     /// <summary>Every finding but the problem texts (those name the file, and a JSONL byte offset differs from a Parquet row).</summary>
@@ -58,15 +45,12 @@ public sealed class RawVerifierParquetTests : IDisposable
     /// </summary>
     private string WriteDaysAndTruth()
     {
-        Write(_vault.RawDayJsonl(Exchange, Inst, Day1), Enumerable.Range(1, 500)
+        TestVault.WriteTradeFile(_vault.RawDayJsonl(Exchange, Inst, Day1), Enumerable.Range(1, 500)
             .Where(i => i is not (>= 100 and <= 102) and not 398 and not 399)
             .SelectMany(i => i == 200 ? new[] { Trade(i, Start1 + i), Trade(i, Start1 + i) } : [Trade(i, Start1 + i, i == 400 ? 3 : null)]));
-        Write(_vault.RawDayJsonl(Exchange, Inst, Day2), Enumerable.Range(501, 500).Select(i => Trade(i, i == 777 ? Start2 - 1 : Start2 + i)));
-        var truth = _dir.File("truth");
-        Write(RawVerifier.TruthPath(truth, Exchange, Inst),
-            Enumerable.Range(1, 1000).Where(i => i != 300).Select(i => Trade(i, i <= 500 ? Start1 + i : Start2 + i)));
-        File.WriteAllText(Path.Combine(truth, "truth.json"), $$"""{"startTs":{{Start1}},"endTs":{{Start2 + 1000}}}""");
-        return truth;
+        TestVault.WriteTradeFile(_vault.RawDayJsonl(Exchange, Inst, Day2), Enumerable.Range(501, 500).Select(i => Trade(i, i == 777 ? Start2 - 1 : Start2 + i)));
+        return TestTruth.Write(_dir.File("truth"),
+            Enumerable.Range(1, 1000).Where(i => i != 300).Select(i => Trade(i, i <= 500 ? Start1 + i : Start2 + i)), Start1, Start2 + 1000);
     }
 
     [Fact]
@@ -99,7 +83,7 @@ public sealed class RawVerifierParquetTests : IDisposable
     [Fact]
     public void Verify_CleanDayCompacted_IsStillClean()
     {
-        Write(_vault.RawDayJsonl(Exchange, Inst, Day1), Enumerable.Range(1, 300).Select(i => Trade(i, Start1 + i)));
+        TestVault.WriteTradeFile(_vault.RawDayJsonl(Exchange, Inst, Day1), Enumerable.Range(1, 300).Select(i => Trade(i, Start1 + i)));
         Assert.Equal(1, Compact().Compacted);
         var report = new RawVerifier(_vault).Verify(new VerifyOptions());
         Assert.True(report.IsClean, Findings(report));
@@ -110,10 +94,10 @@ public sealed class RawVerifierParquetTests : IDisposable
     [Fact]
     public void Verify_DuplicateAcrossParquetAndJsonlDays_IsFound()
     {
-        Write(_vault.RawDayJsonl(Exchange, Inst, Day1), Enumerable.Range(1, 100).Select(i => Trade(i, Start1 + i)));
+        TestVault.WriteTradeFile(_vault.RawDayJsonl(Exchange, Inst, Day1), Enumerable.Range(1, 100).Select(i => Trade(i, Start1 + i)));
         Assert.Equal(1, Compact().Compacted);
         // A later JSONL day repeats id 100 (a reconnect overlap filed after midnight) and skips 101.
-        Write(_vault.RawDayJsonl(Exchange, Inst, Day2), new[] { 100, 102, 103 }.Select(i => Trade(i, Start2 + i)));
+        TestVault.WriteTradeFile(_vault.RawDayJsonl(Exchange, Inst, Day2), new[] { 100, 102, 103 }.Select(i => Trade(i, Start2 + i)));
         var report = new RawVerifier(_vault).Verify(new VerifyOptions());
         Assert.Equal(103, report.Lines);
         Assert.Equal(1, report.Duplicates);
@@ -124,13 +108,13 @@ public sealed class RawVerifierParquetTests : IDisposable
     public void Verify_DayInBothForms_IsReadOnceFromTheParquet()
     {
         var jsonl = _vault.RawDayJsonl(Exchange, Inst, Day1);
-        Write(jsonl, Enumerable.Range(1, 200).Select(i => Trade(i, Start1 + i)));
+        TestVault.WriteTradeFile(jsonl, Enumerable.Range(1, 200).Select(i => Trade(i, Start1 + i)));
         var copy = _dir.File("copy.jsonl");
         File.Copy(jsonl, copy);
         Assert.Equal(1, Compact().Compacted);
         // A crash between the rename and the delete leaves both forms; this JSONL even grew afterwards.
         File.Copy(copy, jsonl);
-        Write(jsonl, [Trade(201, Start1 + 201)]);
+        TestVault.WriteTradeFile(jsonl, [Trade(201, Start1 + 201)]);
 
         var report = new RawVerifier(_vault).Verify(new VerifyOptions());
 
@@ -144,7 +128,7 @@ public sealed class RawVerifierParquetTests : IDisposable
     [Fact]
     public void Verify_UnreadableParquetAndNonNumericId_AreUnparsableNotACrash()
     {
-        Write(_vault.RawDayJsonl(Exchange, Inst, Day1), new[] { Trade(1, Start1 + 1), Trade(2, Start1 + 2) with { TradeId = "x2" }, Trade(3, Start1 + 3) });
+        TestVault.WriteTradeFile(_vault.RawDayJsonl(Exchange, Inst, Day1), new[] { Trade(1, Start1 + 1), Trade(2, Start1 + 2) with { TradeId = "x2" }, Trade(3, Start1 + 3) });
         Assert.Equal(1, Compact().Compacted);
         var garbage = _vault.RawDayParquet(Exchange, Inst, Day2);
         File.WriteAllText(garbage, "PAR1 this is not a parquet file");
@@ -164,7 +148,7 @@ public sealed class RawVerifierParquetTests : IDisposable
     public void ParquetReader_LargeDay_StreamsWithoutAllocatingPerRow()
     {
         const int n = 100_000;
-        Write(_vault.RawDayJsonl(Exchange, Inst, Day1), Enumerable.Range(1, n).Select(i => Trade(i, Start1 + (i / 10))));
+        TestVault.WriteTradeFile(_vault.RawDayJsonl(Exchange, Inst, Day1), Enumerable.Range(1, n).Select(i => Trade(i, Start1 + (i / 10))));
         Assert.Equal(1, Compact().Compacted);
         var reader = new ParquetRawDayReader();
         long rows = 0, idSum = 0;

@@ -23,27 +23,10 @@ public sealed class RawVerifierTests : IDisposable
         RecvTs = ts, Src = "ws",
     };
 
-    private static void Write(string path, IEnumerable<RawTrade> trades, string? tail = null)
-    {
-        using (var appender = JsonlAppender.Open(path))
-        {
-            foreach (var trade in trades)
-            {
-                RawTradeWriter.Write(appender, trade);
-                appender.EndLine();
-            }
-        }
-
-        if (tail is not null)
-        {
-            File.AppendAllText(path, tail);
-        }
-    }
-
     [Fact]
     public void Verify_CleanConsecutiveDay_IsClean()
     {
-        Write(_vault.RawDayJsonl("binance", "BTCUSDT", Day1), Enumerable.Range(1, 1000).Select(i => Trade(i, Start + i)));
+        TestVault.WriteTradeFile(_vault.RawDayJsonl("binance", "BTCUSDT", Day1), Enumerable.Range(1, 1000).Select(i => Trade(i, Start + i)));
         var report = new RawVerifier(_vault).Verify(new VerifyOptions());
         Assert.True(report.IsClean);
         Assert.Equal(1000, report.Lines);
@@ -53,7 +36,7 @@ public sealed class RawVerifierTests : IDisposable
     public void Verify_DuplicatesGapTornUnparsableAndMisfiled_AreAllCounted()
     {
         var trades = new[] { Trade(1, Start + 1), Trade(2, Start + 2), Trade(2, Start + 2), Trade(5, Start + 5), Trade(6, Start - 10) };
-        Write(_vault.RawDayJsonl("binance", "BTCUSDT", Day1), trades, "not json\n{\"exchange\":\"bin");
+        TestVault.WriteTradeFile(_vault.RawDayJsonl("binance", "BTCUSDT", Day1), trades, "not json\n{\"exchange\":\"bin");
         var report = new RawVerifier(_vault).Verify(new VerifyOptions());
         Assert.Equal(1, report.Duplicates);
         Assert.Equal(1, report.Torn);
@@ -66,10 +49,8 @@ public sealed class RawVerifierTests : IDisposable
     [Fact]
     public void Verify_WithTruth_CountsMissingAndExtraWithinTheTruthRange()
     {
-        Write(_vault.RawDayJsonl("binance", "BTCUSDT", Day1), new[] { 1, 2, 3, 5, 6, 7, 8 }.Select(i => Trade(i, Start + i)));
-        var truth = _dir.File("truth");
-        Write(Path.Combine(truth, "binance", "BTCUSDT.jsonl"), Enumerable.Range(1, 9).Select(i => Trade(i, Start + i)));
-        File.WriteAllText(Path.Combine(truth, "truth.json"), $$"""{"startTs":{{Start}},"endTs":{{Start + 8}}}""");
+        TestVault.WriteTradeFile(_vault.RawDayJsonl("binance", "BTCUSDT", Day1), new[] { 1, 2, 3, 5, 6, 7, 8 }.Select(i => Trade(i, Start + i)));
+        var truth = TestTruth.Write(_dir.File("truth"), Enumerable.Range(1, 9).Select(i => Trade(i, Start + i)), Start, Start + 8);
         var report = new RawVerifier(_vault).Verify(new VerifyOptions { TruthDir = truth });
         Assert.Equal(1, report.Missing); // id 4 (id 9 is after the truth's end)
         Assert.Equal(0, report.Extra);
@@ -81,7 +62,7 @@ public sealed class RawVerifierTests : IDisposable
     {
         // 100k lines keep the test fast; the structure is the same for 2.4M (ids only, as longs).
         const int n = 100_000;
-        Write(_vault.RawDayJsonl("binance", "BTCUSDT", Day1), Enumerable.Range(1, n).Select(i => Trade(i, Start + (i / 10))));
+        TestVault.WriteTradeFile(_vault.RawDayJsonl("binance", "BTCUSDT", Day1), Enumerable.Range(1, n).Select(i => Trade(i, Start + (i / 10))));
         var report = new RawVerifier(_vault).Verify(new VerifyOptions());
         Assert.True(report.IsClean);
         Assert.Equal(n, report.Lines);

@@ -11,13 +11,13 @@ public sealed class LiveExecutorTests : IDisposable
     private const string Id = "vwap_mean_reversion";
     private readonly TempDir _dir = new();
     private readonly VaultLayout _vault;
-    private readonly VaultFixture _fixture;
+    private readonly TestVault _fixture;
     private readonly LiveExecutor _executor;
 
     public LiveExecutorTests()
     {
         _vault = new VaultLayout(_dir.Path);
-        _fixture = new VaultFixture(_vault);
+        _fixture = TestVault.Over(_vault);
         _executor = new LiveExecutor(_vault, CreateConfig());
     }
 
@@ -26,17 +26,17 @@ public sealed class LiveExecutorTests : IDisposable
     /// <summary>Minutes 0–1 and trades up to 12:02:30: a long entered at 980, filled at 12:01:10, still open.</summary>
     private void WriteFirstBatch()
     {
-        _fixture.Trade(At(0, 30_000), 990m);
+        _fixture.AppendTrade(At(0, 30_000), 990m);
         _fixture.Minute(Minute(0), 980m);
-        _fixture.Trade(At(1, 10_000), 979m);
+        _fixture.AppendTrade(At(1, 10_000), 979m);
         _fixture.Minute(Minute(1), 990m);
-        _fixture.Trade(At(2, 30_000), 986m); // beyond the last finished minute: next pass
+        _fixture.AppendTrade(At(2, 30_000), 986m); // beyond the last finished minute: next pass
     }
 
     private void WriteSecondBatch()
     {
         _fixture.Minute(Minute(2), 990m);
-        _fixture.Trade(At(3, 5_000), 990m);
+        _fixture.AppendTrade(At(3, 5_000), 990m);
         _fixture.Minute(Minute(3), 990m, adx: 27.3m);
         _fixture.Minute(Minute(4), 1000m);
     }
@@ -125,8 +125,8 @@ public sealed class LiveExecutorTests : IDisposable
     public void RunOnce_RawFileOutOfOrder_ProcessesTradesInEventTime()
     {
         _fixture.Minute(Minute(0), 980m);
-        _fixture.Trade(At(1, 50_000), 981m);
-        var crossing = _fixture.Trade(At(1, 10_000), 979m); // a gap fill appended after a later trade
+        _fixture.AppendTrade(At(1, 50_000), 981m);
+        var crossing = _fixture.AppendTrade(At(1, 10_000), 979m); // a gap fill appended after a later trade
         _fixture.Minute(Minute(1), 990m);
 
         _executor.RunOnce();
@@ -139,7 +139,7 @@ public sealed class LiveExecutorTests : IDisposable
     {
         // Issue 9 items 10/11: either line used to end the pass (Cannot transcode invalid UTF-8; decimal overflow).
         _fixture.Minute(Minute(0), 980m);
-        _fixture.Trade(At(1, 50_000), 981m, "7001");
+        _fixture.AppendTrade(At(1, 50_000), 981m, "7001");
         var path = _vault.RawDayJsonl("okx", "BTC-USDT-SWAP", new DateOnly(2025, 3, 3));
         var line = File.ReadAllText(path).TrimEnd('\n');
         var nonUtf8 = System.Text.Encoding.UTF8.GetBytes(line.Replace("\"7001\"", "\"7002\"", StringComparison.Ordinal).Replace("\"BTC\"", "\"B#C\"", StringComparison.Ordinal));
@@ -152,7 +152,7 @@ public sealed class LiveExecutorTests : IDisposable
             stream.Write(System.Text.Encoding.UTF8.GetBytes(hugePrice + "\n"));
         }
 
-        var crossing = _fixture.Trade(At(1, 10_000), 979m);
+        var crossing = _fixture.AppendTrade(At(1, 10_000), 979m);
         _fixture.Minute(Minute(1), 990m);
 
         var result = _executor.RunOnce();
@@ -178,9 +178,9 @@ public sealed class LiveExecutorTests : IDisposable
     {
         var lastOfDay = (int)((new DateTimeOffset(2025, 3, 4, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds() - T0) / 60_000) - 1;
         _fixture.Minute(Minute(lastOfDay), 980m);
-        _fixture.Trade(At(lastOfDay + 1, 1_000), 979m);
+        _fixture.AppendTrade(At(lastOfDay + 1, 1_000), 979m);
         _fixture.Minute(Minute(lastOfDay + 1), 990m);
-        _fixture.Trade(At(lastOfDay + 2, 1_000), 981m);
+        _fixture.AppendTrade(At(lastOfDay + 2, 1_000), 981m);
         _fixture.Minute(Minute(lastOfDay + 2), 990m);
 
         var result = _executor.RunOnce();

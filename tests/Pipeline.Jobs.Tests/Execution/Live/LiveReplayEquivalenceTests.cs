@@ -30,7 +30,7 @@ public sealed class LiveReplayEquivalenceTests : IDisposable
         Assert.True(run.Sink.Fills.Count >= 6, $"the synthetic market should trade; it made {run.Sink.Fills.Count} fills: " + string.Join(" | ", run.Sink.Signals.GroupBy(s => s.ActionText + ":" + s.Reason.Split(' ')[0]).Select(g => g.Key + " " + g.Count())));
 
         var vault = new VaultLayout(_dir.Path);
-        var fixture = new VaultFixture(vault);
+        var fixture = TestVault.Over(vault);
         var executor = new LiveExecutor(vault, config);
         var nextTrade = 0;
         byte[]? savedState = null;
@@ -39,7 +39,7 @@ public sealed class LiveReplayEquivalenceTests : IDisposable
             // the exporter is ahead: every trade up to 20 s into the next minute is on disk
             while (nextTrade < trades.Count && trades[nextTrade].Ts < minutes[m].CloseTs + 20_000)
             {
-                fixture.Trade(trades[nextTrade].Ts, trades[nextTrade].Px, trades[nextTrade].TradeId);
+                fixture.AppendTrade(trades[nextTrade].Ts, trades[nextTrade].Px, trades[nextTrade].TradeId);
                 nextTrade++;
             }
 

@@ -1,7 +1,7 @@
 using Serilog.Core;
 using Serilog.Events;
 
-namespace Pipeline.Exporter.Tests.Service;
+namespace Pipeline.Testing.Logging;
 
 /// <summary>Keeps rendered log events so tests can check what an operator would read.</summary>
 public sealed class CollectingSink : ILogEventSink

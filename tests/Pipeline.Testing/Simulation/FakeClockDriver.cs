@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Time.Testing;
+using Pipeline.Exporter;
 using Pipeline.Exporter.Simulator;
-using Pipeline.Testing;
 
-namespace Pipeline.Exporter.Tests.Service;
+namespace Pipeline.Testing.Simulation;
 
 /// <summary>
 /// Runs the simulator and an exporter on one <see cref="FakeTimeProvider"/> (so simulated minutes pass at
@@ -10,7 +10,7 @@ namespace Pipeline.Exporter.Tests.Service;
 /// answered and (briefly) until it has handled what the simulator sent, so fake time never outruns the real
 /// loopback sockets.
 /// </summary>
-internal sealed class FakeClockDriver(FakeTimeProvider time, SimulatorHost sim, ExporterService service)
+public sealed class FakeClockDriver(FakeTimeProvider time, SimulatorHost sim, ExporterService service)
 {
     /// <summary>How long one step may wait for the sockets (real time); a dead link test lowers it.</summary>
     public TimeSpan SettleBound { get; init; } = TimeSpan.FromSeconds(10);

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Pipeline.Jobs.Tests;
+namespace Pipeline.Testing.Processes;
 
 /// <summary>
 /// A child process under test: <c>dotnet pipeline.dll ...</c> (the real binary, killed or signalled for real) or any

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Pipeline.Vault.Trades;
 
-namespace Pipeline.Calculators.Tests;
+namespace Pipeline.Testing.Vaults;
 
 /// <summary>A deterministic random day of trades: a price walk in 0.1 ticks, bursts, quiet minutes.</summary>
 public static class SyntheticTrades

@@ -1,3 +1,5 @@
+using Xunit;
+
 namespace Pipeline.Testing;
 
 /// <summary>

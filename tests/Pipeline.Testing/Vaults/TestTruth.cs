@@ -1,0 +1,26 @@
+using System.Globalization;
+using Pipeline.Vault.Trades;
+using Pipeline.Vault.Verify;
+
+namespace Pipeline.Testing.Vaults;
+
+/// <summary>A truth directory for <c>RawVerifier</c> (what the simulator's truth writer leaves), written from chosen trades.</summary>
+public static class TestTruth
+{
+    /// <summary>
+    /// Writes each trade to its instrument's truth file ({dir}/{exchange}/{instId}.jsonl) and {dir}/truth.json
+    /// with the range the truth covers; returns <paramref name="dir"/> (an instrument without trades gets no file).
+    /// </summary>
+    public static string Write(string dir, IEnumerable<RawTrade> trades, long startTs, long endTs)
+    {
+        foreach (var instrument in trades.GroupBy(t => (t.Exchange, t.InstId)))
+        {
+            TestVault.WriteTradeFile(RawVerifier.TruthPath(dir, instrument.Key.Exchange, instrument.Key.InstId), instrument);
+        }
+
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "truth.json"),
+            string.Create(CultureInfo.InvariantCulture, $$"""{"startTs":{{startTs}},"endTs":{{endTs}}}"""));
+        return dir;
+    }
+}
