@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Pipeline.Exporter.Instruments;
 using Pipeline.Exporter.Okx;
 using Pipeline.Exporter.Recording;
@@ -15,7 +16,8 @@ public sealed class InstrumentPumpTests : IDisposable
     private readonly TempDir _dir = new();
     private readonly VaultLayout _vault;
     private readonly OkxFrameParser _parser = new(["BTC-USDT-SWAP", "ETH-USDT-SWAP"]);
-    private readonly ManualTime _time = new();
+    // A clock that moves only when told: the pump's retry backoff and the recorders' now (one hour into the day).
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.FromUnixTimeMilliseconds(Midnight + (60 * TradeTime.MsPerMinute)));
 
     public InstrumentPumpTests() => _vault = new VaultLayout(_dir.Path);
 
@@ -74,22 +76,11 @@ public sealed class InstrumentPumpTests : IDisposable
 
     private InstrumentRecorder Recorder(InstrumentSpec spec, CollectingSink sink)
     {
-        var recorder = new InstrumentRecorder(spec, _vault, TestSpecs.Options("okx", spec.InstId), TimeProvider.System, sink.Logger());
+        var recorder = new InstrumentRecorder(spec, _vault, TestSpecs.Options("okx", spec.InstId), _time, sink.Logger());
         recorder.Open();
         return recorder;
     }
 
     private static Task<bool> WaitAsync(string what, Func<bool> condition) => Waits.UntilAsync(condition, TimeSpan.FromSeconds(20), what);
 
-    /// <summary>A clock that moves only when told (the pump's retry backoff).</summary>
-    private sealed class ManualTime : TimeProvider
-    {
-        private long _ticks = 1;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => Interlocked.Read(ref _ticks);
-
-        public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
-    }
 }
