@@ -110,6 +110,10 @@ internal sealed class FakeClockDriver(FakeTimeProvider time, SimulatorHost sim, 
         await PublishedAsync(time, sim, now, SettleBound);
         await Waits.UntilAsync(() => service.WatchedUtc == 0 || service.WatchedUtc > now - 500, SettleBound, "the watchdog to run", throwOnTimeout: false);
         await Waits.UntilAsync(() => !service.PingOutstanding, PingBound, "the exporter's pings to be answered", throwOnTimeout: false);
+        // The writers handle the answers on their own threads (the watermark moves there): on a busy machine they
+        // fall behind a clock that moves on in microseconds while the market is quiet.
+        var posted = service.AnsweredPingsPosted;
+        await Waits.UntilAsync(() => service.Recorders.All(r => r.AnsweredPings >= posted), SettleBound, "the writers to handle the answered pings", throwOnTimeout: false);
         var sent = sim.Context.MessagesSent;
         await Waits.UntilAsync(() => service.Frames >= sent, SettleBound, "the sent frames to be handled", throwOnTimeout: false);
     }
