@@ -34,7 +34,7 @@ internal sealed class FakeClockDriver(FakeTimeProvider time, SimulatorHost sim, 
         while (time.GetUtcNow() < until)
         {
             await SettleAsync();
-            time.Advance(Step);
+            AdvanceStep();
             each?.Invoke();
         }
 
@@ -53,8 +53,19 @@ internal sealed class FakeClockDriver(FakeTimeProvider time, SimulatorHost sim, 
             }
 
             await SettleAsync();
-            time.Advance(Step);
+            AdvanceStep();
         }
+    }
+
+    /// <summary>
+    /// Moves the clock to the next multiple of <see cref="Step"/> (from the epoch): the nudges of a settle are
+    /// absorbed, so steps still land on whole seconds and minutes, where tests sample.
+    /// </summary>
+    private void AdvanceStep()
+    {
+        var now = time.GetUtcNow();
+        var next = new DateTimeOffset(((now.UtcTicks / Step.Ticks) + 1) * Step.Ticks, TimeSpan.Zero);
+        time.Advance(next - now);
     }
 
     /// <summary>
