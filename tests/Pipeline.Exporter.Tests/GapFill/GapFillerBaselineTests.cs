@@ -62,7 +62,8 @@ public sealed class GapFillerBaselineTests : IDisposable
         run.Disconnected();
         run.Connected(first: false);
         await run.WaitAsync("the known gap", () => run.Recorder.KnownGaps.Count == 1);
-        run.Recorder.WriteState();
+        // The writer's own tick saves the state (at least every second of its clock); only it writes the file.
+        await run.WaitAsync("the known gap in the state file", () => new StateFile<ExporterState>(_vault.ExporterState("binance", Symbol)).Read()?.KnownGaps.Count == 1);
         var gap = Assert.Single(ReadState().KnownGaps);
         Assert.Equal("499", gap.AfterTradeId);
         Assert.Null(gap.BeforeTradeId);
