@@ -19,6 +19,7 @@ public sealed class ExporterService(ExporterOptions options, VaultLayout vault, 
 {
     private readonly ILogger _log = (log ?? Log.Logger).ForContext("Exchange", options.Exchange);
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _answeredPingsPosted;
     private IReadOnlyList<InstrumentRecorder> _recorders = [];
 
     public ExporterOptions Options { get; } = options;
@@ -54,6 +55,9 @@ public sealed class ExporterService(ExporterOptions options, VaultLayout vault, 
 
     /// <summary>Pings the exchange answered (the liveness signal).</summary>
     public long Pongs => _supervisor?.Pongs ?? 0;
+
+    /// <summary>Answered pings passed to the writers (each recorder counts those it handled: <see cref="InstrumentRecorder.AnsweredPings"/>).</summary>
+    public long AnsweredPingsPosted => Interlocked.Read(ref _answeredPingsPosted);
 
     /// <summary>Trade silences reported on live connections (each once; none caused a reconnect).</summary>
     public int QuietPeriods => _supervisor?.QuietPeriods ?? 0;
@@ -175,6 +179,7 @@ public sealed class ExporterService(ExporterOptions options, VaultLayout vault, 
             // On the receive loop, after every frame before the answer: the writers see it in order.
             Alive = sentUtc =>
             {
+                Interlocked.Increment(ref _answeredPingsPosted);
                 foreach (var pump in pumps)
                 {
                     pump.TryPost(new TradeItem { Kind = TradeItemKind.Alive, Ts = sentUtc });

@@ -36,6 +36,7 @@ public sealed class InstrumentRecorder : IDisposable
     private ExporterCounters _base = new();
     private long _trades;
     private long _duplicates;
+    private long _answeredPings;
     private long _gapFilled;
     private long _reconnects;
     private long _quarantined;
@@ -253,6 +254,7 @@ public sealed class InstrumentRecorder : IDisposable
                 break;
             case TradeItemKind.Alive:
                 AdvanceWatermarkByTime(item.Ts);
+                Interlocked.Increment(ref _answeredPings);
                 break;
             case TradeItemKind.Quarantined:
                 _quarantined++;
@@ -302,6 +304,9 @@ public sealed class InstrumentRecorder : IDisposable
             _holeSince = _time.GetTimestamp();
         }
     }
+
+    /// <summary>Answered pings this writer has handled (a test on a fake clock waits for them before moving it on).</summary>
+    public long AnsweredPings => Interlocked.Read(ref _answeredPings);
 
     /// <summary>Watermark moves made by time alone (quiet stretches), for tests and status.</summary>
     public long TimeAdvances => _byTime.Advances;

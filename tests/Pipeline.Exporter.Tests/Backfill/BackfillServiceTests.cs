@@ -16,15 +16,20 @@ public sealed class BackfillServiceTests : IDisposable
     private static readonly ILogger Quiet = new LoggerConfiguration().CreateLogger();
     private readonly TempDir _dir = new();
     private readonly VaultLayout _vault;
-    private readonly DateOnly _today = TradeTime.Day(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+
+    // A fixed "today" (not the machine's date): 06:00 UTC, so Binance aggTrades REST (two days back) reaches all of yesterday.
+    private static readonly DateTimeOffset Now = new(2026, 3, 10, 6, 0, 0, TimeSpan.Zero);
+    private readonly DateOnly _today = DateOnly.FromDateTime(Now.UtcDateTime);
+    private readonly FixedStartClock _time = new(Now);
 
     public BackfillServiceTests() => _vault = new VaultLayout(_dir.File("vault"));
 
     public void Dispose() => _dir.Dispose();
 
-    private static Task<SimulatorHost> StartSimAsync(SimulatorOptions? options = null) =>
+    private Task<SimulatorHost> StartSimAsync(SimulatorOptions? options = null) =>
         SimulatorHost.StartAsync((options ?? new SimulatorOptions()) with
         {
+            Start = _time.GetUtcNow(),
             Instruments = ["BTC-USDT-SWAP", "BTCUSDT"],
             Rate = Rate,
             Seed = 11,
@@ -46,7 +51,7 @@ public sealed class BackfillServiceTests : IDisposable
     };
 
     private Task<BackfillReport> RunAsync(BackfillOptions options) =>
-        new BackfillService(options, _vault, TimeProvider.System, Quiet).RunAsync(CancellationToken.None);
+        new BackfillService(options, _vault, _time, Quiet).RunAsync(CancellationToken.None);
 
     private VerifyReport Verify(SimulatorHost sim, string exchange, string instId, DateOnly from, DateOnly to)
     {
@@ -244,7 +249,7 @@ public sealed class BackfillServiceTests : IDisposable
         var from = _today.AddDays(-5);
         var to = from.AddDays(2);
         using var cts = new CancellationTokenSource();
-        var service = new BackfillService(Options(sim, "binance", "BTCUSDT", from, to), _vault, TimeProvider.System, Quiet)
+        var service = new BackfillService(Options(sim, "binance", "BTCUSDT", from, to), _vault, _time, Quiet)
         {
             Progress = p =>
             {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using Pipeline.Exporter.Backfill;
 using Pipeline.Exporter.Binance;
 using Pipeline.Exporter.Recording;
@@ -41,7 +42,9 @@ public sealed class DayMergerTests : IDisposable
             Trade(5, Start + 2000),
         ];
         DayMerger.Result result;
-        using (var quarantine = new Quarantine(_vault, "binance", TimeProvider.System))
+        var now = new DateOnly(2026, 11, 23); // the backfill runs three days later: the quarantine file is that day's
+        var time = new FakeTimeProvider(new DateTimeOffset(now, TimeOnly.MinValue, TimeSpan.Zero).AddHours(9));
+        using (var quarantine = new Quarantine(_vault, "binance", time))
         using (var writer = WriterLock.Acquire(_vault, "binance", "BTCUSDT", "backfill"))
         {
             result = new DayMerger(_vault, Logger.None, quarantine).Merge(writer, TestSpecs.Binance, Day, trades);
@@ -51,7 +54,7 @@ public sealed class DayMergerTests : IDisposable
         Assert.Equal(3, result.Quarantined);
         Assert.Equal([Day], _vault.RawDays("binance", "BTCUSDT")); // no 2100-01-01 or 2000-01-01 file
         Assert.Equal(["1", "5"], RawTradeFile.ReadAll(_vault.RawDayJsonl("binance", "BTCUSDT", Day)).Select(t => t.TradeId));
-        var lines = File.ReadAllLines(_vault.QuarantineDay("binance", TradeTime.Day(TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds())));
+        var lines = File.ReadAllLines(_vault.QuarantineDay("binance", now));
         Assert.Equal(3, lines.Length);
         Assert.All(lines, line =>
         {

@@ -82,7 +82,7 @@ public sealed class WsSessionCloseTests : IDisposable
         var service = new ExporterService(QuietInstrumentTests.Options(sim, exchange, instId), _vault, time, sink.Logger());
         using var stop = new CancellationTokenSource();
         var run = service.RunAsync(stop.Token);
-        var driver = new FakeClockDriver(time, sim, service) { SettleBound = TimeSpan.FromMilliseconds(100), Step = TimeSpan.FromSeconds(1) };
+        var driver = new FakeClockDriver(time, sim, service) { PingBound = TimeSpan.FromMilliseconds(100), Step = TimeSpan.FromSeconds(1) };
         await driver.RunUntilAsync(() => service.Reconnects >= 1 && sim.Context.Connections >= 2, "a reconnect", TimeSpan.FromMinutes(5));
         await stop.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(30));

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Pipeline.Exporter.Binance;
 using Pipeline.Exporter.GapFill;
 using Pipeline.Exporter.Recording;
@@ -60,12 +61,13 @@ public sealed class GapFillerBaselineTests : IDisposable
         run.Disconnected();
         run.Connected(first: false);
         await run.WaitAsync("the known gap", () => run.Recorder.KnownGaps.Count == 1);
-        run.Recorder.WriteState();
+        // The writer's own tick saves the state (at least every second of its clock); only it writes the file.
+        await run.WaitAsync("the known gap in the state file", () => new StateFile<ExporterState>(_vault.ExporterState("binance", Symbol)).Read()?.KnownGaps.Count == 1);
         var gap = Assert.Single(ReadState().KnownGaps);
         Assert.Equal("499", gap.AfterTradeId);
         Assert.Null(gap.BeforeTradeId);
 
-        rest.Down = false; // the filler retries by itself (1 s backoff)
+        rest.Down = false; // the filler retries by itself (1 s backoff, on the fake clock)
         await run.WaitAsync("the retried catch-up", () => run.Recorder.ContiguousId == 501 && run.Recorder.KnownGaps.Count == 0);
     }
 
@@ -154,16 +156,19 @@ public sealed class GapFillerBaselineTests : IDisposable
         private readonly InstrumentPump _pump;
         private readonly GapFiller _filler;
         private readonly CancellationTokenSource _stop = new();
+
+        // The recorder's, queue's and filler's clock (its retry backoff too): moved by WaitAsync, a minute after the trades.
+        private readonly FakeTimeProvider _time = new(DateTimeOffset.FromUnixTimeMilliseconds(T0 + 60_000));
         private readonly Task _pumpTask;
         private readonly Task _fillerTask;
 
         private Run(GapFillerBaselineTests test, IRestTradeSource rest)
         {
             var options = TestSpecs.Options("binance", Symbol);
-            Recorder = new InstrumentRecorder(TestSpecs.Binance, test._vault, options, TimeProvider.System, new CollectingSink().Logger());
+            Recorder = new InstrumentRecorder(TestSpecs.Binance, test._vault, options, _time, new CollectingSink().Logger());
             Recorder.Open();
-            _pump = new InstrumentPump(Recorder, 1024);
-            _filler = new GapFiller(rest, _pump, 0, settle: TimeSpan.Zero);
+            _pump = new InstrumentPump(Recorder, 1024, time: _time);
+            _filler = new GapFiller(rest, _pump, 0, settle: TimeSpan.Zero, time: _time);
             _pumpTask = Task.Run(_pump.RunAsync);
             _fillerTask = _filler.RunAsync(_stop.Token);
         }
@@ -187,7 +192,10 @@ public sealed class GapFillerBaselineTests : IDisposable
 
         public async Task Live(TradeItem trade) => await _pump.PostAsync(trade, CancellationToken.None);
 
-        /// <summary>Ticks the recorder (as the exporter's 250 ms timer does) until the condition holds, at most 20 s.</summary>
+        /// <summary>
+        /// Moves the fake clock 250 ms and ticks the recorder (as the exporter's 250 ms timer does) until the
+        /// condition holds; fails naming <paramref name="what"/> after 20 s of real time.
+        /// </summary>
         public Task<bool> WaitAsync(string what, Func<bool> condition) =>
             Waits.UntilAsync(() =>
             {
@@ -196,7 +204,8 @@ public sealed class GapFillerBaselineTests : IDisposable
                     return true;
                 }
 
-                _pump.TryPost(TradeItem.Control(TradeItemKind.Tick)); // as the exporter's 250 ms timer does
+                _time.Advance(TimeSpan.FromMilliseconds(250));
+                _pump.TryPost(TradeItem.Control(TradeItemKind.Tick));
                 return false;
             }, TimeSpan.FromSeconds(20), what);
 

@@ -15,7 +15,8 @@ public sealed class InstrumentPumpTests : IDisposable
     private readonly TempDir _dir = new();
     private readonly VaultLayout _vault;
     private readonly OkxFrameParser _parser = new(["BTC-USDT-SWAP", "ETH-USDT-SWAP"]);
-    private readonly FakeTimeProvider _time = TestClock.Create();
+    // A clock that moves only when told: the pump's retry backoff and the recorders' now (one hour into the day).
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.FromUnixTimeMilliseconds(Midnight + (60 * TradeTime.MsPerMinute)));
 
     public InstrumentPumpTests() => _vault = new VaultLayout(_dir.Path);
 
@@ -74,7 +75,7 @@ public sealed class InstrumentPumpTests : IDisposable
 
     private InstrumentRecorder Recorder(InstrumentSpec spec, CollectingSink sink)
     {
-        var recorder = new InstrumentRecorder(spec, _vault, TestSpecs.Options("okx", spec.InstId), TimeProvider.System, sink.Logger());
+        var recorder = new InstrumentRecorder(spec, _vault, TestSpecs.Options("okx", spec.InstId), _time, sink.Logger());
         recorder.Open();
         return recorder;
     }

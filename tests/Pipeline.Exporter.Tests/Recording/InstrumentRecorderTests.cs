@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Pipeline.Exporter.Okx;
 using Pipeline.Exporter.Recording;
 using Pipeline.Vault.Layout;
@@ -13,13 +14,16 @@ public sealed class InstrumentRecorderTests : IDisposable
     private readonly VaultLayout _vault;
     private readonly OkxFrameParser _parser = new(["BTC-USDT-SWAP"]);
 
+    // A fixed now one hour into the test day (every fed trade lies in the past); the reorder window passes by Advance.
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.FromUnixTimeMilliseconds(Midnight + (60 * TradeTime.MsPerMinute)));
+
     public InstrumentRecorderTests() => _vault = new VaultLayout(_dir.Path);
 
     public void Dispose() => _dir.Dispose();
 
     private InstrumentRecorder Open()
     {
-        var recorder = new InstrumentRecorder(TestSpecs.OkxLinear, _vault, TestSpecs.Options("okx", "BTC-USDT-SWAP"), TimeProvider.System);
+        var recorder = new InstrumentRecorder(TestSpecs.OkxLinear, _vault, TestSpecs.Options("okx", "BTC-USDT-SWAP"), _time);
         recorder.Open();
         return recorder;
     }
@@ -113,7 +117,7 @@ public sealed class InstrumentRecorderTests : IDisposable
         recorder.FillRequested = (from, to) => asked = (from, to);
         Feed(recorder, 100, Midnight + 100);
         Feed(recorder, 105, Midnight + 105);
-        Thread.Sleep(250);
+        _time.Advance(TimeSpan.FromMilliseconds(250)); // past the test options' 200 ms reorder window
         recorder.Tick();
         Assert.Equal((100L, (long?)105L), asked);
         Feed(recorder, 102, Midnight + 102, TradeSource.Rest);

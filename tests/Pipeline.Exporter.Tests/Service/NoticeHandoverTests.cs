@@ -8,6 +8,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using Pipeline.Testing;
 using Pipeline.Vault.Layout;
 using Pipeline.Vault.Trades;
 using Pipeline.Vault.Verify;
@@ -21,6 +23,14 @@ namespace Pipeline.Exporter.Tests.Service;
 /// </summary>
 public sealed class NoticeHandoverTests : IDisposable
 {
+    private const long FirstId = 1000;
+    private const long NoticeAfterId = 1029; // the old connection sends 1000..1029, then the notice
+    private const long RepeatFromId = 1010; // the new connection repeats 1010..1029 (20 duplicates), then 1030..
+    private const long LastId = 1059;
+
+    // Fixed event times: the trades lie a minute before the exporter's (fake, unmoving) clock, on no real day.
+    private static readonly DateTimeOffset TradesFrom = new(2026, 3, 2, 12, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
     private readonly TempDir _dir = new();
 
     public void Dispose() => _dir.Dispose();
@@ -28,9 +38,9 @@ public sealed class NoticeHandoverTests : IDisposable
     [Fact]
     public async Task Run_Notice64008_NewConnectionSubscribesBeforeTheOldOneCloses()
     {
-        var start = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var time = new FakeTimeProvider(TradesFrom.AddMinutes(1));
         var connections = 0;
-        long firstClosedAt = 0, secondSubscribedAt = 0;
+        long order = 0, secondSubscribedAt = 0, firstClosedAt = 0; // steps of one shared sequence, not clock readings
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
@@ -51,62 +61,46 @@ public sealed class NoticeHandoverTests : IDisposable
             {
                 // Stamped before the ack goes out: the client may close the old connection as soon as it
                 // reads the ack, before this handler runs again.
-                Interlocked.Exchange(ref secondSubscribedAt, Environment.TickCount64);
+                Interlocked.Exchange(ref secondSubscribedAt, Interlocked.Increment(ref order));
             }
 
             await Send(socket, """{"id":"sub1","event":"subscribe","arg":{"channel":"trades-all","instId":"BTC-USDT-SWAP"},"connId":"c"}""");
-
-            var receive = Task.Run(async () =>
+            // Every connection streams the same id sequence (ts from the id): the new one repeats a little history.
+            for (var id = number == 1 ? FirstId : RepeatFromId; id <= (number == 1 ? NoticeAfterId : LastId); id++)
             {
-                try
-                {
-                    while (socket.State == WebSocketState.Open)
-                    {
-                        var r = await socket.ReceiveAsync(buffer, CancellationToken.None);
-                        if (r.MessageType == WebSocketMessageType.Close)
-                        {
-                            break;
-                        }
-
-                        if (r.Count == 4 && Encoding.ASCII.GetString(buffer, 0, 4) == "ping")
-                        {
-                            await Send(socket, "pong");
-                        }
-                    }
-                }
-                catch (WebSocketException)
-                {
-                }
-            });
-            var sent = 0;
-            var next = -1L;
-            while (!receive.IsCompleted && sent < 400)
-            {
-                // Every connection streams the same id sequence by time (consecutive from where it joins):
-                // overlapping connections send duplicates.
-                var target = 1000 + ((DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - start) / 10);
-                if (next < 0)
-                {
-                    next = number == 2 ? target - 20 : target; // the new connection repeats a little history
-                }
-
-                for (; next <= target; next++)
-                {
-                    var id = next;
-                    await Send(socket, $$"""{"arg":{"channel":"trades-all","instId":"BTC-USDT-SWAP"},"data":[{"instId":"BTC-USDT-SWAP","tradeId":"{{id}}","px":"90000.5","sz":"1","side":"buy","source":"0","ts":"{{start + ((id - 1000) * 10)}}"}]}""");
-                    if (number == 1 && ++sent == 30)
-                    {
-                        await Send(socket, """{"event":"notice","code":"64008","msg":"The connection will soon be closed for a service upgrade. Please reconnect.","connId":"c"}""");
-                    }
-                }
-
-                await Task.WhenAny(receive, Task.Delay(10));
+                await Send(socket, $$"""{"arg":{"channel":"trades-all","instId":"BTC-USDT-SWAP"},"data":[{"instId":"BTC-USDT-SWAP","tradeId":"{{id}}","px":"90000.5","sz":"1","side":"buy","source":"0","ts":"{{Ts(id)}}"}]}""");
             }
 
-            await receive;
             if (number == 1)
             {
-                Interlocked.Exchange(ref firstClosedAt, Environment.TickCount64);
+                await Send(socket, """{"event":"notice","code":"64008","msg":"The connection will soon be closed for a service upgrade. Please reconnect.","connId":"c"}""");
+            }
+
+            // Until the client closes: answer its pings, then its close frame.
+            try
+            {
+                while (socket.State == WebSocketState.Open)
+                {
+                    var r = await socket.ReceiveAsync(buffer, CancellationToken.None);
+                    if (r.MessageType == WebSocketMessageType.Close)
+                    {
+                        if (number == 1)
+                        {
+                            Interlocked.Exchange(ref firstClosedAt, Interlocked.Increment(ref order));
+                        }
+
+                        await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
+                        break;
+                    }
+
+                    if (r.Count == 4 && Encoding.ASCII.GetString(buffer, 0, 4) == "ping")
+                    {
+                        await Send(socket, "pong");
+                    }
+                }
+            }
+            catch (WebSocketException)
+            {
             }
         });
         await app.StartAsync();
@@ -118,30 +112,29 @@ public sealed class NoticeHandoverTests : IDisposable
             Exchange = "okx", InstIds = ["BTC-USDT-SWAP"], OkxRest = address,
             OkxWsBusiness = new Uri($"ws://127.0.0.1:{address.Port}/ws/v5/business"), ReorderWindow = TimeSpan.FromMilliseconds(300),
         };
-        var service = new ExporterService(options, vault, TimeProvider.System, sink.Logger());
-        using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        var service = new ExporterService(options, vault, time, sink.Logger());
+        using (var stop = new CancellationTokenSource())
         {
-            var run = service.RunAsync(cts.Token);
-            while (Interlocked.Read(ref firstClosedAt) == 0 && !cts.IsCancellationRequested)
-            {
-                await Task.Delay(50);
-            }
-
-            await Task.Delay(500); // some trades on the new connection
-            await cts.CancelAsync();
-            await run;
+            var run = service.RunAsync(stop.Token);
+            await Waits.UntilAsync(() => Interlocked.Read(ref firstClosedAt) != 0, Bound, "the old connection to be closed");
+            await Waits.UntilAsync(() => service.Recorders.Count == 1 && service.Recorders[0].Trades >= LastId - FirstId + 1, Bound,
+                $"every trade through {LastId} (the last ones only on the new connection) to be recorded");
+            await stop.CancelAsync();
+            await run.WaitAsync(Bound);
         }
 
         await app.StopAsync();
         Assert.Equal(2, connections);
-        Assert.True(secondSubscribedAt > 0 && firstClosedAt >= secondSubscribedAt, "the old connection closed before the new one was subscribed");
+        Assert.True(secondSubscribedAt > 0 && firstClosedAt > secondSubscribedAt, "the old connection closed before the new one was subscribed");
         Assert.Contains(sink.Events, e => e.Text.Contains("64008", StringComparison.Ordinal));
         var report = new RawVerifier(vault).Verify(new VerifyOptions());
         Assert.Equal(0, report.Duplicates);
         Assert.Equal(0, report.GapCount);
-        Assert.True(report.Lines > 30, $"{report.Lines} lines");
-        Assert.True(service.Recorders[0].Duplicates > 0); // the overlap was deduplicated
+        Assert.Equal(LastId - FirstId + 1, report.Lines);
+        Assert.Equal(NoticeAfterId - RepeatFromId + 1, service.Recorders[0].Duplicates); // the overlap was deduplicated
     }
+
+    private static long Ts(long id) => TradesFrom.ToUnixTimeMilliseconds() + ((id - FirstId) * 10);
 
     private static Task Send(WebSocket socket, string text) =>
         socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);

@@ -45,13 +45,15 @@ public sealed class QuietInstrumentTests : IDisposable
         await driver.RunUntilAsync(() => service.Recorders.Count == 1 && service.Recorders[0].Trades > 0, "the first trade", TimeSpan.FromSeconds(30));
 
         // Through the silence: sample the writer's watermark (written to the state within a second) every simulated minute.
-        var samples = new List<(DateTimeOffset At, long Watermark)>();
+        var samples = new List<(DateTimeOffset At, long Watermark, string Why)>();
         var next = SilenceFrom.AddMinutes(1);
         await driver.RunUntilAsync(SilenceFrom + Silence, () =>
         {
             if (time.GetUtcNow() >= next)
             {
-                samples.Add((time.GetUtcNow(), service.Recorders[0].WatermarkTs));
+                var r = service.Recorders[0];
+                samples.Add((time.GetUtcNow(), r.WatermarkTs,
+                    $"{r.TimeAdvances} advances by time, {service.Pongs} of {service.Pings} pings answered, {r.PendingIds} ids pending, {r.GapFilled} gap-filled, {service.Reconnects} reconnects"));
                 next = next.AddMinutes(1);
             }
         });
@@ -68,7 +70,8 @@ public sealed class QuietInstrumentTests : IDisposable
         {
             // Each simulated minute of silence the watermark is within a ping interval (plus a step) of the clock.
             var lag = samples[i].At.ToUnixTimeMilliseconds() - samples[i].Watermark;
-            Assert.True(lag is >= 0 and <= 25_000, $"minute {i + 1} of the silence: watermark {lag} ms behind the clock ({service.Recorders[0].TimeAdvances} advances by time, {service.Pongs} pongs, offset {service.Recorders[0].ExchangeOffset})");
+            Assert.True(lag is >= 0 and <= 25_000, $"minute {i + 1} of the silence: watermark {lag} ms behind the clock (then: {samples[i].Why}; at the end: {service.Recorders[0].TimeAdvances} advances by time, {service.Pongs} pongs, offset {service.Recorders[0].ExchangeOffset})\n"
+                + string.Join("\n", sink.Events.Where(e => e.Level >= Serilog.Events.LogEventLevel.Information).Select(e => e.Text)));
         }
 
         Assert.Contains(sink.Events, e => e.Text.Contains("quiet market", StringComparison.Ordinal));
