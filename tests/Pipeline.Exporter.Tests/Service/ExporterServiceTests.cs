@@ -177,7 +177,7 @@ public sealed class ExporterServiceTests : IDisposable
 
     private async Task<RawTrade> SeedStateAtFirstTruthTradeAsync(string truth, string exchange, string instId)
     {
-        var path = RawVerifier.TruthPath(truth, exchange, instId);
+        var path = TruthLayout.TradesPath(truth, exchange, instId);
         for (var i = 0; i < 100; i++)
         {
             if (File.Exists(path) && RawTradeFile.ReadAll(path) is { Count: > 0 } trades)

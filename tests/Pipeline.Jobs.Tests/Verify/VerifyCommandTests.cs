@@ -38,7 +38,7 @@ public sealed class VerifyCommandTests : IDisposable
     private string WriteTruth(params long[] ids)
     {
         var truth = System.IO.Path.Combine(_dir.Path, "truth");
-        Write(Pipeline.Vault.Verify.RawVerifier.TruthPath(truth, "okx", "BTC-USDT-SWAP"), ids.Select(Trade));
+        Write(Pipeline.Vault.Verify.TruthLayout.TradesPath(truth, "okx", "BTC-USDT-SWAP"), ids.Select(Trade));
         File.WriteAllText(System.IO.Path.Combine(truth, "truth.json"),
             $$"""{"startTs":{{TradeTime.DayStartMs(Day)}},"endTs":{{TradeTime.DayStartMs(Day) + TradeTime.MsPerDay - 1}}}""");
         return truth;

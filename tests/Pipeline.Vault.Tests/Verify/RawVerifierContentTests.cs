@@ -55,8 +55,8 @@ public sealed class RawVerifierContentTests : IDisposable
     private string WriteTruth(IEnumerable<RawTrade> trades, long startTs, long endTs)
     {
         var truth = _dir.File("truth");
-        Write(RawVerifier.TruthPath(truth, Exchange, Inst), trades);
-        File.WriteAllText(Path.Combine(truth, "truth.json"), $$"""{"startTs":{{startTs}},"endTs":{{endTs}}}""");
+        Write(TruthLayout.TradesPath(truth, Exchange, Inst), trades);
+        File.WriteAllText(TruthLayout.RangePath(truth), $$"""{"startTs":{{startTs}},"endTs":{{endTs}}}""");
         return truth;
     }
 

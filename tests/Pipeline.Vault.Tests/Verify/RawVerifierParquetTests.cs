@@ -63,9 +63,9 @@ public sealed class RawVerifierParquetTests : IDisposable
             .SelectMany(i => i == 200 ? new[] { Trade(i, Start1 + i), Trade(i, Start1 + i) } : [Trade(i, Start1 + i, i == 400 ? 3 : null)]));
         Write(_vault.RawDayJsonl(Exchange, Inst, Day2), Enumerable.Range(501, 500).Select(i => Trade(i, i == 777 ? Start2 - 1 : Start2 + i)));
         var truth = _dir.File("truth");
-        Write(RawVerifier.TruthPath(truth, Exchange, Inst),
+        Write(TruthLayout.TradesPath(truth, Exchange, Inst),
             Enumerable.Range(1, 1000).Where(i => i != 300).Select(i => Trade(i, i <= 500 ? Start1 + i : Start2 + i)));
-        File.WriteAllText(Path.Combine(truth, "truth.json"), $$"""{"startTs":{{Start1}},"endTs":{{Start2 + 1000}}}""");
+        File.WriteAllText(TruthLayout.RangePath(truth), $$"""{"startTs":{{Start1}},"endTs":{{Start2 + 1000}}}""");
         return truth;
     }
 

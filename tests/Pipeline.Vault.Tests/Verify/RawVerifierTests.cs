@@ -69,7 +69,7 @@ public sealed class RawVerifierTests : IDisposable
         Write(_vault.RawDayJsonl("binance", "BTCUSDT", Day1), new[] { 1, 2, 3, 5, 6, 7, 8 }.Select(i => Trade(i, Start + i)));
         var truth = _dir.File("truth");
         Write(Path.Combine(truth, "binance", "BTCUSDT.jsonl"), Enumerable.Range(1, 9).Select(i => Trade(i, Start + i)));
-        File.WriteAllText(Path.Combine(truth, "truth.json"), $$"""{"startTs":{{Start}},"endTs":{{Start + 8}}}""");
+        File.WriteAllText(TruthLayout.RangePath(truth), $$"""{"startTs":{{Start}},"endTs":{{Start + 8}}}""");
         var report = new RawVerifier(_vault).Verify(new VerifyOptions { TruthDir = truth });
         Assert.Equal(1, report.Missing); // id 4 (id 9 is after the truth's end)
         Assert.Equal(0, report.Extra);
