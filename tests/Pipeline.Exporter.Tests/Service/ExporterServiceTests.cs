@@ -9,6 +9,7 @@ using Serilog.Events;
 namespace Pipeline.Exporter.Tests.Service;
 
 /// <summary>The exporter in-process against the loopback simulator (real WebSockets and HTTP).</summary>
+[Collection(SocketTestGroup.Collection)]
 public sealed class ExporterServiceTests : IDisposable
 {
     private readonly TempDir _dir = new();

@@ -6,6 +6,7 @@ using Pipeline.Vault.Verify;
 
 namespace Pipeline.Exporter.Tests.Simulator.Truth;
 
+[Collection(SocketTestGroup.Collection)]
 public sealed class TruthWriterTests
 {
     [Fact]
@@ -22,7 +23,9 @@ public sealed class TruthWriterTests
         };
         await using (var host = await SimTestKit.StartAsync(options))
         {
-            await Task.Delay(TimeSpan.FromSeconds(1.5));
+            // More than 10 s of event time published (the range checked below), then the live range is read.
+            await Waits.UntilAsync(() => host.PublishedThroughMs > SimTestKit.PastStart.ToUnixTimeMilliseconds() + 10_000, SimTestKit.Bound,
+                "10 s of event time published");
             var live = TruthLayout.ReadRange(dir.Path);
             Assert.Equal(SimTestKit.PastStart.ToUnixTimeMilliseconds(), live.StartTs);
             await host.StopAsync();
