@@ -95,11 +95,6 @@ public abstract class SimSocket : ILiveSink
             Context.Faults.Closed(this);
             Context.Feed.UnsubscribeAll(this);
             _queue.Writer.TryComplete();
-            while (_queue.Reader.TryRead(out var left))
-            {
-                left.Applied?.TrySetResult(false); // a fault injected as the connection ended was never applied
-            }
-
             await cts.CancelAsync();
             try
             {
@@ -108,6 +103,12 @@ public abstract class SimSocket : ILiveSink
             catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException or IOException)
             {
                 // the connection ended; nothing more to do
+            }
+
+            // The send loop (the queue's single reader) has ended: a fault injected as the connection ended was never applied.
+            while (_queue.Reader.TryRead(out var left))
+            {
+                left.Applied?.TrySetResult(false);
             }
 
             if (Socket.State == WebSocketState.CloseReceived)
