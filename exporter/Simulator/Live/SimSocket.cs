@@ -136,7 +136,15 @@ public abstract class SimSocket : ILiveSink
             case ConnectionFault.Abort:
                 _closing = true;
                 _serverClosed = true;
-                Socket.Abort();
+                if (Socket is SimWebSocket sim)
+                {
+                    sim.Drop();
+                }
+                else
+                {
+                    Socket.Abort();
+                }
+
                 applied.TrySetResult(true);
                 break;
             case ConnectionFault.Disconnect:

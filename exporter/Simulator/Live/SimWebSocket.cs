@@ -61,11 +61,13 @@ public sealed class SimWebSocket : WebSocket
         return new SimWebSocket(socket, stream, http);
     }
 
+    public override void Abort() => _inner.Abort();
+
     /// <summary>
     /// Drops the TCP connection, as a real abrupt disconnect does: aborting only the WebSocket disposes the
     /// upgraded stream, which neither ends Kestrel's connection nor wakes a read or write pending on it.
     /// </summary>
-    public override void Abort()
+    public void Drop()
     {
         _inner.Abort();
         _http.Abort();
