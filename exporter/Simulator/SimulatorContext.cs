@@ -12,6 +12,8 @@ public sealed class SimulatorContext
     private readonly ConcurrentQueue<SimClose> _closes = new();
     private int _connections;
     private long _pings;
+    private long _serverPings;
+    private long _received;
     private long _sent;
 
     internal SimulatorContext(SimulatorOptions options, SimClock clock, IReadOnlyDictionary<string, MarketGenerator> markets,
@@ -41,6 +43,9 @@ public sealed class SimulatorContext
 
     public RestFaults RestFaults { get; }
 
+    /// <summary>The open WebSocket connections, for connection faults at a chosen moment.</summary>
+    public FaultTrigger Faults { get; } = new();
+
     public SlidingWindowLimiter OkxHistoryLimiter { get; }
 
     /// <summary>Base URL of the archive (http://host:port/archive), set once the server listens.</summary>
@@ -57,6 +62,12 @@ public sealed class SimulatorContext
     /// <summary>Keepalive requests answered (OKX text ping, Binance LIST_SUBSCRIPTIONS).</summary>
     public long PingsAnswered => Interlocked.Read(ref _pings);
 
+    /// <summary>WebSocket ping frames the server sent (Binance keep-alive); a connection still open after several answered them.</summary>
+    public long ServerPingsSent => Interlocked.Read(ref _serverPings);
+
+    /// <summary>Complete WebSocket messages received from clients (also those a stalled connection ignores).</summary>
+    public long MessagesReceived => Interlocked.Read(ref _received);
+
     /// <summary>How every ended connection was closed, as the server saw it, in order of ending.</summary>
     public IReadOnlyCollection<SimClose> Closes => _closes;
 
@@ -66,6 +77,10 @@ public sealed class SimulatorContext
     internal void CountSent() => Interlocked.Increment(ref _sent);
 
     internal void CountPing() => Interlocked.Increment(ref _pings);
+
+    internal void CountServerPing() => Interlocked.Increment(ref _serverPings);
+
+    internal void CountReceived() => Interlocked.Increment(ref _received);
 
     internal void RecordClose(SimClose close) => _closes.Enqueue(close);
 

@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Pipeline.Exporter.Simulator.Archive;
 using Pipeline.Exporter.Simulator.Binance;
+using Pipeline.Exporter.Simulator.Faults;
 using Pipeline.Exporter.Simulator.Live;
 using Pipeline.Exporter.Simulator.Market;
 using Pipeline.Exporter.Simulator.Okx;
@@ -56,6 +57,9 @@ public sealed class SimulatorHost : IAsyncDisposable
     public long PublishedThroughMs => _context.Feed.PublishedThroughMs;
 
     public SimulatorEndpoints Endpoints { get; private set; } = null!;
+
+    /// <summary>Connection faults at a chosen moment (besides those the fault spec schedules): <c>await host.Faults.TriggerNowAsync(ConnectionFault.Stall)</c>.</summary>
+    public FaultTrigger Faults => _context.Faults;
 
     public int Port { get; private set; }
 
@@ -229,7 +233,8 @@ public sealed class SimulatorHost : IAsyncDisposable
         IEnumerable<string> streams = combined
             ? (HttpReplies.Query(http, "streams") ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries)
             : ((http.GetRouteValue("streams") as string) ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries);
-        using var socket = await SimWebSocket.AcceptAsync(http, _context.Options.BinancePingInterval, _context.Options.BinancePongTimeout);
+        using var socket = await SimWebSocket.AcceptAsync(http, _context.Options.BinancePingInterval, _context.Options.BinancePongTimeout,
+            _context.CountServerPing);
         if (socket is null)
         {
             return;

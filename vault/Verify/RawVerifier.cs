@@ -40,7 +40,8 @@ public sealed class RawVerifier(VaultLayout vault, IReadOnlyList<IRawDayReader>?
                 throw new InvalidDataException(problem);
             }
 
-            (truthFrom, truthTo) = TruthRange(truthDir);
+            var range = TruthLayout.TryReadRange(truthDir);
+            (truthFrom, truthTo) = (range?.StartTs, range?.EndTs);
             truthFrom = Max(truthFrom, options.FromTs);
             truthTo = Min(truthTo, options.ToTs);
         }
@@ -67,12 +68,12 @@ public sealed class RawVerifier(VaultLayout vault, IReadOnlyList<IRawDayReader>?
             return $"truth directory {truthDir} does not exist";
         }
 
-        var range = Path.Combine(truthDir, "truth.json");
+        var range = TruthLayout.RangePath(truthDir);
         if (File.Exists(range))
         {
             try
             {
-                _ = TruthRange(truthDir);
+                _ = TruthLayout.ReadRange(truthDir);
                 return null;
             }
             catch (Exception ex) when (ex is JsonException or InvalidDataException or IOException or UnauthorizedAccessException)
@@ -81,7 +82,7 @@ public sealed class RawVerifier(VaultLayout vault, IReadOnlyList<IRawDayReader>?
             }
         }
 
-        return TruthExchanges(truthDir).Any(e => TruthInstruments(truthDir, e).Any())
+        return TruthLayout.Exchanges(truthDir).Any(e => TruthLayout.Instruments(truthDir, e).Any())
             ? null
             : $"{truthDir} holds no simulator truth (no truth.json and no {{exchange}}/{{instId}}.jsonl)";
     }
@@ -89,7 +90,7 @@ public sealed class RawVerifier(VaultLayout vault, IReadOnlyList<IRawDayReader>?
     private IEnumerable<(string Exchange, string InstId)> Targets(VerifyOptions options)
     {
         var exchanges = options.Exchanges ??
-            [.. vault.RawExchanges().Union(TruthExchanges(options.TruthDir)).Union(StateExchanges()).Order(StringComparer.Ordinal)];
+            [.. vault.RawExchanges().Union(TruthLayout.Exchanges(options.TruthDir)).Union(StateExchanges()).Order(StringComparer.Ordinal)];
         foreach (var exchange in exchanges)
         {
             VaultNames.Exchange(exchange);
@@ -97,11 +98,11 @@ public sealed class RawVerifier(VaultLayout vault, IReadOnlyList<IRawDayReader>?
             if (options.InstIds is { Count: > 0 } ids)
             {
                 instruments = ids.Where(id => exchanges.Count == 1 || vault.RawInstruments(exchange).Contains(id) ||
-                    (options.TruthDir is { } t && File.Exists(TruthPath(t, exchange, id))) || File.Exists(vault.ExporterState(exchange, id)));
+                    (options.TruthDir is { } t && File.Exists(TruthLayout.TradesPath(t, exchange, id))) || File.Exists(vault.ExporterState(exchange, id)));
             }
             else
             {
-                instruments = vault.RawInstruments(exchange).Union(TruthInstruments(options.TruthDir, exchange)).Union(StateInstruments(exchange))
+                instruments = vault.RawInstruments(exchange).Union(TruthLayout.Instruments(options.TruthDir, exchange)).Union(StateInstruments(exchange))
                     .Order(StringComparer.Ordinal);
             }
 
@@ -241,7 +242,7 @@ public sealed class RawVerifier(VaultLayout vault, IReadOnlyList<IRawDayReader>?
         var content = new ContentResult();
         if (options.TruthDir is { } truthDir)
         {
-            var truth = TruthIndex.Load(TruthPath(truthDir, exchange, instId), Math.Max(truthFrom ?? long.MinValue, from),
+            var truth = TruthIndex.Load(TruthLayout.TradesPath(truthDir, exchange, instId), Math.Max(truthFrom ?? long.MinValue, from),
                 Math.Min(truthTo ?? long.MaxValue, to), problems);
             (missing, extra) = CompareIds(truth.Ids, unique);
             content = CompareContent(truth, files, options.MaxMismatchesListed, problems);
@@ -431,42 +432,6 @@ public sealed class RawVerifier(VaultLayout vault, IReadOnlyList<IRawDayReader>?
         {
             return ([], $"exporter state unreadable, known gaps unknown: {ex.Message.Split('\n', 2)[0]}");
         }
-    }
-
-    private static (long? From, long? To) TruthRange(string truthDir)
-    {
-        var path = Path.Combine(truthDir, "truth.json");
-        if (!File.Exists(path))
-        {
-            return (null, null);
-        }
-
-        using var document = JsonDocument.Parse(File.ReadAllBytes(path));
-        var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object ||
-            !root.TryGetProperty("startTs", out var s) || !s.TryGetInt64(out var start) ||
-            !root.TryGetProperty("endTs", out var e) || !e.TryGetInt64(out var end))
-        {
-            throw new InvalidDataException("truth.json has no numeric startTs and endTs");
-        }
-
-        return (start, end);
-    }
-
-    public static string TruthPath(string truthDir, string exchange, string instId) =>
-        Path.Combine(truthDir, VaultNames.Exchange(exchange), VaultNames.InstId(instId) + ".jsonl");
-
-    private static IEnumerable<string> TruthExchanges(string? truthDir) =>
-        truthDir is null || !Directory.Exists(truthDir)
-            ? []
-            : Directory.EnumerateDirectories(truthDir).Select(Path.GetFileName).OfType<string>().Where(VaultNames.IsExchange);
-
-    private static IEnumerable<string> TruthInstruments(string? truthDir, string exchange)
-    {
-        var dir = truthDir is null ? null : Path.Combine(truthDir, exchange);
-        return dir is null || !Directory.Exists(dir)
-            ? []
-            : Directory.EnumerateFiles(dir, "*.jsonl").Select(Path.GetFileNameWithoutExtension).OfType<string>().Where(VaultNames.IsInstId);
     }
 
     private string StateExporterDir => Path.Combine(vault.StateDir, "exporter");

@@ -57,6 +57,8 @@ public sealed class BinanceSocket : SimSocket
         return context.Find(SimInstruments.Binance, upper) is null ? null : upper;
     }
 
+    public override string Exchange => SimInstruments.Binance;
+
     protected override void OnText(ReadOnlySpan<byte> message)
     {
         JsonElement id = default;

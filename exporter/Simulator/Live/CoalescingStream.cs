@@ -4,10 +4,14 @@ namespace Pipeline.Exporter.Simulator.Live;
 /// Wraps an upgraded connection stream so that, between <see cref="BeginBatch"/> and
 /// <see cref="EndBatchAsync"/>, WebSocket frames are gathered and written in one go: one socket
 /// write per burst instead of one per message (the live feed sends thousands of small frames a second).
-/// Outside a batch (keep-alive pings, lone replies) writes go straight through.
+/// Outside a batch (keep-alive pings, lone replies) writes go straight through. Counts the keep-alive pings
+/// the runtime sends (each frame is one write, so a write starting with the ping header byte is one ping).
 /// </summary>
-public sealed class CoalescingStream(Stream inner) : Stream
+public sealed class CoalescingStream(Stream inner, Action? onPing = null) : Stream
 {
+    /// <summary>FIN + opcode 0x9: a ping frame (RFC 6455 5.2).</summary>
+    private const byte PingHeader = 0x89;
+
     private const int FlushAt = 64 * 1024;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly byte[] _buffer = new byte[FlushAt * 2];
@@ -46,6 +50,11 @@ public sealed class CoalescingStream(Stream inner) : Stream
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (onPing is not null && !buffer.IsEmpty && buffer.Span[0] == PingHeader)
+        {
+            onPing();
+        }
+
         await _gate.WaitAsync(cancellationToken);
         try
         {

@@ -53,6 +53,9 @@ public abstract class SimSocket : ILiveSink
 
     protected virtual (WebSocketCloseStatus Status, string Reason) IdleClose => (WebSocketCloseStatus.PolicyViolation, "idle");
 
+    /// <summary>The exchange this connection belongs to ("okx", "binance").</summary>
+    public abstract string Exchange { get; }
+
     public void Offer(LiveBatch batch)
     {
         if (_stalled || _closing)
@@ -73,6 +76,7 @@ public abstract class SimSocket : ILiveSink
 
     public async Task RunAsync(CancellationToken token)
     {
+        Context.Faults.Opened(this);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(token);
         var send = SendLoopAsync(cts.Token);
         var receive = ReceiveLoopAsync(cts.Token);
@@ -88,6 +92,7 @@ public abstract class SimSocket : ILiveSink
         }
         finally
         {
+            Context.Faults.Closed(this);
             Context.Feed.UnsubscribeAll(this);
             _queue.Writer.TryComplete();
             await cts.CancelAsync();
@@ -98,6 +103,12 @@ public abstract class SimSocket : ILiveSink
             catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException or IOException)
             {
                 // the connection ended; nothing more to do
+            }
+
+            // The send loop (the queue's single reader) has ended: a fault injected as the connection ended was never applied.
+            while (_queue.Reader.TryRead(out var left))
+            {
+                left.Applied?.TrySetResult(false);
             }
 
             if (Socket.State == WebSocketState.CloseReceived)
@@ -111,6 +122,53 @@ public abstract class SimSocket : ILiveSink
 
             Context.RecordClose(new SimClose(ConnId, Volatile.Read(ref _clientCode), _serverClosed));
         }
+    }
+
+    /// <summary>
+    /// Applies a connection fault now; the task says whether it was applied, once it was: a stall once the send
+    /// loop has finished its last message, a disconnect once the close frame is out, an abort at once.
+    /// </summary>
+    public Task<bool> Inject(ConnectionFault fault)
+    {
+        var applied = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        switch (fault)
+        {
+            case ConnectionFault.Abort:
+                _closing = true;
+                _serverClosed = true;
+                if (Socket is SimWebSocket sim)
+                {
+                    sim.Drop();
+                }
+                else
+                {
+                    Socket.Abort();
+                }
+
+                applied.TrySetResult(true);
+                break;
+            case ConnectionFault.Disconnect:
+                _closing = true;
+                if (!_queue.Writer.TryWrite(Outgoing.Close(WebSocketCloseStatus.EndpointUnavailable, "simulated disconnect", applied)))
+                {
+                    applied.TrySetResult(false);
+                }
+
+                break;
+            case ConnectionFault.Stall:
+                // Silent from now on; the marker comes back through the send loop once a message it was sending is out.
+                _stalled = true;
+                if (!_queue.Writer.TryWrite(new Outgoing(default, null, null, null, applied)))
+                {
+                    applied.TrySetResult(false);
+                }
+
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(fault), fault, "unknown connection fault");
+        }
+
+        return applied.Task;
     }
 
     /// <summary>Handles one complete text message from the client.</summary>
@@ -196,7 +254,15 @@ public abstract class SimSocket : ILiveSink
                     }
 
                     await CloseAsync(status, item.CloseReason ?? "", token);
+                    item.Applied?.TrySetResult(true);
                     return;
+                }
+
+                if (item.Applied is { } marker)
+                {
+                    Context.Faults.Stalled();
+                    marker.TrySetResult(true); // a stall: everything before it has been sent
+                    continue;
                 }
 
                 if (_stalled)
@@ -274,6 +340,7 @@ public abstract class SimSocket : ILiveSink
             }
 
             Touch();
+            Context.CountReceived();
             if (!_stalled && result.MessageType == WebSocketMessageType.Text)
             {
                 OnText(message.WrittenSpan);
@@ -297,25 +364,15 @@ public abstract class SimSocket : ILiveSink
             await Task.Delay(period, Context.Time, token);
             if (Faults.DisconnectDue)
             {
-                _closing = true;
                 Log.Debug("Simulated disconnect of {ConnId}", ConnId);
-                if (Faults.AbruptClose())
-                {
-                    _serverClosed = true;
-                    Socket.Abort();
-                }
-                else
-                {
-                    _queue.Writer.TryWrite(Outgoing.Close(WebSocketCloseStatus.EndpointUnavailable, "simulated disconnect"));
-                }
-
+                _ = Inject(Faults.AbruptClose() ? ConnectionFault.Abort : ConnectionFault.Disconnect);
                 return;
             }
 
             if (!_stalled && Faults.StallDue)
             {
                 Log.Debug("Simulated stall of {ConnId}", ConnId);
-                _stalled = true;
+                _ = Inject(ConnectionFault.Stall);
             }
 
             if (!_stalled && idle is { } limit &&
@@ -329,8 +386,11 @@ public abstract class SimSocket : ILiveSink
         }
     }
 
-    private readonly record struct Outgoing(LiveBatch Batch, byte[]? Control, WebSocketCloseStatus? CloseStatus, string? CloseReason)
+    /// <summary>One item of the send queue: a batch, a reply, a close, or (only <see cref="Applied"/>) a stall marker.</summary>
+    private readonly record struct Outgoing(LiveBatch Batch, byte[]? Control, WebSocketCloseStatus? CloseStatus, string? CloseReason,
+        TaskCompletionSource<bool>? Applied = null)
     {
-        public static Outgoing Close(WebSocketCloseStatus status, string reason) => new(default, null, status, reason);
+        public static Outgoing Close(WebSocketCloseStatus status, string reason, TaskCompletionSource<bool>? applied = null) =>
+            new(default, null, status, reason, applied);
     }
 }

@@ -15,11 +15,13 @@ public sealed class SimWebSocket : WebSocket
 {
     private const string Guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     private readonly WebSocket _inner;
+    private readonly HttpContext _http;
 
-    private SimWebSocket(WebSocket inner, CoalescingStream output)
+    private SimWebSocket(WebSocket inner, CoalescingStream output, HttpContext http)
     {
         _inner = inner;
         Output = output;
+        _http = http;
     }
 
     public CoalescingStream Output { get; }
@@ -33,7 +35,7 @@ public sealed class SimWebSocket : WebSocket
     public override string? SubProtocol => _inner.SubProtocol;
 
     /// <summary>Accepts the upgrade, or returns null after answering 400 (not a WebSocket request).</summary>
-    public static async Task<SimWebSocket?> AcceptAsync(HttpContext http, TimeSpan keepAliveInterval, TimeSpan keepAliveTimeout)
+    public static async Task<SimWebSocket?> AcceptAsync(HttpContext http, TimeSpan keepAliveInterval, TimeSpan keepAliveTimeout, Action? onPing = null)
     {
         ArgumentNullException.ThrowIfNull(http);
         var upgrade = http.Features.Get<IHttpUpgradeFeature>();
@@ -49,17 +51,27 @@ public sealed class SimWebSocket : WebSocket
 #pragma warning disable CA5350 // RFC 6455 fixes SHA-1 for Sec-WebSocket-Accept; it is not used for security here
         http.Response.Headers.SecWebSocketAccept = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + Guid)));
 #pragma warning restore CA5350
-        var stream = new CoalescingStream(await upgrade.UpgradeAsync());
+        var stream = new CoalescingStream(await upgrade.UpgradeAsync(), onPing);
         var socket = CreateFromStream(stream, new WebSocketCreationOptions
         {
             IsServer = true,
             KeepAliveInterval = keepAliveInterval,
             KeepAliveTimeout = keepAliveTimeout,
         });
-        return new SimWebSocket(socket, stream);
+        return new SimWebSocket(socket, stream, http);
     }
 
     public override void Abort() => _inner.Abort();
+
+    /// <summary>
+    /// Drops the TCP connection, as a real abrupt disconnect does: aborting only the WebSocket disposes the
+    /// upgraded stream, which neither ends Kestrel's connection nor wakes a read or write pending on it.
+    /// </summary>
+    public void Drop()
+    {
+        _inner.Abort();
+        _http.Abort();
+    }
 
     public override Task CloseAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) =>
         _inner.CloseAsync(closeStatus, statusDescription, cancellationToken);

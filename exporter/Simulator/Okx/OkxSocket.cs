@@ -36,6 +36,8 @@ public sealed class OkxSocket : SimSocket
     protected override (WebSocketCloseStatus Status, string Reason) IdleClose =>
         ((WebSocketCloseStatus)4004, $"No data received in {Context.Options.OkxIdleTimeout.TotalSeconds:0.###}s");
 
+    public override string Exchange => SimInstruments.Okx;
+
     protected override void OnText(ReadOnlySpan<byte> message)
     {
         if (message.SequenceEqual("ping"u8))

@@ -1,16 +1,16 @@
-using System.Text.Json;
 using Pipeline.Exporter.Simulator.Live;
 using Pipeline.Exporter.Simulator.Market;
 using Pipeline.Vault.Jsonl;
 using Pipeline.Vault.Trades;
+using Pipeline.Vault.Verify;
 
 namespace Pipeline.Exporter.Simulator.Truth;
 
 /// <summary>
 /// Ground truth: every trade the simulator published, as raw-trade JSONL (one line per OKX fill, one
-/// per Binance aggTrade; recvTs = ts, src "ws") in DIR/{exchange}/{instId}.jsonl, plus DIR/truth.json
-/// <c>{"startTs","endTs",...}</c>: the files hold exactly the trades with startTs &lt;= ts &lt;= endTs
-/// (lines after endTs may already be there; ignore them). Flushed every second and on completion.
+/// per Binance aggTrade; recvTs = ts, src "ws") in the vault's <see cref="TruthLayout"/>: the files hold exactly
+/// the trades with startTs &lt;= ts &lt;= endTs of truth.json (lines after endTs may already be there; ignore them).
+/// Flushed every second and on completion.
 /// </summary>
 public sealed class TruthWriter : IDisposable
 {
@@ -33,7 +33,7 @@ public sealed class TruthWriter : IDisposable
         Directory.CreateDirectory(dir);
         foreach (var instrument in instruments)
         {
-            var path = FilePath(dir, instrument.Exchange, instrument.InstId);
+            var path = TruthLayout.TradesPath(dir, instrument.Exchange, instrument.InstId);
             if (File.Exists(path))
             {
                 File.Delete(path); // a fresh run is a fresh truth
@@ -45,10 +45,6 @@ public sealed class TruthWriter : IDisposable
         _lastFlush = _time.GetTimestamp();
         WriteRange(startTs - 1);
     }
-
-    public static string FilePath(string dir, string exchange, string instId) => Path.Combine(dir, exchange, instId + ".jsonl");
-
-    public static string RangePath(string dir) => Path.Combine(dir, "truth.json");
 
     public void Write(LiveBatch batch)
     {
@@ -189,9 +185,6 @@ public sealed class TruthWriter : IDisposable
             Instruments = [.. _files.Keys],
             UpdatedAt = _time.GetUtcNow(),
         };
-        var path = RangePath(_dir);
-        var temp = path + ".tmp";
-        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(range, TruthRange.JsonOptions));
-        File.Move(temp, path, overwrite: true);
+        TruthLayout.WriteRange(_dir, range);
     }
 }

@@ -10,6 +10,7 @@ using Serilog;
 namespace Pipeline.Exporter.Tests.Backfill;
 
 /// <summary>Backfill in-process against the loopback simulator's archives and REST (real HTTP, real files).</summary>
+[Collection(SocketTestGroup.Collection)]
 public sealed class BackfillServiceTests : IDisposable
 {
     private const double Rate = 0.1;

@@ -1,8 +1,8 @@
-using System.Text.Json;
 using Pipeline.Exporter.Simulator.Market;
 using Pipeline.Exporter.Simulator.Truth;
 using Pipeline.Vault.Jsonl;
 using Pipeline.Vault.Trades;
+using Pipeline.Vault.Verify;
 
 namespace Pipeline.Exporter.Tests.Backfill;
 
@@ -22,7 +22,7 @@ internal static class SimTruth
     /// <summary>Writes {dir}/{exchange}/{instId}.jsonl for the days and {dir}/truth.json spanning them; returns the trade count.</summary>
     public static long Write(string dir, MarketGenerator market, DateOnly from, DateOnly to)
     {
-        var path = TruthWriter.FilePath(dir, market.Instrument.Exchange, market.Instrument.InstId);
+        var path = TruthLayout.TradesPath(dir, market.Instrument.Exchange, market.Instrument.InstId);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         long count = 0;
         using (var file = JsonlAppender.Open(path))
@@ -46,7 +46,7 @@ internal static class SimTruth
             EndTs = TradeTime.DayStartMs(to) + TradeTime.MsPerDay - 1,
             Instruments = [market.Instrument.InstId],
         };
-        File.WriteAllBytes(TruthWriter.RangePath(dir), JsonSerializer.SerializeToUtf8Bytes(range, TruthRange.JsonOptions));
+        TruthLayout.WriteRange(dir, range);
         return count;
     }
 }

@@ -12,6 +12,7 @@ namespace Pipeline.Exporter.Tests.Connection;
 /// How connections end, as the server sees it (the simulator records the close code it received): a stop
 /// or a handover is a close frame 1000, not a dropped socket (1006); a link that answers no ping is dropped.
 /// </summary>
+[Collection(SocketTestGroup.Collection)]
 public sealed class WsSessionCloseTests : IDisposable
 {
     private readonly TempDir _dir = new();

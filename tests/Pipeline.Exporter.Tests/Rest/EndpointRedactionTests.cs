@@ -7,6 +7,7 @@ using Serilog.Events;
 
 namespace Pipeline.Exporter.Tests.Rest;
 
+[Collection(SocketTestGroup.Collection)]
 public sealed class EndpointRedactionTests
 {
     [Theory]

@@ -16,6 +16,7 @@ namespace Pipeline.Exporter.Tests.Service;
 /// from a fixed start: simulated seconds pass when the test (or <see cref="FakeClockDriver"/>) moves it, and the
 /// tests wait for the events they check, never for a span of wall time.
 /// </summary>
+[Collection(SocketTestGroup.Collection)]
 public sealed class ExporterServiceTests : IDisposable
 {
     private readonly TempDir _dir = new();
@@ -254,7 +255,7 @@ public sealed class ExporterServiceTests : IDisposable
     /// <summary>Moves the simulator alone until its truth holds a trade, and starts the exporter's state just before it.</summary>
     private async Task<RawTrade> SeedStateAtFirstTruthTradeAsync(FakeTimeProvider time, SimulatorHost sim, string truth, string exchange, string instId)
     {
-        var path = RawVerifier.TruthPath(truth, exchange, instId);
+        var path = TruthLayout.TradesPath(truth, exchange, instId);
         await FakeClockDriver.AdvanceSimulatorUntilAsync(time, sim, () => File.Exists(path) && RawTradeFile.ReadAll(path).Count > 0,
             "the first truth trade of " + instId, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200));
         var trades = RawTradeFile.ReadAll(path);

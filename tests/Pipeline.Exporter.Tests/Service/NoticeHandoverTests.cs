@@ -21,6 +21,7 @@ namespace Pipeline.Exporter.Tests.Service;
 /// connection and subscribe before it drops the old one, and lose or repeat nothing. The simulator does
 /// not send notices, so a minimal OKX-shaped server stands in (real Kestrel WebSockets on loopback).
 /// </summary>
+[Collection(SocketTestGroup.Collection)]
 public sealed class NoticeHandoverTests : IDisposable
 {
     private const long FirstId = 1000;

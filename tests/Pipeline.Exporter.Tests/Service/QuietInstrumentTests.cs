@@ -13,6 +13,7 @@ namespace Pipeline.Exporter.Tests.Service;
 /// and its watermark moves with time, so minute outputs can become final through the silence. The simulator
 /// and the exporter share a fake clock: five simulated minutes pass in a few real seconds.
 /// </summary>
+[Collection(SocketTestGroup.Collection)]
 public sealed class QuietInstrumentTests : IDisposable
 {
     private static readonly DateTimeOffset Start = SimTestKit.PastStart;

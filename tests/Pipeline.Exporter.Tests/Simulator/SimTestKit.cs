@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -5,10 +6,16 @@ using Pipeline.Exporter.Simulator;
 
 namespace Pipeline.Exporter.Tests.Simulator;
 
-/// <summary>Helpers for tests against a real simulator over loopback.</summary>
+/// <summary>
+/// Helpers for tests against a real simulator over loopback. Every wait is for an event (a message, a close)
+/// with a generous bound; none is a fixed window in which something is hoped to happen.
+/// </summary>
 internal static class SimTestKit
 {
     public static readonly DateTimeOffset PastStart = new(2026, 3, 2, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>How long a wait for an event may take before the test fails: generous, reached only by a broken run.</summary>
+    public static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
 
     public static Task<SimulatorHost> StartAsync(SimulatorOptions? options = null) =>
         SimulatorHost.StartAsync(options ?? new SimulatorOptions());
@@ -16,7 +23,7 @@ internal static class SimTestKit
     public static async Task<ClientWebSocket> ConnectAsync(string url)
     {
         var socket = new ClientWebSocket();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var timeout = new CancellationTokenSource(Bound);
         await socket.ConnectAsync(new Uri(url), timeout.Token);
         return socket;
     }
@@ -53,20 +60,18 @@ internal static class SimTestKit
         }
     }
 
-    /// <summary>Every text message received for <paramref name="duration"/>.</summary>
-    public static async Task<List<string>> CollectAsync(ClientWebSocket socket, TimeSpan duration, Func<string, bool>? keep = null)
+    /// <summary>
+    /// Messages (kept by <paramref name="keep"/>) until there are <paramref name="count"/>; stops early when the
+    /// socket closes or the bound (default 60 s, only for a broken run) passes, so the caller asserts the count.
+    /// </summary>
+    public static async Task<List<string>> CollectAtLeastAsync(ClientWebSocket socket, int count, Func<string, bool>? keep = null, TimeSpan? timeout = null)
     {
         var list = new List<string>();
-        var until = DateTime.UtcNow + duration;
-        while (DateTime.UtcNow < until && socket.State == WebSocketState.Open)
+        var bound = timeout ?? Bound;
+        var clock = Stopwatch.StartNew();
+        while (list.Count < count && clock.Elapsed < bound && socket.State == WebSocketState.Open)
         {
-            var left = until - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero)
-            {
-                break;
-            }
-
-            var text = await ReceiveAsync(socket, left);
+            var text = await ReceiveAsync(socket, bound - clock.Elapsed);
             if (text is null)
             {
                 break;
@@ -81,37 +86,45 @@ internal static class SimTestKit
         return list;
     }
 
-    /// <summary>Messages (kept by <paramref name="keep"/>) until there are <paramref name="count"/> or the timeout passes.</summary>
-    public static async Task<List<string>> CollectAtLeastAsync(ClientWebSocket socket, int count, Func<string, bool>? keep = null, TimeSpan? timeout = null)
+    /// <summary>Receives until the server closes or drops the connection (bounded); returns the messages before that.</summary>
+    public static async Task<int> DrainUntilClosedAsync(ClientWebSocket socket, TimeSpan? timeout = null)
     {
-        var list = new List<string>();
-        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (list.Count < count && DateTime.UtcNow < until && socket.State == WebSocketState.Open)
+        var buffer = new byte[64 * 1024];
+        var messages = 0;
+        using var cts = new CancellationTokenSource(timeout ?? Bound);
+        try
         {
-            var text = await ReceiveAsync(socket, until - DateTime.UtcNow);
-            if (text is null)
+            while (true)
             {
-                break;
-            }
+                var result = await socket.ReceiveAsync(buffer, cts.Token);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return messages;
+                }
 
-            if (keep is null || keep(text))
-            {
-                list.Add(text);
+                messages += result.EndOfMessage ? 1 : 0;
             }
         }
-
-        return list;
+        catch (WebSocketException)
+        {
+            return messages; // dropped without a close frame
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"the server did not close the connection within {(timeout ?? Bound).TotalSeconds:F0} s");
+        }
     }
 
     public static bool IsData(string text) => text.Contains("\"data\"", StringComparison.Ordinal);
 
-    /// <summary>Waits for a message matching <paramref name="match"/>; fails after the timeout.</summary>
+    /// <summary>Waits for a message matching <paramref name="match"/>; fails after the bound.</summary>
     public static async Task<string> ExpectAsync(ClientWebSocket socket, Func<string, bool> match, TimeSpan? timeout = null)
     {
-        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (DateTime.UtcNow < until)
+        var bound = timeout ?? Bound;
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < bound)
         {
-            var text = await ReceiveAsync(socket, until - DateTime.UtcNow);
+            var text = await ReceiveAsync(socket, bound - clock.Elapsed);
             if (text is null)
             {
                 break;

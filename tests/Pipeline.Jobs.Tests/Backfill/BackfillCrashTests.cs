@@ -74,7 +74,7 @@ public sealed class BackfillCrashTests : IDisposable
 
         // Truth: the generator's trades of those days.
         var truth = _dir.File("truth");
-        var path = TruthWriter.FilePath(truth, "binance", "BTCUSDT");
+        var path = TruthLayout.TradesPath(truth, "binance", "BTCUSDT");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         using (var file = JsonlAppender.Open(path))
         {

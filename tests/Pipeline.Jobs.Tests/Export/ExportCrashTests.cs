@@ -48,7 +48,7 @@ public sealed class ExportCrashTests(ITestOutputHelper output) : IDisposable
         {
             foreach (var instId in instIds)
             {
-                var first = await FirstTruthTradeAsync(RawVerifier.TruthPath(truth, exchange, instId));
+                var first = await FirstTruthTradeAsync(TruthLayout.TradesPath(truth, exchange, instId));
                 firstTs[instId] = first.Ts;
                 new StateFile<ExporterState>(vault.ExporterState(exchange, instId)).Write(new ExporterState
                 {

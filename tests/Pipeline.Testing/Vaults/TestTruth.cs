@@ -1,4 +1,3 @@
-using System.Globalization;
 using Pipeline.Vault.Trades;
 using Pipeline.Vault.Verify;
 
@@ -15,12 +14,11 @@ public static class TestTruth
     {
         foreach (var instrument in trades.GroupBy(t => (t.Exchange, t.InstId)))
         {
-            TestVault.WriteTradeFile(RawVerifier.TruthPath(dir, instrument.Key.Exchange, instrument.Key.InstId), instrument);
+            TestVault.WriteTradeFile(TruthLayout.TradesPath(dir, instrument.Key.Exchange, instrument.Key.InstId), instrument);
         }
 
         Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, "truth.json"),
-            string.Create(CultureInfo.InvariantCulture, $$"""{"startTs":{{startTs}},"endTs":{{endTs}}}"""));
+        TruthLayout.WriteRange(dir, new TruthRange { StartTs = startTs, EndTs = endTs });
         return dir;
     }
 }

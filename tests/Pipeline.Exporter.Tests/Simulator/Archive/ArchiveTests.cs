@@ -6,6 +6,7 @@ using Pipeline.Exporter.Simulator.Market;
 
 namespace Pipeline.Exporter.Tests.Simulator.Archive;
 
+[Collection(SocketTestGroup.Collection)]
 public sealed class ArchiveTests
 {
     private static readonly DateTimeOffset March1Utc = new(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);

@@ -4,6 +4,7 @@ using Pipeline.Exporter.Simulator.Market;
 
 namespace Pipeline.Exporter.Tests.Simulator.Binance;
 
+[Collection(SocketTestGroup.Collection)]
 public sealed class BinanceTests
 {
     private static SimulatorOptions Live => new() { Rate = 100, Speed = 5, Instruments = ["BTCUSDT", "ETHUSDT"] };
@@ -85,12 +86,19 @@ public sealed class BinanceTests
         await using var host = await SimTestKit.StartAsync(Live);
         using var ws = await SimTestKit.ConnectAsync(SimulatorEndpoints.Text(host.Endpoints.BinanceWs) + "/ws/btcusdt@aggTrade");
         await SimTestKit.SendAsync(ws, """{"method":"SUBSCRIBE","params":["ethusdt@aggTrade"],"id":7}""");
-        Assert.Equal("""{"result":null,"id":7}""", await SimTestKit.ReceiveAsync(ws, TimeSpan.FromSeconds(5)));
-        Assert.Null(await SimTestKit.ReceiveAsync(ws, TimeSpan.FromSeconds(1)));
+        Assert.Equal("""{"result":null,"id":7}""", await SimTestKit.ReceiveAsync(ws, SimTestKit.Bound));
 
-        // The same stream on /market does deliver (so the silence above is the routing, not a quiet market).
+        // The same stream on /market does deliver (so the silence is the routing, not a quiet market) ...
         using var routed = await SimTestKit.ConnectAsync(SimulatorEndpoints.Text(host.Endpoints.BinanceWs) + "/market/ws/btcusdt@aggTrade");
-        Assert.NotNull(await SimTestKit.ReceiveAsync(routed, TimeSpan.FromSeconds(10)));
+        Assert.Equal(50, (await SimTestKit.CollectAtLeastAsync(routed, 50)).Count);
+
+        // ... and those trades were offered to every subscriber before this request was even sent: one connection's
+        // messages keep their order, so the reply coming next proves no aggTrade was delivered on the legacy path.
+        await SimTestKit.SendAsync(ws, """{"method":"LIST_SUBSCRIPTIONS","id":8}""");
+        var next = await SimTestKit.ReceiveAsync(ws, SimTestKit.Bound);
+        Assert.NotNull(next);
+        Assert.StartsWith("{\"result\":[", next, StringComparison.Ordinal);
+        Assert.EndsWith("],\"id\":8}", next, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -157,9 +165,25 @@ public sealed class BinanceTests
             BinancePongTimeout = TimeSpan.FromMilliseconds(400),
         });
         using var ws = await SimTestKit.ConnectAsync(SimulatorEndpoints.Text(host.Endpoints.BinanceWs) + "/market/ws/btcusdt@aggTrade");
-        await Task.Delay(1200); // many ping/pong rounds
-        Assert.NotNull(await SimTestKit.ReceiveAsync(ws, TimeSpan.FromSeconds(10)));
+
+        // The client answers pings while it receives; ten pings span more than two pong timeouts, so an unanswered
+        // one would have ended the connection by then.
+        var messages = 0;
+        using var stop = new CancellationTokenSource();
+        var receiving = Task.Run(async () =>
+        {
+            while (await SimTestKit.ReceiveAsync(ws, SimTestKit.Bound) is not null && !stop.IsCancellationRequested)
+            {
+                Interlocked.Increment(ref messages);
+            }
+        });
+        await Waits.UntilAsync(() => host.Context.ServerPingsSent >= 10 || receiving.IsCompleted, SimTestKit.Bound, "ten server pings");
+        Assert.False(receiving.IsCompleted, "the connection ended during the ping rounds");
+        var after = Volatile.Read(ref messages);
+        await Waits.UntilAsync(() => Volatile.Read(ref messages) > after || receiving.IsCompleted, SimTestKit.Bound, "a trade after the ping rounds");
+        Assert.True(Volatile.Read(ref messages) > after, "no trade after the ping rounds");
         Assert.Equal(System.Net.WebSockets.WebSocketState.Open, ws.State);
+        await stop.CancelAsync();
     }
 
     [Fact]

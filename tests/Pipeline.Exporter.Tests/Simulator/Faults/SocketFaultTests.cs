@@ -1,10 +1,12 @@
 using System.Net.WebSockets;
 using System.Text.Json;
 using Pipeline.Exporter.Simulator;
+using Microsoft.Extensions.Time.Testing;
 using Pipeline.Exporter.Simulator.Faults;
 
 namespace Pipeline.Exporter.Tests.Simulator.Faults;
 
+[Collection(SocketTestGroup.Collection)]
 public sealed class SocketFaultTests
 {
     private static SimulatorOptions With(string faults) =>
@@ -66,60 +68,139 @@ public sealed class SocketFaultTests
     }
 
     [Fact]
-    public async Task Disconnect_SocketClosedAroundTheInterval()
+    public async Task Disconnect_Triggered_CloseFrame1001()
     {
-        await using var host = await SimTestKit.StartAsync(With("disconnect=300ms"));
+        await using var host = await SimTestKit.StartAsync(With(""));
         using var ws = await ConnectAsync(host);
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        try
-        {
-            while (DateTime.UtcNow < until && await SimTestKit.ReceiveAsync(ws, TimeSpan.FromSeconds(1)) is not null)
-            {
-            }
-        }
-        catch (WebSocketException)
-        {
-            // an abrupt close is one of the two simulated disconnects
-        }
+        Assert.NotEmpty(await SimTestKit.CollectAtLeastAsync(ws, 1)); // served, so the connection is known to the trigger
 
-        Assert.NotEqual(WebSocketState.Open, ws.State);
+        Assert.Equal(1, await host.Faults.TriggerNowAsync(ConnectionFault.Disconnect, "binance"));
+        await SimTestKit.DrainUntilClosedAsync(ws);
+
+        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, ws.CloseStatus);
+        Assert.Equal("simulated disconnect", ws.CloseStatusDescription);
     }
 
     [Fact]
-    public async Task Stall_SilentButOpen()
+    public async Task Abort_Triggered_DroppedWithoutCloseFrame()
     {
+        await using var host = await SimTestKit.StartAsync(With(""));
+        using var ws = await ConnectAsync(host);
+        Assert.NotEmpty(await SimTestKit.CollectAtLeastAsync(ws, 1));
+
+        Assert.Equal(1, await host.Faults.TriggerNowAsync(ConnectionFault.Abort));
+        await SimTestKit.DrainUntilClosedAsync(ws);
+
+        Assert.NotEqual(WebSocketState.Open, ws.State);
+        Assert.Null(ws.CloseStatus);
+        await Waits.UntilAsync(() => host.Context.Closes.Any(c => c.ServerInitiated), SimTestKit.Bound, "the server's record of its close");
+        Assert.Equal(0, host.Faults.OpenConnections);
+    }
+
+    [Fact]
+    public async Task Trigger_OtherExchange_ConnectionUntouched()
+    {
+        await using var host = await SimTestKit.StartAsync(With(""));
+        using var ws = await ConnectAsync(host);
+        Assert.NotEmpty(await SimTestKit.CollectAtLeastAsync(ws, 1));
+
+        Assert.Equal(0, await host.Faults.TriggerNowAsync(ConnectionFault.Disconnect, "okx"));
+        Assert.Equal(1, host.Faults.OpenConnectionsOf("binance"));
+        Assert.Equal(100, (await SimTestKit.CollectAtLeastAsync(ws, 100)).Count);
+    }
+
+    [Fact]
+    public async Task Disconnect_Scheduled_ClosedOnceTheDrawnIntervalPassed()
+    {
+        // disconnect=300ms closes 150-450 ms after connect, on the simulator's clock: a fake one, moved here.
+        var time = new FakeTimeProvider(SimTestKit.PastStart);
+        await using var host = await SimTestKit.StartAsync(With("disconnect=300ms") with { Time = time, Start = SimTestKit.PastStart });
+        using var ws = await ConnectAsync(host);
+        var closed = SimTestKit.DrainUntilClosedAsync(ws);
+        await Waits.UntilAsync(() =>
+        {
+            time.Advance(TimeSpan.FromMilliseconds(50)); // each step wakes the connection's watchdog (and the feed)
+            return closed.IsCompleted;
+        }, SimTestKit.Bound, "the scheduled disconnect");
+
+        await closed;
+        Assert.NotEqual(WebSocketState.Open, ws.State);
+        await Waits.UntilAsync(() =>
+        {
+            time.Advance(TimeSpan.FromMilliseconds(50)); // after a clean close the server waits (2 s, its clock) for the client's close frame
+            return host.Context.Closes.Any(c => c.ServerInitiated);
+        }, SimTestKit.Bound, "the server's record of its close");
+    }
+
+    [Fact]
+    public async Task Stall_Triggered_DataFirstThenSilentButOpen()
+    {
+        await using var host = await SimTestKit.StartAsync(new SimulatorOptions { Rate = 100, Speed = 5, Instruments = ["BTC-USDT-SWAP"] });
+        using var ws = await SubscribeOkxAsync(host);
+        var seen = 0;
+        var data = await SimTestKit.CollectAtLeastAsync(ws, 3, t => ++seen > 0 && SimTestKit.IsData(t));
+        Assert.Equal(3, data.Count); // data flows first
+
+        Assert.Equal(1, await host.Faults.TriggerNowAsync(ConnectionFault.Stall, "okx"));
+        Assert.Equal(1, host.Faults.Stalls);
+
+        await AssertSilentButOpenAsync(host, ws, seen);
+    }
+
+    [Fact]
+    public async Task Stall_Scheduled_SilentButOpen()
+    {
+        // stall=3s silences the connection 1.5-4.5 s after connect on the simulator's clock: a fake one, moved here.
+        var time = new FakeTimeProvider(SimTestKit.PastStart);
         await using var host = await SimTestKit.StartAsync(new SimulatorOptions
         {
-            Rate = 100, Speed = 5, Instruments = ["BTC-USDT-SWAP"], Faults = FaultSpec.Parse("stall=3s"), // stalls 1.5–4.5 s after connecting: data flows first even on a slow start
+            Rate = 100, Speed = 5, Instruments = ["BTC-USDT-SWAP"], Faults = FaultSpec.Parse("stall=3s"), Time = time, Start = SimTestKit.PastStart,
         });
-        using var ws = await SimTestKit.ConnectAsync(host.Endpoints.OkxWsBusiness.AbsoluteUri);
-        await SimTestKit.SendAsync(ws, """{"op":"subscribe","args":[{"channel":"trades-all","instId":"BTC-USDT-SWAP"}]}""");
+        using var ws = await SubscribeOkxAsync(host);
+        await SimTestKit.ExpectAsync(ws, t => t.Contains("\"event\":\"subscribe\"", StringComparison.Ordinal));
+        Assert.Equal(0, host.Faults.Stalls);
 
-        // One receive stays pending throughout (cancelling a ClientWebSocket receive aborts the socket).
-        var buffer = new byte[64 * 1024];
-        var pending = ws.ReceiveAsync(buffer, CancellationToken.None);
-        var received = 0;
-        var stalled = false;
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (!stalled && DateTime.UtcNow < until)
+        await Waits.UntilAsync(() =>
         {
-            // Before any data only a long silence counts (a loaded machine is slow to start); after it,
-            // 700 ms of silence is a candidate stall, confirmed when even a ping gets no answer for 1.5 s
-            // (a busy machine can pause the stream for a moment without a stall).
-            var silence = received < 2 ? TimeSpan.FromSeconds(5) : TimeSpan.FromMilliseconds(700);
-            if (await Task.WhenAny(pending, Task.Delay(silence)) == pending)
-            {
-                received++;
-                pending = ws.ReceiveAsync(buffer, CancellationToken.None);
-                continue;
-            }
+            time.Advance(TimeSpan.FromMilliseconds(50)); // wakes the connection's watchdog (and the feed)
+            return host.Faults.Stalls == 1;
+        }, SimTestKit.Bound, "the scheduled stall");
 
-            await SimTestKit.SendAsync(ws, "ping");
-            stalled = await Task.WhenAny(pending, Task.Delay(1500)) != pending; // not even a pong
-        }
+        await AssertSilentButOpenAsync(host, ws, received: 1, time);
+    }
 
-        Assert.True(received > 0, "data flowed before the stall");
-        Assert.True(stalled, "no stall within 20 s");
+    private static async Task<ClientWebSocket> SubscribeOkxAsync(SimulatorHost host)
+    {
+        var ws = await SimTestKit.ConnectAsync(host.Endpoints.OkxWsBusiness.AbsoluteUri);
+        await SimTestKit.SendAsync(ws, """{"op":"subscribe","args":[{"channel":"trades-all","instId":"BTC-USDT-SWAP"}]}""");
+        return ws;
+    }
+
+    /// <summary>
+    /// The stalled connection (the host's only one) sends nothing more: the client gets exactly what the server
+    /// sent before the stall; a ping then reaches the server but gets no pong, and while the market publishes
+    /// on, the server's sent count stays where it was. The socket stays open throughout.
+    /// </summary>
+    private static async Task AssertSilentButOpenAsync(SimulatorHost host, ClientWebSocket ws, int received, FakeTimeProvider? time = null)
+    {
+        var sent = host.Context.MessagesSent; // final: the stall was applied after the last send completed
+        var rest = (int)sent - received;
+        Assert.Equal(rest, (await SimTestKit.CollectAtLeastAsync(ws, rest)).Count);
+
+        var arrived = host.Context.MessagesReceived;
+        var pongs = host.Context.PingsAnswered;
+        await SimTestKit.SendAsync(ws, "ping");
+        await Waits.UntilAsync(() => host.Context.MessagesReceived > arrived, SimTestKit.Bound, "the ping to reach the server");
+
+        var through = host.PublishedThroughMs;
+        await Waits.UntilAsync(() =>
+        {
+            time?.Advance(TimeSpan.FromMilliseconds(20));
+            return host.PublishedThroughMs > through + 2_000;
+        }, SimTestKit.Bound, "two more seconds of market");
+
+        Assert.Equal(sent, host.Context.MessagesSent);
+        Assert.Equal(pongs, host.Context.PingsAnswered);
         Assert.Equal(WebSocketState.Open, ws.State);
     }
 }

@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using Pipeline.Exporter.Simulator;
 
 namespace Pipeline.Exporter.Tests.Simulator.Okx;
 
+[Collection(SocketTestGroup.Collection)]
 public sealed class OkxRestTests
 {
     private static SimulatorOptions Options => new()
@@ -91,7 +93,13 @@ public sealed class OkxRestTests
     [Fact]
     public async Task HistoryTrades_PastRateLimit_Http429Code50011()
     {
-        await using var host = await SimTestKit.StartAsync(Options with { OkxHistoryRateLimit = 20, OkxHistoryRateWindow = TimeSpan.FromMinutes(1) });
+        // The window runs on the simulator's clock, a fake one here: however slow the requests, they fall in one window.
+        var time = new FakeTimeProvider(SimTestKit.PastStart);
+        await using var host = await SimTestKit.StartAsync(Options with
+        {
+            OkxHistoryRateLimit = 20, OkxHistoryRateWindow = TimeSpan.FromMinutes(1), Time = time,
+        });
+        time.Advance(TimeSpan.FromMinutes(10)); // ten minutes of market before the simulated now
         using var client = new HttpClient();
         var url = host.Endpoints.OkxRest + "api/v5/market/history-trades?instId=ETH-USDT-SWAP&limit=1";
         for (var i = 0; i < 20; i++)
@@ -102,6 +110,9 @@ public sealed class OkxRestTests
         var (status, body) = await SimTestKit.GetJsonAsync(client, url);
         Assert.Equal(429, status);
         Assert.Equal("50011", body.GetProperty("code").GetString());
+
+        time.Advance(TimeSpan.FromMinutes(1)); // the window has passed
+        Assert.Equal(200, (await SimTestKit.GetJsonAsync(client, url)).Status);
     }
 
     [Fact]

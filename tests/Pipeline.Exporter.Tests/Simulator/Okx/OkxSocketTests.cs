@@ -1,11 +1,13 @@
 using System.Globalization;
 using System.Net.WebSockets;
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using Pipeline.Exporter.Simulator;
 using Pipeline.Exporter.Simulator.Market;
 
 namespace Pipeline.Exporter.Tests.Simulator.Okx;
 
+[Collection(SocketTestGroup.Collection)]
 public sealed class OkxSocketTests
 {
     private static SimulatorOptions Fast => new() { Rate = 100, Speed = 5, Instruments = ["BTC-USDT-SWAP", "BTC-USD-SWAP"] };
@@ -145,30 +147,37 @@ public sealed class OkxSocketTests
         await using var host = await SimTestKit.StartAsync(Fast);
         using var ws = await SimTestKit.ConnectAsync(host.Endpoints.OkxWsPublic.AbsoluteUri);
         await SimTestKit.SendAsync(ws, "ping");
-        Assert.Equal("pong", await SimTestKit.ReceiveAsync(ws, TimeSpan.FromSeconds(5)));
+        Assert.Equal("pong", await SimTestKit.ReceiveAsync(ws, SimTestKit.Bound));
     }
 
     [Fact]
     public async Task Idle_NoTraffic_Closed4004_WhilePingsKeepItOpen()
     {
-        // The idle limit is far above any scheduling delay on a busy 2-core machine (a 400 ms limit closed the
-        // pinging socket too when its first ping came late); the pings go on until the idle socket is closed.
-        await using var host = await SimTestKit.StartAsync(Fast with { OkxIdleTimeout = TimeSpan.FromSeconds(3) });
+        // The idle limit runs on the simulator's clock, a fake one here: it moves 1 s per ping round, so the pinging
+        // socket is never more than 1 s idle while the silent one passes 3 s; no scheduling delay can change that.
+        var time = new FakeTimeProvider(SimTestKit.PastStart);
+        await using var host = await SimTestKit.StartAsync(Fast with { OkxIdleTimeout = TimeSpan.FromSeconds(3), Time = time, Start = SimTestKit.PastStart });
         using var idle = await SimTestKit.ConnectAsync(host.Endpoints.OkxWsPublic.AbsoluteUri);
         using var pinging = await SimTestKit.ConnectAsync(host.Endpoints.OkxWsPublic.AbsoluteUri);
-        var idleClosed = SimTestKit.ReceiveAsync(idle, TimeSpan.FromSeconds(60));
-        var pings = 0;
+        var idleClosed = SimTestKit.ReceiveAsync(idle, SimTestKit.Bound);
+        var rounds = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         while (!idleClosed.IsCompleted)
         {
-            Assert.True(pings++ < 600, "the idle connection was not closed within 600 pings");
+            Assert.True(clock.Elapsed < SimTestKit.Bound, $"the idle connection was not closed after {rounds} ping rounds");
             await SimTestKit.SendAsync(pinging, "ping");
-            Assert.Equal("pong", await SimTestKit.ReceiveAsync(pinging, TimeSpan.FromSeconds(5)));
-            await Task.WhenAny(idleClosed, Task.Delay(100));
+            Assert.Equal("pong", await SimTestKit.ReceiveAsync(pinging, SimTestKit.Bound));
+            time.Advance(TimeSpan.FromSeconds(1));
+            rounds++;
+            await Task.Yield();
         }
 
         Assert.Null(await idleClosed);
+        Assert.True(rounds >= 3, $"closed after {rounds} s of fake time, before the 3 s limit");
         Assert.Equal((WebSocketCloseStatus)4004, idle.CloseStatus);
         Assert.Contains("No data received", idle.CloseStatusDescription, StringComparison.Ordinal);
+        await SimTestKit.SendAsync(pinging, "ping");
+        Assert.Equal("pong", await SimTestKit.ReceiveAsync(pinging, SimTestKit.Bound));
         Assert.Equal(WebSocketState.Open, pinging.State);
     }
 }

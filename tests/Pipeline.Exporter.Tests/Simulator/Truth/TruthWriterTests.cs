@@ -2,9 +2,11 @@ using Pipeline.Exporter.Simulator;
 using Pipeline.Exporter.Simulator.Market;
 using Pipeline.Exporter.Simulator.Truth;
 using Pipeline.Vault.Trades;
+using Pipeline.Vault.Verify;
 
 namespace Pipeline.Exporter.Tests.Simulator.Truth;
 
+[Collection(SocketTestGroup.Collection)]
 public sealed class TruthWriterTests
 {
     [Fact]
@@ -21,19 +23,23 @@ public sealed class TruthWriterTests
         };
         await using (var host = await SimTestKit.StartAsync(options))
         {
-            await Task.Delay(TimeSpan.FromSeconds(1.5));
-            var live = TruthRange.Read(dir.Path);
-            Assert.Equal(SimTestKit.PastStart.ToUnixTimeMilliseconds(), live.StartTs);
+            // The live range moves while the simulator runs (flushed about once a second): wait until it covers
+            // more than 10 s of event time, the span checked below.
+            var start = SimTestKit.PastStart.ToUnixTimeMilliseconds();
+            await Waits.UntilAsync(() => TruthLayout.ReadRange(dir.Path).EndTs > start + 10_000, SimTestKit.Bound, "a live range past 10 s");
+            var live = TruthLayout.ReadRange(dir.Path);
+            Assert.Equal(start, live.StartTs);
+            Assert.True(live.EndTs <= host.PublishedThroughMs, "the live range claims only what was published");
             await host.StopAsync();
         }
 
-        var range = TruthRange.Read(dir.Path);
+        var range = TruthLayout.ReadRange(dir.Path);
         Assert.True(range.EndTs > range.StartTs + 10_000, $"{range.StartTs}..{range.EndTs}");
         foreach (var instId in new[] { "BTC-USDT-SWAP", "BTC-USD-SWAP", "BTCUSDT" })
         {
             var instrument = SimInstruments.Find(instId);
             var generator = new MarketGenerator(instrument, 1, 50);
-            var lines = File.ReadAllLines(TruthWriter.FilePath(dir.Path, instrument.Exchange, instId))
+            var lines = File.ReadAllLines(TruthLayout.TradesPath(dir.Path, instrument.Exchange, instId))
                 .Select(l => l + "\n").ToList();
             var expected = instrument.IsOkx
                 ? generator.FillsBetween(range.StartTs, range.EndTs).Select(f => RawTradeWriter.ToLine(TruthWriter.ToRawTrade(instrument, f))).ToList()
@@ -42,10 +48,10 @@ public sealed class TruthWriterTests
             Assert.Equal(expected, lines);
         }
 
-        var inverse = File.ReadLines(TruthWriter.FilePath(dir.Path, "okx", "BTC-USD-SWAP")).First();
+        var inverse = File.ReadLines(TruthLayout.TradesPath(dir.Path, "okx", "BTC-USD-SWAP")).First();
         Assert.Contains("\"ctType\":\"inverse\"", inverse, StringComparison.Ordinal);
         Assert.Contains("\"src\":\"ws\"", inverse, StringComparison.Ordinal);
-        var binance = File.ReadLines(TruthWriter.FilePath(dir.Path, "binance", "BTCUSDT")).First();
+        var binance = File.ReadLines(TruthLayout.TradesPath(dir.Path, "binance", "BTCUSDT")).First();
         Assert.Contains("\"firstId\":", binance, StringComparison.Ordinal);
         Assert.Contains("\"ctValCcy\":\"BTC\"", binance, StringComparison.Ordinal);
     }

@@ -1,0 +1,63 @@
+using System.Text.Json;
+using Pipeline.Vault.Layout;
+
+namespace Pipeline.Vault.Verify;
+
+/// <summary>
+/// Simulator ground truth on disk, defined once for its writer (the simulator's TruthWriter) and its reader
+/// (<see cref="RawVerifier"/>): <c>{dir}/{exchange}/{instId}.jsonl</c> holds raw-trade lines, and
+/// <c>{dir}/truth.json</c> (<see cref="TruthRange"/>) says which span of event time those files hold completely.
+/// </summary>
+public static class TruthLayout
+{
+    public const string RangeFileName = "truth.json";
+
+    public const string TradesExtension = ".jsonl";
+
+    public static string RangePath(string dir) => Path.Combine(dir, RangeFileName);
+
+    /// <summary>One instrument's truth file; exchange and instId must be valid vault names (no path tricks).</summary>
+    /// <exception cref="VaultPathException">an invalid exchange or instId</exception>
+    public static string TradesPath(string dir, string exchange, string instId) =>
+        Path.Combine(dir, VaultNames.Exchange(exchange), VaultNames.InstId(instId) + TradesExtension);
+
+    /// <summary>Exchanges with a truth folder (none when <paramref name="dir"/> is null or absent).</summary>
+    public static IEnumerable<string> Exchanges(string? dir) =>
+        dir is null || !Directory.Exists(dir)
+            ? []
+            : Directory.EnumerateDirectories(dir).Select(Path.GetFileName).OfType<string>().Where(VaultNames.IsExchange);
+
+    /// <summary>Instruments with a truth file under <paramref name="exchange"/>.</summary>
+    public static IEnumerable<string> Instruments(string? dir, string exchange)
+    {
+        var folder = dir is null ? null : Path.Combine(dir, exchange);
+        return folder is null || !Directory.Exists(folder)
+            ? []
+            : Directory.EnumerateFiles(folder, "*" + TradesExtension).Select(Path.GetFileNameWithoutExtension).OfType<string>()
+                .Where(VaultNames.IsInstId);
+    }
+
+    /// <summary>The range, or null when there is no truth.json.</summary>
+    /// <exception cref="JsonException">truth.json is not a range (not an object, no numeric startTs and endTs)</exception>
+    /// <exception cref="InvalidDataException">truth.json is the JSON literal null</exception>
+    public static TruthRange? TryReadRange(string dir)
+    {
+        var path = RangePath(dir);
+        return File.Exists(path) ? Parse(File.ReadAllBytes(path)) : null;
+    }
+
+    /// <summary>The range; a missing truth.json is an error.</summary>
+    public static TruthRange ReadRange(string dir) => Parse(File.ReadAllBytes(RangePath(dir)));
+
+    /// <summary>Replaces truth.json atomically (written aside, then renamed), so a reader never sees half a range.</summary>
+    public static void WriteRange(string dir, TruthRange range)
+    {
+        var path = RangePath(dir);
+        var temp = path + ".tmp";
+        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(range, TruthRange.JsonOptions));
+        File.Move(temp, path, overwrite: true);
+    }
+
+    private static TruthRange Parse(byte[] json) =>
+        JsonSerializer.Deserialize<TruthRange>(json, TruthRange.JsonOptions) ?? throw new InvalidDataException($"{RangeFileName} is null");
+}
