@@ -1,4 +1,4 @@
-namespace Pipeline.Exporter.Simulator;
+namespace Pipeline.Simulator;
 
 /// <summary>
 /// Simulated event time: start + wall time elapsed × speed, read through a <see cref="TimeProvider"/>.

@@ -1,4 +1,4 @@
-namespace Pipeline.Exporter.Simulator;
+namespace Pipeline.Simulator;
 
 /// <summary>
 /// How one simulated WebSocket ended, seen from the server: the close code the client sent (1006 when the

@@ -1,4 +1,4 @@
-namespace Pipeline.Exporter.Simulator;
+namespace Pipeline.Simulator;
 
 /// <summary>
 /// A stretch of event time in which one simulated instrument has no trade at all (a quiet swap): the

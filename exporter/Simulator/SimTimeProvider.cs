@@ -1,4 +1,4 @@
-namespace Pipeline.Exporter.Simulator;
+namespace Pipeline.Simulator;
 
 /// <summary>
 /// The simulator's event time as a clock for an exporter that records it: <see cref="GetUtcNow"/> is the

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
-using Pipeline.Exporter.Simulator.Archive;
-using Pipeline.Exporter.Simulator.Faults;
-using Pipeline.Exporter.Simulator.Live;
-using Pipeline.Exporter.Simulator.Market;
+using Pipeline.Simulator.Archive;
+using Pipeline.Simulator.Faults;
+using Pipeline.Simulator.Live;
+using Pipeline.Simulator.Market;
 
-namespace Pipeline.Exporter.Simulator;
+namespace Pipeline.Simulator;
 
 /// <summary>What the endpoint handlers share: options, clock, markets, the live feed, archives, fault dice.</summary>
 public sealed class SimulatorContext

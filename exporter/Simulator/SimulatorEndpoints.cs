@@ -1,4 +1,4 @@
-namespace Pipeline.Exporter.Simulator;
+namespace Pipeline.Simulator;
 
 /// <summary>
 /// The URLs a running simulator serves, in the same form as the exporter's production defaults:

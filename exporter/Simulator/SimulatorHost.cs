@@ -8,16 +8,16 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Pipeline.Exporter.Simulator.Archive;
-using Pipeline.Exporter.Simulator.Binance;
-using Pipeline.Exporter.Simulator.Faults;
-using Pipeline.Exporter.Simulator.Live;
-using Pipeline.Exporter.Simulator.Market;
-using Pipeline.Exporter.Simulator.Okx;
-using Pipeline.Exporter.Simulator.Truth;
+using Pipeline.Simulator.Archive;
+using Pipeline.Simulator.Binance;
+using Pipeline.Simulator.Faults;
+using Pipeline.Simulator.Live;
+using Pipeline.Simulator.Market;
+using Pipeline.Simulator.Okx;
+using Pipeline.Simulator.Truth;
 using Serilog;
 
-namespace Pipeline.Exporter.Simulator;
+namespace Pipeline.Simulator;
 
 /// <summary>
 /// The loopback exchange simulator in one Kestrel server on one port: OKX and Binance USD-M

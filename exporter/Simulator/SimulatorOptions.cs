@@ -1,7 +1,7 @@
-using Pipeline.Exporter.Simulator.Faults;
-using Pipeline.Exporter.Simulator.Market;
+using Pipeline.Simulator.Faults;
+using Pipeline.Simulator.Market;
 
-namespace Pipeline.Exporter.Simulator;
+namespace Pipeline.Simulator;
 
 /// <summary>Everything <see cref="SimulatorHost"/> needs; the defaults are the CLI's defaults.</summary>
 public sealed record SimulatorOptions

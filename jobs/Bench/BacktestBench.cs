@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using Pipeline.Exporter.Simulator.Market;
-using Pipeline.Exporter.Simulator.Truth;
+using Pipeline.Simulator.Market;
+using Pipeline.Simulator.Truth;
 using Pipeline.Jobs.Backtest;
 using Pipeline.Jobs.Cli;
 using Pipeline.Jobs.Strategies;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Pipeline.Exporter;
-using Pipeline.Exporter.Simulator;
+using Pipeline.Simulator;
 using Pipeline.Vault.Layout;
 
 namespace Pipeline.Jobs.Bench;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Pipeline.Calculators.Runner;
 using Pipeline.Exporter;
-using Pipeline.Exporter.Simulator;
+using Pipeline.Simulator;
 using Pipeline.Jobs.Execution.Ledger;
 using Pipeline.Jobs.Execution.Live;
 using Pipeline.Jobs.Execution.Report;

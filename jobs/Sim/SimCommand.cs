@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using Pipeline.Exporter.Simulator;
-using Pipeline.Exporter.Simulator.Faults;
+using Pipeline.Simulator;
+using Pipeline.Simulator.Faults;
 using Pipeline.Jobs.Cli;
 
 namespace Pipeline.Jobs.Sim;
@@ -113,9 +113,9 @@ public static class SimCommand
 
         foreach (var name in instruments)
         {
-            if (!Pipeline.Exporter.Simulator.Market.SimInstruments.TryFind(name, out _))
+            if (!Pipeline.Simulator.Market.SimInstruments.TryFind(name, out _))
             {
-                throw new UsageException($"--instruments: unknown instrument '{name}' (known: {string.Join(", ", Pipeline.Exporter.Simulator.Market.SimInstruments.All.Select(i => i.InstId))})");
+                throw new UsageException($"--instruments: unknown instrument '{name}' (known: {string.Join(", ", Pipeline.Simulator.Market.SimInstruments.All.Select(i => i.InstId))})");
             }
         }
 

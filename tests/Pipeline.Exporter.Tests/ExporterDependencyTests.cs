@@ -22,8 +22,8 @@ public sealed class ExporterDependencyTests
     [Fact]
     public void ExporterAssembly_CompilesNoSimulatorCode()
     {
-        Assert.DoesNotContain(Exporter.GetTypes(), t => t.Namespace?.StartsWith("Pipeline.Exporter.Simulator", StringComparison.Ordinal) == true);
-        Assert.NotEqual(Exporter, typeof(Pipeline.Exporter.Simulator.SimulatorHost).Assembly);
+        Assert.DoesNotContain(Exporter.GetTypes(), t => t.Namespace?.StartsWith("Pipeline.Simulator", StringComparison.Ordinal) == true);
+        Assert.NotEqual(Exporter, typeof(Pipeline.Simulator.SimulatorHost).Assembly);
     }
 
     [Fact]

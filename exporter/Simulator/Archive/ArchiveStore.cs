@@ -3,9 +3,9 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
-using Pipeline.Exporter.Simulator.Market;
+using Pipeline.Simulator.Market;
 
-namespace Pipeline.Exporter.Simulator.Archive;
+namespace Pipeline.Simulator.Archive;
 
 /// <summary>
 /// Daily archive files built on demand from the generator (into a private temp directory, once each):

@@ -2,11 +2,11 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Pipeline.Exporter.Simulator.Archive;
-using Pipeline.Exporter.Simulator.Live;
-using Pipeline.Exporter.Simulator.Market;
+using Pipeline.Simulator.Archive;
+using Pipeline.Simulator.Live;
+using Pipeline.Simulator.Market;
 
-namespace Pipeline.Exporter.Simulator.Binance;
+namespace Pipeline.Simulator.Binance;
 
 /// <summary>
 /// Binance USD-M REST: /fapi/v1/exchangeInfo, /fapi/v1/aggTrades (fromId inclusive; startTime/endTime

@@ -2,11 +2,11 @@ using System.Buffers;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
-using Pipeline.Exporter.Simulator.Faults;
-using Pipeline.Exporter.Simulator.Live;
-using Pipeline.Exporter.Simulator.Market;
+using Pipeline.Simulator.Faults;
+using Pipeline.Simulator.Live;
+using Pipeline.Simulator.Market;
 
-namespace Pipeline.Exporter.Simulator.Binance;
+namespace Pipeline.Simulator.Binance;
 
 /// <summary>
 /// A Binance USD-M market-stream WebSocket. Raw mode (/market/ws/&lt;streams&gt;) pushes bare payloads;

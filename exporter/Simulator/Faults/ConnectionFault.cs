@@ -1,4 +1,4 @@
-namespace Pipeline.Exporter.Simulator.Faults;
+namespace Pipeline.Simulator.Faults;
 
 /// <summary>A fault of one WebSocket connection, scheduled by the <see cref="FaultSpec"/> or triggered by <see cref="FaultTrigger"/>.</summary>
 public enum ConnectionFault

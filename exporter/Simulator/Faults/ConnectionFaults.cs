@@ -1,4 +1,4 @@
-namespace Pipeline.Exporter.Simulator.Faults;
+namespace Pipeline.Simulator.Faults;
 
 /// <summary>
 /// The faults of one WebSocket connection: when it will be cut or go silent (wall time, drawn around

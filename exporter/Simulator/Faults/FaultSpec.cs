@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Pipeline.Exporter.Simulator.Faults;
+namespace Pipeline.Simulator.Faults;
 
 /// <summary>
 /// Fault injection, parsed from a comma list such as <c>disconnect=5s,dup=0.01,reorder=1%,malformed=0.001,stall=60s,rest429=0.05</c>.

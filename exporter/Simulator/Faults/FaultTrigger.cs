@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using Pipeline.Exporter.Simulator.Live;
+using Pipeline.Simulator.Live;
 
-namespace Pipeline.Exporter.Simulator.Faults;
+namespace Pipeline.Simulator.Faults;
 
 /// <summary>
 /// Connection faults at a moment of the caller's choosing (tests), besides the ones the <see cref="FaultSpec"/>

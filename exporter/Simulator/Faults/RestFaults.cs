@@ -1,4 +1,4 @@
-namespace Pipeline.Exporter.Simulator.Faults;
+namespace Pipeline.Simulator.Faults;
 
 /// <summary>Random HTTP 429s on REST API requests (rest429=P); thread-safe.</summary>
 public sealed class RestFaults(FaultSpec spec, int seed)

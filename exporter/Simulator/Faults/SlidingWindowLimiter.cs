@@ -1,4 +1,4 @@
-namespace Pipeline.Exporter.Simulator.Faults;
+namespace Pipeline.Simulator.Faults;
 
 /// <summary>The exchanges' "N requests per window" rule: a request is refused when N already fell inside the window.</summary>
 public sealed class SlidingWindowLimiter(int limit, TimeSpan window, TimeProvider time)

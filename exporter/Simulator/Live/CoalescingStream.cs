@@ -1,4 +1,4 @@
-namespace Pipeline.Exporter.Simulator.Live;
+namespace Pipeline.Simulator.Live;
 
 /// <summary>
 /// Wraps an upgraded connection stream so that, between <see cref="BeginBatch"/> and

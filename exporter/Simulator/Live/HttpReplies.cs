@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
-namespace Pipeline.Exporter.Simulator.Live;
+namespace Pipeline.Simulator.Live;
 
 /// <summary>Small helpers for the REST handlers: JSON bodies and query parsing.</summary>
 public static class HttpReplies

@@ -1,4 +1,4 @@
-namespace Pipeline.Exporter.Simulator.Live;
+namespace Pipeline.Simulator.Live;
 
 /// <summary>A subscriber of the live feed (a WebSocket connection). Must not block.</summary>
 public interface ILiveSink

@@ -1,6 +1,6 @@
-using Pipeline.Exporter.Simulator.Market;
+using Pipeline.Simulator.Market;
 
-namespace Pipeline.Exporter.Simulator.Live;
+namespace Pipeline.Simulator.Live;
 
 /// <summary>Prints [PrintStart, PrintEnd) of a block, published at simulated time <see cref="PublishMs"/>.</summary>
 public readonly record struct LiveBatch(MarketBlock Block, int PrintStart, int PrintEnd, long PublishMs);

@@ -1,8 +1,8 @@
-using Pipeline.Exporter.Simulator.Market;
-using Pipeline.Exporter.Simulator.Truth;
+using Pipeline.Simulator.Market;
+using Pipeline.Simulator.Truth;
 using Serilog;
 
-namespace Pipeline.Exporter.Simulator.Live;
+namespace Pipeline.Simulator.Live;
 
 /// <summary>
 /// The tape: every <see cref="SimulatorOptions.PublishInterval"/> it publishes, per instrument, the prints

@@ -2,10 +2,10 @@ using System.Buffers;
 using System.Net.WebSockets;
 using System.Text;
 using System.Threading.Channels;
-using Pipeline.Exporter.Simulator.Faults;
+using Pipeline.Simulator.Faults;
 using Serilog;
 
-namespace Pipeline.Exporter.Simulator.Live;
+namespace Pipeline.Simulator.Live;
 
 /// <summary>
 /// One simulated exchange WebSocket: a receive loop (subclass handles requests), a single send loop

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Text;
 
-namespace Pipeline.Exporter.Simulator.Live;
+namespace Pipeline.Simulator.Live;
 
 /// <summary>Appends raw UTF-8 JSON pieces to a reusable buffer (the WebSocket hot path allocates nothing per message).</summary>
 public static class Wire

@@ -1,4 +1,4 @@
-namespace Pipeline.Exporter.Simulator.Market;
+namespace Pipeline.Simulator.Market;
 
 /// <summary>
 /// What can be known about a block without generating it: its fill, print and id-skip counts and its

@@ -1,4 +1,4 @@
-namespace Pipeline.Exporter.Simulator.Market;
+namespace Pipeline.Simulator.Market;
 
 /// <summary>
 /// The trades of one instrument in one block of <see cref="MarketGenerator.BlockMs"/> ms, in time

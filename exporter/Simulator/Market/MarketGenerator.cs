@@ -1,4 +1,4 @@
-namespace Pipeline.Exporter.Simulator.Market;
+namespace Pipeline.Simulator.Market;
 
 /// <summary>
 /// The deterministic synthetic market of one instrument: a pure function of (seed, instrument, rate,

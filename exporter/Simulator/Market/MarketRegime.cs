@@ -1,4 +1,4 @@
-namespace Pipeline.Exporter.Simulator.Market;
+namespace Pipeline.Simulator.Market;
 
 /// <summary>The state of a 5-minute period: how busy and how volatile the tape is.</summary>
 public enum MarketRegime

@@ -1,4 +1,4 @@
-namespace Pipeline.Exporter.Simulator.Market;
+namespace Pipeline.Simulator.Market;
 
 /// <summary>
 /// One maker match. <see cref="Id"/> is the OKX tradeId (consecutive) or the Binance underlying trade id.

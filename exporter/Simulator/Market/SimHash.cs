@@ -1,4 +1,4 @@
-namespace Pipeline.Exporter.Simulator.Market;
+namespace Pipeline.Simulator.Market;
 
 /// <summary>
 /// Stateless SplitMix64-style hashing: every random draw of the synthetic market is a pure function

@@ -1,4 +1,4 @@
-namespace Pipeline.Exporter.Simulator.Market;
+namespace Pipeline.Simulator.Market;
 
 /// <summary>
 /// One simulated perpetual swap and how its numbers are written. Prices are integers of

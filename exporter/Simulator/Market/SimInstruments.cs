@@ -1,4 +1,4 @@
-namespace Pipeline.Exporter.Simulator.Market;
+namespace Pipeline.Simulator.Market;
 
 /// <summary>The instruments the simulator knows, by instId.</summary>
 public static class SimInstruments

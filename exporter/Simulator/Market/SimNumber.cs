@@ -1,4 +1,4 @@
-namespace Pipeline.Exporter.Simulator.Market;
+namespace Pipeline.Simulator.Market;
 
 /// <summary>Fixed-point integers (units of 10^-scale) written as plain decimal text, without allocation.</summary>
 public static class SimNumber

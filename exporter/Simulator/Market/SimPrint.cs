@@ -1,4 +1,4 @@
-namespace Pipeline.Exporter.Simulator.Market;
+namespace Pipeline.Simulator.Market;
 
 /// <summary>
 /// The fills of one taker order at one price: an OKX <c>trades</c> message (tradeId = last fill id,

@@ -1,4 +1,4 @@
-namespace Pipeline.Exporter.Simulator.Market;
+namespace Pipeline.Simulator.Market;
 
 /// <summary>A small sequential generator (SplitMix64) for the inside of one block; a struct, so no allocation.</summary>
 public struct SimRandom(ulong seed)

@@ -1,4 +1,4 @@
-namespace Pipeline.Exporter.Simulator.Market;
+namespace Pipeline.Simulator.Market;
 
 /// <summary>
 /// Range reads over a generator for the REST endpoints: by id or time, forwards or newest first,

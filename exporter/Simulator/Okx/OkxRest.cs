@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Pipeline.Exporter.Simulator.Archive;
-using Pipeline.Exporter.Simulator.Live;
-using Pipeline.Exporter.Simulator.Market;
+using Pipeline.Simulator.Archive;
+using Pipeline.Simulator.Live;
+using Pipeline.Simulator.Market;
 
-namespace Pipeline.Exporter.Simulator.Okx;
+namespace Pipeline.Simulator.Okx;
 
 /// <summary>
 /// OKX v5 REST: instruments, recent trades, history trades (type 1 by tradeId, type 2 by ts; newest

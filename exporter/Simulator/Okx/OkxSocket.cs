@@ -2,11 +2,11 @@ using System.Buffers;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
-using Pipeline.Exporter.Simulator.Faults;
-using Pipeline.Exporter.Simulator.Live;
-using Pipeline.Exporter.Simulator.Market;
+using Pipeline.Simulator.Faults;
+using Pipeline.Simulator.Live;
+using Pipeline.Simulator.Market;
 
-namespace Pipeline.Exporter.Simulator.Okx;
+namespace Pipeline.Simulator.Okx;
 
 /// <summary>
 /// An OKX v5 public WebSocket: /ws/v5/public serves <c>trades</c> (one message per taker order and

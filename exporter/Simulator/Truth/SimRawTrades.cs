@@ -1,7 +1,7 @@
-using Pipeline.Exporter.Simulator.Market;
+using Pipeline.Simulator.Market;
 using Pipeline.Vault.Trades;
 
-namespace Pipeline.Exporter.Simulator.Truth;
+namespace Pipeline.Simulator.Truth;
 
 /// <summary>
 /// The synthetic market as vault raw trades (what an exporter should end up holding): OKX one per fill,

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 
-namespace Pipeline.Exporter.Simulator.Truth;
+namespace Pipeline.Simulator.Truth;
 
 /// <summary>
 /// The ground truth's own <c>qtyBase</c>, computed apart from the product's <c>ContractMath</c> (which uses

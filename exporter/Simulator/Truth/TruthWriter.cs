@@ -1,10 +1,10 @@
-using Pipeline.Exporter.Simulator.Live;
-using Pipeline.Exporter.Simulator.Market;
+using Pipeline.Simulator.Live;
+using Pipeline.Simulator.Market;
 using Pipeline.Vault.Jsonl;
 using Pipeline.Vault.Trades;
 using Pipeline.Vault.Verify;
 
-namespace Pipeline.Exporter.Simulator.Truth;
+namespace Pipeline.Simulator.Truth;
 
 /// <summary>
 /// Ground truth: every trade the simulator published, as raw-trade JSONL (one line per OKX fill, one

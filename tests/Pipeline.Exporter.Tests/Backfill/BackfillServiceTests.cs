@@ -1,6 +1,6 @@
 using System.Text;
 using Pipeline.Exporter.Backfill;
-using Pipeline.Exporter.Simulator;
+using Pipeline.Simulator;
 using Pipeline.Vault.Jsonl;
 using Pipeline.Vault.Layout;
 using Pipeline.Vault.Trades;

@@ -1,5 +1,5 @@
-using Pipeline.Exporter.Simulator.Market;
-using Pipeline.Exporter.Simulator.Truth;
+using Pipeline.Simulator.Market;
+using Pipeline.Simulator.Truth;
 using Pipeline.Vault.Jsonl;
 using Pipeline.Vault.Trades;
 using Pipeline.Vault.Verify;

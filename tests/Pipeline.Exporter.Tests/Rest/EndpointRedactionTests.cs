@@ -1,6 +1,6 @@
 using Pipeline.Exporter.Instruments;
 using Pipeline.Exporter.Rest;
-using Pipeline.Exporter.Simulator;
+using Pipeline.Simulator;
 using Pipeline.Vault.Layout;
 using Serilog.Core;
 using Serilog.Events;

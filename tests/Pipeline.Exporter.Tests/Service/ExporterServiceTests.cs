@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
-using Pipeline.Exporter.Simulator;
-using Pipeline.Exporter.Simulator.Faults;
+using Pipeline.Simulator;
+using Pipeline.Simulator.Faults;
 using Pipeline.Exporter.Tests.Simulator;
 using Pipeline.Testing;
 using Pipeline.Vault.Layout;

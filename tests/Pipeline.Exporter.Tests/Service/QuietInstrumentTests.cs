@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using Pipeline.Exporter.Simulator;
+using Pipeline.Simulator;
 using Pipeline.Exporter.Tests.Simulator;
 using Pipeline.Vault.Layout;
 using Pipeline.Vault.State;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
-using Pipeline.Exporter.Simulator;
+using Pipeline.Simulator;
 
 namespace Pipeline.Exporter.Tests.Simulator;
 

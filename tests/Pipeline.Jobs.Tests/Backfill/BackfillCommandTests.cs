@@ -1,6 +1,6 @@
 using System.Globalization;
 using Pipeline.Exporter.Backfill;
-using Pipeline.Exporter.Simulator;
+using Pipeline.Simulator;
 using Pipeline.Vault.Layout;
 
 namespace Pipeline.Jobs.Tests.Backfill;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Pipeline.Testing;
-using Pipeline.Exporter.Simulator;
-using Pipeline.Exporter.Simulator.Truth;
+using Pipeline.Simulator;
+using Pipeline.Simulator.Truth;
 using Pipeline.Jobs.Tests.Export;
 using Pipeline.Vault.Jsonl;
 using Pipeline.Vault.Layout;

@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Time.Testing;
 using Pipeline.Calculators.Runner;
 using Pipeline.Exporter;
-using Pipeline.Exporter.Simulator;
+using Pipeline.Simulator;
 using Pipeline.Vault.Layout;
 using Pipeline.Vault.State;
 using Pipeline.Vault.Trades;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using Pipeline.Exporter.Simulator;
-using Pipeline.Exporter.Simulator.Faults;
+using Pipeline.Simulator;
+using Pipeline.Simulator.Faults;
 using Pipeline.Jobs.Cli;
 using Pipeline.Testing;
 using Pipeline.Vault.Layout;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Pipeline.Exporter.Simulator;
+using Pipeline.Simulator;
 using Pipeline.Vault.Io;
 using Pipeline.Vault.Layout;
 

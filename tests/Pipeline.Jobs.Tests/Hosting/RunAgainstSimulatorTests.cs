@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Pipeline.Exporter.Simulator;
+using Pipeline.Simulator;
 using Pipeline.Jobs.Execution.Live;
 using Pipeline.Jobs.Hosting;
 using Pipeline.Testing;

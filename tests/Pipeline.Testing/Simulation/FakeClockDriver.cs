@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Pipeline.Exporter;
-using Pipeline.Exporter.Simulator;
+using Pipeline.Simulator;
 
 namespace Pipeline.Testing.Simulation;
 

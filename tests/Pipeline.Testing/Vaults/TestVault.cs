@@ -1,7 +1,7 @@
 using System.Globalization;
 using Pipeline.Calculators.Runner;
-using Pipeline.Exporter.Simulator.Market;
-using Pipeline.Exporter.Simulator.Truth;
+using Pipeline.Simulator.Market;
+using Pipeline.Simulator.Truth;
 using Pipeline.Vault.DuckDb;
 using Pipeline.Vault.Jsonl;
 using Pipeline.Vault.Layout;

@@ -1,8 +1,8 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
-using Pipeline.Exporter.Simulator;
-using Pipeline.Exporter.Simulator.Market;
+using Pipeline.Simulator;
+using Pipeline.Simulator.Market;
 
 namespace Pipeline.Exporter.Tests.Simulator.Archive;
 

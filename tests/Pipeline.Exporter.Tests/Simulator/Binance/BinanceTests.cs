@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Pipeline.Exporter.Simulator;
-using Pipeline.Exporter.Simulator.Market;
+using Pipeline.Simulator;
+using Pipeline.Simulator.Market;
 
 namespace Pipeline.Exporter.Tests.Simulator.Binance;
 

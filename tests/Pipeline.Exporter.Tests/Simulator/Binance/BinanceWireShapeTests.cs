@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Pipeline.Exporter.Binance;
-using Pipeline.Exporter.Simulator;
+using Pipeline.Simulator;
 using Pipeline.Exporter.Tests.Venues;
 
 namespace Pipeline.Exporter.Tests.Simulator.Binance;

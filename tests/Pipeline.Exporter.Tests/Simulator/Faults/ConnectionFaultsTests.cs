@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using Pipeline.Exporter.Simulator.Faults;
+using Pipeline.Simulator.Faults;
 
 namespace Pipeline.Exporter.Tests.Simulator.Faults;
 

@@ -1,4 +1,4 @@
-using Pipeline.Exporter.Simulator.Faults;
+using Pipeline.Simulator.Faults;
 
 namespace Pipeline.Exporter.Tests.Simulator.Faults;
 

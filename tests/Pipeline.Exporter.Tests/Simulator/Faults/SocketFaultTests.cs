@@ -1,8 +1,8 @@
 using System.Net.WebSockets;
 using System.Text.Json;
-using Pipeline.Exporter.Simulator;
+using Pipeline.Simulator;
 using Microsoft.Extensions.Time.Testing;
-using Pipeline.Exporter.Simulator.Faults;
+using Pipeline.Simulator.Faults;
 
 namespace Pipeline.Exporter.Tests.Simulator.Faults;
 

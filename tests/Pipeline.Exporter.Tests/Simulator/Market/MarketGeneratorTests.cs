@@ -1,4 +1,4 @@
-using Pipeline.Exporter.Simulator.Market;
+using Pipeline.Simulator.Market;
 
 namespace Pipeline.Exporter.Tests.Simulator.Market;
 

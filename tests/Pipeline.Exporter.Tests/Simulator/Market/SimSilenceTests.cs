@@ -1,5 +1,5 @@
-using Pipeline.Exporter.Simulator;
-using Pipeline.Exporter.Simulator.Market;
+using Pipeline.Simulator;
+using Pipeline.Simulator.Market;
 
 namespace Pipeline.Exporter.Tests.Simulator.Market;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
-using Pipeline.Exporter.Simulator;
+using Pipeline.Simulator;
 
 namespace Pipeline.Exporter.Tests.Simulator.Okx;
 
@@ -118,7 +118,7 @@ public sealed class OkxRestTests
     [Fact]
     public async Task Rest429Fault_EveryRequestRefused()
     {
-        await using var host = await SimTestKit.StartAsync(Options with { Faults = Pipeline.Exporter.Simulator.Faults.FaultSpec.Parse("rest429=1") });
+        await using var host = await SimTestKit.StartAsync(Options with { Faults = Pipeline.Simulator.Faults.FaultSpec.Parse("rest429=1") });
         using var client = new HttpClient();
         var (status, body) = await SimTestKit.GetJsonAsync(client, host.Endpoints.OkxRest + "api/v5/market/trades?instId=BTC-USDT-SWAP");
         Assert.Equal(429, status);

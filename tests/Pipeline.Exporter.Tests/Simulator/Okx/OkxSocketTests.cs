@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Net.WebSockets;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
-using Pipeline.Exporter.Simulator;
-using Pipeline.Exporter.Simulator.Market;
+using Pipeline.Simulator;
+using Pipeline.Simulator.Market;
 
 namespace Pipeline.Exporter.Tests.Simulator.Okx;
 

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Pipeline.Exporter.Okx;
 using Pipeline.Exporter.Recording;
-using Pipeline.Exporter.Simulator;
+using Pipeline.Simulator;
 using Pipeline.Exporter.Tests.Venues;
 
 namespace Pipeline.Exporter.Tests.Simulator.Okx;

@@ -1,6 +1,6 @@
 using System.Globalization;
-using Pipeline.Exporter.Simulator.Market;
-using Pipeline.Exporter.Simulator.Truth;
+using Pipeline.Simulator.Market;
+using Pipeline.Simulator.Truth;
 using Pipeline.Vault.Trades;
 
 namespace Pipeline.Exporter.Tests.Simulator.Truth;

@@ -1,6 +1,6 @@
-using Pipeline.Exporter.Simulator;
-using Pipeline.Exporter.Simulator.Market;
-using Pipeline.Exporter.Simulator.Truth;
+using Pipeline.Simulator;
+using Pipeline.Simulator.Market;
+using Pipeline.Simulator.Truth;
 using Pipeline.Vault.Trades;
 using Pipeline.Vault.Verify;
 
