@@ -37,6 +37,22 @@ public sealed partial class PipelineProcess : IDisposable
 
     public static string PipelineDll => Path.Combine(AppContext.BaseDirectory, "pipeline.dll");
 
+    /// <summary>Whether this process runs with SIGINT or SIGQUIT ignored (Linux: the SigIgn mask in /proc/self/status).</summary>
+    public static bool InheritedIgnoredInterrupt { get; } = ReadInheritedIgnoredInterrupt();
+
+    private static bool ReadInheritedIgnoredInterrupt()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line is not null
+            && ulong.TryParse(line["SigIgn:".Length..].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var mask)
+            && (mask & 0b110) != 0; // bit n-1 is signal n: SIGINT = 2, SIGQUIT = 3
+    }
+
     /// <summary>Starts <c>dotnet pipeline.dll args</c>.</summary>
     public static PipelineProcess Start(params string[] args) => Start(args, workingDirectory: null, environment: null);
 
@@ -51,7 +67,11 @@ public sealed partial class PipelineProcess : IDisposable
     public static PipelineProcess Launch(string program, IEnumerable<string> args, string? workingDirectory = null,
         IReadOnlyDictionary<string, string?>? environment = null, bool stdin = false)
     {
-        var info = new ProcessStartInfo(program)
+        // A child inherits ignored signals, and .NET keeps SIGINT/SIGQUIT ignored when it starts with them ignored (the
+        // Unix convention for nohup and background jobs). Tests run that way (a CI step or harness in the background)
+        // would signal a child that cannot hear it, so the child starts with the default dispositions.
+        var resetSignals = InheritedIgnoredInterrupt;
+        var info = new ProcessStartInfo(resetSignals ? "env" : program)
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
@@ -76,6 +96,12 @@ public sealed partial class PipelineProcess : IDisposable
             {
                 info.Environment[name] = value;
             }
+        }
+
+        if (resetSignals)
+        {
+            info.ArgumentList.Add("--default-signal=INT,QUIT"); // GNU env: reset, then exec the program (same pid)
+            info.ArgumentList.Add(program);
         }
 
         foreach (var arg in args)
