@@ -77,12 +77,11 @@ function Get-ChangedSource {
     return $null
 }
 
-function Test-SourcesChanged { return [bool](Get-ChangedSource) }
-
 function Invoke-Build {
-    if (Test-SourcesChanged) {
+    $changed = Get-ChangedSource
+    if ($changed) {
         Test-SdkVersion
-        [Console]::Error.WriteLine("run.ps1: building ($Config) ...")
+        [Console]::Error.WriteLine("run.ps1: building ($Config; changed: $changed) ...")
         dotnet build Pipeline.sln -c $Config -nologo -v:q | Out-Host
         if ($LASTEXITCODE -ne 0) { Fail 'build failed' }
         New-Item -ItemType File -Force -Path $BuildStamp | Out-Null

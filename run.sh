@@ -78,15 +78,14 @@ changed_source() {
   find vault exporter calculators jobs tests Directory.Build.props Directory.Packages.props BannedSymbols.txt global.json Pipeline.sln \
       \( -name bin -o -name obj -o -name TestResults \) -prune -o \
       \( -type d -o -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.json' -o -name '*.sln' -o -name '*.yaml' -o -name BannedSymbols.txt \) \) \
-      -newer "$BUILD_STAMP" -print -quit 2>/dev/null
+      -newer "$BUILD_STAMP" -print -quit 2>/dev/null || true   # a missing start path is not a change
 }
 
-sources_changed() { [[ -n "$(changed_source)" ]]; }
-
 build() {
-  if sources_changed; then
+  local changed; changed="$(changed_source)"
+  if [[ -n "$changed" ]]; then
     check_sdk_version
-    say "run.sh: building ($CONFIG) ..."
+    say "run.sh: building ($CONFIG; changed: $changed) ..."
     local log; log="$(mktemp)"
     if ! dotnet build Pipeline.sln -c "$CONFIG" -nologo -clp:NoSummary -v:q >"$log" 2>&1; then
       grep -E 'error|warning' "$log" | sort -u >&2 || cat "$log" >&2
