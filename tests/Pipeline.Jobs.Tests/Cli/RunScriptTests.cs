@@ -6,7 +6,8 @@ namespace Pipeline.Jobs.Tests.Cli;
 
 /// <summary>
 /// run.sh runs the pipeline in the caller's directory, so relative --vault/--config/--strategy paths are the
-/// caller's (as the README says), while set-up and build happen in the checkout.
+/// caller's (as the README says), while set-up and build happen in the checkout; once built it runs without
+/// building until a source changes, and <c>install</c> writes a launcher that runs the built program directly.
 /// </summary>
 public sealed partial class RunScriptTests : IDisposable
 {
@@ -32,6 +33,59 @@ public sealed partial class RunScriptTests : IDisposable
         Assert.Equal(Path.Combine(caller, "my-vault"), json.RootElement.GetProperty("vault").GetString());
         Assert.Equal(1, Assert.Single(json.RootElement.GetProperty("instruments").EnumerateArray()).GetProperty("lines").GetInt64());
         Assert.False(Directory.Exists(Path.Combine(checkout, "my-vault")), "nothing may appear in the checkout");
+    }
+
+    [NeedsProgramFact("bash")]
+    public async Task RunShInstall_TempPrefix_WritesExecutableLauncherThatRunsTheBuiltProgram()
+    {
+        var checkout = PrepareCheckout();
+        var prefix = _dir.File("prefix");
+
+        var (code, _, stderr) = await RunAsync(checkout, Path.Combine(checkout, "run.sh"), "install", "--prefix", prefix);
+
+        Assert.True(code == 0, stderr);
+        var launcher = Path.Combine(prefix, "pipeline");
+        Assert.True(File.Exists(launcher), stderr);
+        Assert.Contains($"installed {launcher}", stderr);
+        Assert.Contains("is not on PATH", stderr); // a temp prefix never is: the user is told
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.True((File.GetUnixFileMode(launcher) & UnixFileMode.UserExecute) != 0, "the launcher must be executable");
+        }
+
+        // The launcher runs the built program itself: with run.sh gone it still works, so it pays no set-up checks.
+        File.Delete(Path.Combine(checkout, "run.sh"));
+        var elsewhere = _dir.File("elsewhere");
+        Directory.CreateDirectory(elsewhere);
+        var (runCode, stdout, runErr) = await PipelineProcess.RunProgramAsync(launcher, ["--help"], elsewhere,
+            new Dictionary<string, string?> { ["PIPELINE_DUCKDB_LIB"] = null });
+        Assert.True(runCode == 0, runErr);
+        Assert.Contains("Usage:", stdout);
+        Assert.Contains("query", stdout);
+    }
+
+    [NeedsProgramFact("bash")]
+    public async Task RunSh_BuiltAndUnchanged_RunsWithoutBuildingButRebuildsOnceASourceChanges()
+    {
+        var checkout = PrepareCheckout();
+        var script = Path.Combine(checkout, "run.sh");
+
+        var (code, stdout, stderr) = await RunAsync(checkout, script, "--help");
+        Assert.True(code == 0, stderr);
+        Assert.DoesNotContain("building", stderr);
+        Assert.Contains("Usage:", stdout);
+
+        var source = Path.Combine(checkout, "jobs", "Touched.cs");
+        await File.WriteAllTextAsync(source, "// changed since the last build\n");
+        // The build is made clearly older than the change, so the test does not hang on the file system's timestamp granularity.
+        File.SetLastWriteTimeUtc(Path.Combine(checkout, ".tools", "build.stamp"), File.GetLastWriteTimeUtc(source).AddMinutes(-1));
+        (code, stdout, stderr) = await RunAsync(checkout, script, "--help");
+
+        // The throw-away checkout has no solution, so the build fails: what matters is that run.sh tried to build
+        // and never ran the stale program instead.
+        Assert.Contains("run.sh: building", stderr);
+        Assert.NotEqual(0, code);
+        Assert.DoesNotContain("Usage:", stdout);
     }
 
     /// <summary>
