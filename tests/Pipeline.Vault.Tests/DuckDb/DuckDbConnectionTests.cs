@@ -116,17 +116,14 @@ public sealed class DuckDbConnectionTests
     [Fact]
     public void Dispose_Twice_IsSafeAndUseAfterDisposeThrows()
     {
-        var database = DuckDbDatabase.OpenInMemory();
-        var connection = database.Connect();
+        var connection = DuckDbConnection.OpenInMemory();
         var reader = connection.Query("select 1");
         reader.Dispose();
         reader.Dispose();
         Assert.Throws<ObjectDisposedException>(() => reader.Read());
-        database.Dispose(); // the connection keeps the database alive
-        Assert.Equal(2, connection.Scalar<int>("select 2"));
+        Assert.Equal(2, connection.Scalar<int>("select 2")); // a disposed reader leaves the connection usable
         connection.Dispose();
         connection.Dispose();
-        database.Dispose();
         Assert.Throws<ObjectDisposedException>(() => connection.Query("select 1"));
     }
 
@@ -135,8 +132,7 @@ public sealed class DuckDbConnectionTests
     {
         using var dir = new TempDir();
         var path = dir.File("test.duckdb");
-        using (var database = DuckDbDatabase.Open(path, new Dictionary<string, string> { ["threads"] = "1" }))
-        using (var connection = database.Connect())
+        using (var connection = DuckDbConnection.Open(path, new Dictionary<string, string> { ["threads"] = "1" }))
         {
             Assert.Equal("1", connection.Scalar<string>("select current_setting('threads')::VARCHAR"));
             connection.Execute("create table t as select 42 as a");
@@ -151,18 +147,18 @@ public sealed class DuckDbConnectionTests
     public void Open_BadSetting_IsAClearError()
     {
         var error = Assert.Throws<DuckDbException>(() =>
-            DuckDbDatabase.OpenInMemory(new Dictionary<string, string> { ["no_such_setting"] = "1" }));
+            DuckDbConnection.OpenInMemory(new Dictionary<string, string> { ["no_such_setting"] = "1" }));
         Assert.Contains("no_such_setting", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Statement_Type_IsKnownBeforeRunning()
     {
+        // The query session classifies text with DuckDB's parser before anything is prepared or run.
         using var connection = DuckDbConnection.OpenInMemory();
-        using var select = connection.Prepare("select 1");
-        using var copy = connection.Prepare("copy (select 1) to 'never-written.csv'");
-        Assert.Equal(DuckDbStatementType.Select, select.StatementType);
-        Assert.Equal(DuckDbStatementType.Copy, copy.StatementType);
+        Assert.Equal(("select 1", false), ReadOnlySql.Check(connection, "select 1"));
+        var error = Assert.Throws<DuckDbException>(() => ReadOnlySql.Check(connection, "copy (select 1) to 'never-written.csv'"));
+        Assert.Contains("COPY statements are not allowed", error.Message, StringComparison.Ordinal);
         Assert.False(File.Exists("never-written.csv"));
     }
 
