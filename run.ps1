@@ -7,9 +7,7 @@ $ErrorActionPreference = 'Stop'
 $Caller = (Get-Location).Path
 Set-Location $PSScriptRoot
 
-$DuckDbNpmVersion = '1.5.5-r.5'   # keep in step with run.sh
 $Tools = Join-Path $PSScriptRoot '.tools'
-$DuckDbDir = Join-Path $Tools 'duckdb'
 $BuildStamp = Join-Path $Tools 'build.stamp'
 $Config = 'Release'
 $PipelineDll = Join-Path $PSScriptRoot "jobs/bin/$Config/net10.0/pipeline.dll"
@@ -23,33 +21,13 @@ function Test-Sdk {
     if ($major -lt 10) { Fail "the .NET SDK found is $(dotnet --version); Pipeline needs .NET 10 (see global.json)." }
 }
 
-function Get-DuckDb {
-    $lib = Join-Path $DuckDbDir 'duckdb.dll'
-    $versionFile = Join-Path $DuckDbDir 'VERSION'
-    if ((Test-Path $lib) -and (Test-Path $versionFile) -and ((Get-Content $versionFile) -eq $DuckDbNpmVersion)) { return }
-    if (-not (Get-Command npm -ErrorAction SilentlyContinue)) { Fail 'npm is needed once to fetch the DuckDB native library (https://nodejs.org).' }
-    $arch = if ([System.Runtime.InteropServices.RuntimeInformation]::OSArchitecture -eq 'Arm64') { 'arm64' } else { 'x64' }
-    $pkg = "@duckdb/node-bindings-win32-$arch@$DuckDbNpmVersion"
-    [Console]::Error.WriteLine("run.ps1: fetching the DuckDB native library ($pkg) ...")
-    $tmp = Join-Path ([System.IO.Path]::GetTempPath()) ([System.Guid]::NewGuid())
-    New-Item -ItemType Directory -Path $tmp | Out-Null
-    Push-Location $tmp
-    try { npm pack $pkg --silent | Out-Null; if ($LASTEXITCODE -ne 0) { Fail "npm pack $pkg failed" } } finally { Pop-Location }
-    $tgz = Get-ChildItem $tmp -Filter *.tgz | Select-Object -First 1
-    tar -xzf $tgz.FullName -C $tmp
-    New-Item -ItemType Directory -Force -Path $DuckDbDir | Out-Null
-    Copy-Item (Join-Path $tmp 'package/duckdb.dll') $lib -Force
-    Set-Content -Path $versionFile -Value $DuckDbNpmVersion
-    Remove-Item -Recurse -Force $tmp
-}
-
 function Test-SourcesChanged {
     if (-not (Test-Path $BuildStamp) -or -not (Test-Path $PipelineDll)) { return $true }
     $stamp = (Get-Item $BuildStamp).LastWriteTimeUtc
     $dirs = 'vault', 'exporter', 'calculators', 'jobs', 'tests'
     $newer = Get-ChildItem -Recurse -File -Path $dirs -Include *.cs, *.csproj, *.json, *.yaml |
         Where-Object { $_.FullName -notmatch '[\\/](bin|obj)[\\/]' -and $_.LastWriteTimeUtc -gt $stamp } | Select-Object -First 1
-    $props = Get-ChildItem -File Directory.Build.props, Directory.Packages.props, BannedSymbols.txt, global.json, Pipeline.sln |
+    $props = Get-ChildItem -File Directory.Build.props, Directory.Build.targets, Directory.Packages.props, BannedSymbols.txt, global.json, Pipeline.sln |
         Where-Object { $_.LastWriteTimeUtc -gt $stamp } | Select-Object -First 1
     return [bool]($newer -or $props)
 }
@@ -65,15 +43,7 @@ function Invoke-Build {
 
 function Initialize-Pipeline {
     Test-Sdk
-    Get-DuckDb
-    if (-not $env:PIPELINE_DUCKDB_LIB) { $env:PIPELINE_DUCKDB_LIB = Join-Path $DuckDbDir 'duckdb.dll' }
     Invoke-Build
-    $verified = Join-Path $DuckDbDir '.verified'
-    if (-not (Test-Path $verified)) {
-        dotnet $PipelineDll doctor --quiet | Out-Null
-        if ($LASTEXITCODE -ne 0) { Fail "the DuckDB native library in $DuckDbDir does not load; delete it and run ./run.ps1 again" }
-        New-Item -ItemType File -Force -Path $verified | Out-Null
-    }
 }
 
 function Invoke-Tests([string[]] $extra) {

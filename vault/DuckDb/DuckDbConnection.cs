@@ -119,6 +119,17 @@ public sealed class DuckDbConnection : IDisposable
         }
     }
 
+    /// <summary>
+    /// Like <see cref="Query"/> for BIGINT/INTEGER and VARCHAR columns only, with nothing allocated per row
+    /// (<see cref="DuckDbScan"/>); parameters are text or integers.
+    /// </summary>
+    public DuckDbScan Scan(string sql, params object?[] parameters)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        ArgumentNullException.ThrowIfNull(parameters);
+        return new DuckDbScan(Ado.NativeConnection, sql, parameters);
+    }
+
     /// <summary>The first column of the first row, or default when there is no row or it is NULL.</summary>
     public T? Scalar<T>(string sql, params object?[] parameters)
     {

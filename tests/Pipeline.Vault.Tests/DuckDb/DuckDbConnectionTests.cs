@@ -183,4 +183,65 @@ public sealed class DuckDbConnectionTests
         });
         Assert.False(string.IsNullOrWhiteSpace(error.Message));
     }
+
+    [Fact]
+    public void Scan_TextAndIntegers_ReadsEveryChunkWithoutAllocatingPerRow()
+    {
+        using var connection = DuckDbConnection.OpenInMemory();
+        using var scan = connection.Scan(
+            "select i, case when i % 7 = 0 then NULL else 'trade-' || i::VARCHAR || '-with-a-long-suffix' end, ?::VARCHAR from range(?) t(i)",
+            "é", 100_000L);
+        long rows = 0, nulls = 0, length = 0;
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        while (scan.Read())
+        {
+            if (scan.GetInt64(0) != rows)
+            {
+                Assert.Fail($"row {rows} reads {scan.GetInt64(0)}"); // Assert.Equal itself would allocate per row
+            }
+
+            if (scan.IsNull(1))
+            {
+                nulls++;
+            }
+            else
+            {
+                length += scan.GetUtf8(1).Length;
+            }
+
+            if (!scan.GetUtf8(2).SequenceEqual("é"u8))
+            {
+                Assert.Fail("parameter text changed");
+            }
+
+            rows++;
+        }
+
+        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+        Assert.Equal(100_000, rows);
+        Assert.Equal(14_286, nulls);
+        Assert.True(length > 100_000 * 20);
+        Assert.True(allocated < 256 * 1024, $"{allocated} bytes allocated scanning {rows} rows");
+    }
+
+    [Fact]
+    public void Scan_ErrorWhileStreaming_SurfacesDuckDbsMessage()
+    {
+        using var connection = DuckDbConnection.OpenInMemory();
+        var error = Assert.Throws<DuckDbException>(() =>
+        {
+            using var scan = connection.Scan("select case when i = 50000 then error('boom at 50000') else i end from range(100000) t(i)");
+            while (scan.Read())
+            {
+            }
+        });
+        Assert.Contains("boom at 50000", error.Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidCastException>(() =>
+        {
+            using var scan = connection.Scan("select 1.5::DOUBLE");
+            Assert.True(scan.Read());
+            scan.GetInt64(0);
+        });
+        Assert.Equal(7, connection.Scalar<long>("select 7")); // the connection is still usable
+    }
 }
