@@ -12,7 +12,6 @@ namespace Pipeline.Vault.DuckDb;
 public sealed class DuckDbConnection : IDisposable
 {
     private readonly DuckDBConnection _connection;
-    private DuckDBCommand? _running;
 
     private DuckDbConnection(DuckDBConnection connection) => _connection = connection;
 
@@ -79,10 +78,6 @@ public sealed class DuckDbConnection : IDisposable
         {
             throw new DuckDbException(ex.Message, ex);
         }
-        finally
-        {
-            _running = null;
-        }
     }
 
     /// <summary>
@@ -142,8 +137,9 @@ public sealed class DuckDbConnection : IDisposable
     {
         if (_connection.State == System.Data.ConnectionState.Open)
         {
-            // DuckDB.NET's Cancel interrupts the connection's running statement (duckdb_interrupt).
-            (Volatile.Read(ref _running) ?? _connection.CreateCommand()).Cancel();
+            // DuckDB.NET's Cancel interrupts whatever runs on the command's connection (duckdb_interrupt).
+            using var command = _connection.CreateCommand();
+            command.Cancel();
         }
     }
 
@@ -186,7 +182,6 @@ public sealed class DuckDbConnection : IDisposable
             }));
         }
 
-        Volatile.Write(ref _running, command);
         return command;
     }
 }
