@@ -114,7 +114,7 @@ public sealed class DuckDbReader : IDisposable
     }
 
     public bool GetBoolean(int i) => _columns[i].Type == DuckDbType.Boolean
-        ? Value(i, _reader.GetBoolean)
+        ? Checked(i).GetBoolean(i)
         : throw Mismatch(i, "bool");
 
     /// <summary>Any integer column (and DECIMAL with scale 0) whose value fits in a long.</summary>
@@ -122,7 +122,7 @@ public sealed class DuckDbReader : IDisposable
     {
         if (_columns[i].Type == DuckDbType.BigInt)
         {
-            return Value(i, _reader.GetInt64); // the hot path: no Int128 round trip
+            return Checked(i).GetInt64(i); // the hot path: no Int128 round trip
         }
 
         try
@@ -141,15 +141,15 @@ public sealed class DuckDbReader : IDisposable
         var column = _columns[i];
         return column.Type switch
         {
-            DuckDbType.TinyInt => Value(i, _reader.GetFieldValue<sbyte>),
-            DuckDbType.SmallInt => Value(i, _reader.GetFieldValue<short>),
-            DuckDbType.Integer => Value(i, _reader.GetFieldValue<int>),
-            DuckDbType.BigInt => Value(i, _reader.GetFieldValue<long>),
-            DuckDbType.UTinyInt => Value(i, _reader.GetFieldValue<byte>),
-            DuckDbType.USmallInt => Value(i, _reader.GetFieldValue<ushort>),
-            DuckDbType.UInteger => Value(i, _reader.GetFieldValue<uint>),
-            DuckDbType.UBigInt => Value(i, _reader.GetFieldValue<ulong>),
-            DuckDbType.HugeInt or DuckDbType.UHugeInt => ToInt128(i, Value(i, _reader.GetFieldValue<BigInteger>)),
+            DuckDbType.TinyInt => Checked(i).GetFieldValue<sbyte>(i),
+            DuckDbType.SmallInt => Checked(i).GetFieldValue<short>(i),
+            DuckDbType.Integer => Checked(i).GetFieldValue<int>(i),
+            DuckDbType.BigInt => Checked(i).GetFieldValue<long>(i),
+            DuckDbType.UTinyInt => Checked(i).GetFieldValue<byte>(i),
+            DuckDbType.USmallInt => Checked(i).GetFieldValue<ushort>(i),
+            DuckDbType.UInteger => Checked(i).GetFieldValue<uint>(i),
+            DuckDbType.UBigInt => Checked(i).GetFieldValue<ulong>(i),
+            DuckDbType.HugeInt or DuckDbType.UHugeInt => ToInt128(i, Checked(i).GetFieldValue<BigInteger>(i)),
             DuckDbType.Decimal when column.Scale == 0 => Unscaled(i),
             _ => throw Mismatch(i, "integer"),
         };
@@ -158,8 +158,8 @@ public sealed class DuckDbReader : IDisposable
     /// <summary>FLOAT/DOUBLE, and integers (exact up to 2^53). DECIMAL is refused: read it exactly with GetDecimal.</summary>
     public double GetDouble(int i) => _columns[i].Type switch
     {
-        DuckDbType.Double => Value(i, _reader.GetDouble),
-        DuckDbType.Float => Value(i, _reader.GetFloat),
+        DuckDbType.Double => Checked(i).GetDouble(i),
+        DuckDbType.Float => Checked(i).GetFloat(i),
         DuckDbType.TinyInt or DuckDbType.SmallInt or DuckDbType.Integer or DuckDbType.BigInt
             or DuckDbType.UTinyInt or DuckDbType.USmallInt or DuckDbType.UInteger or DuckDbType.UBigInt
             or DuckDbType.HugeInt => (double)GetInt128(i),
@@ -189,17 +189,17 @@ public sealed class DuckDbReader : IDisposable
         switch (column.Type)
         {
             case DuckDbType.Varchar or DuckDbType.Enum:
-                return Value(i, _reader.GetString);
+                return Checked(i).GetString(i);
             case DuckDbType.Boolean:
                 return GetBoolean(i) ? "true" : "false";
             case DuckDbType.Float:
-                return Value(i, _reader.GetFloat).ToString(CultureInfo.InvariantCulture);
+                return Checked(i).GetFloat(i).ToString(CultureInfo.InvariantCulture);
             case DuckDbType.Double:
-                return Value(i, _reader.GetDouble).ToString(CultureInfo.InvariantCulture);
+                return Checked(i).GetDouble(i).ToString(CultureInfo.InvariantCulture);
             case DuckDbType.Decimal:
                 return DuckDbDecimal.Format(Unscaled(i), column.Scale);
             case DuckDbType.UHugeInt:
-                return Value(i, _reader.GetFieldValue<BigInteger>).ToString(CultureInfo.InvariantCulture);
+                return Checked(i).GetFieldValue<BigInteger>(i).ToString(CultureInfo.InvariantCulture);
             case DuckDbType.TinyInt or DuckDbType.SmallInt or DuckDbType.Integer or DuckDbType.BigInt
                 or DuckDbType.UTinyInt or DuckDbType.USmallInt or DuckDbType.UInteger or DuckDbType.UBigInt
                 or DuckDbType.HugeInt:
@@ -212,7 +212,7 @@ public sealed class DuckDbReader : IDisposable
             case DuckDbType.Time:
                 return GetTime(i).ToString("HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture).TrimEnd('.');
             case DuckDbType.Interval:
-                var interval = Value(i, _reader.GetFieldValue<DuckDBInterval>);
+                var interval = Checked(i).GetFieldValue<DuckDBInterval>(i);
                 return string.Create(CultureInfo.InvariantCulture,
                     $"{interval.Months} months {interval.Days} days {TimeSpan.FromMicroseconds((long)interval.Micros)}");
             case DuckDbType.Uuid:
@@ -230,14 +230,14 @@ public sealed class DuckDbReader : IDisposable
         var type = _columns[i].Type;
         if (type is DuckDbType.Varchar or DuckDbType.Enum)
         {
-            var text = Value(i, _reader.GetString);
+            var text = Checked(i).GetString(i);
             var buffer = Scratch(i, Encoding.UTF8.GetMaxByteCount(text.Length));
             return buffer.AsSpan(0, Encoding.UTF8.GetBytes(text, buffer));
         }
 
         if (type == DuckDbType.Blob)
         {
-            using var stream = Value(i, _reader.GetStream);
+            using var stream = Checked(i).GetStream(i);
             var buffer = Scratch(i, checked((int)stream.Length));
             stream.ReadExactly(buffer, 0, (int)stream.Length);
             return buffer.AsSpan(0, (int)stream.Length);
@@ -261,7 +261,7 @@ public sealed class DuckDbReader : IDisposable
         ? Within(i, () => _reader.GetFieldValue<DateOnly>(i), "DateOnly")
         : throw Mismatch(i, "DateOnly");
 
-    public Guid GetGuid(int i) => _columns[i].Type == DuckDbType.Uuid ? Value(i, _reader.GetGuid) : throw Mismatch(i, "Guid");
+    public Guid GetGuid(int i) => _columns[i].Type == DuckDbType.Uuid ? Checked(i).GetGuid(i) : throw Mismatch(i, "Guid");
 
     /// <summary>
     /// The value as a CLR object: null for NULL; bool, sbyte..long, byte..ulong, Int128/UInt128,
@@ -366,16 +366,10 @@ public sealed class DuckDbReader : IDisposable
         }
     }
 
-    /// <summary>The non-NULL value of column <paramref name="i"/> through <paramref name="read"/>.</summary>
-    private T Value<T>(int i, Func<int, T> read)
-    {
-        if (IsNull(i))
-        {
-            throw new InvalidOperationException($"column '{GetName(i)}' is NULL in this row (check IsNull first)");
-        }
-
-        return read(i);
-    }
+    /// <summary>The reader, positioned on a row where column <paramref name="i"/> is not NULL (no delegate, no allocation).</summary>
+    private DuckDBDataReader Checked(int i) => IsNull(i)
+        ? throw new InvalidOperationException($"column '{GetName(i)}' is NULL in this row (check IsNull first)")
+        : _reader;
 
     private T Within<T>(int i, Func<T> read, string wanted)
     {
@@ -396,7 +390,7 @@ public sealed class DuckDbReader : IDisposable
     }
 
     /// <summary>A DECIMAL's unscaled integer, exactly (DuckDB.NET's DuckDBDecimal, not its rounding GetDecimal).</summary>
-    private Int128 Unscaled(int i) => Value(i, _reader.GetFieldValue<DuckDBDecimal>).Value.ToInt128();
+    private Int128 Unscaled(int i) => Checked(i).GetFieldValue<DuckDBDecimal>(i).Value.ToInt128();
 
     private Int128 ToInt128(int i, BigInteger value) =>
         value >= (BigInteger)Int128.MinValue && value <= (BigInteger)Int128.MaxValue
