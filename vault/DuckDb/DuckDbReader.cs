@@ -382,7 +382,7 @@ public sealed class DuckDbReader : IDisposable
         {
             return read();
         }
-        catch (Exception ex) when (ex is ArgumentOutOfRangeException or OverflowException or InvalidCastException)
+        catch (Exception ex) when (ex is ArgumentOutOfRangeException or OverflowException or InvalidCastException or InvalidOperationException)
         {
             // e.g. 'infinity' or a year past 9999: DuckDB's own text is still exact.
             throw new InvalidCastException($"column '{GetName(i)}': the value is outside {wanted}'s range", ex);
