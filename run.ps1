@@ -10,9 +10,7 @@ $ErrorActionPreference = 'Stop'
 $Caller = (Get-Location).Path
 Set-Location $PSScriptRoot
 
-$DuckDbNpmVersion = '1.5.5-r.5'   # keep in step with run.sh
 $Tools = Join-Path $PSScriptRoot '.tools'
-$DuckDbDir = Join-Path $Tools 'duckdb'
 $BuildStamp = Join-Path $Tools 'build.stamp'
 $Config = 'Release'
 $PipelineDll = Join-Path $PSScriptRoot "jobs/bin/$Config/net10.0/pipeline.dll"
@@ -30,32 +28,12 @@ function Test-SdkVersion {
     if ($major -lt 10) { Fail "the .NET SDK found is $(dotnet --version); Pipeline needs .NET 10 (see global.json)." }
 }
 
-function Get-DuckDb {
-    $lib = Join-Path $DuckDbDir 'duckdb.dll'
-    $versionFile = Join-Path $DuckDbDir 'VERSION'
-    if ((Test-Path $lib) -and (Test-Path $versionFile) -and ((Get-Content $versionFile) -eq $DuckDbNpmVersion)) { return }
-    if (-not (Get-Command npm -ErrorAction SilentlyContinue)) { Fail 'npm is needed once to fetch the DuckDB native library (https://nodejs.org).' }
-    $arch = if ([System.Runtime.InteropServices.RuntimeInformation]::OSArchitecture -eq 'Arm64') { 'arm64' } else { 'x64' }
-    $pkg = "@duckdb/node-bindings-win32-$arch@$DuckDbNpmVersion"
-    [Console]::Error.WriteLine("run.ps1: fetching the DuckDB native library ($pkg) ...")
-    $tmp = Join-Path ([System.IO.Path]::GetTempPath()) ([System.Guid]::NewGuid())
-    New-Item -ItemType Directory -Path $tmp | Out-Null
-    Push-Location $tmp
-    try { npm pack $pkg --silent | Out-Null; if ($LASTEXITCODE -ne 0) { Fail "npm pack $pkg failed" } } finally { Pop-Location }
-    $tgz = Get-ChildItem $tmp -Filter *.tgz | Select-Object -First 1
-    tar -xzf $tgz.FullName -C $tmp
-    New-Item -ItemType Directory -Force -Path $DuckDbDir | Out-Null
-    Copy-Item (Join-Path $tmp 'package/duckdb.dll') $lib -Force
-    Set-Content -Path $versionFile -Value $DuckDbNpmVersion
-    Remove-Item -Recurse -Force $tmp
-}
-
 # The first source newer than the last build, if any. It runs on every call, so it walks the source folders
 # without descending into bin/obj; a folder newer than the stamp means a source was added, removed or renamed in it.
 function Get-ChangedSource {
     if (-not (Test-Path $BuildStamp) -or -not (Test-Path $PipelineDll)) { return '(no build yet)' }
     $stamp = (Get-Item $BuildStamp).LastWriteTimeUtc
-    $extensions = '.cs', '.csproj', '.props', '.json', '.sln', '.yaml'
+    $extensions = '.cs', '.csproj', '.props', '.targets', '.json', '.sln', '.yaml'
     $pending = [System.Collections.Generic.Stack[System.IO.DirectoryInfo]]::new()
     foreach ($d in 'vault', 'exporter', 'calculators', 'jobs', 'tests') {
         $path = Join-Path $PSScriptRoot $d
@@ -70,7 +48,7 @@ function Get-ChangedSource {
             } elseif ($entry.Extension -in $extensions -and $entry.LastWriteTimeUtc -gt $stamp) { return $entry.FullName }
         }
     }
-    foreach ($name in 'Directory.Build.props', 'Directory.Packages.props', 'BannedSymbols.txt', 'global.json', 'Pipeline.sln') {
+    foreach ($name in 'Directory.Build.props', 'Directory.Build.targets', 'Directory.Packages.props', 'BannedSymbols.txt', 'global.json', 'Pipeline.sln') {
         $path = Join-Path $PSScriptRoot $name
         if ((Test-Path $path) -and (Get-Item $path).LastWriteTimeUtc -gt $stamp) { return $path }
     }
@@ -90,15 +68,7 @@ function Invoke-Build {
 
 function Initialize-Pipeline {
     Test-Sdk
-    Get-DuckDb
-    if (-not $env:PIPELINE_DUCKDB_LIB) { $env:PIPELINE_DUCKDB_LIB = Join-Path $DuckDbDir 'duckdb.dll' }
     Invoke-Build
-    $verified = Join-Path $DuckDbDir '.verified'
-    if (-not (Test-Path $verified)) {
-        dotnet $PipelineDll doctor --quiet | Out-Null
-        if ($LASTEXITCODE -ne 0) { Fail "the DuckDB native library in $DuckDbDir does not load; delete it and run ./run.ps1 again" }
-        New-Item -ItemType File -Force -Path $verified | Out-Null
-    }
 }
 
 # Writes a launcher that runs the built program directly: no SDK check, no staleness check, no build. It calls the

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One entry point. First use sets up (SDK check, DuckDB native library, restore, build);
+# One entry point. First use sets up (SDK check, restore, build; DuckDB comes with the DuckDB.NET package);
 # then `./run.sh <pipeline args>` runs the CLI and `./run.sh test` runs every test.
 # Once built, a call costs one `find` for changed sources (a few ms): the SDK is checked only when building.
 # `./run.sh install [--prefix DIR]` writes a `pipeline` launcher (default ~/.local/bin) that runs the built
@@ -12,9 +12,7 @@ CALLER="$PWD"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
 
-DUCKDB_NPM_VERSION="1.5.5-r.5"          # pinned @duckdb/node-bindings-<os>-<arch> (DuckDB 1.5.x)
 TOOLS="$ROOT/.tools"
-DUCKDB_DIR="$TOOLS/duckdb"
 BUILD_STAMP="$TOOLS/build.stamp"
 CONFIG="Release"
 PIPELINE_DLL="$ROOT/jobs/bin/$CONFIG/net10.0/pipeline.dll"
@@ -35,49 +33,13 @@ check_sdk_version() {
   [[ "$major" =~ ^[0-9]+$ && "$major" -ge 10 ]] || die "the .NET SDK found is '$(dotnet --version 2>/dev/null || echo none)'; Pipeline needs .NET 10 (see global.json). Install it from https://dot.net."
 }
 
-duckdb_package() {
-  local os arch
-  case "$(uname -s)" in
-    Linux) os=linux ;;
-    Darwin) os=darwin ;;
-    *) die "unsupported OS $(uname -s) for run.sh; on Windows use run.ps1" ;;
-  esac
-  case "$(uname -m)" in
-    x86_64|amd64) arch=x64 ;;
-    aarch64|arm64) arch=arm64 ;;
-    *) die "unsupported CPU $(uname -m) for the DuckDB native library" ;;
-  esac
-  echo "@duckdb/node-bindings-$os-$arch@$DUCKDB_NPM_VERSION"
-}
-
-duckdb_lib_name() { [[ "$(uname -s)" == Darwin ]] && echo libduckdb.dylib || echo libduckdb.so; }
-
-fetch_duckdb() {
-  local lib; lib="$DUCKDB_DIR/$(duckdb_lib_name)"
-  if [[ -f "$lib" && -f "$DUCKDB_DIR/VERSION" && "$(cat "$DUCKDB_DIR/VERSION")" == "$DUCKDB_NPM_VERSION" ]]; then
-    return
-  fi
-  command -v npm >/dev/null 2>&1 || die "npm is needed once to fetch the DuckDB native library (apt-get install npm, or https://nodejs.org)."
-  local pkg tmp
-  pkg="$(duckdb_package)"
-  say "run.sh: fetching the DuckDB native library ($pkg) ..."
-  tmp="$(mktemp -d)"
-  (cd "$tmp" && npm pack "$pkg" --silent >/dev/null 2>"$tmp/npm.err") || { cat "$tmp/npm.err" >&2; die "npm pack $pkg failed"; }
-  tar -xzf "$tmp"/*.tgz -C "$tmp"
-  mkdir -p "$DUCKDB_DIR"
-  cp "$tmp/package/$(duckdb_lib_name)" "$lib.part" && mv "$lib.part" "$lib"
-  cp "$tmp/package/LICENSE" "$DUCKDB_DIR/LICENSE" 2>/dev/null || true
-  echo "$DUCKDB_NPM_VERSION" > "$DUCKDB_DIR/VERSION"
-  rm -rf "$tmp"
-}
-
 # The first source newer than the last build, if any. It runs on every call (a few ms), so a changed source is
 # never run stale; a directory newer than the stamp means a source was added, removed or renamed in it.
 changed_source() {
   [[ -f "$BUILD_STAMP" && -f "$PIPELINE_DLL" ]] || { echo "(no build yet)"; return; }
-  find vault exporter calculators jobs tests Directory.Build.props Directory.Packages.props BannedSymbols.txt global.json Pipeline.sln \
+  find vault exporter calculators jobs tests Directory.Build.props Directory.Build.targets Directory.Packages.props BannedSymbols.txt global.json Pipeline.sln \
       \( -name bin -o -name obj -o -name TestResults \) -prune -o \
-      \( -type d -o -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.json' -o -name '*.sln' -o -name '*.yaml' -o -name BannedSymbols.txt \) \) \
+      \( -type d -o -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.targets' -o -name '*.json' -o -name '*.sln' -o -name '*.yaml' -o -name BannedSymbols.txt \) \) \
       -newer "$BUILD_STAMP" -print -quit 2>/dev/null || true   # a missing start path is not a change
 }
 
@@ -97,21 +59,9 @@ build() {
   fi
 }
 
-verify_duckdb() {
-  # The doctor command loads the library through the same resolver the pipeline uses.
-  if ! dotnet "$PIPELINE_DLL" doctor --quiet >/dev/null 2>"$TOOLS/doctor.err"; then
-    cat "$TOOLS/doctor.err" >&2
-    die "the DuckDB native library in $DUCKDB_DIR does not load; delete $DUCKDB_DIR and run ./run.sh again"
-  fi
-  touch "$DUCKDB_DIR/.verified"
-}
-
 setup() {
   check_sdk
-  fetch_duckdb
-  export PIPELINE_DUCKDB_LIB="${PIPELINE_DUCKDB_LIB:-$DUCKDB_DIR/$(duckdb_lib_name)}"
   build
-  [[ -f "$DUCKDB_DIR/.verified" ]] || verify_duckdb
 }
 
 run_tests() {
