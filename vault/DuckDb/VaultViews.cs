@@ -97,6 +97,9 @@ public static class VaultViews
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(vault);
         var damaged = new List<DamagedFile>();
+        // Binding a Parquet source reads each file's footer (DESCRIBE, then CREATE VIEW, then every query):
+        // cached, each footer is parsed once per session.
+        connection.Execute("SET parquet_metadata_cache = true");
         connection.Execute("CREATE OR REPLACE VIEW trades AS " + TradesSql(connection, vault, damaged));
         foreach (var calc in MinuteCalcs)
         {
