@@ -249,7 +249,7 @@ public static class VaultViews
                 select.Add($"{q} IS NOT NULL AS {Quote(RawPrefix + column.Name)}");
             }
 
-            select.Add($"{Convert(column, q, type, types.GetValueOrDefault(column.Name + CompanionSuffix))} AS {q}");
+            select.Add($"{Convert(column, q, type)} AS {q}");
         }
 
         return $"SELECT {string.Join(", ", select)} FROM {source.From}" + (source.Where is { } where ? $" WHERE {where}" : "");
@@ -258,7 +258,7 @@ public static class VaultViews
     private static bool IsChecked(ViewColumn column) => column.IsDecimal || column.Kind is ViewColumnKind.MsTime or ViewColumnKind.IsoTime;
 
     /// <summary>The SQL converting stored column <paramref name="q"/> of type <paramref name="type"/> to the column's view type.</summary>
-    private static string Convert(ViewColumn column, string q, string type, string? companionType)
+    private static string Convert(ViewColumn column, string q, string type)
     {
         var isInteger = type is "BIGINT" or "INTEGER" or "UBIGINT" or "HUGEINT" or "SMALLINT" or "TINYINT" or "UINTEGER";
         switch (column.Kind)
@@ -276,15 +276,8 @@ public static class VaultViews
             default:
                 var target = column.ViewType;
                 var scale = column.Scale;
-                if (type == "VARCHAR" && companionType is { } companion && DecimalScale(companion) is { } companionScale)
-                {
-                    // Compacted days carry the value typed: used when it holds the text's every digit
-                    // (the text has at most the companion's decimals and the value fits this column's scale).
-                    var c = Quote(column.Name + CompanionSuffix);
-                    return $"COALESCE(CASE WHEN (strpos({q}, '.') = 0 OR length({q}) - strpos({q}, '.') <= {companionScale}) AND " +
-                           $"{c} = round({c}, {scale}) THEN TRY_CAST({c} AS {target}) END, {ExactDecimal(q, scale)})";
-                }
-
+                // A compacted day's DECIMAL(38,18) companion is not used: narrowing it to the view's scale
+                // (a hugeint division per value) costs ~15× parsing the text through DECIMAL(18,8).
                 return type == "VARCHAR" ? ExactDecimal(q, scale)
                     : isInteger ? $"TRY_CAST({q} AS {target})"
                     : DecimalScale(type) is { } s && s <= scale ? $"TRY_CAST({q} AS {target})"
