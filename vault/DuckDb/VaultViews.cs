@@ -97,8 +97,8 @@ public static class VaultViews
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(vault);
         var damaged = new List<DamagedFile>();
-        // Binding a Parquet source reads each file's footer (DESCRIBE, then CREATE VIEW, then every query):
-        // cached, each footer is parsed once per session.
+        // Binding a Parquet source reads its first file's footer (DESCRIBE, CREATE VIEW, every query), a scan
+        // every file's: cached, each footer is parsed once per session.
         connection.Execute("SET parquet_metadata_cache = true");
         connection.Execute("CREATE OR REPLACE VIEW trades AS " + TradesSql(connection, vault, damaged));
         foreach (var calc in MinuteCalcs)
@@ -164,10 +164,14 @@ public static class VaultViews
         var pathColumns = new List<(string Name, int Group, string Type)> { ("exchange", 1, "VARCHAR"), ("instId", 2, "VARCHAR"), ("date", 3, "DATE") };
         var sources = new List<string>();
         var readable = new HashSet<string>(StringComparer.Ordinal);
-        if (ParquetSource(connection, vault, parquetGlob, damaged) is var (parquet, parquetColumns, files))
+        if (ParquetSource(connection, vault, parquetGlob, damaged) is var (groups, files))
         {
-            sources.Add(Normalize((parquet, null), pathRegex, pathColumns, columns,
-                parquetColumns.ToDictionary(c => c.Name, c => c.Type, StringComparer.Ordinal), checkStored: true));
+            foreach (var (parquet, parquetColumns) in groups)
+            {
+                sources.Add(Normalize((parquet, null), pathRegex, pathColumns, columns,
+                    parquetColumns.ToDictionary(c => c.Name, c => c.Type, StringComparer.Ordinal), checkStored: true));
+            }
+
             readable = files;
         }
 
@@ -312,66 +316,79 @@ public static class VaultViews
         columns.Where(IsChecked).Select(c => $"NOT ({Quote(c.Name)} IS NULL AND coalesce({Quote(RawPrefix + c.Name)}, false))");
 
     /// <summary>
-    /// A read_parquet source over the files of a vault-relative glob that can be read, with its columns:
-    /// the glob itself when every file passes, else the list of those that do. A file failing the cheap
-    /// footer check (<see cref="ParquetFooter"/>), or whose footer DuckDB cannot read, is reported and left out.
-    /// union_by_name because days compacted by different versions differ in columns (typed or text, with or
-    /// without companions); binding it reads each file's footer, never its rows.
+    /// read_parquet sources over the files of a vault-relative glob that can be read, one per schema (files
+    /// compacted by different versions differ: text or typed, with or without companions), with their columns.
+    /// Files are grouped by their footer's schema bytes (<see cref="ParquetSchemaKey"/>), so no group needs
+    /// <c>union_by_name</c> and binding a group reads one footer: start-up does not grow with the number of days.
+    /// A file failing the cheap footer check (<see cref="ParquetFooter"/>), whose footer does not parse, or
+    /// that DuckDB cannot read is reported and left out.
     /// </summary>
-    private static (string Source, List<(string Name, string Type)> Columns, HashSet<string> Readable)? ParquetSource(
+    private static (List<(string Source, List<(string Name, string Type)> Columns)> Groups, HashSet<string> Readable)? ParquetSource(
         DuckDbConnection connection, VaultLayout vault, string glob, ICollection<DamagedFile> damaged)
     {
         var files = Files(vault.Root, glob).Order(StringComparer.Ordinal).ToList();
-        var good = new List<string>();
+        var bySchema = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var file in files)
         {
-            if (ParquetFooter.Problem(file) is { } problem)
+            // One open per good file: the cheap check runs only to name what is wrong with a bad one.
+            if (ParquetSchemaKey.Read(file) is not { } key)
             {
-                Report(damaged, file, problem);
+                Report(damaged, file, ParquetFooter.Problem(file) ?? "the Parquet footer does not parse");
+            }
+            else if (bySchema.TryGetValue(key, out var group))
+            {
+                group.Add(file);
             }
             else
             {
-                good.Add(file);
+                bySchema[key] = [file];
             }
         }
 
-        if (good.Count == 0)
+        if (bySchema.Count == 0)
         {
             return null;
         }
 
-        string Read(List<string> list, bool all) =>
-            $"read_parquet({(all ? Literal(Glob(vault, glob)) : "[" + string.Join(", ", list.Select(Literal)) + "]")}, union_by_name=true, filename=true)";
-        var source = Read(good, good.Count == files.Count);
-        try
+        string Read(List<string> list) =>
+            $"read_parquet({(list.Count == files.Count ? Literal(Glob(vault, glob)) : "[" + string.Join(", ", list.Select(Literal)) + "]")}, filename=true)";
+        var groups = new List<(string, List<(string, string)>)>();
+        var readable = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var list in bySchema.Values)
         {
-            return (source, Describe(connection, "SELECT * FROM " + source), good.ToHashSet(StringComparer.Ordinal));
-        }
-        catch (DuckDbException)
-        {
-            // A footer that passes the cheap check but does not parse: find the file(s) one by one.
-            var readable = new List<string>();
-            foreach (var file in good)
+            try
             {
-                try
+                var source = Read(list);
+                groups.Add((source, Describe(connection, "SELECT * FROM " + source)));
+                readable.UnionWith(list);
+            }
+            catch (DuckDbException)
+            {
+                // The first file's footer parses structurally but DuckDB rejects it: find the file(s) one by one.
+                var good = new List<string>();
+                foreach (var file in list)
                 {
-                    Describe(connection, $"SELECT * FROM read_parquet({Literal(file)})");
-                    readable.Add(file);
+                    try
+                    {
+                        Describe(connection, $"SELECT * FROM read_parquet({Literal(file)})");
+                        good.Add(file);
+                    }
+                    catch (DuckDbException ex)
+                    {
+                        Report(damaged, file, ex.Message.Split('\n', 2)[0]);
+                    }
                 }
-                catch (DuckDbException ex)
+
+                if (good.Count > 0)
                 {
-                    Report(damaged, file, ex.Message.Split('\n', 2)[0]);
+                    var source = Read(good);
+                    groups.Add((source, Describe(connection, "SELECT * FROM " + source)));
+                    readable.UnionWith(good);
                 }
             }
-
-            if (readable.Count == 0)
-            {
-                return null;
-            }
-
-            source = Read(readable, all: false);
-            return (source, Describe(connection, "SELECT * FROM " + source), readable.ToHashSet(StringComparer.Ordinal));
         }
+
+        return groups.Count == 0 ? null : (groups, readable);
     }
 
     private static void Report(ICollection<DamagedFile> damaged, string path, string reason)
@@ -393,9 +410,13 @@ public static class VaultViews
         all.AddRange(columns);
         var sources = new List<string>();
         var readable = new HashSet<string>(StringComparer.Ordinal);
-        if (parquetGlob is not null && ParquetSource(connection, vault, parquetGlob, damaged) is var (parquet, parquetColumns, files))
+        if (parquetGlob is not null && ParquetSource(connection, vault, parquetGlob, damaged) is var (groups, files))
         {
-            sources.Add(Normalize((parquet, null), pathRegex, pathColumns, all, parquetColumns.ToDictionary(c => c.Name, c => c.Type, StringComparer.Ordinal)));
+            foreach (var (parquet, parquetColumns) in groups)
+            {
+                sources.Add(Normalize((parquet, null), pathRegex, pathColumns, all, parquetColumns.ToDictionary(c => c.Name, c => c.Type, StringComparer.Ordinal)));
+            }
+
             readable = files;
         }
 
