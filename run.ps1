@@ -1,15 +1,16 @@
 # One entry point on Windows (PowerShell 7+): set-up on first use, then pipeline commands.
 #   ./run.ps1 test          runs every test and ends with "N passed, N failed"
 #   ./run.ps1 <args>        runs `pipeline <args>`
+#   ./run.ps1 install [-Prefix DIR]   writes a `pipeline` launcher (default ~/.local/bin) that runs the built
+#                           program with no set-up checks, for scripts and scheduled tasks
+# Once built, a call only looks for changed sources: the SDK version is checked only when building.
 $ErrorActionPreference = 'Stop'
 # Relative paths in the arguments (--vault, --config, --strategy, ...) are the caller's: set-up and build
 # run in the checkout, the pipeline itself runs in the directory run.ps1 was called from.
 $Caller = (Get-Location).Path
 Set-Location $PSScriptRoot
 
-$DuckDbNpmVersion = '1.5.5-r.5'   # keep in step with run.sh
 $Tools = Join-Path $PSScriptRoot '.tools'
-$DuckDbDir = Join-Path $Tools 'duckdb'
 $BuildStamp = Join-Path $Tools 'build.stamp'
 $Config = 'Release'
 $PipelineDll = Join-Path $PSScriptRoot "jobs/bin/$Config/net10.0/pipeline.dll"
@@ -19,44 +20,46 @@ function Fail($message) { [Console]::Error.WriteLine("run.ps1: $message"); Set-L
 
 function Test-Sdk {
     if (-not (Get-Command dotnet -ErrorAction SilentlyContinue)) { Fail 'the .NET 10 SDK is missing. Install it from https://dot.net, then run ./run.ps1 again.' }
+}
+
+# `dotnet --version` costs 0.15-0.3 s (it resolves the SDK): only a build needs the SDK, so only a build checks it.
+function Test-SdkVersion {
     $major = [int]((dotnet --version).Split('.')[0])
     if ($major -lt 10) { Fail "the .NET SDK found is $(dotnet --version); Pipeline needs .NET 10 (see global.json)." }
 }
 
-function Get-DuckDb {
-    $lib = Join-Path $DuckDbDir 'duckdb.dll'
-    $versionFile = Join-Path $DuckDbDir 'VERSION'
-    if ((Test-Path $lib) -and (Test-Path $versionFile) -and ((Get-Content $versionFile) -eq $DuckDbNpmVersion)) { return }
-    if (-not (Get-Command npm -ErrorAction SilentlyContinue)) { Fail 'npm is needed once to fetch the DuckDB native library (https://nodejs.org).' }
-    $arch = if ([System.Runtime.InteropServices.RuntimeInformation]::OSArchitecture -eq 'Arm64') { 'arm64' } else { 'x64' }
-    $pkg = "@duckdb/node-bindings-win32-$arch@$DuckDbNpmVersion"
-    [Console]::Error.WriteLine("run.ps1: fetching the DuckDB native library ($pkg) ...")
-    $tmp = Join-Path ([System.IO.Path]::GetTempPath()) ([System.Guid]::NewGuid())
-    New-Item -ItemType Directory -Path $tmp | Out-Null
-    Push-Location $tmp
-    try { npm pack $pkg --silent | Out-Null; if ($LASTEXITCODE -ne 0) { Fail "npm pack $pkg failed" } } finally { Pop-Location }
-    $tgz = Get-ChildItem $tmp -Filter *.tgz | Select-Object -First 1
-    tar -xzf $tgz.FullName -C $tmp
-    New-Item -ItemType Directory -Force -Path $DuckDbDir | Out-Null
-    Copy-Item (Join-Path $tmp 'package/duckdb.dll') $lib -Force
-    Set-Content -Path $versionFile -Value $DuckDbNpmVersion
-    Remove-Item -Recurse -Force $tmp
-}
-
-function Test-SourcesChanged {
-    if (-not (Test-Path $BuildStamp) -or -not (Test-Path $PipelineDll)) { return $true }
+# The first source newer than the last build, if any. It runs on every call, so it walks the source folders
+# without descending into bin/obj; a folder newer than the stamp means a source was added, removed or renamed in it.
+function Get-ChangedSource {
+    if (-not (Test-Path $BuildStamp) -or -not (Test-Path $PipelineDll)) { return '(no build yet)' }
     $stamp = (Get-Item $BuildStamp).LastWriteTimeUtc
-    $dirs = 'vault', 'exporter', 'calculators', 'jobs', 'tests'
-    $newer = Get-ChildItem -Recurse -File -Path $dirs -Include *.cs, *.csproj, *.json, *.yaml |
-        Where-Object { $_.FullName -notmatch '[\\/](bin|obj)[\\/]' -and $_.LastWriteTimeUtc -gt $stamp } | Select-Object -First 1
-    $props = Get-ChildItem -File Directory.Build.props, Directory.Packages.props, BannedSymbols.txt, global.json, Pipeline.sln |
-        Where-Object { $_.LastWriteTimeUtc -gt $stamp } | Select-Object -First 1
-    return [bool]($newer -or $props)
+    $extensions = '.cs', '.csproj', '.props', '.targets', '.json', '.sln', '.yaml'
+    $pending = [System.Collections.Generic.Stack[System.IO.DirectoryInfo]]::new()
+    foreach ($d in 'vault', 'exporter', 'calculators', 'jobs', 'tests') {
+        $path = Join-Path $PSScriptRoot $d
+        if (Test-Path $path) { $pending.Push([System.IO.DirectoryInfo]::new($path)) }
+    }
+    while ($pending.Count -gt 0) {
+        $dir = $pending.Pop()
+        if ($dir.LastWriteTimeUtc -gt $stamp) { return $dir.FullName }
+        foreach ($entry in $dir.EnumerateFileSystemInfos()) {
+            if ($entry -is [System.IO.DirectoryInfo]) {
+                if ($entry.Name -notin 'bin', 'obj', 'TestResults') { $pending.Push($entry) }
+            } elseif ($entry.Extension -in $extensions -and $entry.LastWriteTimeUtc -gt $stamp) { return $entry.FullName }
+        }
+    }
+    foreach ($name in 'Directory.Build.props', 'Directory.Build.targets', 'Directory.Packages.props', 'BannedSymbols.txt', 'global.json', 'Pipeline.sln') {
+        $path = Join-Path $PSScriptRoot $name
+        if ((Test-Path $path) -and (Get-Item $path).LastWriteTimeUtc -gt $stamp) { return $path }
+    }
+    return $null
 }
 
 function Invoke-Build {
-    if (Test-SourcesChanged) {
-        [Console]::Error.WriteLine("run.ps1: building ($Config) ...")
+    $changed = Get-ChangedSource
+    if ($changed) {
+        Test-SdkVersion
+        [Console]::Error.WriteLine("run.ps1: building ($Config; changed: $changed) ...")
         dotnet build Pipeline.sln -c $Config -nologo -v:q | Out-Host
         if ($LASTEXITCODE -ne 0) { Fail 'build failed' }
         New-Item -ItemType File -Force -Path $BuildStamp | Out-Null
@@ -65,15 +68,46 @@ function Invoke-Build {
 
 function Initialize-Pipeline {
     Test-Sdk
-    Get-DuckDb
-    if (-not $env:PIPELINE_DUCKDB_LIB) { $env:PIPELINE_DUCKDB_LIB = Join-Path $DuckDbDir 'duckdb.dll' }
     Invoke-Build
-    $verified = Join-Path $DuckDbDir '.verified'
-    if (-not (Test-Path $verified)) {
-        dotnet $PipelineDll doctor --quiet | Out-Null
-        if ($LASTEXITCODE -ne 0) { Fail "the DuckDB native library in $DuckDbDir does not load; delete it and run ./run.ps1 again" }
-        New-Item -ItemType File -Force -Path $verified | Out-Null
+}
+
+# Writes a launcher that runs the built program directly: no SDK check, no staleness check, no build. It calls the
+# dotnet host found now, so a scheduled task's short PATH still finds it.
+function Install-Launcher([string[]] $installArgs) {
+    $prefix = Join-Path $HOME '.local/bin'
+    for ($i = 0; $i -lt $installArgs.Count; $i++) {
+        if ($installArgs[$i] -in '-Prefix', '--prefix') {
+            if ($i + 1 -ge $installArgs.Count) { Fail 'install: -Prefix needs a directory' }
+            $prefix = $installArgs[++$i]
+        } else { Fail "install: unknown argument '$($installArgs[$i])' (usage: ./run.ps1 install [-Prefix DIR])" }
     }
+    if (-not [System.IO.Path]::IsPathRooted($prefix)) { $prefix = Join-Path $Caller $prefix }
+    New-Item -ItemType Directory -Force -Path $prefix | Out-Null
+    $dotnet = (Get-Command dotnet).Source
+    if ($IsWindows -or $env:OS -eq 'Windows_NT') {
+        $launcher = Join-Path $prefix 'pipeline.cmd'
+        Set-Content -Path $launcher -Encoding ascii -Value @(
+            '@echo off',
+            "rem Written by $PSCommandPath install: runs the built Pipeline with no set-up checks and no rebuild.",
+            "rem After changing or pulling the sources, run $PSCommandPath setup (or any run.ps1 command) to rebuild.",
+            "if not exist `"$PipelineDll`" (echo pipeline: $PipelineDll is missing: run $PSCommandPath setup 1>&2 & exit /b 1)",
+            "`"$dotnet`" `"$PipelineDll`" %*")
+    } else {
+        $launcher = Join-Path $prefix 'pipeline'
+        $q = { param($v) "'" + ($v -replace "'", "'\''") + "'" }
+        Set-Content -Path $launcher -Value @(
+            '#!/usr/bin/env bash',
+            "# Written by $PSCommandPath install: runs the built Pipeline with no set-up checks and no rebuild.",
+            "dll=$(& $q $PipelineDll)",
+            ('[[ -f "$dll" ]] || { echo "pipeline: $dll is missing: run ' + $PSCommandPath + ' setup" >&2; exit 1; }'),
+            "dotnet=$(& $q $dotnet)",
+            '[[ -x "$dotnet" ]] || dotnet=dotnet',
+            'exec "$dotnet" "$dll" "$@"')
+        chmod 755 $launcher
+    }
+    [Console]::Error.WriteLine("run.ps1: installed $launcher (runs $PipelineDll; it does not rebuild: run ./run.ps1 setup after changing the sources)")
+    $onPath = ($env:PATH -split [System.IO.Path]::PathSeparator) | Where-Object { $_ -and ($_.TrimEnd('\', '/') -eq $prefix.TrimEnd('\', '/')) }
+    if (-not $onPath) { [Console]::Error.WriteLine("run.ps1: warning: $prefix is not on PATH; add it to your user PATH or call $launcher directly") }
 }
 
 function Invoke-Tests([string[]] $extra) {
@@ -105,7 +139,9 @@ function Invoke-Tests([string[]] $extra) {
 
 try {
     Initialize-Pipeline
-    if ($args.Count -gt 0 -and $args[0] -eq 'test') {
+    if ($args.Count -gt 0 -and $args[0] -eq 'install') {
+        Install-Launcher ([string[]]($args | Select-Object -Skip 1))
+    } elseif ($args.Count -gt 0 -and $args[0] -eq 'test') {
         Invoke-Tests ($args | Select-Object -Skip 1)
     } elseif ($args.Count -gt 0 -and $args[0] -eq 'setup') {
         dotnet $PipelineDll doctor

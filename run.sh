@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# One entry point. First use sets up (SDK check, DuckDB native library, restore, build);
+# One entry point. First use sets up (SDK check, restore, build; DuckDB comes with the DuckDB.NET package);
 # then `./run.sh <pipeline args>` runs the CLI and `./run.sh test` runs every test.
+# Once built, a call costs one `find` for changed sources (a few ms): the SDK is checked only when building.
+# `./run.sh install [--prefix DIR]` writes a `pipeline` launcher (default ~/.local/bin) that runs the built
+# program with no checks at all, for scripts and cron.
 set -euo pipefail
 
 # Relative paths in the arguments (--vault, --config, --strategy, ...) are the caller's: set-up and build
@@ -9,9 +12,7 @@ CALLER="$PWD"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
 
-DUCKDB_NPM_VERSION="1.5.5-r.5"          # pinned @duckdb/node-bindings-<os>-<arch> (DuckDB 1.5.x)
 TOOLS="$ROOT/.tools"
-DUCKDB_DIR="$TOOLS/duckdb"
 BUILD_STAMP="$TOOLS/build.stamp"
 CONFIG="Release"
 PIPELINE_DLL="$ROOT/jobs/bin/$CONFIG/net10.0/pipeline.dll"
@@ -23,59 +24,30 @@ die() { say "run.sh: $*"; exit 1; }
 
 check_sdk() {
   command -v dotnet >/dev/null 2>&1 || die "the .NET 10 SDK is missing. Install it from https://dot.net (or: apt-get install dotnet-sdk-10.0), then run ./run.sh again."
+}
+
+# `dotnet --version` costs 0.15-0.3 s (it resolves the SDK): only a build needs the SDK, so only a build checks it.
+check_sdk_version() {
   local major
   major="$(dotnet --version 2>/dev/null | cut -d. -f1 || true)"
   [[ "$major" =~ ^[0-9]+$ && "$major" -ge 10 ]] || die "the .NET SDK found is '$(dotnet --version 2>/dev/null || echo none)'; Pipeline needs .NET 10 (see global.json). Install it from https://dot.net."
 }
 
-duckdb_package() {
-  local os arch
-  case "$(uname -s)" in
-    Linux) os=linux ;;
-    Darwin) os=darwin ;;
-    *) die "unsupported OS $(uname -s) for run.sh; on Windows use run.ps1" ;;
-  esac
-  case "$(uname -m)" in
-    x86_64|amd64) arch=x64 ;;
-    aarch64|arm64) arch=arm64 ;;
-    *) die "unsupported CPU $(uname -m) for the DuckDB native library" ;;
-  esac
-  echo "@duckdb/node-bindings-$os-$arch@$DUCKDB_NPM_VERSION"
-}
-
-duckdb_lib_name() { [[ "$(uname -s)" == Darwin ]] && echo libduckdb.dylib || echo libduckdb.so; }
-
-fetch_duckdb() {
-  local lib; lib="$DUCKDB_DIR/$(duckdb_lib_name)"
-  if [[ -f "$lib" && -f "$DUCKDB_DIR/VERSION" && "$(cat "$DUCKDB_DIR/VERSION")" == "$DUCKDB_NPM_VERSION" ]]; then
-    return
-  fi
-  command -v npm >/dev/null 2>&1 || die "npm is needed once to fetch the DuckDB native library (apt-get install npm, or https://nodejs.org)."
-  local pkg tmp
-  pkg="$(duckdb_package)"
-  say "run.sh: fetching the DuckDB native library ($pkg) ..."
-  tmp="$(mktemp -d)"
-  (cd "$tmp" && npm pack "$pkg" --silent >/dev/null 2>"$tmp/npm.err") || { cat "$tmp/npm.err" >&2; die "npm pack $pkg failed"; }
-  tar -xzf "$tmp"/*.tgz -C "$tmp"
-  mkdir -p "$DUCKDB_DIR"
-  cp "$tmp/package/$(duckdb_lib_name)" "$lib.part" && mv "$lib.part" "$lib"
-  cp "$tmp/package/LICENSE" "$DUCKDB_DIR/LICENSE" 2>/dev/null || true
-  echo "$DUCKDB_NPM_VERSION" > "$DUCKDB_DIR/VERSION"
-  rm -rf "$tmp"
-}
-
-sources_changed() {
-  [[ -f "$BUILD_STAMP" && -f "$PIPELINE_DLL" ]] || return 0
-  local newer
-  newer="$(find vault exporter calculators jobs tests Directory.Build.props Directory.Packages.props BannedSymbols.txt global.json Pipeline.sln \
-      \( -name bin -o -name obj \) -prune -o -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.json' -o -name '*.sln' -o -name '*.yaml' -o -name BannedSymbols.txt \) \
-      -newer "$BUILD_STAMP" -print -quit 2>/dev/null)"
-  [[ -n "$newer" ]]
+# The first source newer than the last build, if any. It runs on every call (a few ms), so a changed source is
+# never run stale; a directory newer than the stamp means a source was added, removed or renamed in it.
+changed_source() {
+  [[ -f "$BUILD_STAMP" && -f "$PIPELINE_DLL" ]] || { echo "(no build yet)"; return; }
+  find vault exporter calculators jobs tests Directory.Build.props Directory.Build.targets Directory.Packages.props BannedSymbols.txt global.json Pipeline.sln \
+      \( -name bin -o -name obj -o -name TestResults \) -prune -o \
+      \( -type d -o -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.targets' -o -name '*.json' -o -name '*.sln' -o -name '*.yaml' -o -name BannedSymbols.txt \) \) \
+      -newer "$BUILD_STAMP" -print -quit 2>/dev/null || true   # a missing start path is not a change
 }
 
 build() {
-  if sources_changed; then
-    say "run.sh: building ($CONFIG) ..."
+  local changed; changed="$(changed_source)"
+  if [[ -n "$changed" ]]; then
+    check_sdk_version
+    say "run.sh: building ($CONFIG; changed: $changed) ..."
     local log; log="$(mktemp)"
     if ! dotnet build Pipeline.sln -c "$CONFIG" -nologo -clp:NoSummary -v:q >"$log" 2>&1; then
       grep -E 'error|warning' "$log" | sort -u >&2 || cat "$log" >&2
@@ -87,21 +59,9 @@ build() {
   fi
 }
 
-verify_duckdb() {
-  # The doctor command loads the library through the same resolver the pipeline uses.
-  if ! dotnet "$PIPELINE_DLL" doctor --quiet >/dev/null 2>"$TOOLS/doctor.err"; then
-    cat "$TOOLS/doctor.err" >&2
-    die "the DuckDB native library in $DUCKDB_DIR does not load; delete $DUCKDB_DIR and run ./run.sh again"
-  fi
-  touch "$DUCKDB_DIR/.verified"
-}
-
 setup() {
   check_sdk
-  fetch_duckdb
-  export PIPELINE_DUCKDB_LIB="${PIPELINE_DUCKDB_LIB:-$DUCKDB_DIR/$(duckdb_lib_name)}"
   build
-  [[ -f "$DUCKDB_DIR/.verified" ]] || verify_duckdb
 }
 
 run_tests() {
@@ -135,7 +95,46 @@ run_tests() {
   (( failed == 0 ))
 }
 
+# Writes a launcher that runs the built program directly: no SDK check, no staleness check, no build. It calls the
+# dotnet host found now, so cron's short PATH still finds it.
+install_launcher() {
+  local prefix="$HOME/.local/bin"
+  while (( $# > 0 )); do
+    case "$1" in
+      --prefix) [[ $# -ge 2 ]] || die "install: --prefix needs a directory"; prefix="$2"; shift 2 ;;
+      --prefix=*) prefix="${1#--prefix=}"; shift ;;
+      *) die "install: unknown argument '$1' (usage: ./run.sh install [--prefix DIR])" ;;
+    esac
+  done
+  [[ "$prefix" == /* ]] || prefix="$CALLER/$prefix"
+  mkdir -p "$prefix" || die "install: cannot create $prefix"
+  local dll_q dotnet_q launcher="$prefix/pipeline"
+  dll_q="$(printf '%q' "$PIPELINE_DLL")"; dotnet_q="$(printf '%q' "$(command -v dotnet)")"
+  cat > "$launcher.part" <<EOF
+#!/usr/bin/env bash
+# Written by $ROOT/run.sh install: runs the built Pipeline with no set-up checks and no rebuild.
+# After changing or pulling the sources, run $ROOT/run.sh setup (or any run.sh command) to rebuild.
+dll=$dll_q
+[[ -f "\$dll" ]] || { echo "pipeline: \$dll is missing: run $ROOT/run.sh setup" >&2; exit 1; }
+dotnet=$dotnet_q
+[[ -x "\$dotnet" ]] || dotnet=dotnet
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+exec "\$dotnet" "\$dll" "\$@"
+EOF
+  chmod 755 "$launcher.part" && mv "$launcher.part" "$launcher"
+  say "run.sh: installed $launcher (runs $PIPELINE_DLL; it does not rebuild: run ./run.sh setup after changing the sources)"
+  case ":$PATH:" in
+    *":$prefix:"*) ;;
+    *) say "run.sh: warning: $prefix is not on PATH; add it (e.g. export PATH=\"$prefix:\$PATH\" in ~/.profile) or call $launcher directly" ;;
+  esac
+}
+
 case "${1:-}" in
+  install)
+    shift
+    setup
+    install_launcher "$@"
+    ;;
   test)
     shift
     setup

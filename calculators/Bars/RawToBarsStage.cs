@@ -186,7 +186,7 @@ public sealed class RawToBarsStage
     private void ReadParquet(string path, RawCursor cursor, CancellationToken token)
     {
         using var db = DuckDbConnection.OpenInMemory();
-        using var rows = db.Query(
+        using var rows = db.Scan(
             "SELECT file_row_number, ts, px, qtyBase, side, tradeId, exchange, instId FROM read_parquet(?, file_row_number = true) " +
             "WHERE file_row_number >= ? ORDER BY file_row_number", path, cursor.Offset);
         var n = 0;

@@ -92,7 +92,7 @@ public sealed class BacktestTradeReader(VaultLayout vault, string exchange, stri
     {
         var trades = new List<TradeTick>(1 << 16);
         using var db = DuckDbConnection.OpenInMemory();
-        using var rows = db.Query(
+        using var rows = db.Scan(
             "SELECT ts, px, qtyBase, side, tradeId FROM read_parquet(?, file_row_number = true) ORDER BY file_row_number", path);
         var n = 0;
         while (rows.Read())

@@ -14,7 +14,8 @@ namespace Pipeline.Jobs.Bench;
 
 /// <summary>
 /// <c>pipeline bench query</c>: the same DuckDB queries over the same raw trade days, once as JSONL
-/// and once compacted to Parquet (zstd), timed in the same process; prints the Parquet speed-up.
+/// and once compacted to Parquet (zstd), timed in the same process; prints the Parquet speed-up; then the
+/// start-up table (<see cref="StartupBench"/>): <c>select 1</c> on vaults of 0, 1,000 and 10,000 day files.
 /// </summary>
 public static class QueryBench
 {
@@ -113,8 +114,23 @@ public static class QueryBench
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{days} day(s) × {perDay:N0} trades of {Exchange} {InstId}; median of {runs} run(s) after a warm-up; DuckDB {DuckDbInfo.Version()}, {Environment.ProcessorCount} cores"));
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"JSONL {Mib(jsonlBytes)}; Parquet (zstd, raw text columns, by `pipeline compact`) {Mib(parquetBytes)}, written and verified in {convertSeconds:0.0} s; typed Parquet (DECIMAL(38,18), TIMESTAMPTZ) {Mib(typedBytes)}, written in {typedSeconds:0.0} s"));
+            $"JSONL {Mib(jsonlBytes)}; Parquet (zstd, raw text columns, by `pipeline compact`) {Mib(parquetBytes)}, written and verified in {convertSeconds:0.0} s; typed Parquet (the trades view's DECIMAL and TIMESTAMPTZ types) {Mib(typedBytes)}, written in {typedSeconds:0.0} s"));
         console.Write(table);
+
+        var startup = await StartupBench.RunAsync(scratch, runs, progress, token);
+        var startupTable = new Table().Border(TableBorder.Rounded)
+            .AddColumn(new TableColumn("day files").RightAligned())
+            .AddColumn(new TableColumn("open + select 1, in process ms").RightAligned()).AddColumn(new TableColumn("ratio").RightAligned())
+            .AddColumn(new TableColumn("pipeline query 'select 1' ms").RightAligned()).AddColumn(new TableColumn("ratio").RightAligned());
+        foreach (var row in startup)
+        {
+            startupTable.AddRow(row.Files.ToString("N0", CultureInfo.InvariantCulture), Ms(row.InProcessMs),
+                (row.InProcessMs / startup[0].InProcessMs).ToString("0.00", CultureInfo.InvariantCulture) + "×",
+                Ms(row.ProcessMs), (row.ProcessMs / startup[0].ProcessMs).ToString("0.00", CultureInfo.InvariantCulture) + "×");
+        }
+
+        console.WriteLine("Start-up: select 1 on generated vaults of small day files (raw JSONL, raw Parquet, bars_1m, vwap in turn); ratio to the empty vault");
+        console.Write(startupTable);
         await context.Output.FlushAsync(token);
         return ExitCodes.Ok;
     }
@@ -220,7 +236,7 @@ public static class QueryBench
 
     /// <summary>
     /// Compacts every day to Parquet (zstd) with DuckDB COPY into another vault: the raw columns as stored
-    /// (text decimals, ms times), or typed (the trades view's DECIMAL(38,18) and TIMESTAMPTZ). Returns seconds taken.
+    /// (text decimals, ms times), or typed (the trades view's DECIMAL and TIMESTAMPTZ types). Returns seconds taken.
     /// </summary>
     private static async Task<double> ConvertAsync(VaultLayout from, VaultLayout to, IReadOnlyList<DateOnly> days,
         bool typed, TextWriter progress, CancellationToken token)

@@ -82,7 +82,7 @@ public static class PipelineConfigLoader
             var key = ConfigKeys.FromEnvironmentName(variable);
             if (key is null)
             {
-                // PIPELINE_LOG_LEVEL, PIPELINE_DUCKDB_LIB ... belong to others; a PIPELINE_A__B that
+                // PIPELINE_LOG_LEVEL ... belong to others; a PIPELINE_A__B that
                 // names no key is a typo and must not pass silently.
                 if (variable.Contains("__", StringComparison.Ordinal))
                 {

@@ -12,7 +12,7 @@ public static class DoctorCommand
 
     public static Command Create()
     {
-        var command = new Command("doctor", "Check the set-up: .NET runtime, DuckDB native library, vault path");
+        var command = new Command("doctor", "Check the set-up: .NET runtime, DuckDB engine (DuckDB.NET), vault path");
         command.Options.Add(Quiet);
         CommandAction.Set(command, RunAsync, fileLog: false);
         return command;
@@ -28,7 +28,7 @@ public static class DoctorCommand
         }
 
         await context.Output.WriteLineAsync($"runtime  .NET {Environment.Version} {RuntimeInformation.RuntimeIdentifier}");
-        await context.Output.WriteLineAsync($"duckdb   {version} ({DuckDbLibrary.LoadedFrom})");
+        await context.Output.WriteLineAsync($"duckdb   {version} (DuckDB.NET {DuckDbInfo.ProviderVersion()})");
         await context.Output.WriteLineAsync($"vault    {context.Vault.Root}");
         return ExitCodes.Ok;
     }

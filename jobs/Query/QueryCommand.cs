@@ -58,8 +58,9 @@ public static class QueryCommand
     {
         var command = new Command("query",
             "Run SQL over the vault with DuckDB. Views: " + string.Join(", ", VaultViews.Names) +
-            ". Prices, sizes and minute values are DECIMAL(38,18) (exact); multiplying two of them needs a narrower cast (which rounds past its scale), " +
-            "e.g. px::DECIMAL(38,9) * qtyBase::DECIMAL(38,9). Times are TIMESTAMPTZ in UTC. " +
+            ". Decimals are exact: prices and sizes DECIMAL(38,10), notionals (volQuote) DECIMAL(38,20), computed values (vwap, sigma, ...) " +
+            "DECIMAL(38,28); sum(px * qtyBase) needs no cast. A filter on exchange, instId or date reads only the matching day files. " +
+            "Times are TIMESTAMPTZ in UTC. " +
             "Read-only by construction: one SELECT, DESCRIBE, SHOW, SUMMARIZE or EXPLAIN <select>; files outside the vault cannot be read. " +
             "Bounded: --timeout, --memory-limit, --threads.");
         command.Arguments.Add(Sql);

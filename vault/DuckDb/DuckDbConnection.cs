@@ -1,95 +1,128 @@
-using Pipeline.Vault.DuckDb.Native;
+using DuckDB.NET.Data;
 
 namespace Pipeline.Vault.DuckDb;
 
 /// <summary>
-/// A connection: <see cref="Execute"/> for statements, <see cref="Query"/> for streamed rows,
-/// <see cref="Scalar{T}"/> for one value. One statement at a time: starting a query invalidates a
-/// reader still open on the same connection.
+/// The vault's small front over DuckDB.NET's ADO.NET provider: <see cref="Execute"/> for statements,
+/// <see cref="Query"/> for streamed rows read exactly (<see cref="DuckDbReader"/>), <see cref="Scalar{T}"/>
+/// for one value. DuckDB.NET's own errors surface as <see cref="DuckDbException"/> with DuckDB's message.
+/// One statement at a time: starting a query invalidates a reader still open on the same connection.
+/// <see cref="Ado"/> is the underlying <see cref="DuckDBConnection"/> for anything beyond this.
 /// </summary>
-public sealed unsafe class DuckDbConnection : IDisposable
+public sealed class DuckDbConnection : IDisposable
 {
-    private readonly ConnectionHandle _handle;
-    private readonly DuckDbDatabase? _owned;
+    private readonly DuckDBConnection _connection;
 
-    internal DuckDbConnection(ConnectionHandle handle, DuckDbDatabase? owned)
-    {
-        _handle = handle;
-        _owned = owned;
-    }
+    private DuckDbConnection(DuckDBConnection connection) => _connection = connection;
 
-    /// <summary>A connection to a new in-memory database that it owns (closed with the connection).</summary>
-    public static DuckDbConnection OpenInMemory(IReadOnlyDictionary<string, string>? settings = null)
-    {
-        var database = DuckDbDatabase.OpenInMemory(settings);
-        try
-        {
-            return new DuckDbConnection(database.ConnectHandle(), database);
-        }
-        catch
-        {
-            database.Dispose();
-            throw;
-        }
-    }
-
-    internal ConnectionHandle Handle
+    /// <summary>The ADO.NET connection itself.</summary>
+    public DuckDBConnection Ado
     {
         get
         {
-            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
-            return _handle;
+            ObjectDisposedException.ThrowIf(_connection.State == System.Data.ConnectionState.Closed, this);
+            return _connection;
         }
     }
 
-    /// <summary>Runs one or more statements (separated by ';'); returns the rows changed by the last one.</summary>
+    /// <summary>A connection to a new in-memory database (start-up settings: name → value, as for <c>SET</c>).</summary>
+    public static DuckDbConnection OpenInMemory(IReadOnlyDictionary<string, string>? settings = null) => Open(null, settings);
+
+    /// <summary>Opens (or creates) the database file at <paramref name="path"/>, or a new in-memory one when null.</summary>
+    public static DuckDbConnection Open(string? path, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        DuckDBConnection? connection = null;
+        try
+        {
+            var builder = new DuckDBConnectionStringBuilder { DataSource = path ?? DuckDBConnectionStringBuilder.InMemoryDataSource };
+            var empty = new List<string>();
+            foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+            {
+                if (value.Length == 0)
+                {
+                    empty.Add(name); // a connection string drops an empty value: SET it right after opening instead
+                }
+                else
+                {
+                    builder[name] = value;
+                }
+            }
+
+            connection = new DuckDBConnection(builder.ConnectionString);
+            connection.Open();
+            var opened = new DuckDbConnection(connection);
+            foreach (var name in empty)
+            {
+                opened.Execute($"SET {name} = ''");
+            }
+
+            return opened;
+        }
+        catch (Exception ex) when (ex is DuckDBException or DuckDbException or ArgumentException or InvalidOperationException)
+        {
+            connection?.Dispose();
+            throw new DuckDbException($"could not open DuckDB database '{path ?? ":memory:"}': {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Runs one or more statements (separated by ';'); returns the rows changed.</summary>
     public long Execute(string sql)
     {
         ArgumentNullException.ThrowIfNull(sql);
-        using var result = new ResultHandle(Handle);
-        if (DuckDbNative.Query(_handle, sql, result.Pointer) != DuckDbNative.Success)
-        {
-            throw new DuckDbException(DuckDbNative.Text(DuckDbNative.ResultError(result.Pointer)) ?? "query failed");
-        }
-
-        return (long)DuckDbNative.RowsChanged(result.Pointer);
-    }
-
-    /// <summary>Prepares one statement; parameters are <c>?</c> or <c>$1</c>, bound 1-based.</summary>
-    public DuckDbStatement Prepare(string sql)
-    {
-        ArgumentNullException.ThrowIfNull(sql);
-        var state = DuckDbNative.Prepare(Handle, sql, out var raw);
-        var statement = new PreparedHandle(_handle, raw);
-        if (state != DuckDbNative.Success)
-        {
-            var message = raw == IntPtr.Zero ? "prepare failed" : DuckDbNative.Text(DuckDbNative.PrepareError(statement)) ?? "prepare failed";
-            statement.Dispose();
-            throw new DuckDbException(message);
-        }
-
-        return new DuckDbStatement(statement, sql);
-    }
-
-    /// <summary>Runs one statement with positional parameters and streams its rows (chunk by chunk).</summary>
-    public DuckDbReader Query(string sql, params object?[] parameters)
-    {
-        ArgumentNullException.ThrowIfNull(parameters);
-        var statement = Prepare(sql);
+        using var command = Command(sql, []);
         try
         {
-            for (var i = 0; i < parameters.Length; i++)
+            return command.ExecuteNonQuery();
+        }
+        catch (DuckDBException ex)
+        {
+            throw new DuckDbException(ex.Message, ex);
+        }
+    }
+
+    /// <summary>
+    /// Runs one statement with positional parameters (<c>?</c> or <c>$1</c>) and streams its rows chunk
+    /// by chunk (DuckDB.NET's streaming mode: its default would materialise the whole result first).
+    /// </summary>
+    public DuckDbReader Query(string sql, params object?[] parameters)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        ArgumentNullException.ThrowIfNull(parameters);
+        var command = Command(sql, parameters);
+        try
+        {
+            command.UseStreamingMode = true;
+            var reader = new DuckDbReader(command, command.ExecuteReader());
+            if (reader.LacksDecimalTypes)
             {
-                statement.Bind(i + 1, parameters[i]);
+                // An empty result carries no DECIMAL width/scale through DuckDB.NET; DuckDB's DESCRIBE does
+                // (the result is already complete, so running it here loses nothing).
+                reader.SetDecimalTypes(DescribeTypes(sql, parameters));
             }
 
-            return statement.ExecuteReader(ownsStatement: true);
+            return reader;
+        }
+        catch (DuckDBException ex)
+        {
+            command.Dispose();
+            throw new DuckDbException(ex.Message, ex);
         }
         catch
         {
-            statement.Dispose();
+            command.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Like <see cref="Query"/> for BIGINT/INTEGER and VARCHAR columns only, with nothing allocated per row
+    /// (<see cref="DuckDbScan"/>); parameters are text or integers.
+    /// </summary>
+    public DuckDbScan Scan(string sql, params object?[] parameters)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        ArgumentNullException.ThrowIfNull(parameters);
+        return new DuckDbScan(Ado.NativeConnection, sql, parameters);
     }
 
     /// <summary>The first column of the first row, or default when there is no row or it is NULL.</summary>
@@ -102,15 +135,53 @@ public sealed unsafe class DuckDbConnection : IDisposable
     /// <summary>Asks the running statement to stop (from any thread); it then fails with "Interrupted".</summary>
     public void Interrupt()
     {
-        if (!_handle.IsClosed)
+        if (_connection.State == System.Data.ConnectionState.Open)
         {
-            DuckDbNative.Interrupt(_handle);
+            // DuckDB.NET's Cancel interrupts whatever runs on the command's connection (duckdb_interrupt).
+            using var command = _connection.CreateCommand();
+            command.Cancel();
         }
     }
 
-    public void Dispose()
+    public void Dispose() => _connection.Dispose();
+
+    /// <summary>The SQL type name of every result column of <paramref name="sql"/>, in order.</summary>
+    private List<string> DescribeTypes(string sql, object?[] parameters)
     {
-        _handle.Dispose();
-        _owned?.Dispose();
+        var types = new List<string>();
+        using var command = Command("DESCRIBE " + sql, parameters);
+        try
+        {
+            using var rows = command.ExecuteReader();
+            var type = rows.GetOrdinal("column_type");
+            while (rows.Read())
+            {
+                types.Add(rows.GetString(type));
+            }
+        }
+        catch (DuckDBException ex)
+        {
+            throw new DuckDbException(ex.Message, ex);
+        }
+
+        return types;
+    }
+
+    private DuckDBCommand Command(string sql, object?[] parameters)
+    {
+        var command = Ado.CreateCommand();
+        command.CommandText = sql;
+        foreach (var value in parameters)
+        {
+            command.Parameters.Add(new DuckDBParameter(value switch
+            {
+                null => DBNull.Value,
+                // DateTime binds as TIMESTAMP in UTC (a local time is converted, as before).
+                DateTime { Kind: DateTimeKind.Local } local => local.ToUniversalTime(),
+                _ => value,
+            }));
+        }
+
+        return command;
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Pipeline.Vault.DuckDb.Native;
 
 namespace Pipeline.Vault.DuckDb;
 
@@ -53,25 +52,5 @@ public static class DuckDbDecimal
         }
 
         return negative ? "-" + digits : digits;
-    }
-
-    /// <summary>A C# decimal as DuckDB's <c>duckdb_decimal</c> (width = its digit count, at least scale + 1).</summary>
-    internal static NativeDecimal ToNative(decimal value)
-    {
-        Span<int> bits = stackalloc int[4];
-        decimal.GetBits(value, bits);
-        var magnitude = ((UInt128)(uint)bits[2] << 64) | ((UInt128)(uint)bits[1] << 32) | (uint)bits[0];
-        var scale = (byte)((bits[3] >> 16) & 0xFF);
-        var negative = bits[3] < 0;
-        // One integer digit more than the scale keeps DuckDB from printing ".5" for DECIMAL(1,1).
-        var width = Math.Max(magnitude.ToString(CultureInfo.InvariantCulture).Length, scale + 1);
-        var unscaled = negative ? -(Int128)magnitude : (Int128)magnitude;
-        return new NativeDecimal
-        {
-            Width = (byte)width,
-            Scale = scale,
-            Lower = (ulong)unscaled,
-            Upper = (long)(unscaled >> 64),
-        };
     }
 }

@@ -1,26 +1,18 @@
-using System.Runtime.InteropServices;
-using Pipeline.Vault.DuckDb.Native;
+using DuckDB.NET.Data;
 
 namespace Pipeline.Vault.DuckDb;
 
-/// <summary>Facts about the loaded DuckDB library.</summary>
+/// <summary>Facts about the DuckDB engine in use (DuckDB.NET.Data.Full with its bundled libduckdb).</summary>
 public static class DuckDbInfo
 {
-    /// <summary>Loads the library (a clear <see cref="DuckDbException"/> when missing) and returns its version.</summary>
+    /// <summary>The libduckdb version, e.g. "v1.5.6" (opens a throwaway in-memory database).</summary>
     public static string Version()
     {
-        try
-        {
-            return Marshal.PtrToStringUTF8(DuckDbNative.LibraryVersion()) ?? "unknown";
-        }
-        catch (TypeInitializationException ex) when (ex.InnerException is DuckDbException inner)
-        {
-            throw inner;
-        }
-        catch (DllNotFoundException ex)
-        {
-            throw new DuckDbException(
-                $"the DuckDB native library could not be loaded ({ex.Message}): run ./run.sh once, or set {DuckDbLibrary.EnvironmentVariable}", ex);
-        }
+        using var connection = DuckDbConnection.OpenInMemory();
+        return connection.Ado.ServerVersion;
     }
+
+    /// <summary>The DuckDB.NET provider's version, e.g. "1.5.6.1".</summary>
+    public static string ProviderVersion() =>
+        typeof(DuckDBConnection).Assembly.GetName().Version?.ToString() ?? "unknown";
 }

@@ -1,64 +1,77 @@
 using System.Globalization;
+using System.Numerics;
 using System.Text;
-using Pipeline.Vault.DuckDb.Native;
+using DuckDB.NET.Data;
+using DuckDB.NET.Native;
 
 namespace Pipeline.Vault.DuckDb;
 
 /// <summary>
-/// Forward-only rows of a streamed result. Rows are read straight from DuckDB's data chunks (one
-/// chunk of up to 2048 rows alive at a time), so memory stays flat however large the result.
-/// Getters throw <see cref="InvalidOperationException"/> on NULL (check <see cref="IsNull"/>) and
-/// <see cref="InvalidCastException"/> when the column's type does not convert exactly.
+/// Forward-only rows of a streamed DuckDB.NET result (<see cref="DuckDBCommand.UseStreamingMode"/>: one
+/// chunk alive at a time, so memory stays flat however large the result), read exactly: DECIMAL goes
+/// through <see cref="DuckDBDecimal"/> (its unscaled integer), never DuckDB.NET's <c>GetDecimal</c>, which
+/// silently rounds past 28 significant digits; a value a C# decimal cannot hold exactly throws, its text
+/// (<see cref="GetString"/>) is always exact. Getters throw <see cref="InvalidOperationException"/> on NULL
+/// (check <see cref="IsNull"/>) and <see cref="InvalidCastException"/> when the type does not convert exactly.
 /// </summary>
-public sealed unsafe class DuckDbReader : IDisposable
+public sealed class DuckDbReader : IDisposable
 {
-    private static readonly int UnixEpochDay = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
-
-    private readonly ResultHandle _result;
-    private readonly DuckDbStatement? _ownedStatement;
+    private readonly DuckDBCommand _command;
+    private readonly DuckDBDataReader _reader;
     private readonly DuckDbColumn[] _columns;
-    private readonly DuckDbType[] _storage;
-    private readonly string[]?[] _enumValues;
-    private readonly IntPtr[] _data;
-    private readonly IntPtr[] _validity;
-    private ChunkHandle? _chunk;
-    private int _chunkSize;
-    private int _row;
+    private readonly byte[][] _utf8;
+    private bool _onRow;
     private bool _done;
+    private bool _disposed;
 
-    internal DuckDbReader(ResultHandle result, DuckDbStatement? ownedStatement)
+    internal DuckDbReader(DuckDBCommand command, DuckDBDataReader reader)
     {
-        _result = result;
-        _ownedStatement = ownedStatement;
-        var count = (int)DuckDbNative.ColumnCount(result.Pointer);
-        _columns = new DuckDbColumn[count];
-        _storage = new DuckDbType[count];
-        _enumValues = new string[]?[count];
-        _data = new IntPtr[count];
-        _validity = new IntPtr[count];
-        for (var i = 0; i < count; i++)
+        _command = command;
+        _reader = reader;
+        _columns = new DuckDbColumn[reader.FieldCount];
+        _utf8 = new byte[reader.FieldCount][];
+        System.Data.DataTable? schema = null;
+        for (var i = 0; i < _columns.Length; i++)
         {
-            var name = DuckDbNative.Text(DuckDbNative.ColumnName(result.Pointer, (ulong)i)) ?? "";
-            using var type = new LogicalType(DuckDbNative.ColumnLogicalType(result.Pointer, (ulong)i));
-            var id = (DuckDbType)DuckDbNative.TypeId(type.Pointer);
-            _storage[i] = id;
-            if (id == DuckDbType.Decimal)
+            var type = TypeOf(reader.GetDataTypeName(i));
+            if (type == DuckDbType.Decimal)
             {
-                int width = DuckDbNative.DecimalWidth(type.Pointer), scale = DuckDbNative.DecimalScale(type.Pointer);
-                _storage[i] = (DuckDbType)DuckDbNative.DecimalInternalType(type.Pointer);
-                _columns[i] = new DuckDbColumn(name, id, DuckDbColumn.NameOf(id, width, scale), width, scale);
+                schema ??= reader.GetSchemaTable();
+                var row = schema.Rows[i];
+                var width = System.Convert.ToInt32(row["NumericPrecision"], CultureInfo.InvariantCulture);
+                var scale = System.Convert.ToInt32(row["NumericScale"], CultureInfo.InvariantCulture);
+                _columns[i] = new DuckDbColumn(reader.GetName(i), type, DuckDbColumn.NameOf(type, width, scale), width, scale);
+            }
+            else
+            {
+                _columns[i] = new DuckDbColumn(reader.GetName(i), type, DuckDbColumn.NameOf(type));
+            }
+        }
+    }
+
+    /// <summary>Whether a DECIMAL column's width/scale is unknown (DuckDB.NET reports 0 for an empty result).</summary>
+    internal bool LacksDecimalTypes => _columns.Any(c => c is { Type: DuckDbType.Decimal, Width: 0 });
+
+    /// <summary>Takes DECIMAL widths and scales from DuckDB's type names ("DECIMAL(38,18)"), column by column.</summary>
+    internal void SetDecimalTypes(IReadOnlyList<string> typeNames)
+    {
+        for (var i = 0; i < _columns.Length && i < typeNames.Count; i++)
+        {
+            var name = typeNames[i];
+            if (_columns[i].Type != DuckDbType.Decimal || !name.StartsWith("DECIMAL(", StringComparison.Ordinal))
+            {
                 continue;
             }
 
-            if (id == DuckDbType.Enum)
-            {
-                _storage[i] = (DuckDbType)DuckDbNative.EnumInternalType(type.Pointer);
-                _enumValues[i] = EnumDictionary(type.Pointer);
-            }
-
-            _columns[i] = new DuckDbColumn(name, id, DuckDbColumn.NameOf(id));
+            var parts = name["DECIMAL(".Length..^1].Split(',');
+            var width = int.Parse(parts[0], CultureInfo.InvariantCulture);
+            var scale = int.Parse(parts[1], CultureInfo.InvariantCulture);
+            _columns[i] = _columns[i] with { TypeName = DuckDbColumn.NameOf(DuckDbType.Decimal, width, scale), Width = width, Scale = scale };
         }
     }
+
+    /// <summary>The DuckDB.NET reader underneath (for ADO.NET code; its GetDecimal rounds past 28 digits).</summary>
+    public DuckDBDataReader Ado => _reader;
 
     public IReadOnlyList<DuckDbColumn> Columns => _columns;
 
@@ -73,63 +86,45 @@ public sealed unsafe class DuckDbReader : IDisposable
     /// <summary>Advances to the next row; false at the end. A query error found while streaming throws here.</summary>
     public bool Read()
     {
-        ObjectDisposedException.ThrowIf(_result.IsClosed, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (_done)
         {
             return false;
         }
 
-        _row++;
-        while (_chunk is null || _row >= _chunkSize)
+        try
         {
-            _chunk?.Dispose();
-            _chunk = null;
-            var raw = DuckDbNative.FetchChunk(*_result.Pointer);
-            if (raw == IntPtr.Zero)
-            {
-                _done = true;
-                var error = DuckDbNative.Text(DuckDbNative.ResultError(_result.Pointer));
-                if (error is not null)
-                {
-                    throw new DuckDbException(error);
-                }
-
-                return false;
-            }
-
-            _chunk = new ChunkHandle(raw);
-            _chunkSize = (int)DuckDbNative.ChunkSize(raw);
-            _row = 0;
-            for (var c = 0; c < _columns.Length; c++)
-            {
-                var vector = DuckDbNative.ChunkVector(raw, (ulong)c);
-                _data[c] = (IntPtr)DuckDbNative.VectorData(vector);
-                _validity[c] = (IntPtr)DuckDbNative.VectorValidity(vector);
-            }
+            _onRow = _reader.Read();
+        }
+        catch (DuckDBException ex)
+        {
+            _onRow = false;
+            _done = true;
+            throw new DuckDbException(ex.Message, ex);
         }
 
-        return true;
+        _done = !_onRow;
+        return _onRow;
     }
 
     public bool IsNull(int i)
     {
         CheckRow();
-        if (_columns[i].Type == DuckDbType.SqlNull)
-        {
-            return true;
-        }
-
-        var validity = (ulong*)_validity[i];
-        return validity is not null && (validity[_row >> 6] & (1UL << (_row & 63))) == 0;
+        return _reader.IsDBNull(i);
     }
 
     public bool GetBoolean(int i) => _columns[i].Type == DuckDbType.Boolean
-        ? *(byte*)Element(i, 1) != 0
+        ? Checked(i).GetBoolean(i)
         : throw Mismatch(i, "bool");
 
     /// <summary>Any integer column (and DECIMAL with scale 0) whose value fits in a long.</summary>
     public long GetInt64(int i)
     {
+        if (_columns[i].Type == DuckDbType.BigInt)
+        {
+            return Checked(i).GetInt64(i); // the hot path: no Int128 round trip
+        }
+
         try
         {
             return checked((long)GetInt128(i));
@@ -146,16 +141,15 @@ public sealed unsafe class DuckDbReader : IDisposable
         var column = _columns[i];
         return column.Type switch
         {
-            DuckDbType.TinyInt => *(sbyte*)Element(i, 1),
-            DuckDbType.SmallInt => *(short*)Element(i, 2),
-            DuckDbType.Integer => *(int*)Element(i, 4),
-            DuckDbType.BigInt => *(long*)Element(i, 8),
-            DuckDbType.UTinyInt => *(byte*)Element(i, 1),
-            DuckDbType.USmallInt => *(ushort*)Element(i, 2),
-            DuckDbType.UInteger => *(uint*)Element(i, 4),
-            DuckDbType.UBigInt => *(ulong*)Element(i, 8),
-            DuckDbType.HugeInt => HugeInt(Element(i, 16)),
-            DuckDbType.UHugeInt => UHugeIntChecked(i),
+            DuckDbType.TinyInt => Checked(i).GetFieldValue<sbyte>(i),
+            DuckDbType.SmallInt => Checked(i).GetFieldValue<short>(i),
+            DuckDbType.Integer => Checked(i).GetFieldValue<int>(i),
+            DuckDbType.BigInt => Checked(i).GetFieldValue<long>(i),
+            DuckDbType.UTinyInt => Checked(i).GetFieldValue<byte>(i),
+            DuckDbType.USmallInt => Checked(i).GetFieldValue<ushort>(i),
+            DuckDbType.UInteger => Checked(i).GetFieldValue<uint>(i),
+            DuckDbType.UBigInt => Checked(i).GetFieldValue<ulong>(i),
+            DuckDbType.HugeInt or DuckDbType.UHugeInt => ToInt128(i, Checked(i).GetFieldValue<BigInteger>(i)),
             DuckDbType.Decimal when column.Scale == 0 => Unscaled(i),
             _ => throw Mismatch(i, "integer"),
         };
@@ -164,8 +158,8 @@ public sealed unsafe class DuckDbReader : IDisposable
     /// <summary>FLOAT/DOUBLE, and integers (exact up to 2^53). DECIMAL is refused: read it exactly with GetDecimal.</summary>
     public double GetDouble(int i) => _columns[i].Type switch
     {
-        DuckDbType.Double => *(double*)Element(i, 8),
-        DuckDbType.Float => *(float*)Element(i, 4),
+        DuckDbType.Double => Checked(i).GetDouble(i),
+        DuckDbType.Float => Checked(i).GetFloat(i),
         DuckDbType.TinyInt or DuckDbType.SmallInt or DuckDbType.Integer or DuckDbType.BigInt
             or DuckDbType.UTinyInt or DuckDbType.USmallInt or DuckDbType.UInteger or DuckDbType.UBigInt
             or DuckDbType.HugeInt => (double)GetInt128(i),
@@ -174,18 +168,14 @@ public sealed unsafe class DuckDbReader : IDisposable
 
     /// <summary>
     /// DECIMAL of any width (exact; throws <see cref="DuckDbException"/> for a value a C# decimal cannot
-    /// hold exactly) and integer columns. FLOAT/DOUBLE are refused: they are not exact.
+    /// hold exactly, never rounds) and integer columns. FLOAT/DOUBLE are refused: they are not exact.
     /// </summary>
     public decimal GetDecimal(int i)
     {
         var column = _columns[i];
-        if (column.Type == DuckDbType.Decimal)
-        {
-            return DuckDbDecimal.ToDecimal(Unscaled(i), column.Scale);
-        }
-
-        var integer = GetInt128(i);
-        return DuckDbDecimal.ToDecimal(integer, 0);
+        return column.Type == DuckDbType.Decimal
+            ? DuckDbDecimal.ToDecimal(Unscaled(i), column.Scale)
+            : DuckDbDecimal.ToDecimal(GetInt128(i), 0);
     }
 
     /// <summary>
@@ -198,20 +188,18 @@ public sealed unsafe class DuckDbReader : IDisposable
         var column = _columns[i];
         switch (column.Type)
         {
-            case DuckDbType.Varchar:
-                return Encoding.UTF8.GetString(NativeString.Bytes((NativeString*)Element(i, 16)));
-            case DuckDbType.Enum:
-                return _enumValues[i]![(int)EnumIndex(i)];
+            case DuckDbType.Varchar or DuckDbType.Enum:
+                return Checked(i).GetString(i);
             case DuckDbType.Boolean:
                 return GetBoolean(i) ? "true" : "false";
             case DuckDbType.Float:
-                return (*(float*)Element(i, 4)).ToString(CultureInfo.InvariantCulture);
+                return Checked(i).GetFloat(i).ToString(CultureInfo.InvariantCulture);
             case DuckDbType.Double:
-                return (*(double*)Element(i, 8)).ToString(CultureInfo.InvariantCulture);
+                return Checked(i).GetDouble(i).ToString(CultureInfo.InvariantCulture);
             case DuckDbType.Decimal:
                 return DuckDbDecimal.Format(Unscaled(i), column.Scale);
             case DuckDbType.UHugeInt:
-                return UHugeInt(Element(i, 16)).ToString(CultureInfo.InvariantCulture);
+                return Checked(i).GetFieldValue<BigInteger>(i).ToString(CultureInfo.InvariantCulture);
             case DuckDbType.TinyInt or DuckDbType.SmallInt or DuckDbType.Integer or DuckDbType.BigInt
                 or DuckDbType.UTinyInt or DuckDbType.USmallInt or DuckDbType.UInteger or DuckDbType.UBigInt
                 or DuckDbType.HugeInt:
@@ -220,73 +208,60 @@ public sealed unsafe class DuckDbReader : IDisposable
                 or DuckDbType.TimestampTz:
                 return TimestampText(i);
             case DuckDbType.Date:
-                return DateText(*(int*)Element(i, 4));
+                return GetDate(i).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             case DuckDbType.Time:
-                return TimeOnly.FromTimeSpan(TimeSpan.FromMicroseconds(*(long*)Element(i, 8)))
-                    .ToString("HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture).TrimEnd('.');
+                return GetTime(i).ToString("HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture).TrimEnd('.');
             case DuckDbType.Interval:
-                var interval = (int*)Element(i, 16);
+                var interval = Checked(i).GetFieldValue<DuckDBInterval>(i);
                 return string.Create(CultureInfo.InvariantCulture,
-                    $"{interval[0]} months {interval[1]} days {TimeSpan.FromMicroseconds(*(long*)(interval + 2))}");
+                    $"{interval.Months} months {interval.Days} days {TimeSpan.FromMicroseconds((long)interval.Micros)}");
             case DuckDbType.Uuid:
                 return GetGuid(i).ToString();
             case DuckDbType.Blob:
-                return BlobText(NativeString.Bytes((NativeString*)Element(i, 16)));
+                return BlobText(GetUtf8(i));
             default:
                 throw Mismatch(i, "string");
         }
     }
 
-    /// <summary>The UTF-8 bytes of a VARCHAR (or BLOB) value, valid until the next <see cref="Read"/>; no allocation.</summary>
-    public ReadOnlySpan<byte> GetUtf8(int i) => _columns[i].Type is DuckDbType.Varchar or DuckDbType.Blob
-        ? NativeString.Bytes((NativeString*)Element(i, 16))
-        : throw Mismatch(i, "UTF-8 bytes");
+    /// <summary>The UTF-8 bytes of a VARCHAR (or BLOB) value, valid until the next call for this column or <see cref="Read"/>.</summary>
+    public ReadOnlySpan<byte> GetUtf8(int i)
+    {
+        var type = _columns[i].Type;
+        if (type is DuckDbType.Varchar or DuckDbType.Enum)
+        {
+            var text = Checked(i).GetString(i);
+            var buffer = Scratch(i, Encoding.UTF8.GetMaxByteCount(text.Length));
+            return buffer.AsSpan(0, Encoding.UTF8.GetBytes(text, buffer));
+        }
+
+        if (type == DuckDbType.Blob)
+        {
+            using var stream = Checked(i).GetStream(i);
+            var buffer = Scratch(i, checked((int)stream.Length));
+            stream.ReadExactly(buffer, 0, (int)stream.Length);
+            return buffer.AsSpan(0, (int)stream.Length);
+        }
+
+        throw Mismatch(i, "UTF-8 bytes");
+    }
 
     /// <summary>TIMESTAMP (any unit) and TIMESTAMPTZ as a UTC <see cref="DateTime"/> (nanoseconds truncated to 100 ns).</summary>
     public DateTime GetDateTime(int i) => _columns[i].Type switch
     {
-        DuckDbType.Timestamp or DuckDbType.TimestampTz => FromTicks(i, Raw64(i), TimeSpan.TicksPerMicrosecond),
-        DuckDbType.TimestampS => FromTicks(i, Raw64(i), TimeSpan.TicksPerSecond),
-        DuckDbType.TimestampMs => FromTicks(i, Raw64(i), TimeSpan.TicksPerMillisecond),
-        DuckDbType.TimestampNs => FromTicks(i, Raw64(i) / 100, 1),
+        DuckDbType.Timestamp or DuckDbType.TimestampTz or DuckDbType.TimestampS or DuckDbType.TimestampMs or DuckDbType.TimestampNs =>
+            DateTime.SpecifyKind(Within(i, () => _reader.GetDateTime(i), "DateTime"), DateTimeKind.Utc),
         DuckDbType.Date => GetDate(i).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc),
         _ => throw Mismatch(i, "DateTime"),
     };
 
     public DateTimeOffset GetDateTimeOffset(int i) => new(GetDateTime(i), TimeSpan.Zero);
 
-    public DateOnly GetDate(int i)
-    {
-        if (_columns[i].Type != DuckDbType.Date)
-        {
-            throw Mismatch(i, "DateOnly");
-        }
+    public DateOnly GetDate(int i) => _columns[i].Type == DuckDbType.Date
+        ? Within(i, () => _reader.GetFieldValue<DateOnly>(i), "DateOnly")
+        : throw Mismatch(i, "DateOnly");
 
-        var days = *(int*)Element(i, 4);
-        try
-        {
-            return DateOnly.FromDayNumber(checked(UnixEpochDay + days));
-        }
-        catch (Exception ex) when (ex is ArgumentOutOfRangeException or OverflowException)
-        {
-            throw new InvalidCastException($"column '{GetName(i)}': {DateText(days)} is outside DateOnly's range", ex);
-        }
-    }
-
-    public Guid GetGuid(int i)
-    {
-        if (_columns[i].Type != DuckDbType.Uuid)
-        {
-            throw Mismatch(i, "Guid");
-        }
-
-        // DuckDB stores a UUID as a hugeint with the top bit flipped (so it sorts as unsigned).
-        var element = (ulong*)Element(i, 16);
-        Span<byte> bytes = stackalloc byte[16];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes, element[1] ^ 0x8000_0000_0000_0000UL);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes[8..], element[0]);
-        return new Guid(bytes, bigEndian: true);
-    }
+    public Guid GetGuid(int i) => _columns[i].Type == DuckDbType.Uuid ? Checked(i).GetGuid(i) : throw Mismatch(i, "Guid");
 
     /// <summary>
     /// The value as a CLR object: null for NULL; bool, sbyte..long, byte..ulong, Int128/UInt128,
@@ -303,25 +278,25 @@ public sealed unsafe class DuckDbReader : IDisposable
         return _columns[i].Type switch
         {
             DuckDbType.Boolean => GetBoolean(i),
-            DuckDbType.TinyInt => *(sbyte*)Element(i, 1),
-            DuckDbType.SmallInt => *(short*)Element(i, 2),
-            DuckDbType.Integer => *(int*)Element(i, 4),
-            DuckDbType.BigInt => *(long*)Element(i, 8),
-            DuckDbType.UTinyInt => *(byte*)Element(i, 1),
-            DuckDbType.USmallInt => *(ushort*)Element(i, 2),
-            DuckDbType.UInteger => *(uint*)Element(i, 4),
-            DuckDbType.UBigInt => *(ulong*)Element(i, 8),
-            DuckDbType.HugeInt => HugeInt(Element(i, 16)),
-            DuckDbType.UHugeInt => UHugeInt(Element(i, 16)),
-            DuckDbType.Float => *(float*)Element(i, 4),
-            DuckDbType.Double => *(double*)Element(i, 8),
+            DuckDbType.TinyInt => _reader.GetFieldValue<sbyte>(i),
+            DuckDbType.SmallInt => _reader.GetFieldValue<short>(i),
+            DuckDbType.Integer => _reader.GetFieldValue<int>(i),
+            DuckDbType.BigInt => _reader.GetFieldValue<long>(i),
+            DuckDbType.UTinyInt => _reader.GetFieldValue<byte>(i),
+            DuckDbType.USmallInt => _reader.GetFieldValue<ushort>(i),
+            DuckDbType.UInteger => _reader.GetFieldValue<uint>(i),
+            DuckDbType.UBigInt => _reader.GetFieldValue<ulong>(i),
+            DuckDbType.HugeInt => GetInt128(i),
+            DuckDbType.UHugeInt => (UInt128)_reader.GetFieldValue<BigInteger>(i),
+            DuckDbType.Float => _reader.GetFloat(i),
+            DuckDbType.Double => _reader.GetDouble(i),
             DuckDbType.Decimal => GetDecimal(i),
             DuckDbType.Varchar or DuckDbType.Enum or DuckDbType.Interval => GetString(i),
             DuckDbType.Blob => GetUtf8(i).ToArray(),
             DuckDbType.TimestampTz => GetDateTimeOffset(i),
             DuckDbType.Timestamp or DuckDbType.TimestampS or DuckDbType.TimestampMs or DuckDbType.TimestampNs => GetDateTime(i),
             DuckDbType.Date => GetDate(i),
-            DuckDbType.Time => TimeOnly.FromTimeSpan(TimeSpan.FromMicroseconds(*(long*)Element(i, 8))),
+            DuckDbType.Time => GetTime(i),
             DuckDbType.Uuid => GetGuid(i),
             _ => throw Mismatch(i, "a CLR value"),
         };
@@ -354,106 +329,99 @@ public sealed unsafe class DuckDbReader : IDisposable
 
     public void Dispose()
     {
-        _chunk?.Dispose();
-        _chunk = null;
-        _result.Dispose();
-        _ownedStatement?.Dispose();
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _reader.Dispose();
+        _command.Dispose();
     }
+
+    /// <summary>DuckDB.NET's type name (its DuckDBType member) as the vault's type id.</summary>
+    private static DuckDbType TypeOf(string name) => Enum.TryParse<DuckDBType>(name, out var type)
+        ? type switch
+        {
+            DuckDBType.UnsignedTinyInt => DuckDbType.UTinyInt,
+            DuckDBType.UnsignedSmallInt => DuckDbType.USmallInt,
+            DuckDBType.UnsignedInteger => DuckDbType.UInteger,
+            DuckDBType.UnsignedBigInt => DuckDbType.UBigInt,
+            DuckDBType.UnsignedHugeInt => DuckDbType.UHugeInt,
+            DuckDBType.VarInt => DuckDbType.BigNum,
+            _ => Enum.TryParse<DuckDbType>(type.ToString(), out var same) ? same : DuckDbType.Invalid,
+        }
+        : DuckDbType.Invalid;
+
+    private TimeOnly GetTime(int i) => _columns[i].Type == DuckDbType.Time
+        ? Within(i, () => _reader.GetFieldValue<TimeOnly>(i), "TimeOnly")
+        : throw Mismatch(i, "TimeOnly");
 
     private void CheckRow()
     {
-        ObjectDisposedException.ThrowIf(_result.IsClosed, this);
-        if (_chunk is null)
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_onRow)
         {
             throw new InvalidOperationException(_done ? "no current row: the reader is at the end" : "no current row: call Read() first");
         }
     }
 
-    private byte* Element(int i, int size)
+    /// <summary>The reader, positioned on a row where column <paramref name="i"/> is not NULL (no delegate, no allocation).</summary>
+    private DuckDBDataReader Checked(int i) => IsNull(i)
+        ? throw new InvalidOperationException($"column '{GetName(i)}' is NULL in this row (check IsNull first)")
+        : _reader;
+
+    private T Within<T>(int i, Func<T> read, string wanted)
     {
         if (IsNull(i))
         {
             throw new InvalidOperationException($"column '{GetName(i)}' is NULL in this row (check IsNull first)");
         }
 
-        return (byte*)_data[i] + ((nint)_row * size);
-    }
-
-    private long Raw64(int i) => *(long*)Element(i, 8);
-
-    private Int128 Unscaled(int i) => _storage[i] switch
-    {
-        DuckDbType.SmallInt => *(short*)Element(i, 2),
-        DuckDbType.Integer => *(int*)Element(i, 4),
-        DuckDbType.BigInt => *(long*)Element(i, 8),
-        DuckDbType.HugeInt => HugeInt(Element(i, 16)),
-        _ => throw new DuckDbException($"column '{GetName(i)}': unexpected DECIMAL storage {_storage[i]}"),
-    };
-
-    private uint EnumIndex(int i) => _storage[i] switch
-    {
-        DuckDbType.UTinyInt => *(byte*)Element(i, 1),
-        DuckDbType.USmallInt => *(ushort*)Element(i, 2),
-        _ => *(uint*)Element(i, 4),
-    };
-
-    private Int128 UHugeIntChecked(int i)
-    {
-        var value = UHugeInt(Element(i, 16));
-        return value <= (UInt128)Int128.MaxValue
-            ? (Int128)value
-            : throw new InvalidCastException($"column '{GetName(i)}': {value} does not fit in an Int128");
-    }
-
-    private static Int128 HugeInt(byte* element) => new((ulong)((long*)element)[1], ((ulong*)element)[0]);
-
-    private static UInt128 UHugeInt(byte* element) => new(((ulong*)element)[1], ((ulong*)element)[0]);
-
-    private DateTime FromTicks(int i, long value, long ticksPerUnit)
-    {
         try
         {
-            return new DateTime(checked(DateTime.UnixEpoch.Ticks + (value * ticksPerUnit)), DateTimeKind.Utc);
+            return read();
         }
-        catch (Exception ex) when (ex is ArgumentOutOfRangeException or OverflowException)
+        catch (Exception ex) when (ex is ArgumentOutOfRangeException or OverflowException or InvalidCastException or InvalidOperationException)
         {
-            throw new InvalidCastException($"column '{GetName(i)}': the timestamp {value} is outside DateTime's range", ex);
+            // e.g. 'infinity' or a year past 9999: DuckDB's own text is still exact.
+            throw new InvalidCastException($"column '{GetName(i)}': the value is outside {wanted}'s range", ex);
         }
+    }
+
+    /// <summary>A DECIMAL's unscaled integer, exactly (DuckDB.NET's DuckDBDecimal, not its rounding GetDecimal).</summary>
+    private Int128 Unscaled(int i) => Checked(i).GetFieldValue<DuckDBDecimal>(i).Value.ToInt128();
+
+    private Int128 ToInt128(int i, BigInteger value) =>
+        value >= (BigInteger)Int128.MinValue && value <= (BigInteger)Int128.MaxValue
+            ? (Int128)value
+            : throw new InvalidCastException($"column '{GetName(i)}': {value} does not fit in an Int128");
+
+    private byte[] Scratch(int i, int size)
+    {
+        var buffer = _utf8[i];
+        if (buffer is null || buffer.Length < size)
+        {
+            buffer = _utf8[i] = new byte[Math.Max(size, 64)];
+        }
+
+        return buffer;
     }
 
     private string TimestampText(int i)
     {
-        var raw = *(long*)Element(i, 8);
-        if (raw is long.MaxValue or -long.MaxValue)
-        {
-            return raw > 0 ? "infinity" : "-infinity";
-        }
-
         var type = _columns[i].Type;
         var time = GetDateTime(i);
         var text = time.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
-        var fraction = type switch
-        {
-            DuckDbType.TimestampNs => ((raw % 1_000_000_000) + 1_000_000_000) % 1_000_000_000,
-            DuckDbType.TimestampS => 0,
-            _ => (time.Ticks % TimeSpan.TicksPerSecond) / TimeSpan.TicksPerMicrosecond,
-        };
+        var fraction = type == DuckDbType.TimestampS ? 0 : time.Ticks % TimeSpan.TicksPerSecond;
         if (fraction != 0)
         {
-            var digits = type == DuckDbType.TimestampNs ? 9 : 6;
-            text += "." + fraction.ToString(CultureInfo.InvariantCulture).PadLeft(digits, '0').TrimEnd('0');
+            var digits = type == DuckDbType.TimestampNs ? 7 : 6;
+            var value = type == DuckDbType.TimestampNs ? fraction : fraction / TimeSpan.TicksPerMicrosecond;
+            text += "." + value.ToString(CultureInfo.InvariantCulture).PadLeft(digits, '0').TrimEnd('0');
         }
 
         return type == DuckDbType.TimestampTz ? text + "Z" : text;
-    }
-
-    private static string DateText(int days)
-    {
-        var day = (long)UnixEpochDay + days;
-        return day is >= 0 and <= 3652058 // DateOnly.MaxValue.DayNumber
-            ? DateOnly.FromDayNumber((int)day).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
-            : days == int.MaxValue ? "infinity" : days == -int.MaxValue ? "-infinity"
-            : days.ToString(CultureInfo.InvariantCulture) + " days after 1970-01-01";
     }
 
     private static string BlobText(ReadOnlySpan<byte> bytes)
@@ -476,18 +444,4 @@ public sealed unsafe class DuckDbReader : IDisposable
 
     private InvalidCastException Mismatch(int i, string wanted) =>
         new($"column '{GetName(i)}' is {GetTypeName(i)}; it cannot be read as {wanted}");
-
-    private static string[] EnumDictionary(IntPtr type)
-    {
-        var size = DuckDbNative.EnumDictionarySize(type);
-        var values = new string[size];
-        for (var k = 0u; k < size; k++)
-        {
-            var text = DuckDbNative.EnumDictionaryValue(type, k);
-            values[k] = DuckDbNative.Text(text) ?? "";
-            DuckDbNative.Free(text);
-        }
-
-        return values;
-    }
 }

@@ -72,30 +72,16 @@ public sealed class VaultQuery : IDisposable
     public DuckDbReader Query(string sql)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(sql);
-        DuckDbStatement? statement = null;
         try
         {
-            // Classified before it is prepared: preparing binds, and binding alone can act (EXPORT DATABASE makes its directory).
-            var (text, isExplain) = ReadOnlySql.Check(_connection, sql);
-            statement = _connection.Prepare(text);
-            var expected = isExplain ? DuckDbStatementType.Explain : DuckDbStatementType.Select;
-            if (statement.StatementType != expected)
-            {
-                throw new DuckDbException(
-                    $"refused: the vault query session is read-only (DuckDB prepared a {statement.StatementType.ToString().ToUpperInvariant()} statement)");
-            }
-
-            var reader = statement.ExecuteReader(ownsStatement: true);
-            statement = null;
-            return reader;
+            // Classified before it runs: preparing binds, and binding alone can act (EXPORT DATABASE makes its directory).
+            // Exactly the text DuckDB's parser accepted as one SELECT (or EXPLAIN of one) runs.
+            var (text, _) = ReadOnlySql.Check(_connection, sql);
+            return _connection.Query(text);
         }
         catch (DuckDbException ex)
         {
             throw Explain(ex);
-        }
-        finally
-        {
-            statement?.Dispose();
         }
     }
 

@@ -8,18 +8,20 @@ namespace Pipeline.Vault.DuckDb;
 /// <summary>
 /// The SQL view layer over a vault: <c>trades</c> (every raw day, JSONL and Parquet together),
 /// the minute outputs <c>bars_1m</c>, <c>vwap</c>, <c>bands</c>, <c>cvd</c>, <c>adx</c>, and
-/// <c>signals</c>, <c>orders</c>, <c>fills</c>, <c>positions</c>. Path parts (exchange, instId,
-/// date, strategy) come from the file path. Decimal strings become DECIMAL(38,18), times
-/// TIMESTAMPTZ (UTC). A view whose files do not exist yet is empty, not an error; a torn or
-/// garbage line is skipped, never fatal; a damaged Parquet file (truncated, unreadable footer) is
-/// reported (<see cref="Create"/> returns it, with a warning naming its path) and left out, so one bad
-/// day never takes down the other days, instruments or views. A trade line whose values cannot be
-/// represented (no event time, an event time outside years 1–9999, a decimal that does not fit
-/// DECIMAL(38,18)) is left out of <c>trades</c>.
+/// <c>signals</c>, <c>orders</c>, <c>fills</c>, <c>positions</c>. Every view has a fixed schema
+/// (<see cref="ViewSchemas"/>, the writers' record formats), so creating the views reads no JSON file and
+/// of a Parquet file only its footer. Path parts (exchange, instId, date, strategy) come from the file
+/// path, so a filter on them reads only the matching files. Decimals get exact types chosen so a product of
+/// two values and its sums neither overflow nor round (<see cref="ViewSchemas"/>); times are TIMESTAMPTZ
+/// (UTC). A view whose files do not exist yet is empty, not an error; a torn or garbage line is skipped,
+/// never fatal; a damaged Parquet file (truncated, unreadable footer) is reported (<see cref="Create"/>
+/// returns it, with a warning naming its path) and left out, so one bad day never takes down the other
+/// days, instruments or views. A trade line whose values cannot be represented (no event time, an event
+/// time outside years 1–9999, a decimal that does not fit its column's type) is left out of <c>trades</c>.
 /// </summary>
 public static class VaultViews
 {
-    /// <summary>The exact decimal type every price, size and minute value gets.</summary>
+    /// <summary>The type of a compacted raw day's decimal companion columns (<see cref="RawDecimalCompanions"/>).</summary>
     public const string DecimalType = "DECIMAL(38,18)";
 
     public static IReadOnlyList<string> MinuteCalcs { get; } = ["bars_1m", "vwap", "bands", "cvd", "adx"];
@@ -38,8 +40,6 @@ public static class VaultViews
         "side:'VARCHAR', ctVal:'VARCHAR', ctMult:'VARCHAR', ctType:'VARCHAR', ctValCcy:'VARCHAR', qtyBase:'VARCHAR', " +
         "recvTs:'BIGINT', src:'VARCHAR', count:'BIGINT', firstId:'BIGINT', lastId:'BIGINT'}";
 
-    private const string DayPattern = "([0-9]{4}-[0-9]{2}-[0-9]{2})\\.(jsonl|parquet)$";
-    private const string Sep = "[/\\\\]";
 
     /// <summary>
     /// SELECT of the raw columns (stored types, torn/garbage lines dropped) from JSONL file(s) or a glob:
@@ -50,7 +50,8 @@ public static class VaultViews
         $"columns={RawTradeColumns}) WHERE tradeId IS NOT NULL";
 
     /// <summary>
-    /// SQL turning decimal text into DECIMAL(38,18) exactly (NULL when it is not a number). DuckDB's
+    /// SQL turning decimal text into the companion type DECIMAL(38,18) (NULL when it is not a number; the
+    /// views use the strict <see cref="ExactDecimal(string, int)"/>). DuckDB's
     /// direct VARCHAR→DECIMAL(38,s) cast costs ~10 µs a value, ~150× its DECIMAL(18,8) cast, so text
     /// with at most 10 integer and 8 fractional digits (nearly every price and size) goes through
     /// DECIMAL(18,8), which holds it exactly, and is then widened; anything longer takes the slow exact path.
@@ -65,30 +66,55 @@ public static class VaultViews
     }
 
     /// <summary>
-    /// Creates (or replaces) every view for <paramref name="vault"/> on <paramref name="connection"/>;
-    /// returns the damaged files the views leave out (each also logged as a warning).
+    /// SQL turning decimal text into DECIMAL(38,<paramref name="scale"/>) exactly, or NULL when the text is
+    /// not a plain decimal or does not fit (more than <paramref name="scale"/> decimals after trailing zeros,
+    /// or more than 38 − scale integer digits): never rounded (a plain TRY_CAST rounds extra decimals).
+    /// Text with at most 10 integer and 8 fractional digits (nearly every value) takes the fast DECIMAL(18,8) path.
     /// </summary>
-    public static IReadOnlyList<DamagedFile> Create(DuckDbConnection connection, VaultLayout vault)
+    public static string ExactDecimal(string sqlExpression, int scale)
+    {
+        ArgumentNullException.ThrowIfNull(sqlExpression);
+        ArgumentOutOfRangeException.ThrowIfLessThan(scale, 8);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(scale, 37);
+        var x = sqlExpression;
+        var type = $"DECIMAL(38,{scale})";
+        return $"CASE WHEN strpos({x}, 'e') > 0 OR strpos({x}, 'E') > 0 THEN NULL " +
+               $"WHEN (strpos({x}, '.') BETWEEN 1 AND 11 AND length({x}) - strpos({x}, '.') <= 8) OR (strpos({x}, '.') = 0 AND length({x}) <= 10) " +
+               $"THEN TRY_CAST({x} AS DECIMAL(18,8))::{type} " +
+               $"WHEN strpos({x}, '.') = 0 OR length(rtrim({x}, '0')) - strpos({x}, '.') <= {scale} THEN TRY_CAST({x} AS {type}) END";
+    }
+
+    /// <summary>
+    /// Creates (or replaces) every view for <paramref name="vault"/> on <paramref name="connection"/>;
+    /// returns the damaged files the views leave out (each also logged as a warning). Every view has a fixed
+    /// schema (<see cref="ViewSchemas"/>): no JSON file is read, and of the Parquet files only their footers.
+    /// <paramref name="bandMultipliers"/> names the <c>bands</c> columns (default: the calculators' default, 1 and 2).
+    /// </summary>
+    public static IReadOnlyList<DamagedFile> Create(DuckDbConnection connection, VaultLayout vault, IReadOnlyList<decimal>? bandMultipliers = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(vault);
         var damaged = new List<DamagedFile>();
+        // Binding a Parquet source reads its first file's footer (DESCRIBE, CREATE VIEW, every query), a scan
+        // every file's: cached, each footer is parsed once per session.
+        connection.Execute("SET parquet_metadata_cache = true");
         connection.Execute("CREATE OR REPLACE VIEW trades AS " + TradesSql(connection, vault, damaged));
         foreach (var calc in MinuteCalcs)
         {
             var dir = $"derived/{calc}/*/perps/*/";
-            CreateAutoView(connection, vault, damaged, calc, [dir + "*.jsonl"], [dir + "*.parquet"],
-                $"{Sep}derived{Sep}{calc}{Sep}([^/\\\\]+){Sep}perps{Sep}([^/\\\\]+){Sep}{DayPattern}",
-                [("exchange", 1, "VARCHAR"), ("instId", 2, "VARCHAR"), ("date", 3, "DATE")]);
+            CreateFixedView(connection, vault, damaged, calc, dir + "*.jsonl", dir + "*.parquet",
+                [("exchange", 4, "VARCHAR"), ("instId", 2, "VARCHAR"), ("date", 1, "DATE")],
+                ViewSchemas.MinuteColumn, ViewSchemas.Minute(calc, bandMultipliers));
         }
 
-        CreateAutoView(connection, vault, damaged, "signals", ["derived/signals/*/*/*/*.jsonl"], ["derived/signals/*/*/*/*.parquet"],
-            $"{Sep}derived{Sep}signals{Sep}([^/\\\\]+){Sep}([^/\\\\]+){Sep}([^/\\\\]+){Sep}{DayPattern}",
-            [("strategy", 1, "VARCHAR"), ("exchange", 2, "VARCHAR"), ("instId", 3, "VARCHAR"), ("date", 4, "DATE")]);
+        CreateFixedView(connection, vault, damaged, "signals", "derived/signals/*/*/*/*.jsonl", "derived/signals/*/*/*/*.parquet",
+            [("strategy", 4, "VARCHAR"), ("exchange", 3, "VARCHAR"), ("instId", 2, "VARCHAR"), ("date", 1, "DATE")],
+            ViewSchemas.MinuteColumn, ViewSchemas.Signals);
         foreach (var ledger in LedgerFiles)
         {
-            CreateAutoView(connection, vault, damaged, ledger, [$"ledger/*/{ledger}.jsonl"], [],
-                $"{Sep}ledger{Sep}([^/\\\\]+){Sep}{ledger}\\.jsonl$", [("strategy", 1, "VARCHAR")]);
+            CreateFixedView(connection, vault, damaged, ledger, $"ledger/*/{ledger}.jsonl", null,
+                [("strategy", 2, "VARCHAR")],
+                ViewSchemas.LedgerTsColumn, ViewSchemas.Ledger(ledger));
         }
 
         return damaged;
@@ -107,7 +133,7 @@ public static class VaultViews
 
     /// <summary>
     /// A compacted raw day stores each decimal twice: the exchange's exact text (px) and, for fast
-    /// scans, the same value as DECIMAL(38,18) (pxDecimal), computed with <see cref="ExactDecimal"/>.
+    /// scans, the same value as DECIMAL(38,18) (pxDecimal), computed with <see cref="ExactDecimal(string)"/>.
     /// </summary>
     public const string CompanionSuffix = "Decimal";
 
@@ -116,9 +142,11 @@ public static class VaultViews
         string.Join(", ", DecimalFields.Order(StringComparer.Ordinal).Select(f => $"{ExactDecimal(Quote(f))} AS {Quote(f + CompanionSuffix)}"));
 
     /// <summary>
-    /// The <c>trades</c> view's query: every raw day of every exchange and instrument. Each source is
-    /// normalised on its own (JSONL: the raw types; Parquet: whatever its columns are, text or DECIMAL,
-    /// ms or TIMESTAMPTZ) to the view's types, then the sources are unioned.
+    /// The <c>trades</c> view's query: every raw day of every exchange and instrument, with the fixed
+    /// columns of <see cref="ViewSchemas.Trades"/> after exchange, instId and date (from the path, so a filter
+    /// on them reads only the matching day files). JSONL days are read as the raw types; Parquet days (text or
+    /// DECIMAL, ms or TIMESTAMPTZ, with or without companions) are cast to the view's types. A line whose stored
+    /// value its column cannot hold is left out.
     /// </summary>
     public static string TradesSql(DuckDbConnection connection, VaultLayout vault, ICollection<DamagedFile>? damaged = null)
     {
@@ -127,79 +155,154 @@ public static class VaultViews
         ArgumentNullException.ThrowIfNull(vault);
         const string jsonlGlob = "raw/*/trades_perps/*/*.jsonl";
         const string parquetGlob = "raw/*/trades_perps/*/*.parquet";
-        var rawTypes = RawFields.ToDictionary(f => f.Name, f => f.Type, StringComparer.Ordinal);
-        var empty = "SELECT " + string.Join(", ", RawFields.Select(f => $"NULL::{f.Type} AS {Quote(f.Name)}")) +
-                    ", NULL::VARCHAR AS filename WHERE false";
-        var sources = new List<string> { NormalizeTrades(empty, rawTypes) }; // the view's columns even with no file
-        if (AnyFile(vault.Root, jsonlGlob))
+        var columns = ViewSchemas.Trades;
+        var pathColumns = new List<(string Name, int Group, string Type)> { ("exchange", 4, "VARCHAR"), ("instId", 2, "VARCHAR"), ("date", 1, "DATE") };
+        var sources = new List<string>();
+        var readable = new HashSet<string>(StringComparer.Ordinal);
+        if (ParquetSource(connection, vault, parquetGlob, damaged) is var (groups, files))
         {
-            sources.Add(NormalizeTrades(
-                $"SELECT * FROM read_json({Literal(Glob(vault, jsonlGlob))}, format='newline_delimited', " +
-                $"ignore_errors=true, filename=true, columns={RawTradeColumns})", rawTypes));
+            foreach (var (parquet, parquetColumns) in groups)
+            {
+                sources.Add(Normalize((parquet, null), pathColumns, columns,
+                    parquetColumns.ToDictionary(c => c.Name, c => c.Type, StringComparer.Ordinal), checkStored: true));
+            }
+
+            readable = files;
         }
 
-        var shadowed = new List<string>();
-        if (ParquetSource(connection, vault, parquetGlob, damaged) is var (parquet, parquetColumns, readable))
+        if (JsonlSource(vault, jsonlGlob, RawTradeColumns, readable) is { } jsonl)
         {
-            sources.Add(NormalizeTrades(parquet, parquetColumns.ToDictionary(c => c.Name, c => c.Type, StringComparer.Ordinal)));
-            shadowed.AddRange(JsonlDaysWithParquetTwin(vault, readable));
+            sources.Add(Normalize(jsonl, pathColumns, columns,
+                RawFields.ToDictionary(f => f.Name, f => f.Type, StringComparer.Ordinal), checkStored: true));
         }
 
-        var pathRegex = $"{Sep}raw{Sep}([^/\\\\]+){Sep}trades_perps{Sep}([^/\\\\]+){Sep}{DayPattern}";
-        var fields = string.Join(", ", RawFields.Where(f => f.Name is not ("exchange" or "instId")).Select(f => Quote(f.Name)));
-        var sql = new StringBuilder();
-        sql.Append(CultureInfo.InvariantCulture, $"""
-            SELECT regexp_extract(filename, {Literal(pathRegex)}, 1) AS exchange,
-                   regexp_extract(filename, {Literal(pathRegex)}, 2) AS instId,
-                   TRY_CAST(regexp_extract(filename, {Literal(pathRegex)}, 3) AS DATE) AS date,
-                   {fields}
-            FROM ({string.Join(" UNION ALL BY NAME ", sources)})
-            WHERE tradeId IS NOT NULL AND ts IS NOT NULL AND {string.Join(" AND ", Representable())}
-            """);
-        if (shadowed.Count > 0)
+        if (sources.Count == 0)
         {
-            // Mid-compaction both forms of a day can exist for a moment: the Parquet one wins.
-            sql.Append(CultureInfo.InvariantCulture,
-                $" AND NOT (filename LIKE '%.jsonl' AND regexp_extract(filename, {Literal(pathRegex)}, 1) || '/' || regexp_extract(filename, {Literal(pathRegex)}, 2) || '/' || regexp_extract(filename, {Literal(pathRegex)}, 3) IN ({string.Join(", ", shadowed.Select(Literal))}))");
+            return EmptySelect(pathColumns, columns);
         }
 
-        return sql.ToString();
+        var fields = string.Join(", ", pathColumns.Select(p => Quote(p.Name)).Concat(columns.Select(c => Quote(c.Name))));
+        return $"SELECT {fields} " +
+               $"FROM ({string.Join(" UNION ALL BY NAME ", sources)}) " +
+               $"WHERE tradeId IS NOT NULL AND ts IS NOT NULL AND {string.Join(" AND ", Representable(columns))}";
     }
 
-    /// <summary>Selects the raw fields of <paramref name="source"/> (column → type) as the view's types.</summary>
-    private static string NormalizeTrades(string source, Dictionary<string, string> types)
+    /// <summary>
+    /// A read_json source over a vault-relative glob with fixed columns (nothing is sampled), or null when
+    /// no file matches; a day whose readable Parquet twin exists (mid-compaction) is left to the Parquet one.
+    /// </summary>
+    private static (string From, string? Where)? JsonlSource(VaultLayout vault, string glob, string columnsSpec, HashSet<string> readableParquet)
     {
-        var columns = new List<string> { "filename" };
-        foreach (var name in CheckedFields.Where(types.ContainsKey))
+        if (!AnyFile(vault.Root, glob))
         {
-            columns.Add($"{Quote(name)} IS NOT NULL AS {Quote(RawPrefix + name)}"); // stored: tells "absent" from "unrepresentable"
+            return null;
         }
 
-        foreach (var (name, rawType) in RawFields)
+        var shadowed = readableParquet.Count == 0
+            ? []
+            : Files(vault.Root, glob).Where(f => readableParquet.Contains(Path.ChangeExtension(f, ".parquet"))).Select(Literal).ToList();
+        return ($"read_json({Literal(Glob(vault, glob))}, format='newline_delimited', ignore_errors=true, filename=true, columns={columnsSpec})",
+            shadowed.Count > 0 ? $"filename NOT IN ({string.Join(", ", shadowed)})" : null);
+    }
+
+    private static string JsonColumns(IEnumerable<ViewColumn> columns) =>
+        "{" + string.Join(", ", columns.Select(c => $"{Literal(c.Name)}: {Literal(c.StoredType)}")) + "}";
+
+    /// <summary>
+    /// The path parts from the file name: Group is the path component counted from the end (1: the file
+    /// name without its extension). parse_path/parse_filename, not regexp_extract: DuckDB evaluates a filter
+    /// on them once per file to prune the file list, and a regular expression there cost ~0.3 ms a file.
+    /// </summary>
+    private static IEnumerable<string> PathSelect(IEnumerable<(string Name, int Group, string Type)> pathColumns) =>
+        pathColumns.Select(p =>
         {
-            var q = Quote(name);
-            var isTime = name is "ts" or "recvTs";
-            var finalType = isTime ? "TIMESTAMPTZ" : DecimalFields.Contains(name) ? DecimalType : rawType;
-            if (!types.TryGetValue(name, out var type))
+            var part = p.Group == 1 ? "parse_filename(filename, true, 'both_slash')" : $"parse_path(filename, 'both_slash')[-{p.Group}]";
+            return p.Type == "VARCHAR" ? $"{part} AS {Quote(p.Name)}" : $"TRY_CAST({part} AS {p.Type}) AS {Quote(p.Name)}";
+        });
+
+    private static string EmptySelect(IEnumerable<(string Name, int Group, string Type)> pathColumns, IEnumerable<ViewColumn> columns) =>
+        "SELECT " + string.Join(", ", pathColumns.Select(p => $"NULL::{p.Type} AS {Quote(p.Name)}")
+            .Concat(columns.Select(c => $"NULL::{c.ViewType} AS {Quote(c.Name)}"))) + " WHERE false";
+
+    /// <summary>
+    /// Selects the path parts and <paramref name="columns"/> of the table function <paramref name="from"/> (whose
+    /// columns have the given types) as the view's types; a column the files lack is NULL. The path parts are
+    /// computed right over the scan: only there does DuckDB turn a filter on them into a file filter (through a
+    /// further projection a filter on a cast path part stays a row filter). With <paramref name="checkStored"/>
+    /// each decimal and time column also gets a flag telling "absent" from "unrepresentable".
+    /// </summary>
+    private static string Normalize((string From, string? Where) source,
+        IEnumerable<(string Name, int Group, string Type)> pathColumns, IEnumerable<ViewColumn> columns,
+        Dictionary<string, string> types, bool checkStored = false)
+    {
+        var select = PathSelect(pathColumns).ToList();
+        foreach (var column in columns)
+        {
+            var q = Quote(column.Name);
+            if (!types.TryGetValue(column.Name, out var type))
             {
-                columns.Add($"NULL::{finalType} AS {q}");
+                select.Add($"NULL::{column.ViewType} AS {q}");
+                if (checkStored && IsChecked(column))
+                {
+                    select.Add($"false AS {Quote(RawPrefix + column.Name)}");
+                }
+
                 continue;
             }
 
-            columns.Add(
-                isTime && type is "BIGINT" or "INTEGER" or "UBIGINT"
-                    ? $"CASE WHEN {q} BETWEEN {MinMs} AND {MaxMs} THEN make_timestamptz({q}::BIGINT * 1000) END AS {q}"
-                : isTime && type == "TIMESTAMP WITH TIME ZONE" ? $"{InRange(q)} AS {q}"
-                : isTime && type.StartsWith("TIMESTAMP", StringComparison.Ordinal) ? $"{InRange($"timezone('UTC', {q}::TIMESTAMP)")} AS {q}"
-                : isTime ? $"{InRange($"TRY_CAST({q} AS TIMESTAMPTZ)")} AS {q}"
-                : DecimalFields.Contains(name) && type == "VARCHAR" && types.GetValueOrDefault(name + CompanionSuffix) == DecimalType
-                    ? $"COALESCE({Quote(name + CompanionSuffix)}, {ExactDecimal(q)}) AS {q}" // compacted days carry the value typed
-                : DecimalFields.Contains(name) && type == "VARCHAR" ? $"{ExactDecimal(q)} AS {q}"
-                : type == finalType ? q
-                : $"TRY_CAST({q} AS {finalType}) AS {q}");
+            if (checkStored && IsChecked(column))
+            {
+                select.Add($"{q} IS NOT NULL AS {Quote(RawPrefix + column.Name)}");
+            }
+
+            select.Add($"{Convert(column, q, type)} AS {q}");
         }
 
-        return $"SELECT {string.Join(", ", columns)} FROM ({source})";
+        return $"SELECT {string.Join(", ", select)} FROM {source.From}" + (source.Where is { } where ? $" WHERE {where}" : "");
+    }
+
+    private static bool IsChecked(ViewColumn column) => column.IsDecimal || column.Kind is ViewColumnKind.MsTime or ViewColumnKind.IsoTime;
+
+    /// <summary>The SQL converting stored column <paramref name="q"/> of type <paramref name="type"/> to the column's view type.</summary>
+    private static string Convert(ViewColumn column, string q, string type)
+    {
+        var isInteger = type is "BIGINT" or "INTEGER" or "UBIGINT" or "HUGEINT" or "SMALLINT" or "TINYINT" or "UINTEGER";
+        switch (column.Kind)
+        {
+            case ViewColumnKind.Text:
+                return type == "VARCHAR" ? q : $"TRY_CAST({q} AS VARCHAR)";
+            case ViewColumnKind.WholeNumber:
+                return type == "BIGINT" ? q : $"TRY_CAST({q} AS BIGINT)";
+            case ViewColumnKind.MsTime or ViewColumnKind.IsoTime:
+                return isInteger && column.Kind == ViewColumnKind.MsTime
+                        ? $"CASE WHEN {q} BETWEEN {MinMs} AND {MaxMs} THEN make_timestamptz({q}::BIGINT * 1000) END"
+                    : type == "TIMESTAMP WITH TIME ZONE" ? InRange(q)
+                    : type.StartsWith("TIMESTAMP", StringComparison.Ordinal) ? InRange($"timezone('UTC', {q}::TIMESTAMP)")
+                    : InRange($"TRY_CAST({q}::VARCHAR AS TIMESTAMPTZ)");
+            default:
+                var target = column.ViewType;
+                var scale = column.Scale;
+                // A compacted day's DECIMAL(38,18) companion is not used: narrowing it to the view's scale
+                // (a hugeint division per value) costs ~15× parsing the text through DECIMAL(18,8).
+                return type == "VARCHAR" ? ExactDecimal(q, scale)
+                    : isInteger ? $"TRY_CAST({q} AS {target})"
+                    : DecimalScale(type) is { } s && s <= scale ? $"TRY_CAST({q} AS {target})"
+                    : DecimalScale(type) is not null ? $"CASE WHEN {q} = round({q}, {scale}) THEN TRY_CAST({q} AS {target}) END"
+                    : type == "JSON" ? ExactDecimal($"trim({q}::VARCHAR, '\"')", scale)
+                    : ExactDecimal($"{q}::VARCHAR", scale);
+        }
+    }
+
+    /// <summary>The scale of a DECIMAL(p,s) type name, else null.</summary>
+    private static int? DecimalScale(string type)
+    {
+        if (!type.StartsWith("DECIMAL(", StringComparison.Ordinal) || !type.EndsWith(')'))
+        {
+            return null;
+        }
+
+        var comma = type.IndexOf(',', StringComparison.Ordinal);
+        return comma > 0 && int.TryParse(type.AsSpan(comma + 1, type.Length - comma - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : null;
     }
 
     // Event times the view shows: years 1 to 9999 (what every client's date type holds), in ms.
@@ -207,75 +310,87 @@ public static class VaultViews
     private const long MaxMs = 253402300799999;
     private const string RawPrefix = "__stored_";
 
-    /// <summary>Fields whose stored value may fail to convert: the decimals and the times.</summary>
-    private static readonly string[] CheckedFields = ["px", "sz", "ctVal", "ctMult", "qtyBase", "ts", "recvTs"];
-
     private static string InRange(string timestamptz) =>
         $"CASE WHEN {timestamptz} BETWEEN make_timestamptz({MinMs}::BIGINT * 1000) AND make_timestamptz({MaxMs}::BIGINT * 1000) THEN {timestamptz} END";
 
     /// <summary>A line is left out when a stored value is present but its view type cannot hold it.</summary>
-    private static IEnumerable<string> Representable() =>
-        CheckedFields.Select(f => $"NOT ({Quote(f)} IS NULL AND coalesce({Quote(RawPrefix + f)}, false))");
+    private static IEnumerable<string> Representable(IEnumerable<ViewColumn> columns) =>
+        columns.Where(IsChecked).Select(c => $"NOT ({Quote(c.Name)} IS NULL AND coalesce({Quote(RawPrefix + c.Name)}, false))");
 
     /// <summary>
-    /// A read_parquet source over the files of a vault-relative glob that can be read, with its columns:
-    /// the glob itself when every file passes, else the list of those that do. A file failing the cheap
-    /// footer check (<see cref="ParquetFooter"/>), or whose footer DuckDB cannot read, is reported and left out.
+    /// read_parquet sources over the files of a vault-relative glob that can be read, one per schema (files
+    /// compacted by different versions differ: text or typed, with or without companions), with their columns.
+    /// Files are grouped by their footer's schema bytes (<see cref="ParquetSchemaKey"/>), so no group needs
+    /// <c>union_by_name</c> and binding a group reads one footer: start-up does not grow with the number of days.
+    /// A file failing the cheap footer check (<see cref="ParquetFooter"/>), whose footer does not parse, or
+    /// that DuckDB cannot read is reported and left out.
     /// </summary>
-    private static (string Source, List<(string Name, string Type)> Columns, HashSet<string> Readable)? ParquetSource(
+    private static (List<(string Source, List<(string Name, string Type)> Columns)> Groups, HashSet<string> Readable)? ParquetSource(
         DuckDbConnection connection, VaultLayout vault, string glob, ICollection<DamagedFile> damaged)
     {
         var files = Files(vault.Root, glob).Order(StringComparer.Ordinal).ToList();
-        var good = new List<string>();
+        var bySchema = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var file in files)
         {
-            if (ParquetFooter.Problem(file) is { } problem)
+            // One open per good file: the cheap check runs only to name what is wrong with a bad one.
+            if (ParquetSchemaKey.Read(file) is not { } key)
             {
-                Report(damaged, file, problem);
+                Report(damaged, file, ParquetFooter.Problem(file) ?? "the Parquet footer does not parse");
+            }
+            else if (bySchema.TryGetValue(key, out var group))
+            {
+                group.Add(file);
             }
             else
             {
-                good.Add(file);
+                bySchema[key] = [file];
             }
         }
 
-        if (good.Count == 0)
+        if (bySchema.Count == 0)
         {
             return null;
         }
 
-        string Read(List<string> list, bool all) =>
-            $"SELECT * FROM read_parquet({(all ? Literal(Glob(vault, glob)) : "[" + string.Join(", ", list.Select(Literal)) + "]")}, union_by_name=true, filename=true)";
-        var source = Read(good, good.Count == files.Count);
-        try
+        string Read(List<string> list) =>
+            $"read_parquet({(list.Count == files.Count ? Literal(Glob(vault, glob)) : "[" + string.Join(", ", list.Select(Literal)) + "]")}, filename=true)";
+        var groups = new List<(string, List<(string, string)>)>();
+        var readable = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var list in bySchema.Values)
         {
-            return (source, Describe(connection, source), good.ToHashSet(StringComparer.Ordinal));
-        }
-        catch (DuckDbException)
-        {
-            // A footer that passes the cheap check but does not parse: find the file(s) one by one.
-            var readable = new List<string>();
-            foreach (var file in good)
+            try
             {
-                try
+                var source = Read(list);
+                groups.Add((source, Describe(connection, "SELECT * FROM " + source)));
+                readable.UnionWith(list);
+            }
+            catch (DuckDbException)
+            {
+                // The first file's footer parses structurally but DuckDB rejects it: find the file(s) one by one.
+                var good = new List<string>();
+                foreach (var file in list)
                 {
-                    Describe(connection, $"SELECT * FROM read_parquet({Literal(file)})");
-                    readable.Add(file);
+                    try
+                    {
+                        Describe(connection, $"SELECT * FROM read_parquet({Literal(file)})");
+                        good.Add(file);
+                    }
+                    catch (DuckDbException ex)
+                    {
+                        Report(damaged, file, ex.Message.Split('\n', 2)[0]);
+                    }
                 }
-                catch (DuckDbException ex)
+
+                if (good.Count > 0)
                 {
-                    Report(damaged, file, ex.Message.Split('\n', 2)[0]);
+                    var source = Read(good);
+                    groups.Add((source, Describe(connection, "SELECT * FROM " + source)));
+                    readable.UnionWith(good);
                 }
             }
-
-            if (readable.Count == 0)
-            {
-                return null;
-            }
-
-            source = Read(readable, all: false);
-            return (source, Describe(connection, source), readable.ToHashSet(StringComparer.Ordinal));
         }
+
+        return groups.Count == 0 ? null : (groups, readable);
     }
 
     private static void Report(ICollection<DamagedFile> damaged, string path, string reason)
@@ -285,81 +400,52 @@ public static class VaultViews
     }
 
     /// <summary>
-    /// A view over auto-detected JSON/Parquet records: path parts first, then the records' own columns
-    /// (minus those the path gives), with VARCHAR columns holding decimals cast to DECIMAL(38,18) and
-    /// <c>minute</c>/<c>ts</c>-like columns as TIMESTAMPTZ.
+    /// A view with a fixed schema over JSONL and (optionally) Parquet day files: the leading time column,
+    /// then the path parts (computed from the file name, so a filter on them prunes files), then the
+    /// record's columns. A row with no value at all (a torn line) is left out.
     /// </summary>
-    private static void CreateAutoView(DuckDbConnection connection, VaultLayout vault, ICollection<DamagedFile> damaged, string name,
-        IReadOnlyList<string> jsonlGlobs, IReadOnlyList<string> parquetGlobs, string pathRegex,
-        IReadOnlyList<(string Name, int Group, string Type)> pathColumns)
+    private static void CreateFixedView(DuckDbConnection connection, VaultLayout vault, ICollection<DamagedFile> damaged, string name,
+        string jsonlGlob, string? parquetGlob, IReadOnlyList<(string Name, int Group, string Type)> pathColumns,
+        ViewColumn lead, IReadOnlyList<ViewColumn> columns)
     {
+        var all = new List<ViewColumn> { lead };
+        all.AddRange(columns);
         var sources = new List<string>();
         var readable = new HashSet<string>(StringComparer.Ordinal);
-        var parquetSources = new List<string>();
-        foreach (var glob in parquetGlobs)
+        if (parquetGlob is not null && ParquetSource(connection, vault, parquetGlob, damaged) is var (groups, files))
         {
-            if (ParquetSource(connection, vault, glob, damaged) is var (parquet, _, files))
+            foreach (var (parquet, parquetColumns) in groups)
             {
-                parquetSources.Add(parquet);
-                readable.UnionWith(files);
+                sources.Add(Normalize((parquet, null), pathColumns, all, parquetColumns.ToDictionary(c => c.Name, c => c.Type, StringComparer.Ordinal)));
             }
+
+            readable = files;
         }
 
-        foreach (var glob in jsonlGlobs.Where(g => AnyFile(vault.Root, g)))
+        if (JsonlSource(vault, jsonlGlob, JsonColumns(all), readable) is { } jsonl)
         {
-            // Mid-compaction both forms of a day can exist for a moment: the (readable) Parquet one wins.
-            var shadowed = Files(vault.Root, glob)
-                .Where(f => readable.Contains(Path.ChangeExtension(f, ".parquet"))).Select(Literal).ToList();
-            sources.Add($"SELECT * FROM read_json({Literal(Glob(vault, glob))}, format='newline_delimited', " +
-                        "union_by_name=true, filename=true, ignore_errors=true)" +
-                        (shadowed.Count > 0 ? $" WHERE filename NOT IN ({string.Join(", ", shadowed)})" : ""));
+            sources.Add(Normalize(jsonl, pathColumns, all, all.ToDictionary(c => c.Name, c => c.StoredType, StringComparer.Ordinal)));
         }
 
-        sources.AddRange(parquetSources);
-
-        var pathSelect = pathColumns.Select(p => p.Type == "VARCHAR"
-            ? $"regexp_extract(filename, {Literal(pathRegex)}, {p.Group}) AS {Quote(p.Name)}"
-            : $"TRY_CAST(regexp_extract(filename, {Literal(pathRegex)}, {p.Group}) AS {p.Type}) AS {Quote(p.Name)}").ToList();
+        string sql;
         if (sources.Count == 0)
         {
-            var empty = pathColumns.Select(p => $"NULL::{p.Type} AS {Quote(p.Name)}");
-            var minute = MinuteCalcs.Contains(name) ? "NULL::TIMESTAMPTZ AS minute, " : "";
-            connection.Execute($"CREATE OR REPLACE VIEW {Quote(name)} AS SELECT {minute}{string.Join(", ", empty)} WHERE false");
-            return;
+            sql = "SELECT " + string.Join(", ",
+                new[] { $"NULL::{lead.ViewType} AS {Quote(lead.Name)}" }
+                    .Concat(pathColumns.Select(p => $"NULL::{p.Type} AS {Quote(p.Name)}"))
+                    .Concat(columns.Select(c => $"NULL::{c.ViewType} AS {Quote(c.Name)}"))) + " WHERE false";
         }
-
-        var source = string.Join(" UNION ALL BY NAME ", sources);
-        var columns = Describe(connection, source)
-            .Where(c => c.Name != "filename" && !pathColumns.Any(p => string.Equals(p.Name, c.Name, StringComparison.OrdinalIgnoreCase)))
-            .ToList();
-        var decimals = DecimalColumns(connection, source, columns);
-        var minuteView = MinuteCalcs.Contains(name);
-        var select = new List<string>();
-        foreach (var (column, type) in columns)
+        else
         {
-            var q = Quote(column);
-            select.Add(
-                IsTimeColumn(column) && type == "TIMESTAMP" ? $"timezone('UTC', {q}) AS {q}"
-                : IsTimeColumn(column) && type == "VARCHAR" ? $"TRY_CAST({q} AS TIMESTAMPTZ) AS {q}"
-                : IsTimeColumn(column) && type == "BIGINT" && column != "minute" ? $"make_timestamptz({q} * 1000) AS {q}"
-                : decimals.Contains(column) ? $"{ExactDecimal(q)} AS {q}"
-                // A minute value still null everywhere (ADX before warm-up) is detected as JSON: still a decimal.
-                : type == "JSON" && minuteView ? $"{ExactDecimal($"trim({q}::VARCHAR, '\"')")} AS {q}"
-                : q);
+            var select = new List<string> { Quote(lead.Name) };
+            select.AddRange(pathColumns.Select(p => Quote(p.Name)));
+            select.AddRange(columns.Select(c => Quote(c.Name)));
+            sql = $"SELECT {string.Join(", ", select)} FROM ({string.Join(" UNION ALL BY NAME ", sources)}) " +
+                  $"WHERE {string.Join(" OR ", all.Select(c => Quote(c.Name) + " IS NOT NULL"))}";
         }
 
-        // The first time-like column, or the first column, leads; then the path parts; then the rest.
-        var leadIndex = Math.Max(0, columns.FindIndex(c => IsTimeColumn(c.Name)));
-        var ordered = new List<string> { select[leadIndex] };
-        ordered.AddRange(pathSelect);
-        ordered.AddRange(select.Where((_, i) => i != leadIndex));
-        var anyValue = string.Join(" OR ", columns.Select(c => Quote(c.Name) + " IS NOT NULL"));
-        connection.Execute($"CREATE OR REPLACE VIEW {Quote(name)} AS SELECT {string.Join(", ", ordered)} FROM ({source})" +
-                           (columns.Count > 0 ? $" WHERE {anyValue}" : ""));
+        connection.Execute($"CREATE OR REPLACE VIEW {Quote(name)} AS {sql}");
     }
-
-    private static bool IsTimeColumn(string column) =>
-        column is "minute" or "ts" or "time" or "recvTs" || column.EndsWith("At", StringComparison.Ordinal);
 
     private static List<(string Name, string Type)> Describe(DuckDbConnection connection, string source)
     {
@@ -371,57 +457,6 @@ public static class VaultViews
         }
 
         return columns;
-    }
-
-    /// <summary>
-    /// VARCHAR columns whose sampled non-null values all parse as decimals (ids, names and times excluded):
-    /// the calculators write exact decimals as strings.
-    /// </summary>
-    private static HashSet<string> DecimalColumns(DuckDbConnection connection, string source, List<(string Name, string Type)> columns)
-    {
-        var candidates = columns
-            .Where(c => c.Type == "VARCHAR" && !IsTimeColumn(c.Name) && !c.Name.EndsWith("Id", StringComparison.Ordinal)
-                        && c.Name is not ("id" or "exchange" or "instId" or "strategy" or "side"))
-            .Select(c => c.Name).ToList();
-        var result = new HashSet<string>(StringComparer.Ordinal);
-        if (candidates.Count == 0)
-        {
-            return result;
-        }
-
-        var probes = candidates.Select(c =>
-            $"count({Quote(c)}) AS n, count({Quote(c)}) FILTER (WHERE {ExactDecimal(Quote(c))} IS NULL) AS bad");
-        using var reader = connection.Query(
-            $"SELECT {string.Join(", ", probes)} FROM (SELECT {string.Join(", ", candidates.Select(Quote))} FROM ({source}) LIMIT 10000)");
-        if (reader.Read())
-        {
-            for (var i = 0; i < candidates.Count; i++)
-            {
-                if (reader.GetInt64(2 * i) > 0 && reader.GetInt64((2 * i) + 1) == 0)
-                {
-                    result.Add(candidates[i]);
-                }
-            }
-        }
-
-        return result;
-    }
-
-    private static IEnumerable<string> JsonlDaysWithParquetTwin(VaultLayout vault, HashSet<string> readableParquet)
-    {
-        foreach (var exchange in vault.RawExchanges())
-        {
-            foreach (var instId in vault.RawInstruments(exchange))
-            {
-                foreach (var day in vault.RawDays(exchange, instId))
-                {
-                    if (File.Exists(vault.RawDayJsonl(exchange, instId, day)) && readableParquet.Contains(vault.RawDayParquet(exchange, instId, day)))
-                    {
-                        yield return $"{exchange}/{instId}/{day:yyyy-MM-dd}";
-                    }
-                }
-            }
-        }
     }
 
     /// <summary>The absolute DuckDB glob for a vault-relative pattern ('/' separated).</summary>

@@ -68,7 +68,7 @@ public sealed class ParquetRawDayReader : IRawDayReader
         }, row));
     }
 
-    private static void Scan(string path, Action<VerifyProblem> onProblem, Action<DuckDbReader, long, long> onValid)
+    private static void Scan(string path, Action<VerifyProblem> onProblem, Action<DuckDbScan, long, long> onValid)
     {
         ArgumentNullException.ThrowIfNull(onProblem);
         long row = 0;
@@ -92,7 +92,7 @@ public sealed class ParquetRawDayReader : IRawDayReader
             }
 
             var hasCompanion = CompanionOf.Select(i => types.ContainsKey(Columns[i] + VaultViews.CompanionSuffix)).ToArray();
-            using var reader = connection.Query($"SELECT {SelectList(types)} FROM {source}");
+            using var reader = connection.Scan($"SELECT {SelectList(types)} FROM {source}");
             for (; reader.Read(); row++)
             {
                 if (Invalid(reader, hasCompanion) is { } reason)
@@ -133,7 +133,7 @@ public sealed class ParquetRawDayReader : IRawDayReader
     }
 
     /// <summary>Why the current row is not a valid raw trade, or null. Allocates only for an invalid row.</summary>
-    private static string? Invalid(DuckDbReader reader, bool[] hasCompanion)
+    private static string? Invalid(DuckDbScan reader, bool[] hasCompanion)
     {
         for (var i = 0; i <= Src; i++)
         {

@@ -116,17 +116,14 @@ public sealed class DuckDbConnectionTests
     [Fact]
     public void Dispose_Twice_IsSafeAndUseAfterDisposeThrows()
     {
-        var database = DuckDbDatabase.OpenInMemory();
-        var connection = database.Connect();
+        var connection = DuckDbConnection.OpenInMemory();
         var reader = connection.Query("select 1");
         reader.Dispose();
         reader.Dispose();
         Assert.Throws<ObjectDisposedException>(() => reader.Read());
-        database.Dispose(); // the connection keeps the database alive
-        Assert.Equal(2, connection.Scalar<int>("select 2"));
+        Assert.Equal(2, connection.Scalar<int>("select 2")); // a disposed reader leaves the connection usable
         connection.Dispose();
         connection.Dispose();
-        database.Dispose();
         Assert.Throws<ObjectDisposedException>(() => connection.Query("select 1"));
     }
 
@@ -135,8 +132,7 @@ public sealed class DuckDbConnectionTests
     {
         using var dir = new TempDir();
         var path = dir.File("test.duckdb");
-        using (var database = DuckDbDatabase.Open(path, new Dictionary<string, string> { ["threads"] = "1" }))
-        using (var connection = database.Connect())
+        using (var connection = DuckDbConnection.Open(path, new Dictionary<string, string> { ["threads"] = "1" }))
         {
             Assert.Equal("1", connection.Scalar<string>("select current_setting('threads')::VARCHAR"));
             connection.Execute("create table t as select 42 as a");
@@ -151,18 +147,18 @@ public sealed class DuckDbConnectionTests
     public void Open_BadSetting_IsAClearError()
     {
         var error = Assert.Throws<DuckDbException>(() =>
-            DuckDbDatabase.OpenInMemory(new Dictionary<string, string> { ["no_such_setting"] = "1" }));
+            DuckDbConnection.OpenInMemory(new Dictionary<string, string> { ["no_such_setting"] = "1" }));
         Assert.Contains("no_such_setting", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Statement_Type_IsKnownBeforeRunning()
     {
+        // The query session classifies text with DuckDB's parser before anything is prepared or run.
         using var connection = DuckDbConnection.OpenInMemory();
-        using var select = connection.Prepare("select 1");
-        using var copy = connection.Prepare("copy (select 1) to 'never-written.csv'");
-        Assert.Equal(DuckDbStatementType.Select, select.StatementType);
-        Assert.Equal(DuckDbStatementType.Copy, copy.StatementType);
+        Assert.Equal(("select 1", false), ReadOnlySql.Check(connection, "select 1"));
+        var error = Assert.Throws<DuckDbException>(() => ReadOnlySql.Check(connection, "copy (select 1) to 'never-written.csv'"));
+        Assert.Contains("COPY statements are not allowed", error.Message, StringComparison.Ordinal);
         Assert.False(File.Exists("never-written.csv"));
     }
 
@@ -186,5 +182,66 @@ public sealed class DuckDbConnectionTests
             }
         });
         Assert.False(string.IsNullOrWhiteSpace(error.Message));
+    }
+
+    [Fact]
+    public void Scan_TextAndIntegers_ReadsEveryChunkWithoutAllocatingPerRow()
+    {
+        using var connection = DuckDbConnection.OpenInMemory();
+        using var scan = connection.Scan(
+            "select i, case when i % 7 = 0 then NULL else 'trade-' || i::VARCHAR || '-with-a-long-suffix' end, ?::VARCHAR from range(?) t(i)",
+            "é", 100_000L);
+        long rows = 0, nulls = 0, length = 0;
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        while (scan.Read())
+        {
+            if (scan.GetInt64(0) != rows)
+            {
+                Assert.Fail($"row {rows} reads {scan.GetInt64(0)}"); // Assert.Equal itself would allocate per row
+            }
+
+            if (scan.IsNull(1))
+            {
+                nulls++;
+            }
+            else
+            {
+                length += scan.GetUtf8(1).Length;
+            }
+
+            if (!scan.GetUtf8(2).SequenceEqual("é"u8))
+            {
+                Assert.Fail("parameter text changed");
+            }
+
+            rows++;
+        }
+
+        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+        Assert.Equal(100_000, rows);
+        Assert.Equal(14_286, nulls);
+        Assert.True(length > 100_000 * 20);
+        Assert.True(allocated < 256 * 1024, $"{allocated} bytes allocated scanning {rows} rows");
+    }
+
+    [Fact]
+    public void Scan_ErrorWhileStreaming_SurfacesDuckDbsMessage()
+    {
+        using var connection = DuckDbConnection.OpenInMemory();
+        var error = Assert.Throws<DuckDbException>(() =>
+        {
+            using var scan = connection.Scan("select case when i = 50000 then error('boom at 50000') else i end from range(100000) t(i)");
+            while (scan.Read())
+            {
+            }
+        });
+        Assert.Contains("boom at 50000", error.Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidCastException>(() =>
+        {
+            using var scan = connection.Scan("select 1.5::DOUBLE");
+            Assert.True(scan.Read());
+            scan.GetInt64(0);
+        });
+        Assert.Equal(7, connection.Scalar<long>("select 7")); // the connection is still usable
     }
 }

@@ -83,6 +83,26 @@ public sealed class DuckDbTypesTests
         Assert.Contains("12345678901234567890.123456789012345678", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("DECIMAL(38,18)", "123456789012.345678901234567891")] // 30 significant digits
+    [InlineData("DECIMAL(38,13)", "1234567890123456789.0123456789012")] // 32 significant digits
+    [InlineData("DECIMAL(38,0)", "79228162514264337593543950336")] // decimal.MaxValue + 1
+    [InlineData("DECIMAL(38,37)", "0.1234567890123456789012345678901234567")]
+    public void GetDecimal_DecimalPast28Digits_IsNeverSilentlyRounded(string type, string text)
+    {
+        // DuckDB.NET's own GetDecimal rounds such values to 28 digits without a word; the vault's reader
+        // returns them exactly or fails loudly, and their text is always exact.
+        using var connection = DuckDbConnection.OpenInMemory();
+        using var reader = connection.Query($"select '{text}'::{type}, '{text}'::{type}::VARCHAR");
+        Assert.True(reader.Read());
+        Assert.Equal(reader.GetString(1), reader.GetString(0));
+        Assert.Equal(text, reader.GetString(0));
+        var error = Assert.Throws<DuckDbException>(() => reader.GetDecimal(0));
+        Assert.Contains(text, error.Message, StringComparison.Ordinal);
+        Assert.Throws<DuckDbException>(() => reader.GetValue(0));
+        Assert.Throws<DuckDbException>(() => connection.Scalar<decimal>($"select '{text}'::{type}"));
+    }
+
     [Fact]
     public void GetDecimal_Double_IsRefused()
     {

@@ -14,13 +14,13 @@ public sealed class VaultViewsTests
         vault.WriteTrades(
             TestVault.Trade("okx", "BTC-USDT-SWAP", 1, Day1, "65000.1", "4", "0.04"),
             TestVault.Trade("okx", "BTC-USDT-SWAP", 2, Day1 + 5, "0.00000001", "1", "0.01"),
-            TestVault.Trade("binance", "BTCUSDT", 900, Day2, "64000.123456789012345678", "0.002", "0.002", firstId: 10, lastId: 12));
+            TestVault.Trade("binance", "BTCUSDT", 900, Day2, "64000.1234567891", "0.002", "0.002", firstId: 10, lastId: 12)); // 10 decimals: the amount scale
         vault.CompactDay("binance", "BTCUSDT", new DateOnly(2024, 7, 4));
         Assert.False(File.Exists(vault.Layout.RawDayJsonl("binance", "BTCUSDT", new DateOnly(2024, 7, 4))));
 
         using var query = VaultQuery.Open(vault.Layout);
         using var reader = query.Query("select exchange, instId, date, tradeId, ts, px, sz, qtyBase, firstId, lastId, count, recvTs from trades order by ts");
-        Assert.Equal("DECIMAL(38,18)", reader.GetTypeName(5));
+        Assert.Equal(ViewSchemas.AmountType, reader.GetTypeName(5));
         Assert.Equal("TIMESTAMP WITH TIME ZONE", reader.GetTypeName(4));
         Assert.Equal("DATE", reader.GetTypeName(2));
 
@@ -39,7 +39,7 @@ public sealed class VaultViewsTests
 
         Assert.True(reader.Read()); // from the Parquet day
         Assert.Equal(("binance", "BTCUSDT", new DateOnly(2024, 7, 4), "900"), (reader.GetString(0), reader.GetString(1), reader.GetDate(2), reader.GetString(3)));
-        Assert.Equal(64000.123456789012345678m, reader.GetDecimal(5));
+        Assert.Equal(64000.1234567891m, reader.GetDecimal(5));
         Assert.Equal(10, reader.GetInt64(8));
         Assert.Equal(12, reader.GetInt64(9));
         Assert.False(reader.Read());
@@ -123,14 +123,14 @@ public sealed class VaultViewsTests
         }
 
         using var trades = query.Query("select px, ts, exchange from trades");
-        Assert.Equal("DECIMAL(38,18)", trades.GetTypeName(0));
+        Assert.Equal(ViewSchemas.AmountType, trades.GetTypeName(0));
         Assert.Equal("TIMESTAMP WITH TIME ZONE", trades.GetTypeName(1));
         using var vwap = query.Query("select minute, exchange, instId, date from vwap");
         Assert.Equal("TIMESTAMP WITH TIME ZONE", vwap.GetTypeName(0));
     }
 
     [Fact]
-    public void MinuteViews_AutoDetectedColumns_DecimalsAndUtcMinutes()
+    public void MinuteViews_FixedColumns_DecimalsAndUtcMinutes()
     {
         using var vault = TestVault.Create();
         var day = new DateOnly(2025, 12, 14);
@@ -144,7 +144,7 @@ public sealed class VaultViewsTests
         using var query = VaultQuery.Open(vault.Layout);
         using (var reader = query.Query("select minute, exchange, instId, date, vwap1m, vwap1h, trades1h from vwap order by minute"))
         {
-            Assert.Equal("DECIMAL(38,18)", reader.GetTypeName(4));
+            Assert.Equal(ViewSchemas.ComputedType, reader.GetTypeName(4));
             Assert.True(reader.Read());
             Assert.Equal(new DateTimeOffset(2025, 12, 14, 21, 34, 0, TimeSpan.Zero), reader.GetDateTimeOffset(0));
             Assert.Equal(("okx", "BTC-USDT-SWAP", day), (reader.GetString(1), reader.GetString(2), reader.GetDate(3)));
@@ -156,13 +156,13 @@ public sealed class VaultViewsTests
             Assert.False(reader.Read());
         }
 
-        using (var adx = query.Query("select adx from vwap"))
+        using (var vwap4h = query.Query("select vwap4h from vwap"))
         {
-            Assert.Equal("DECIMAL(38,18)", adx.GetTypeName(0)); // null until warm, still a decimal column
+            Assert.Equal(ViewSchemas.ComputedType, vwap4h.GetTypeName(0)); // in no file yet (not warm): still a decimal column
         }
 
         using var bars = query.Query("select open, lastTradeId from bars_1m");
-        Assert.Equal("DECIMAL(38,18)", bars.GetTypeName(0));
+        Assert.Equal(ViewSchemas.AmountType, bars.GetTypeName(0));
         Assert.Equal("VARCHAR", bars.GetTypeName(1));
         Assert.True(bars.Read());
         Assert.Equal(1.5m, bars.GetDecimal(0));
@@ -174,9 +174,9 @@ public sealed class VaultViewsTests
     {
         using var vault = TestVault.Create();
         TestVault.WriteLines(vault.Layout.LedgerFills("vwap_revert"),
-            """{"ts":1720000000123,"exchange":"okx","instId":"BTC-USDT-SWAP","side":"buy","px":"65000.1","sz":"0.5","fee":"0.0065"}""");
+            """{"ts":1720000000123,"time":"2024-07-03T09:46:40.123Z","strategy":"vwap_revert","fillId":"f1","orderId":"o1","positionId":"p1","kind":"entry","side":"buy","px":"65000.1","qty":"0.5","notional":"32500.05","liquidity":"taker","feeRate":"0.0002","fee":"0.0065","tradeId":"7"}""");
         TestVault.WriteLines(vault.Layout.SignalsDay("vwap_revert", "okx", "BTC-USDT-SWAP", new DateOnly(2024, 7, 3)),
-            """{"minute":"2024-07-03T09:46:00Z","signal":"long","close":"65000.1"}""");
+            """{"minute":"2024-07-03T09:46:00Z","strategy":"vwap_revert","exchange":"okx","instId":"BTC-USDT-SWAP","action":"long","reason":"below band","close":"65000.1"}""");
         using var query = VaultQuery.Open(vault.Layout);
         using (var fills = query.Query("select strategy, ts, px, fee, side from fills"))
         {
@@ -188,7 +188,7 @@ public sealed class VaultViewsTests
             Assert.Equal("buy", fills.GetString(4));
         }
 
-        using var signals = query.Query("select strategy, exchange, instId, date, signal, close from signals");
+        using var signals = query.Query("select strategy, exchange, instId, date, action, close from signals");
         Assert.True(signals.Read());
         Assert.Equal(("vwap_revert", "okx", "BTC-USDT-SWAP", new DateOnly(2024, 7, 3), "long", 65000.1m),
             (signals.GetString(0), signals.GetString(1), signals.GetString(2), signals.GetDate(3), signals.GetString(4), signals.GetDecimal(5)));
