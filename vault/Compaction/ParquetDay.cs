@@ -25,8 +25,9 @@ public static class ParquetDay
 
     /// <summary>
     /// The raw trade day: every column typed as stored (<see cref="VaultViews.RawTradeColumns"/>), plus the
-    /// decimals again as DECIMAL(38,18) companions (pxDecimal, ...) so scans need not parse text. Verification
-    /// compares the raw columns; the companions are derived from them in the same statement.
+    /// decimals again in the <c>trades</c> view's type DECIMAL(38,10) (pxDecimal, ...; NULL where that type cannot
+    /// hold the value exactly) so scans need not parse text. Verification compares the raw columns; the
+    /// companions are derived from them in the same statement and checked against them by <c>verify</c>.
     /// </summary>
     public static Source Raw(string jsonl) =>
         new($"SELECT *, {VaultViews.RawDecimalCompanions()} FROM ({VaultViews.RawTradesSelect(jsonl)})", RawColumns, "tradeId");

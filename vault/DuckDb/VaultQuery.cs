@@ -31,8 +31,11 @@ public sealed class VaultQuery : IDisposable
     /// <summary>The locked connection itself (tests prove the lock without the statement filter).</summary>
     internal DuckDbConnection Connection => _connection;
 
-    /// <summary>Opens the session: views over the vault as it is now, then the lock.</summary>
-    public static VaultQuery Open(VaultLayout vault, VaultQueryLimits? limits = null)
+    /// <summary>
+    /// Opens the session: views over the vault as it is now, then the lock. <paramref name="bandMultipliers"/>
+    /// names the <c>bands</c> view's columns (default: the calculators' default, 1 and 2).
+    /// </summary>
+    public static VaultQuery Open(VaultLayout vault, VaultQueryLimits? limits = null, IReadOnlyList<decimal>? bandMultipliers = null)
     {
         ArgumentNullException.ThrowIfNull(vault);
         limits ??= new VaultQueryLimits();
@@ -54,7 +57,7 @@ public sealed class VaultQuery : IDisposable
             connection.Execute("SET TimeZone = 'UTC'");
             connection.Execute($"SET allowed_directories = [{VaultViews.Literal(root)}]");
             connection.Execute("SET enable_external_access = false");
-            var damaged = VaultViews.Create(connection, vault);
+            var damaged = VaultViews.Create(connection, vault, bandMultipliers);
             connection.Execute("SET lock_configuration = true");
             return new VaultQuery(vault, connection, damaged);
         }

@@ -16,14 +16,12 @@ namespace Pipeline.Vault.DuckDb;
 /// (UTC). A view whose files do not exist yet is empty, not an error; a torn or garbage line is skipped,
 /// never fatal; a damaged Parquet file (truncated, unreadable footer) is reported (<see cref="Create"/>
 /// returns it, with a warning naming its path) and left out, so one bad day never takes down the other
-/// days, instruments or views. A trade line whose values cannot be represented (no event time, an event
-/// time outside years 1–9999, a decimal that does not fit its column's type) is left out of <c>trades</c>.
+/// days, instruments or views. A trade line without an event time, or with a time outside years 1–9999, is left
+/// out of <c>trades</c>; a recorded decimal its column's type cannot hold exactly stays in the view and makes a
+/// query that reads it fail with the value, trade and file named (never rounded, never hidden).
 /// </summary>
 public static class VaultViews
 {
-    /// <summary>The type of a compacted raw day's decimal companion columns (<see cref="RawDecimalCompanions"/>).</summary>
-    public const string DecimalType = "DECIMAL(38,18)";
-
     public static IReadOnlyList<string> MinuteCalcs { get; } = ["bars_1m", "vwap", "bands", "cvd", "adx"];
 
     public static IReadOnlyList<string> LedgerFiles { get; } = ["orders", "fills", "positions"];
@@ -48,22 +46,6 @@ public static class VaultViews
     public static string RawTradesSelect(string jsonlPathOrGlob) =>
         $"SELECT * FROM read_json({Literal(jsonlPathOrGlob)}, format='newline_delimited', ignore_errors=true, " +
         $"columns={RawTradeColumns}) WHERE tradeId IS NOT NULL";
-
-    /// <summary>
-    /// SQL turning decimal text into the companion type DECIMAL(38,18) (NULL when it is not a number; the
-    /// views use the strict <see cref="ExactDecimal(string, int)"/>). DuckDB's
-    /// direct VARCHAR→DECIMAL(38,s) cast costs ~10 µs a value, ~150× its DECIMAL(18,8) cast, so text
-    /// with at most 10 integer and 8 fractional digits (nearly every price and size) goes through
-    /// DECIMAL(18,8), which holds it exactly, and is then widened; anything longer takes the slow exact path.
-    /// </summary>
-    public static string ExactDecimal(string sqlExpression)
-    {
-        ArgumentNullException.ThrowIfNull(sqlExpression);
-        var x = sqlExpression;
-        return $"CASE WHEN strpos({x}, 'e') = 0 AND strpos({x}, 'E') = 0 AND " +
-               $"((strpos({x}, '.') BETWEEN 1 AND 11 AND length({x}) - strpos({x}, '.') <= 8) OR (strpos({x}, '.') = 0 AND length({x}) <= 10)) " +
-               $"THEN TRY_CAST({x} AS DECIMAL(18,8))::{DecimalType} ELSE TRY_CAST({x} AS {DecimalType}) END";
-    }
 
     /// <summary>
     /// SQL turning decimal text into DECIMAL(38,<paramref name="scale"/>) exactly, or NULL when the text is
@@ -132,21 +114,24 @@ public static class VaultViews
     private static readonly HashSet<string> DecimalFields = ["px", "sz", "ctVal", "ctMult", "qtyBase"];
 
     /// <summary>
-    /// A compacted raw day stores each decimal twice: the exchange's exact text (px) and, for fast
-    /// scans, the same value as DECIMAL(38,18) (pxDecimal), computed with <see cref="ExactDecimal(string)"/>.
+    /// A compacted raw day stores each decimal twice: the exchange's exact text (px) and, for fast scans,
+    /// the same value in the view's type DECIMAL(38,10) (pxDecimal), NULL when that type cannot hold it exactly
+    /// (<see cref="ExactDecimal(string, int)"/>). Days compacted before 2026-11-30 have DECIMAL(38,18)
+    /// companions, which the view does not use (narrowing them costs more than parsing the text).
     /// </summary>
     public const string CompanionSuffix = "Decimal";
 
     /// <summary>The typed companion columns a compacted raw day adds to the raw columns.</summary>
     public static string RawDecimalCompanions() =>
-        string.Join(", ", DecimalFields.Order(StringComparer.Ordinal).Select(f => $"{ExactDecimal(Quote(f))} AS {Quote(f + CompanionSuffix)}"));
+        string.Join(", ", DecimalFields.Order(StringComparer.Ordinal)
+            .Select(f => $"{ExactDecimal(Quote(f), ViewSchemas.AmountScale)} AS {Quote(f + CompanionSuffix)}"));
 
     /// <summary>
     /// The <c>trades</c> view's query: every raw day of every exchange and instrument, with the fixed
     /// columns of <see cref="ViewSchemas.Trades"/> after exchange, instId and date (from the path, so a filter
     /// on them reads only the matching day files). JSONL days are read as the raw types; Parquet days (text or
     /// DECIMAL, ms or TIMESTAMPTZ, with or without companions) are cast to the view's types. A line whose stored
-    /// value its column cannot hold is left out.
+    /// time its column cannot hold is left out; a decimal its column cannot hold fails the query that reads it.
     /// </summary>
     public static string TradesSql(DuckDbConnection connection, VaultLayout vault, ICollection<DamagedFile>? damaged = null)
     {
@@ -181,7 +166,8 @@ public static class VaultViews
             return EmptySelect(pathColumns, columns);
         }
 
-        var fields = string.Join(", ", pathColumns.Select(p => Quote(p.Name)).Concat(columns.Select(c => Quote(c.Name))));
+        var fields = string.Join(", ", pathColumns.Select(p => Quote(p.Name))
+            .Concat(columns.Select(c => c.IsDecimal ? $"{CheckedDecimal(c)} AS {Quote(c.Name)}" : Quote(c.Name))));
         return $"SELECT {fields} " +
                $"FROM ({string.Join(" UNION ALL BY NAME ", sources)}) " +
                $"WHERE tradeId IS NOT NULL AND ts IS NOT NULL AND {string.Join(" AND ", Representable(columns))}";
@@ -229,7 +215,8 @@ public static class VaultViews
     /// columns have the given types) as the view's types; a column the files lack is NULL. The path parts are
     /// computed right over the scan: only there does DuckDB turn a filter on them into a file filter (through a
     /// further projection a filter on a cast path part stays a row filter). With <paramref name="checkStored"/>
-    /// each decimal and time column also gets a flag telling "absent" from "unrepresentable".
+    /// each time column also gets a flag telling "absent" from "unrepresentable", and each decimal raises an error
+    /// when read if its type cannot hold it.
     /// </summary>
     private static string Normalize((string From, string? Where) source,
         IEnumerable<(string Name, int Group, string Type)> pathColumns, IEnumerable<ViewColumn> columns,
@@ -241,8 +228,15 @@ public static class VaultViews
             var q = Quote(column.Name);
             if (!types.TryGetValue(column.Name, out var type))
             {
+                if (checkStored && column.IsDecimal)
+                {
+                    select.Add($"NULL::{column.ViewType} AS {Quote(ValuePrefix + column.Name)}");
+                    select.Add($"NULL::VARCHAR AS {Quote(TextPrefix + column.Name)}");
+                    continue;
+                }
+
                 select.Add($"NULL::{column.ViewType} AS {q}");
-                if (checkStored && IsChecked(column))
+                if (checkStored && IsCheckedTime(column))
                 {
                     select.Add($"false AS {Quote(RawPrefix + column.Name)}");
                 }
@@ -250,18 +244,49 @@ public static class VaultViews
                 continue;
             }
 
-            if (checkStored && IsChecked(column))
+            if (checkStored && IsCheckedTime(column))
             {
                 select.Add($"{q} IS NOT NULL AS {Quote(RawPrefix + column.Name)}");
             }
 
-            select.Add($"{Convert(column, q, type)} AS {q}");
+            // A compacted day's companion in the view's own type is the value, already checked exact.
+            var value = column.IsDecimal && types.TryGetValue(column.Name + CompanionSuffix, out var companionType) && companionType == column.ViewType
+                ? Quote(column.Name + CompanionSuffix)
+                : Convert(column, q, type);
+            if (checkStored && column.IsDecimal)
+            {
+                select.Add($"{value} AS {Quote(ValuePrefix + column.Name)}");
+                // Text is what the checks need only where no value came out (a typed column's cast costs).
+                select.Add($"{(type == "VARCHAR" ? q : $"CASE WHEN {q} IS NOT NULL AND {value} IS NULL THEN TRY_CAST({q} AS VARCHAR) END")} AS {Quote(TextPrefix + column.Name)}");
+            }
+            else
+            {
+                select.Add($"{value} AS {q}");
+            }
+        }
+
+        if (checkStored)
+        {
+            select.Add($"filename AS {Quote(FilePart)}");
         }
 
         return $"SELECT {string.Join(", ", select)} FROM {source.From}" + (source.Where is { } where ? $" WHERE {where}" : "");
     }
 
-    private static bool IsChecked(ViewColumn column) => column.IsDecimal || column.Kind is ViewColumnKind.MsTime or ViewColumnKind.IsoTime;
+    private static bool IsCheckedTime(ViewColumn column) => column.Kind is ViewColumnKind.MsTime or ViewColumnKind.IsoTime;
+
+    /// <summary>
+    /// The error a recorded decimal its view type cannot hold raises when a query reads it: the line stays in
+    /// the view (a count or a query of other columns still sees it), the value is never rounded or hidden.
+    /// </summary>
+    private static string DoesNotFit(ViewColumn column, string q)
+    {
+        var hint = column.Name == "qtyBase"
+            ? "an inverse contract''s qtyBase (sz * ctVal / px) has up to 28 decimals: compute it in the query from sz, ctVal and px, or filter with ctType = ''linear''"
+            : "leave this instrument or day out of the query";
+        return $"error('trades.{column.Name} ' || {q} || ' (tradeId ' || coalesce(tradeId::VARCHAR, '?') || ', ' || {Quote(FilePart)} || ') " +
+               $"does not fit {column.ViewType} exactly (at most {38 - column.Scale} integer digits and {column.Scale} decimals) and is never rounded; {hint}')";
+    }
 
     /// <summary>The SQL converting stored column <paramref name="q"/> of type <paramref name="type"/> to the column's view type.</summary>
     private static string Convert(ViewColumn column, string q, string type)
@@ -282,8 +307,6 @@ public static class VaultViews
             default:
                 var target = column.ViewType;
                 var scale = column.Scale;
-                // A compacted day's DECIMAL(38,18) companion is not used: narrowing it to the view's scale
-                // (a hugeint division per value) costs ~15× parsing the text through DECIMAL(18,8).
                 return type == "VARCHAR" ? ExactDecimal(q, scale)
                     : isInteger ? $"TRY_CAST({q} AS {target})"
                     : DecimalScale(type) is { } s && s <= scale ? $"TRY_CAST({q} AS {target})"
@@ -309,13 +332,34 @@ public static class VaultViews
     private const long MinMs = -62135596800000;
     private const long MaxMs = 253402300799999;
     private const string RawPrefix = "__stored_";
+    private const string ValuePrefix = "__value_";
+    private const string TextPrefix = "__text_";
+    private const string FilePart = "__file";
+
+    /// <summary>
+    /// A trades decimal column over the per-source value and text: the value, or (text present, no value) an
+    /// error when the text is a number the type cannot hold. Garbage text is left out by <see cref="Representable"/>.
+    /// </summary>
+    private static string CheckedDecimal(ViewColumn column) =>
+        $"coalesce({Quote(ValuePrefix + column.Name)}, CASE WHEN {Quote(TextPrefix + column.Name)} IS NOT NULL THEN {DoesNotFit(column, Quote(TextPrefix + column.Name))} END)";
+
+    /// <summary>What an exchange sends and a raw line holds (<see cref="Trades.ExactDecimal.IsPlain(ReadOnlySpan{byte})"/>).</summary>
+    private const string PlainDecimal = @"'-?[0-9]+(\.[0-9]+)?'";
 
     private static string InRange(string timestamptz) =>
         $"CASE WHEN {timestamptz} BETWEEN make_timestamptz({MinMs}::BIGINT * 1000) AND make_timestamptz({MaxMs}::BIGINT * 1000) THEN {timestamptz} END";
 
-    /// <summary>A line is left out when a stored value is present but its view type cannot hold it.</summary>
+    /// <summary>
+    /// A line is left out when a stored time is present but outside years 1–9999, or a stored decimal is not a
+    /// number at all: not a valid trade (verify reports it). A number too large or precise for its type is not
+    /// left out (<see cref="CheckedDecimal"/>).
+    /// </summary>
     private static IEnumerable<string> Representable(IEnumerable<ViewColumn> columns) =>
-        columns.Where(IsChecked).Select(c => $"NOT ({Quote(c.Name)} IS NULL AND coalesce({Quote(RawPrefix + c.Name)}, false))");
+        columns.Where(IsCheckedTime).Select(c => $"NOT ({Quote(c.Name)} IS NULL AND coalesce({Quote(RawPrefix + c.Name)}, false))")
+            .Concat(columns.Where(c => c.IsDecimal).Select(c =>
+                // CASE, not AND: DuckDB would run the pattern on every row; only a value-less text needs it.
+                $"CASE WHEN {Quote(ValuePrefix + c.Name)} IS NULL AND {Quote(TextPrefix + c.Name)} IS NOT NULL " +
+                $"THEN regexp_full_match({Quote(TextPrefix + c.Name)}, {PlainDecimal}) ELSE true END"));
 
     /// <summary>
     /// read_parquet sources over the files of a vault-relative glob that can be read, one per schema (files
@@ -330,10 +374,14 @@ public static class VaultViews
     {
         var files = Files(vault.Root, glob).Order(StringComparer.Ordinal).ToList();
         var bySchema = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var file in files)
+        // One open per good file (the cheap check runs only to name what is wrong with a bad one), on every
+        // core: this is most of the start-up of a vault with years of compacted days.
+        var keys = new string?[files.Count];
+        Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i => keys[i] = ParquetSchemaKey.Read(files[i]));
+        for (var i = 0; i < files.Count; i++)
         {
-            // One open per good file: the cheap check runs only to name what is wrong with a bad one.
-            if (ParquetSchemaKey.Read(file) is not { } key)
+            var file = files[i];
+            if (keys[i] is not { } key)
             {
                 Report(damaged, file, ParquetFooter.Problem(file) ?? "the Parquet footer does not parse");
             }

@@ -12,7 +12,7 @@ namespace Pipeline.Vault.DuckDb;
 /// DECIMAL(38,a) × DECIMAL(38,b) as DECIMAL(38,a+b), so amounts (scale 10) multiply into notionals
 /// (scale 20) with 18 integer digits left for the product and its sums. A value that does not fit its
 /// column's type (more decimals or integer digits than the type has) is never rounded: the view shows it as
-/// unrepresentable (a trade line is left out of <c>trades</c>; a derived value is NULL).
+/// unrepresentable (in <c>trades</c> a query reading it fails with the value named; a derived value is NULL).
 /// </remarks>
 public static class ViewSchemas
 {

@@ -11,7 +11,8 @@ namespace Pipeline.Vault.Verify;
 /// row must be valid by the rule a JSONL line must meet (<see cref="RawTradeRules"/>: required fields present,
 /// plausible ts and recvTs, px/sz/qtyBase positive exact decimals, side buy or sell, numeric tradeId), and each typed
 /// companion (pxDecimal, szDecimal, ctValDecimal, ctMultDecimal, qtyBaseDecimal, which the <c>trades</c> view
-/// reads) must hold the same value as its text column wherever that text fits DECIMAL(38,18). Nothing is
+/// reads) must hold the same value as its text column wherever that text fits the companion's DECIMAL(38,s)
+/// (s = 10 since 2026-11-30, 18 before), and be NULL where it does not. Nothing is
 /// allocated per valid row in <see cref="Read"/>. A problem's offset is the row number. A file DuckDB cannot
 /// read (truncated, corrupt, a required column missing) is one unreadable-file problem, never a crash.
 /// </summary>
@@ -91,11 +92,12 @@ public sealed class ParquetRawDayReader : IRawDayReader
                 return;
             }
 
-            var hasCompanion = CompanionOf.Select(i => types.ContainsKey(Columns[i] + VaultViews.CompanionSuffix)).ToArray();
+            // The companion's scale, or -1 when the file has none (compacted before companions existed).
+            var companionScale = CompanionOf.Select(i => types.TryGetValue(Columns[i] + VaultViews.CompanionSuffix, out var type) ? ScaleOf(type) : -1).ToArray();
             using var reader = connection.Scan($"SELECT {SelectList(types)} FROM {source}");
             for (; reader.Read(); row++)
             {
-                if (Invalid(reader, hasCompanion) is { } reason)
+                if (Invalid(reader, companionScale) is { } reason)
                 {
                     onProblem(new VerifyProblem(false, row, reason));
                     continue;
@@ -133,7 +135,7 @@ public sealed class ParquetRawDayReader : IRawDayReader
     }
 
     /// <summary>Why the current row is not a valid raw trade, or null. Allocates only for an invalid row.</summary>
-    private static string? Invalid(DuckDbScan reader, bool[] hasCompanion)
+    private static string? Invalid(DuckDbScan reader, int[] companionScale)
     {
         for (var i = 0; i <= Src; i++)
         {
@@ -184,7 +186,14 @@ public sealed class ParquetRawDayReader : IRawDayReader
         {
             var text = reader.GetUtf8(CompanionOf[k]);
             var column = FirstCompanion + k;
-            if (hasCompanion[k] && FitsDecimal38_18(text) && (reader.IsNull(column) || !SameValue(text, reader.GetUtf8(column))))
+            if (companionScale[k] < 0)
+            {
+                continue;
+            }
+
+            // The first companions (scale 18) were cast with rounding past the scale, so only a fitting value is checked.
+            var fits = Fits(text, companionScale[k]);
+            if (fits ? reader.IsNull(column) || !SameValue(text, reader.GetUtf8(column)) : companionScale[k] != 18 && !reader.IsNull(column))
             {
                 var name = Columns[CompanionOf[k]];
                 var companion = reader.IsNull(column) ? "null" : Encoding.UTF8.GetString(reader.GetUtf8(column));
@@ -201,8 +210,8 @@ public sealed class ParquetRawDayReader : IRawDayReader
         return Utf8Parser.TryParse(text, out long id, out _) ? id : throw new InvalidOperationException("tradeId was checked numeric");
     }
 
-    /// <summary>Plain decimal text that DECIMAL(38,18) holds exactly (at most 20 integer and 18 fractional digits).</summary>
-    private static bool FitsDecimal38_18(ReadOnlySpan<byte> text)
+    /// <summary>Plain decimal text that DECIMAL(38,<paramref name="scale"/>) holds exactly (trailing zeros aside).</summary>
+    private static bool Fits(ReadOnlySpan<byte> text, int scale)
     {
         if (!ExactDecimal.IsPlain(text))
         {
@@ -210,8 +219,15 @@ public sealed class ParquetRawDayReader : IRawDayReader
         }
 
         Split(text, out _, out var whole, out var fraction);
-        return whole.Length <= 20 && fraction.Length <= 18;
+        return whole.Length <= 38 - scale && fraction.Length <= scale;
     }
+
+    /// <summary>The scale of a DECIMAL(p,s) type name; -1 for any other type (not a companion the check knows).</summary>
+    private static int ScaleOf(string type) =>
+        type.StartsWith("DECIMAL(", StringComparison.Ordinal) && type.EndsWith(')') && type.IndexOf(',', StringComparison.Ordinal) is > 0 and var comma &&
+        int.TryParse(type.AsSpan(comma + 1, type.Length - comma - 2), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var s)
+            ? s
+            : -1;
 
     /// <summary>Same number: sign, integer digits without leading zeros and fraction without trailing zeros equal.</summary>
     private static bool SameValue(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)

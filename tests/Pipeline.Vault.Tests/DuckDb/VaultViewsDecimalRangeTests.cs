@@ -4,8 +4,8 @@ namespace Pipeline.Vault.Tests.DuckDb;
 
 /// <summary>
 /// The views' decimal types (<see cref="ViewSchemas"/>): a value at a type's documented limits round-trips
-/// exactly; a value past them is never rounded: the trade line is left out, a derived value is NULL, and a
-/// product or sum that outgrows its type is an error.
+/// exactly; a value past them is never rounded: in <c>trades</c> the line stays and a query reading the value
+/// fails naming it, a derived value is NULL, and a product or sum that outgrows its type is an error.
 /// </summary>
 public sealed class VaultViewsDecimalRangeTests
 {
@@ -30,7 +30,7 @@ public sealed class VaultViewsDecimalRangeTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void Trades_AmountsAtTheLimits_RoundTripExactly_PastThemLeftOut(bool compacted)
+    public void Trades_AmountsAtTheLimits_RoundTripExactly_PastThemFailLoudly(bool compacted)
     {
         using var vault = TestVault.Create();
         TestVault.WriteLines(vault.Layout.RawDayJsonl("okx", "BTC-USDT-SWAP", D1),
@@ -45,11 +45,43 @@ public sealed class VaultViewsDecimalRangeTests
         }
 
         using var query = VaultQuery.Open(vault.Layout);
+        Assert.Equal(["5"], Texts(query, "select count(*)::VARCHAR from trades")); // no line hidden
         Assert.Equal(["1|9999999999999999999999999999.9999999999|0.0000000001", "2|65000.1000000000|1.5000000000"],
-            Texts(query, "select tradeId || '|' || px::VARCHAR || '|' || qtyBase::VARCHAR from trades order by tradeId"));
+            Texts(query, "select tradeId || '|' || px::VARCHAR || '|' || qtyBase::VARCHAR from trades where tradeId in ('1', '2') order by tradeId"));
         Assert.Equal(["DECIMAL(38,20)"], Texts(query, "select typeof(px * qtyBase) from trades limit 1"));
         Assert.Equal(["999999999999999999.99999999999999999999"], Texts(query, "select (px * qtyBase)::VARCHAR from trades where tradeId = '1'")); // DECIMAL(38,20)'s largest
         Assert.Equal(["97500.15000000000000000000"], Texts(query, "select sum(px * qtyBase)::VARCHAR from trades where tradeId = '2'"));
+        foreach (var (id, column, value) in new[] { ("3", "px", "65000.12345678901"), ("4", "qtyBase", "0.00000000001"), ("5", "px", "99999999999999999999999999999") })
+        {
+            var error = Assert.Throws<DuckDbException>(() => Texts(query, $"select sum(px * qtyBase)::VARCHAR from trades where tradeId = '{id}'"));
+            Assert.Contains($"trades.{column} {value} (tradeId {id}, ", error.Message, StringComparison.Ordinal);
+            Assert.Contains("does not fit DECIMAL(38,10) exactly", error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>
+    /// An inverse swap's qtyBase (sz × ctVal / px, up to 28 decimals) does not fit DECIMAL(38,10): before the fix
+    /// every such trade was silently missing from <c>trades</c>. Now the trades are there, every other column
+    /// reads, and reading qtyBase fails with a hint instead of rounding it.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Trades_InverseContractWith28DecimalQtyBase_IsNotLeftOut(bool compacted)
+    {
+        using var vault = TestVault.Create();
+        TestVault.WriteLines(vault.Layout.RawDayJsonl("okx", "BTC-USD-SWAP", D1),
+            $$"""{"exchange":"okx","instId":"BTC-USD-SWAP","tradeId":"7","ts":{{Day1}},"px":"65000","sz":"1","side":"buy","ctVal":"100","ctMult":"1","ctType":"inverse","ctValCcy":"USD","qtyBase":"0.0015384615384615384615384615","recvTs":{{Day1 + 1}},"src":"ws"}""");
+        if (compacted)
+        {
+            vault.CompactDay("okx", "BTC-USD-SWAP", D1);
+        }
+
+        using var query = VaultQuery.Open(vault.Layout);
+        Assert.Equal(["1|65000.0000000000|100.00000000000000000000"], Texts(query, "select count(*) || '|' || max(px)::VARCHAR || '|' || sum(sz * ctVal)::VARCHAR from trades where instId = 'BTC-USD-SWAP'"));
+        var error = Assert.Throws<DuckDbException>(() => Texts(query, "select sum(qtyBase) from trades"));
+        Assert.Contains("trades.qtyBase 0.0015384615384615384615384615 (tradeId 7, ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ctType = 'linear'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -198,26 +198,31 @@ public sealed class VaultViewsTests
     [InlineData("65000.1", "65000.1")]
     [InlineData("0.00000001", "0.00000001")]
     [InlineData("0.000000001", "0.000000001")] // 9 fractional digits: the slow exact path
+    [InlineData("0.0000000001", "0.0000000001")] // 10: the scale
+    [InlineData("0.00000000001", null)] // 11: never rounded to 0
+    [InlineData("65000.10000000000000", "65000.1")] // trailing zeros past the scale: still exact
     [InlineData("1234567890.12345678", "1234567890.12345678")]
     [InlineData("12345678901.5", "12345678901.5")] // 11 integer digits
-    [InlineData("123456789012345678901.123456789012345678", null)] // 39 digits: not representable
+    [InlineData("9999999999999999999999999999", "9999999999999999999999999999")] // 28 integer digits: the most DECIMAL(38,10) holds
+    [InlineData("99999999999999999999999999999", null)] // 29
     [InlineData("-42", "-42")]
-    [InlineData("1e-9", "0.000000001")]
+    [InlineData("1e-9", null)] // exchanges send plain decimals; an exponent is refused, not guessed
     [InlineData("abc", null)]
     [InlineData("", null)]
     public void ExactDecimal_FastAndSlowPaths_AgreeExactly(string text, string? expected)
     {
         using var connection = DuckDbConnection.OpenInMemory();
-        using var reader = connection.Query($"select {VaultViews.ExactDecimal("x")} from (select ?::VARCHAR as x)", text);
+        using var reader = connection.Query($"select ({VaultViews.ExactDecimal("x", 10)})::VARCHAR, typeof({VaultViews.ExactDecimal("x", 10)}) from (select ?::VARCHAR as x)", text);
         Assert.True(reader.Read());
-        Assert.Equal("DECIMAL(38,18)", reader.GetTypeName(0));
+        Assert.Equal("DECIMAL(38,10)", reader.GetString(1));
         if (expected is null)
         {
             Assert.True(reader.IsNull(0));
         }
         else
         {
-            Assert.Equal(decimal.Parse(expected, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture), reader.GetDecimal(0));
+            Assert.Equal(decimal.Parse(expected, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture),
+                decimal.Parse(reader.GetString(0), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture));
         }
     }
 }

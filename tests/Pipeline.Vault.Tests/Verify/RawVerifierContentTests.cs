@@ -113,9 +113,10 @@ public sealed class RawVerifierContentTests : IDisposable
 
     /// <summary>A Parquet day whose one column was rewritten (DuckDB COPY): found without any truth, by reading every column.</summary>
     [Theory]
-    [InlineData("sz", "(sz::DECIMAL(18,8) * 10)::VARCHAR", "szDecimal 5.000000000000000000 differs from sz 50.00000000")]
-    [InlineData("px", "CASE WHEN tradeId = '7' THEN '80001' ELSE px END", "pxDecimal 80000.000000000000000000 differs from px 80001")]
-    [InlineData("qtyBaseDecimal", "qtyBaseDecimal * 2", "qtyBaseDecimal 0.012500000000000000 differs from qtyBase 0.00625")]
+    [InlineData("sz", "(sz::DECIMAL(18,8) * 10)::VARCHAR", "szDecimal 5.0000000000 differs from sz 50.00000000")]
+    [InlineData("px", "CASE WHEN tradeId = '7' THEN '80001' ELSE px END", "pxDecimal 80000.0000000000 differs from px 80001")]
+    [InlineData("px", "CASE WHEN tradeId = '7' THEN '80000.00000000001' ELSE px END", "pxDecimal 80000.0000000000 differs from px 80000.00000000001")] // past the companion's scale: it must be NULL
+    [InlineData("qtyBaseDecimal", "qtyBaseDecimal * 2", "qtyBaseDecimal 0.0125000000 differs from qtyBase 0.00625")]
     [InlineData("side", "CASE WHEN tradeId = '7' THEN 'hold' ELSE side END", "side must be buy or sell")]
     [InlineData("ts", "CASE WHEN tradeId = '7' THEN NULL ELSE ts END", "missing or invalid ts")]
     public void Verify_ParquetDayWithOneColumnRewritten_ReportsIt(string column, string expression, string reason)
@@ -143,6 +144,43 @@ public sealed class RawVerifierContentTests : IDisposable
         }
 
         File.Move(temp, parquet, overwrite: true);
+    }
+
+    /// <summary>
+    /// Days compacted before 2026-11-30 carry DECIMAL(38,18) companions: verify still checks them, and the trades
+    /// view (which uses only companions in its own DECIMAL(38,10)) reads their text, to the same values.
+    /// </summary>
+    [Fact]
+    public void VerifyAndTrades_DayCompactedWithTheFirstDecimal38_18Companions_StillCheckedAndExact()
+    {
+        var trades = Trades(Day1, 1, 20).ToList();
+        TestVault.WriteTradeFile(_vault.RawDayJsonl(Exchange, Inst, Day1), trades);
+        Assert.Equal(1, new VaultCompactor(_vault, new CompactionOptions { IncludeDerived = false }).Run().Compacted);
+        var parquet = _vault.RawDayParquet(Exchange, Inst, Day1);
+        foreach (var column in (string[])["pxDecimal", "szDecimal", "ctValDecimal", "ctMultDecimal", "qtyBaseDecimal"])
+        {
+            RewriteColumn(parquet, column, $"{column}::DECIMAL(38,18)");
+        }
+
+        Assert.True(new RawVerifier(_vault).Verify(new VerifyOptions()).IsClean);
+        using (var query = VaultQuery.Open(_vault))
+        using (var reader = query.Query("select tradeId, px::VARCHAR, sz::VARCHAR, qtyBase::VARCHAR from trades order by ts, tradeId"))
+        {
+            var i = 0;
+            while (reader.Read())
+            {
+                var t = trades[i++];
+                Assert.Equal(t.TradeId, reader.GetString(0));
+                Assert.Equal(decimal.Parse(t.Px, CultureInfo.InvariantCulture), decimal.Parse(reader.GetString(1), CultureInfo.InvariantCulture));
+                Assert.Equal(decimal.Parse(t.Sz, CultureInfo.InvariantCulture), decimal.Parse(reader.GetString(2), CultureInfo.InvariantCulture));
+                Assert.Equal(decimal.Parse(t.QtyBase, CultureInfo.InvariantCulture), decimal.Parse(reader.GetString(3), CultureInfo.InvariantCulture));
+            }
+
+            Assert.Equal(trades.Count, i);
+        }
+
+        RewriteColumn(parquet, "szDecimal", "szDecimal * 3");
+        Assert.Contains(new RawVerifier(_vault).Verify(new VerifyOptions()).Instruments[0].Problems, p => p.Contains("szDecimal", StringComparison.Ordinal));
     }
 
     [Fact]
