@@ -53,18 +53,7 @@ internal static class CalcOptionsCli
 
         if (context.Get(Bands) is { } bands)
         {
-            var list = new List<decimal>();
-            foreach (var item in CommonOptions.List(bands))
-            {
-                if (!decimal.TryParse(item, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var m))
-                {
-                    throw new UsageException($"--bands: '{item}' is not a number");
-                }
-
-                list.Add(m);
-            }
-
-            options = options with { BandMultipliers = list };
+            options = options with { BandMultipliers = ParseBands(bands) };
         }
 
         try
@@ -98,5 +87,22 @@ internal static class CalcOptionsCli
         var perCalc = string.Join("  ", r.Stages.Select(s => $"{s.Calc} {s.MinutesEmitted}"));
         await context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"{r.Exchange}/{r.InstId}: {r.TradesRead} trades, minutes emitted: {perCalc}; late {r.LateTrades}, bad lines {r.BadLines}, foreign lines {r.ForeignLines}, duplicate trades {r.DuplicateTrades}; {r.Elapsed.TotalMilliseconds:0} ms"));
+    }
+
+    /// <summary>The <c>--bands</c> list ("1,2.5"): a usage error names an item that is not a positive number.</summary>
+    public static IReadOnlyList<decimal> ParseBands(string text)
+    {
+        var list = new List<decimal>();
+        foreach (var item in CommonOptions.List(text))
+        {
+            if (!decimal.TryParse(item, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var m) || m <= 0)
+            {
+                throw new UsageException($"--bands: '{item}' is not a positive number");
+            }
+
+            list.Add(m);
+        }
+
+        return list.Count > 0 ? list : throw new UsageException("--bands: name at least one multiplier, e.g. 1,2");
     }
 }

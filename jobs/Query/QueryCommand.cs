@@ -47,6 +47,11 @@ public static class QueryCommand
         DefaultValueFactory = _ => Environment.ProcessorCount,
     };
 
+    private static readonly Option<string?> Bands = new("--bands")
+    {
+        Description = "band multipliers the bands were computed with (calc/run --bands), naming the bands view's columns upper1h_<m>, lower1h_<m>, ... (default 1,2)",
+    };
+
     private const double DefaultTimeoutSeconds = 300;
 
     // DuckDB's memory_limit syntax, checked here so a typo is a usage error, not a DuckDB start-up failure.
@@ -69,6 +74,7 @@ public static class QueryCommand
         command.Options.Add(Timeout);
         command.Options.Add(MemoryLimit);
         command.Options.Add(Threads);
+        command.Options.Add(Bands);
         CommandAction.Set(command, RunAsync, fileLog: false);
         return command;
     }
@@ -117,7 +123,8 @@ public static class QueryCommand
             limits = limits with { MemoryLimit = memory.Trim() };
         }
 
-        using var query = VaultQuery.Open(context.Vault, limits);
+        var bands = context.Get(Bands) is { } text ? Calc.CalcOptionsCli.ParseBands(text) : null;
+        using var query = VaultQuery.Open(context.Vault, limits, bands);
         await using var registration = token.Register(query.Interrupt);
         // Interrupts again every second until the command ends: an interrupt that lands between two
         // statements (the read-only check, then the query) would otherwise be lost.

@@ -52,6 +52,27 @@ public sealed class QueryCommandTests : IDisposable
         }
     }
 
+    /// <summary>Bands computed with --bands 1.5,3 were unreachable from query: the view always had the default columns.</summary>
+    [Fact]
+    public async Task Query_Bands_NonDefaultMultipliers_NameTheViewsColumns()
+    {
+        var day = Vault.DerivedDay("bands", "okx", "BTC-USDT-SWAP", new DateOnly(2024, 7, 3));
+        Directory.CreateDirectory(Path.GetDirectoryName(day)!);
+        File.WriteAllText(day, """{"minute":"2024-07-03T09:46:00Z","exchange":"okx","instId":"BTC-USDT-SWAP","sigma1h":"2","upper1h_1p5":"65003","lower1h_1p5":"64997"}""" + "\n");
+
+        var (code, output, error) = await Run("query", "select upper1h_1p5, lower1h_1p5 from bands", "--bands", "1.5,3", "--format", "csv");
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Equal("upper1h_1p5,lower1h_1p5\n65003,64997\n", output);
+
+        var (defaultCode, _, defaultError) = await Run("query", "select upper1h_1p5 from bands");
+        Assert.Equal(ExitCodes.Failure, defaultCode);
+        Assert.Contains("upper1h_1p5", defaultError, StringComparison.Ordinal);
+
+        var (badCode, _, badError) = await Run("query", "select 1", "--bands", "1,x");
+        Assert.Equal(ExitCodes.Usage, badCode);
+        Assert.Contains("--bands: 'x' is not a positive number", badError, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Query_Csv_PrintsHeaderThenRows()
     {
