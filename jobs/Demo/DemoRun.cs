@@ -50,9 +50,6 @@ public sealed class DemoRun(VaultLayout vault, TimeSpan span, ulong seed, TextWr
     private readonly ILogger _log = Log.ForContext<DemoRun>();
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
-    /// <summary>Wall time the last <see cref="RunAsync"/> took.</summary>
-    public TimeSpan Elapsed { get; private set; }
-
     public async Task<DemoSummary> RunAsync(CancellationToken token)
     {
         var started = _time.GetTimestamp();
@@ -69,7 +66,7 @@ public sealed class DemoRun(VaultLayout vault, TimeSpan span, ulong seed, TextWr
             Time = _time,
         }, token))
         {
-            trades = await RecordAsync(sim, endMs + (long)Tail.TotalMilliseconds, token);
+            trades = await RecordAsync(sim, endMs + (long)Tail.TotalMilliseconds, started, token);
         }
 
         await progress.WriteLineAsync($"demo: recorded in {_time.GetElapsedTime(started).TotalSeconds:0} s; computing minute outputs ...");
@@ -91,8 +88,7 @@ public sealed class DemoRun(VaultLayout vault, TimeSpan span, ulong seed, TextWr
             reports.Add(PerformanceReport.FromFills(ledger)); // ids are per strategy: one report each
         }
 
-        Elapsed = _time.GetElapsedTime(started);
-        await progress.WriteLineAsync($"demo: done in {Elapsed.TotalSeconds:0} s");
+        await progress.WriteLineAsync($"demo: done in {_time.GetElapsedTime(started).TotalSeconds:0} s");
         var roundTrips = reports.Sum(r => r.TradeCount);
         return new DemoSummary
         {
@@ -112,7 +108,7 @@ public sealed class DemoRun(VaultLayout vault, TimeSpan span, ulong seed, TextWr
     }
 
     /// <summary>Moves the market from its start to <paramref name="endMs"/> while the exporters record it; returns the trades recorded.</summary>
-    private async Task<long> RecordAsync(SimulatorHost sim, long endMs, CancellationToken token)
+    private async Task<long> RecordAsync(SimulatorHost sim, long endMs, long started, CancellationToken token)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
         var exporters = Instruments.GroupBy(i => i.Exchange).Select(g => new ExporterService(new ExporterOptions
@@ -136,6 +132,7 @@ public sealed class DemoRun(VaultLayout vault, TimeSpan span, ulong seed, TextWr
             var recorders = exporters.SelectMany(e => e.Recorders).ToList();
             await UntilAsync(() => recorders.All(r => feed.Subscribers(r.InstId) > 0 && r.ContiguousId >= 0), runs,
                 "the exporters to subscribe and take their REST baseline", token);
+            await progress.WriteLineAsync($"demo: exporters subscribed after {_time.GetElapsedTime(started).TotalSeconds:0} s; the market starts ...");
 
             // Trades each recorder holds from before the market's start (its baseline trade, fetched from REST once the
             // first live trade shows the hole below it); known once it is contiguous up to the tape.

@@ -106,7 +106,7 @@ public sealed class RunScriptTests : IDisposable
               build)
                 echo "  Pipeline.Vault -> $PWD/vault/bin/Release/net10.0/Pipeline.Vault.dll"
                 for _ in $(seq 300); do grep -q "still building" "$RUN_SH_STDERR" && break; sleep 0.1; done
-                echo "  pipeline -> $PWD/jobs/bin/Release/net10.0/pipeline.dll" ;;
+                echo "  Pipeline.Jobs -> $PWD/jobs/bin/Release/net10.0/pipeline.dll" ;;
               *) ;;
             esac
             """.ReplaceLineEndings("\n"));
@@ -130,7 +130,7 @@ public sealed class RunScriptTests : IDisposable
         string[] expected =
         [
             "run.sh: first run: restoring packages", "run.sh:   restored Pipeline.Vault.csproj", "run.sh: building (Release; the first build",
-            "run.sh:   built Pipeline.Vault", "run.sh: still building (", "run.sh:   built pipeline", "run.sh: built", "run.sh: ready",
+            "run.sh:   built Pipeline.Vault", "run.sh: still building (", "run.sh:   built Pipeline.Jobs", "run.sh: built", "run.sh: ready",
         ];
         var at = 0;
         foreach (var line in expected)
