@@ -55,14 +55,81 @@ function Get-ChangedSource {
     return $null
 }
 
+# How often a running restore or build says it is still running (seconds; a test lowers it).
+$ProgressSeconds = if ($env:PIPELINE_PROGRESS_SECONDS) { [int]$env:PIPELINE_PROGRESS_SECONDS } else { 15 }
+
+# Runs one set-up stage (a dotnet restore or build) with its whole output kept in the log file (shown only on failure).
+# The user still sees it move: a line per project as dotnet finishes it, and every $ProgressSeconds a
+# "still <what> (N s)" line. Returns dotnet's exit code. The already-built path never comes here.
+function Invoke-Stage([string] $what, [string] $log, [string[]] $dotnetArgs) {
+    $psi = [System.Diagnostics.ProcessStartInfo]::new((Get-Command dotnet).Source)
+    foreach ($a in $dotnetArgs) { $psi.ArgumentList.Add($a) }
+    $psi.WorkingDirectory = $PSScriptRoot   # Set-Location does not move the process's own directory
+    $psi.UseShellExecute = $false
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $process = [System.Diagnostics.Process]::Start($psi)
+    $errors = $process.StandardError.ReadToEndAsync()
+    $lines = [System.Collections.Generic.List[string]]::new()
+    $clock = [System.Diagnostics.Stopwatch]::StartNew()
+    $nextReport = $ProgressSeconds
+    $pending = $process.StandardOutput.ReadLineAsync()
+    while ($true) {
+        if ($pending.Wait(250)) {
+            $line = $pending.Result
+            if ($null -eq $line) { break }
+            $lines.Add($line)
+            if ($line -match '^\s*(\S+) -> ') { [Console]::Error.WriteLine("run.ps1:   built $($Matches[1])") }
+            elseif ($line -match '^\s*Restored (.+) \(in ') { [Console]::Error.WriteLine("run.ps1:   restored $(Split-Path -Leaf $Matches[1])") }
+            $pending = $process.StandardOutput.ReadLineAsync()
+        }
+        if ($clock.Elapsed.TotalSeconds -ge $nextReport) {
+            [Console]::Error.WriteLine("run.ps1: still $what ($nextReport s) ...")
+            $nextReport += $ProgressSeconds
+        }
+    }
+    $process.WaitForExit()
+    $lines.Add($errors.Result)
+    Set-Content -Path $log -Value $lines
+    return $process.ExitCode
+}
+
+# A failed stage: its errors and warnings (or the whole log when it has none), then the log goes.
+function Show-StageProblems([string] $log) {
+    $problems = @(Select-String -Path $log -Pattern 'error|warning' | ForEach-Object { $_.Line } | Sort-Object -Unique)
+    if ($problems.Count -eq 0) { $problems = @(Get-Content $log) }
+    foreach ($p in $problems) { [Console]::Error.WriteLine($p) }
+    Remove-Item $log -ErrorAction SilentlyContinue
+}
+
 function Invoke-Build {
     $changed = Get-ChangedSource
     if ($changed) {
         Test-SdkVersion
-        [Console]::Error.WriteLine("run.ps1: building ($Config; changed: $changed) ...")
-        dotnet build Pipeline.sln -c $Config -nologo -v:q | Out-Host
-        if ($LASTEXITCODE -ne 0) { Fail 'build failed' }
+        $log = [System.IO.Path]::GetTempFileName()
+        $restore = @()
+        if ($changed -eq '(no build yet)') {
+            # First run: the packages come from nuget.org (DuckDB's native library is the big one), then ten projects
+            # compile. Two quiet minutes look like a hang, so each stage says what it does.
+            [Console]::Error.WriteLine('run.ps1: first run: restoring packages (about a minute on a fresh machine) ...')
+            if ((Invoke-Stage 'restoring packages' $log @('restore', 'Pipeline.sln', '-nologo', '-v:m', '-tl:off')) -ne 0) {
+                Show-StageProblems $log
+                Fail 'restoring packages failed (is nuget.org reachable?)'
+            }
+            [Console]::Error.WriteLine("run.ps1: building ($Config; the first build takes one to two minutes) ...")
+            $restore = @('--no-restore')
+        } else {
+            [Console]::Error.WriteLine("run.ps1: building ($Config; changed: $changed) ...")
+        }
+        $buildArgs = @('build', 'Pipeline.sln', '-c', $Config) + $restore + @('-nologo', '-clp:NoSummary', '-v:m', '-tl:off')
+        if ((Invoke-Stage 'building' $log $buildArgs) -ne 0) {
+            Show-StageProblems $log
+            Fail 'build failed'
+        }
+        Remove-Item $log -ErrorAction SilentlyContinue
+        New-Item -ItemType Directory -Force -Path $Tools | Out-Null
         New-Item -ItemType File -Force -Path $BuildStamp | Out-Null
+        [Console]::Error.WriteLine('run.ps1: built')
     }
 }
 

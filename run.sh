@@ -43,19 +43,63 @@ changed_source() {
       -newer "$BUILD_STAMP" -print -quit 2>/dev/null || true   # a missing start path is not a change
 }
 
+# How often a running restore or build says it is still running (seconds; a test lowers it).
+PROGRESS_SECONDS="${PIPELINE_PROGRESS_SECONDS:-15}"
+
+# Runs one set-up stage (a dotnet restore or build) with its whole output kept in the log file $2, shown only on
+# failure. The user still sees it move: a line per project as dotnet finishes it, and every PROGRESS_SECONDS a
+# "still <what> (N s)" line. The already-built path never comes here.
+stage() {
+  local what="$1" log="$2"; shift 2
+  (
+    waited=0
+    # sleep gets no terminal and no pipe: only this subshell holds stderr, and it goes when killed below.
+    while sleep "$PROGRESS_SECONDS" </dev/null >/dev/null 2>&1; do
+      waited=$((waited + PROGRESS_SECONDS))
+      say "run.sh: still $what (${waited} s) ..."
+    done
+  ) &
+  local ticker=$! status=0 line
+  "$@" 2>&1 | tee "$log" | while IFS= read -r line; do
+    if [[ "$line" =~ ^\ *([^ ]+)\ -\>\  ]]; then
+      say "run.sh:   built ${BASH_REMATCH[1]}"
+    elif [[ "$line" =~ ^\ *Restored\ (.+)\ \(in\  ]]; then
+      say "run.sh:   restored $(basename "${BASH_REMATCH[1]}")"
+    fi
+  done || status=$?
+  kill "$ticker" 2>/dev/null || true
+  wait "$ticker" 2>/dev/null || true
+  return "$status"
+}
+
 build() {
   local changed; changed="$(changed_source)"
   if [[ -n "$changed" ]]; then
     check_sdk_version
-    say "run.sh: building ($CONFIG; changed: $changed) ..."
     local log; log="$(mktemp)"
-    if ! dotnet build Pipeline.sln -c "$CONFIG" -nologo -clp:NoSummary -v:q >"$log" 2>&1; then
+    local restore=""
+    if [[ "$changed" == "(no build yet)" ]]; then
+      # First run: the packages come from nuget.org (DuckDB's native library is the big one), then ten projects
+      # compile. Two quiet minutes look like a hang, so each stage says what it does.
+      say "run.sh: first run: restoring packages (about a minute on a fresh machine) ..."
+      if ! stage "restoring packages" "$log" dotnet restore Pipeline.sln -nologo -v:m -tl:off; then
+        grep -E 'error|warning' "$log" | sort -u >&2 || cat "$log" >&2
+        rm -f "$log"
+        die "restoring packages failed (is nuget.org reachable?)"
+      fi
+      say "run.sh: building ($CONFIG; the first build takes one to two minutes) ..."
+      restore="--no-restore"
+    else
+      say "run.sh: building ($CONFIG; changed: $changed) ..."
+    fi
+    if ! stage "building" "$log" dotnet build Pipeline.sln -c "$CONFIG" $restore -nologo -clp:NoSummary -v:m -tl:off; then
       grep -E 'error|warning' "$log" | sort -u >&2 || cat "$log" >&2
       rm -f "$log"
       die "build failed"
     fi
     rm -f "$log"
     mkdir -p "$TOOLS" && touch "$BUILD_STAMP"
+    say "run.sh: built"
   fi
 }
 

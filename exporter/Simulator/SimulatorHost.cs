@@ -33,6 +33,7 @@ public sealed class SimulatorHost : IAsyncDisposable
     private readonly TruthWriter? _truth;
     private readonly CancellationTokenSource _stopping = new();
     private readonly HashSet<Task> _sockets = [];
+    private readonly Lock _stepGate = new();
     private Task? _feed;
     private bool _stopped;
 
@@ -69,7 +70,11 @@ public sealed class SimulatorHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Rate);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Speed);
+        if (!options.Stepped)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Speed);
+        }
+
         if (options.Instruments.Count == 0)
         {
             throw new ArgumentException("no instruments", nameof(options));
@@ -94,7 +99,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         var warm = System.Diagnostics.Stopwatch.StartNew();
         await Task.WhenAll(markets.Values.Select(m => Task.Run(() => m.FillIdBase(MarketGenerator.BlockOf(startMs)), token)));
         Log.Debug("Market id prefixes ready in {Elapsed} ms", warm.ElapsedMilliseconds);
-        var clock = new SimClock(options.Time, startMs, options.Speed);
+        var clock = options.Stepped ? SimClock.Stepped(options.Time, startMs) : new SimClock(options.Time, startMs, options.Speed);
         var truth = options.TruthDir is { } dir ? new TruthWriter(dir, markets.Values.Select(m => m.Instrument), startMs, options) : null;
         var feed = new LiveFeed(markets, clock, truth, options.PublishInterval);
         var context = new SimulatorContext(options, clock, markets, feed, new ArchiveStore(options.OkxLegacyArchive));
@@ -131,25 +136,57 @@ public sealed class SimulatorHost : IAsyncDisposable
         host.Endpoints = new SimulatorEndpoints(new Uri(ws + "/ws/v5/public"), new Uri(ws + "/ws/v5/business"), new Uri(http),
             new Uri(ws), new Uri(http), new Uri(http + "/archive"));
         context.ArchiveUrl = http + "/archive";
-        host._feed = Task.Run(() => feed.RunAsync(host._stopping.Token), CancellationToken.None);
-        Log.Information("Simulator listening on {Url}: {Count} instruments, seed {Seed}, rate {Rate}/s, speed {Speed}x, faults {Faults}",
-            http, markets.Count, options.Seed, options.Rate, options.Speed, options.Faults.ToString());
+        if (!options.Stepped)
+        {
+            host._feed = Task.Run(() => feed.RunAsync(host._stopping.Token), CancellationToken.None);
+        }
+
+        Log.Information("Simulator listening on {Url}: {Count} instruments, seed {Seed}, rate {Rate}/s, speed {Speed}, faults {Faults}",
+            http, markets.Count, options.Seed, options.Rate, options.Stepped ? "stepped" : options.Speed.ToString("0.###x", System.Globalization.CultureInfo.InvariantCulture), options.Faults.ToString());
         return host;
+    }
+
+    /// <summary>
+    /// A stepped simulator (<see cref="SimulatorOptions.Stepped"/>): moves event time to <paramref name="nowMs"/> and
+    /// publishes everything up to it (inclusive) before returning; the sockets send it on their own.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">the simulator runs on wall time, or it has stopped</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="nowMs"/> is before the simulated now</exception>
+    public void AdvanceTo(long nowMs)
+    {
+        lock (_stepGate)
+        {
+            if (_stopped)
+            {
+                throw new InvalidOperationException("the simulator has stopped");
+            }
+
+            _context.Clock.AdvanceTo(nowMs);
+            _context.Feed.PublishUpTo(nowMs);
+        }
     }
 
     /// <summary>Stops publishing, closes the sockets and the server, and completes the truth files.</summary>
     public async Task StopAsync(CancellationToken token = default)
     {
-        if (_stopped)
+        lock (_stepGate)
         {
-            return;
+            if (_stopped)
+            {
+                return;
+            }
+
+            _stopped = true;
         }
 
-        _stopped = true;
         await _stopping.CancelAsync();
         if (_feed is not null)
         {
             await _feed;
+        }
+        else
+        {
+            _truth?.Complete(_context.Feed.PublishedThroughMs); // stepped: no feed loop completes it
         }
 
         Task[] sockets;

@@ -22,8 +22,15 @@ public sealed record SimulatorOptions
     /// <summary>Event-time origin; null = now (from <see cref="Time"/>).</summary>
     public DateTimeOffset? Start { get; init; }
 
-    /// <summary>Event time runs this many times faster than wall time.</summary>
+    /// <summary>Event time runs this many times faster than wall time (unused when <see cref="Stepped"/>).</summary>
     public double Speed { get; init; } = 1;
+
+    /// <summary>
+    /// Event time stands at <see cref="Start"/> until <see cref="SimulatorHost.AdvanceTo"/> moves it, and each move
+    /// publishes at once (no wall-time pacing, <see cref="Speed"/> and <see cref="PublishInterval"/> unused): a caller
+    /// that waits for its consumers between moves gets the same tape and receive times on every run.
+    /// </summary>
+    public bool Stepped { get; init; }
 
     public FaultSpec Faults { get; init; } = FaultSpec.None;
 

@@ -40,7 +40,7 @@ public static class DemoCommand
         }
 
         var root = context.Get(CommonOptions.Vault) is { Length: > 0 } given ? given : "vault-demo";
-        var demo = new DemoRun(DemoVault.Prepare(root), TimeSpan.FromHours(hours), context.Get(Seed), context.Output);
+        var demo = new DemoRun(DemoVault.Prepare(root), TimeSpan.FromHours(hours), context.Get(Seed), context.Output, context.Time);
         var summary = await demo.RunAsync(token);
         summary.Print(context.Output);
         return summary.Trades > 0 && summary.Minutes > 0 ? ExitCodes.Ok : ExitCodes.Failure;

@@ -4,12 +4,16 @@ using Spectre.Console;
 
 namespace Pipeline.Jobs.Demo;
 
-/// <summary>What the demo did, printed as a table with the next commands to try.</summary>
+/// <summary>
+/// What the demo did, printed as a table with the next commands to try. It holds only what the seed decides (no wall
+/// time: the demo prints that on its progress lines), so two runs with the same seed print the same summary.
+/// </summary>
 public sealed record DemoSummary
 {
     public required string Vault { get; init; }
     public required TimeSpan Simulated { get; init; }
-    public required TimeSpan Elapsed { get; init; }
+    public required DateTimeOffset From { get; init; }
+    public required ulong Seed { get; init; }
     public long Trades { get; init; }
     public long Minutes { get; init; }
     public long Signals { get; init; }
@@ -23,7 +27,8 @@ public sealed record DemoSummary
     {
         var console = CliConsole.For(output);
         var table = new Table().Title("pipeline demo").AddColumn("what").AddColumn(new TableColumn("value").RightAligned());
-        table.AddRow("market simulated", $"{Simulated.TotalHours:0.#} h in {Elapsed.TotalSeconds:0} s");
+        table.AddRow("market simulated", string.Create(CultureInfo.InvariantCulture,
+            $"{Simulated.TotalHours:0.#} h from {From:yyyy-MM-dd HH:mm}Z, seed {Seed}"));
         table.AddRow("trades recorded", N(Trades));
         table.AddRow("minutes computed", N(Minutes));
         table.AddRow("signals (long/short)", N(Signals));

@@ -18,6 +18,7 @@ public sealed class LiveFeed
     private readonly TimeSpan _interval;
     private readonly object _gate = new();
     private readonly Dictionary<string, ILiveSink[]> _sinks = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Tape> _tapes;
     private long _published;
 
     public LiveFeed(IReadOnlyDictionary<string, MarketGenerator> markets, SimClock clock, TruthWriter? truth, TimeSpan interval)
@@ -27,10 +28,30 @@ public sealed class LiveFeed
         _truth = truth;
         _interval = interval;
         _published = clock.StartMs - 1;
+        _tapes = markets.Keys.ToDictionary(k => k, _ => new Tape(), StringComparer.Ordinal);
     }
 
     /// <summary>Event time up to which (inclusive) every trade has been published.</summary>
     public long PublishedThroughMs => Interlocked.Read(ref _published);
+
+    /// <summary>
+    /// Trades of <paramref name="instId"/> published so far, counted as the raw-trade lines an exporter records
+    /// (one per OKX fill as on <c>trades-all</c>, one per Binance aggTrade): what the truth holds.
+    /// </summary>
+    public long TradesPublished(string instId) => _tapes.TryGetValue(instId, out var tape) ? Interlocked.Read(ref tape.Trades) : 0;
+
+    /// <summary>The id of the last trade of <paramref name="instId"/> published (OKX fill id, Binance aggregate id); null before the first.</summary>
+    public long? LastTradeIdPublished(string instId) =>
+        _tapes.TryGetValue(instId, out var tape) && Interlocked.Read(ref tape.LastId) is var id and >= 0 ? id : null;
+
+    /// <summary>The live connections subscribed to <paramref name="instId"/> now.</summary>
+    public int Subscribers(string instId)
+    {
+        lock (_gate)
+        {
+            return _sinks.GetValueOrDefault(instId, []).Length;
+        }
+    }
 
     public void Subscribe(string instId, ILiveSink sink)
     {
@@ -102,6 +123,7 @@ public sealed class LiveFeed
 
         foreach (var (instId, market) in _markets)
         {
+            var tape = _tapes[instId];
             ILiveSink[] sinks;
             lock (_gate)
             {
@@ -119,6 +141,7 @@ public sealed class LiveFeed
                 }
 
                 var batch = new LiveBatch(block, start, end, now);
+                tape.Count(batch);
                 _truth?.Write(batch);
                 foreach (var sink in sinks)
                 {
@@ -137,5 +160,33 @@ public sealed class LiveFeed
 
         Interlocked.Exchange(ref _published, now);
         _truth?.FlushIfDue(now);
+    }
+
+    /// <summary>What has been published of one instrument (written by the publishing thread only).</summary>
+    private sealed class Tape
+    {
+        public long Trades;
+        public long LastId = -1;
+
+        public void Count(LiveBatch batch)
+        {
+            var prints = batch.Block.Prints.Span;
+            if (batch.Block.Instrument.IsBinance)
+            {
+                Interlocked.Add(ref Trades, batch.PrintEnd - batch.PrintStart);
+                Interlocked.Exchange(ref LastId, prints[batch.PrintEnd - 1].Ordinal);
+                return;
+            }
+
+            var fills = 0L;
+            for (var i = batch.PrintStart; i < batch.PrintEnd; i++)
+            {
+                fills += prints[i].FillCount;
+            }
+
+            var last = prints[batch.PrintEnd - 1];
+            Interlocked.Add(ref Trades, fills);
+            Interlocked.Exchange(ref LastId, batch.Block.Fills.Span[last.FillStart + last.FillCount - 1].Id);
+        }
     }
 }

@@ -71,7 +71,7 @@ public sealed class RunScriptTests : IDisposable
 
         var (code, stdout, stderr) = await RunAsync(checkout, script, "--help");
         Assert.True(code == 0, stderr);
-        Assert.DoesNotContain("building", stderr);
+        Assert.DoesNotContain("run.sh:", stderr); // no set-up line at all: neither restore nor build nor progress
         Assert.Contains("Usage:", stdout);
 
         var source = Path.Combine(checkout, "jobs", "Touched.cs");
@@ -85,6 +85,63 @@ public sealed class RunScriptTests : IDisposable
         Assert.Contains("run.sh: building", stderr);
         Assert.NotEqual(0, code);
         Assert.DoesNotContain("Usage:", stdout);
+    }
+
+    [UnixFact("a stand-in dotnet script on PATH")]
+    public async Task RunSh_FirstRun_SaysEachStageAndProjectAndThatTheBuildIsStillRunning()
+    {
+        // A fresh checkout (no build yet) with a stand-in dotnet first on PATH: its build ends only once run.sh has
+        // said "still building", so the test sees the heartbeat by waiting for it, not by timing a real two-minute build.
+        var checkout = _dir.File("fresh");
+        Directory.CreateDirectory(checkout);
+        File.Copy(Path.Combine(RepoPaths.Root(), "run.sh"), Path.Combine(checkout, "run.sh"));
+        var bin = _dir.File("fake-bin");
+        Directory.CreateDirectory(bin);
+        var fake = Path.Combine(bin, "dotnet");
+        await File.WriteAllTextAsync(fake, """
+            #!/usr/bin/env bash
+            case "$1" in
+              --version) echo 10.0.100 ;;
+              restore) echo "  Determining projects to restore..."; echo "  Restored $PWD/vault/Pipeline.Vault.csproj (in 1.2 sec)." ;;
+              build)
+                echo "  Pipeline.Vault -> $PWD/vault/bin/Release/net10.0/Pipeline.Vault.dll"
+                for _ in $(seq 300); do grep -q "still building" "$RUN_SH_STDERR" && break; sleep 0.1; done
+                echo "  Pipeline.Jobs -> $PWD/jobs/bin/Release/net10.0/pipeline.dll" ;;
+              *) ;;
+            esac
+            """.ReplaceLineEndings("\n"));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        var stderrFile = _dir.File("stderr.txt");
+
+        var (code, _, _) = await PipelineProcess.RunProgramAsync("bash", ["-c", "exec bash \"$0\" setup 2>\"$1\"", "run.sh", stderrFile], checkout,
+            new Dictionary<string, string?>
+            {
+                ["PATH"] = bin + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH"),
+                ["PIPELINE_PROGRESS_SECONDS"] = "1",
+                ["RUN_SH_STDERR"] = stderrFile,
+            });
+
+        var stderr = await File.ReadAllTextAsync(stderrFile);
+        Assert.True(code == 0, stderr);
+        string[] expected =
+        [
+            "run.sh: first run: restoring packages", "run.sh:   restored Pipeline.Vault.csproj", "run.sh: building (Release; the first build",
+            "run.sh:   built Pipeline.Vault", "run.sh: still building (", "run.sh:   built Pipeline.Jobs", "run.sh: built", "run.sh: ready",
+        ];
+        var at = 0;
+        foreach (var line in expected)
+        {
+            var next = stderr.IndexOf(line, at, StringComparison.Ordinal);
+            Assert.True(next >= 0, $"'{line}' missing (or out of order) in:\n{stderr}");
+            at = next + line.Length;
+        }
+
+        Assert.DoesNotContain(" -> ", stderr); // dotnet's own lines stay in the log
+        Assert.True(File.Exists(Path.Combine(checkout, ".tools", "build.stamp")), stderr);
     }
 
     /// <summary>
