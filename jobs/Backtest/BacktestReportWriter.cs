@@ -45,7 +45,7 @@ public static class BacktestReportWriter
             overrides = run.Overrides,
             parameters = run.Config.Parameters,
             execution = run.Config.Execution,
-            input = new { minutes = run.Minutes, trades = run.Trades, badLines = run.BadLines, lateTrades = run.LateTrades },
+            input = new { minutes = run.Minutes, trades = run.Trades, badLines = run.BadLines, lateTrades = run.LateTrades, notes = run.Notes },
             summary = new
             {
                 pnlCcy = r.PnlCcy, trades = r.TradeCount, wins = r.Wins, losses = r.Losses, winRatePct = r.WinRatePct, profitFactor = r.ProfitFactor,
@@ -81,6 +81,12 @@ public static class BacktestReportWriter
 
         md.Append(c, $". Replayed {run.Trades:N0} raw trades and {run.Minutes:N0} minutes through the live calculators, strategy and paper engine ");
         md.Append(c, $"(notional {D(x.Notional)}{(run.Config.Contract is { } k ? $" {k.NotionalCcy} {k.CtType}" : "")}, maker {D(x.MakerFeePct)} %, taker {D(x.TakerFeePct)} %, take profit {D(x.TakeProfitPct)} %, stop loss {D(x.StopLossPct)} %).\n\n");
+        foreach (var note in run.Notes)
+        {
+            md.Append(c, $"- {note}\n");
+        }
+
+        md.Append(run.Notes.Count > 0 ? "\n" : "");
         md.Append("| metric | value |\n|---|---|\n");
         foreach (var (name, value) in SummaryRows(r))
         {
