@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Pipeline.Jobs.Backtest.Csv;
 using Pipeline.Jobs.Cli;
 using Pipeline.Jobs.Strategies;
 using Spectre.Console;
@@ -22,9 +23,18 @@ public static class BacktestCommand
 
     private static readonly Option<string?> Inst = new("--inst") { Description = "instruments, comma separated (default: the strategy file's instId)" };
 
-    private static readonly Option<string> From = new("--from") { Description = "first day (yyyy-MM-dd, UTC)", Required = true };
+    private static readonly Option<string?> From = new("--from") { Description = "first day (yyyy-MM-dd, UTC); required without --csv, else the CSV's first day" };
 
-    private static readonly Option<string> To = new("--to") { Description = "last day, inclusive (yyyy-MM-dd, UTC)", Required = true };
+    private static readonly Option<string?> To = new("--to") { Description = "last day, inclusive (yyyy-MM-dd, UTC); required without --csv, else the CSV's last day" };
+
+    private static readonly Option<string[]> Csv = new("--csv")
+    {
+        Description = "replay CSV files instead of the vault (repeatable, in time order): 1-minute bars 'timestamp,open,high,low,close,volume' " +
+            "or ticks 'timestamp,price,size'; UTC ISO-8601 or epoch seconds/milliseconds; sizes in the base currency. " +
+            "The instrument is the strategy's (or --inst); a bad line refuses the import (exit 1)",
+        AllowMultipleArgumentsPerToken = false,
+        DefaultValueFactory = _ => [],
+    };
 
     private static readonly Option<string?> ReportDir = new("--report")
     {
@@ -41,7 +51,7 @@ public static class BacktestCommand
     public static Command Create()
     {
         var command = new Command("backtest",
-            "Replay raw trade days (JSONL or Parquet) through the same calculators, strategy and paper executor as the live jobs. " +
+            "Replay raw trade days (JSONL or Parquet), or 1-minute bar / tick CSV files (--csv), through the same calculators, strategy and paper executor as the live jobs. " +
             "Indicators start cold at --from. Writes report.json, report.md and equity.svg and prints trades, win rate, profit factor, " +
             "net return after fees, daily Sharpe, max drawdown, average holding, fees and exits by reason.");
         command.Options.Add(Strategy);
@@ -49,6 +59,7 @@ public static class BacktestCommand
         command.Options.Add(Inst);
         command.Options.Add(From);
         command.Options.Add(To);
+        command.Options.Add(Csv);
         command.Options.Add(ReportDir);
         command.Options.Add(Sweep);
         CommandAction.Set(command, RunAsync);
@@ -57,11 +68,18 @@ public static class BacktestCommand
 
     private static async Task<int> RunAsync(CommandContext context, CancellationToken token)
     {
-        var from = CommonOptions.Day(context.Get(From)!, "--from");
-        var to = CommonOptions.Day(context.Get(To)!, "--to");
-        if (to < from)
+        var csv = context.Get(Csv) ?? [];
+        if (csv.Length == 0 && (context.Get(From) is null || context.Get(To) is null))
         {
-            throw new UsageException($"--to {to:yyyy-MM-dd} is before --from {from:yyyy-MM-dd}");
+            throw new UsageException("--from and --to are required (they may be left out only with --csv)");
+        }
+
+        var fromText = context.Get(From);
+        var toText = context.Get(To);
+        if (fromText is not null && toText is not null
+            && CommonOptions.Day(toText, "--to") < CommonOptions.Day(fromText, "--from"))
+        {
+            throw new UsageException($"--to {toText} is before --from {fromText}");
         }
 
         var path = context.Get(Strategy)!;
@@ -73,6 +91,25 @@ public static class BacktestCommand
             : registry.Parse(SweepGrid.Apply(yaml, o), $"{path} (--sweep {SweepGrid.Label(o)})"))).ToList();
         var exchange = CommonOptions.ExchangeFilter(context.Get(Exchange) ?? base_.Exchange)!;
         var instruments = CommonOptions.InstIds(context.Get(Inst)) is { Count: > 0 } list ? list : [base_.InstId];
+        if (csv.Length > 0 && instruments.Count > 1)
+        {
+            throw new UsageException("--csv replays one instrument: give one --inst (the CSV files are that instrument's)");
+        }
+
+        using var csvInput = csv.Length > 0 ? ImportCsv(context, csv, exchange, instruments[0], token) : null;
+        if (csvInput?.Import is { } imported)
+        {
+            configs = [.. configs.Select(c => (c.Overrides, c.Config with { Contract = imported.Contract }))];
+        }
+
+        var from = fromText is null ? csvInput!.Import.FirstDay : CommonOptions.Day(fromText, "--from");
+        var to = toText is null ? csvInput!.Import.LastDay : CommonOptions.Day(toText, "--to");
+        if (to < from)
+        {
+            throw new UsageException($"--to {to:yyyy-MM-dd} is before --from {from:yyyy-MM-dd}");
+        }
+
+        var source = csvInput?.Import.Vault ?? context.Vault;
         var reportRoot = Path.GetFullPath(context.Get(ReportDir)
             ?? Path.Combine("backtest-report", $"{base_.Id}_{from:yyyy-MM-dd}_{to:yyyy-MM-dd}"));
 
@@ -87,7 +124,7 @@ public static class BacktestCommand
                     Backtester backtester;
                     try
                     {
-                        backtester = new Backtester(context.Vault, exchange, instId, from, to);
+                        backtester = new Backtester(source, exchange, instId, from, to);
                     }
                     catch (ArgumentException ex)
                     {
@@ -104,7 +141,7 @@ public static class BacktestCommand
                             {
                                 task.Description = Markup.Escape($"{label}: {stage}");
                                 task.Value = stage == "calculators" ? fraction * 30 : 30 + (fraction * 70);
-                            }, token: token), token);
+                            }, token: token) with { Notes = csvInput?.Import.Notes ?? [] }, token);
                             task.Value = 100;
                             task.StopTask();
                             var dir = reportRoot;
@@ -143,6 +180,11 @@ public static class BacktestCommand
                 }
 
                 console.Write(table);
+                foreach (var note in run.Notes)
+                {
+                    await context.Output.WriteLineAsync("note: " + note);
+                }
+
                 await context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                     $"{run.Trades:N0} trades and {run.Minutes:N0} minutes replayed in {run.Elapsed.TotalSeconds:0.00} s (calculators {run.CalculatorTime.TotalSeconds:0.00} s); report: {dir}"));
             }
@@ -166,10 +208,67 @@ public static class BacktestCommand
             }
 
             console.Write(table);
+            foreach (var note in csvInput?.Import.Notes ?? [])
+            {
+                await context.Output.WriteLineAsync("note: " + note);
+            }
+
             await context.Output.WriteLineAsync($"{runs.Count} runs; reports under {reportRoot}");
         }
 
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// The CSV files as raw days of a scratch vault under the temp folder (deleted on dispose). A bad line is
+    /// a runtime failure: the first issues on stderr, one line each with file and line, then exit 1.
+    /// </summary>
+    private static CsvInput ImportCsv(CommandContext context, string[] files, string exchange, string instId, CancellationToken token)
+    {
+        var scratch = Path.Combine(Path.GetTempPath(), "pipeline-csv", Guid.NewGuid().ToString("N"));
+        try
+        {
+            return new CsvInput(scratch, CsvMarketImporter.Import(files, exchange, instId, scratch, token));
+        }
+        catch (CsvImportException ex) when (ex.Issues.Count > 0)
+        {
+            CsvInput.Delete(scratch);
+            foreach (var issue in ex.Issues)
+            {
+                context.Error.WriteLine("error: " + issue);
+            }
+
+            var more = ex.Count - ex.Issues.Count;
+            throw new CsvImportException(
+                $"{ex.Count} bad CSV line(s){(more > 0 ? $" ({more} more not listed)" : "")}; nothing was replayed: fix or remove them and run again");
+        }
+        catch
+        {
+            CsvInput.Delete(scratch);
+            throw;
+        }
+    }
+
+    private sealed class CsvInput(string scratch, CsvImport import) : IDisposable
+    {
+        public CsvImport Import { get; } = import;
+
+        public static void Delete(string scratch)
+        {
+            try
+            {
+                if (Directory.Exists(scratch))
+                {
+                    Directory.Delete(scratch, recursive: true);
+                }
+            }
+            catch (IOException)
+            {
+                // best effort: a scratch directory under temp
+            }
+        }
+
+        public void Dispose() => Delete(scratch);
     }
 
     private static string Slug(IReadOnlyDictionary<string, string> overrides) =>

@@ -24,7 +24,7 @@ public static class BacktestReportWriter
         var (startMs, endMs) = Span(run);
         File.WriteAllText(Path.Combine(directory, "equity.svg"),
             EquitySvg.Render($"{run.Config.Id} on {run.Config.Exchange}/{run.Config.InstId}, {run.From:yyyy-MM-dd} to {run.To:yyyy-MM-dd}",
-                run.Report, startMs, endMs, Quote(run.Config.InstId)));
+                run.Report, startMs, endMs, run.Report.PnlCcy ?? Quote(run.Config.InstId)));
         File.WriteAllText(Path.Combine(directory, "report.json"), JsonSerializer.Serialize(Document(run), Json) + "\n");
         File.WriteAllText(Path.Combine(directory, "report.md"), Markdown(run));
     }
@@ -45,10 +45,10 @@ public static class BacktestReportWriter
             overrides = run.Overrides,
             parameters = run.Config.Parameters,
             execution = run.Config.Execution,
-            input = new { minutes = run.Minutes, trades = run.Trades, badLines = run.BadLines, lateTrades = run.LateTrades },
+            input = new { minutes = run.Minutes, trades = run.Trades, badLines = run.BadLines, lateTrades = run.LateTrades, notes = run.Notes },
             summary = new
             {
-                trades = r.TradeCount, wins = r.Wins, losses = r.Losses, winRatePct = r.WinRatePct, profitFactor = r.ProfitFactor,
+                pnlCcy = r.PnlCcy, trades = r.TradeCount, wins = r.Wins, losses = r.Losses, winRatePct = r.WinRatePct, profitFactor = r.ProfitFactor,
                 grossPnl = r.GrossPnl, feesPaid = r.FeesPaid, netPnl = r.NetPnl, netReturnPct = r.NetReturnPct,
                 dailySharpe = r.DailySharpe, annualizedSharpe = r.AnnualizedSharpe, maxDrawdown = r.MaxDrawdown,
                 maxDrawdownPct = r.MaxDrawdownPct, averageHoldingSeconds = Math.Round(r.AverageHolding.TotalSeconds, 3),
@@ -80,7 +80,13 @@ public static class BacktestReportWriter
         }
 
         md.Append(c, $". Replayed {run.Trades:N0} raw trades and {run.Minutes:N0} minutes through the live calculators, strategy and paper engine ");
-        md.Append(c, $"(notional {D(x.Notional)}, maker {D(x.MakerFeePct)} %, taker {D(x.TakerFeePct)} %, take profit {D(x.TakeProfitPct)} %, stop loss {D(x.StopLossPct)} %).\n\n");
+        md.Append(c, $"(notional {D(x.Notional)}{(run.Config.Contract is { } k ? $" {k.NotionalCcy} {k.CtType}" : "")}, maker {D(x.MakerFeePct)} %, taker {D(x.TakerFeePct)} %, take profit {D(x.TakeProfitPct)} %, stop loss {D(x.StopLossPct)} %).\n\n");
+        foreach (var note in run.Notes)
+        {
+            md.Append(c, $"- {note}\n");
+        }
+
+        md.Append(run.Notes.Count > 0 ? "\n" : "");
         md.Append("| metric | value |\n|---|---|\n");
         foreach (var (name, value) in SummaryRows(r))
         {
@@ -94,10 +100,10 @@ public static class BacktestReportWriter
         }
         else
         {
-            md.Append("| # | direction | entry (UTC) | entry px | exit (UTC) | exit px | reason | net PnL | net % |\n|---|---|---|---|---|---|---|---|---|\n");
+            md.Append(c, $"| # | direction | entry (UTC) | entry px | exit (UTC) | exit px | reason | net PnL{(r.PnlCcy is { } ccy ? $" ({ccy})" : "")} | net % |\n|---|---|---|---|---|---|---|---|---|\n");
             foreach (var (t, i) in r.Trades.Take(500).Select((t, i) => (t, i + 1)))
             {
-                md.Append(c, $"| {i} | {t.Direction} | {Iso(t.EntryTs)} | {D(t.EntryPx)} | {Iso(t.ExitTs)} | {D(t.ExitPx)} | {t.ExitReason} | {Round(t.NetPnl, 4)} | {Round(t.NetReturnPct, 4)} |\n");
+                md.Append(c, $"| {i} | {t.Direction} | {Iso(t.EntryTs)} | {D(t.EntryPx)} | {Iso(t.ExitTs)} | {D(t.ExitPx)} | {t.ExitReason} | {Round(t.NetPnl, r.PnlDecimals)} | {Round(t.NetReturnPct, 4)} |\n");
             }
 
             if (r.Trades.Count > 500)
@@ -120,10 +126,10 @@ public static class BacktestReportWriter
             ("win rate", Round(r.WinRatePct, 2) + " %"),
             ("profit factor", r.ProfitFactor is { } pf ? Round(pf, 3) : "n/a (no loss)"),
             ("net return after fees", Round(r.NetReturnPct, 4) + " % of notional"),
-            ("net PnL", Round(r.NetPnl, 4)),
-            ("fees paid", Round(r.FeesPaid, 4)),
+            ("net PnL", r.Money(r.NetPnl)),
+            ("fees paid", r.Money(r.FeesPaid)),
             ("Sharpe (daily)", r.DailySharpe is { } s ? Round(s, 3) + (r.AnnualizedSharpe is { } a ? $" (annualised {Round(a, 2)})" : "") : "n/a (< 2 days or no variation)"),
-            ("max drawdown", $"{Round(r.MaxDrawdown, 4)} ({Round(r.MaxDrawdownPct, 3)} % of notional)"),
+            ("max drawdown", $"{r.Money(r.MaxDrawdown)} ({Round(r.MaxDrawdownPct, 3)} % of notional)"),
             ("average holding", Holding(r.AverageHolding)),
             ("exits by reason", Exits(r)),
         ];

@@ -19,6 +19,12 @@ public sealed record BacktestRun
     /// <summary>Every order, fill, position event (and signal when kept).</summary>
     public required RecordingSink Sink { get; init; }
 
+    /// <summary>
+    /// What the input could not give exactly (a CSV backtest: which outputs are approximated and how), one
+    /// line each; empty for a vault backtest.
+    /// </summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     public int Minutes { get; init; }
     public long Trades { get; init; }
     public long BadLines { get; init; }

@@ -67,7 +67,11 @@ public sealed class Backtester : IDisposable
     {
         ArgumentNullException.ThrowIfNull(config);
         var clock = Stopwatch.StartNew();
-        config = config with { Exchange = _exchange, InstId = _instId };
+        config = config with
+        {
+            Exchange = _exchange, InstId = _instId,
+            Contract = config.Contract ?? ContractTermsReader.Read(_source, _exchange, _instId, _to), // linear or inverse
+        };
         var parameters = config.Parameters as VwapMeanReversionParameters;
 
         // The raw days are read on the other core while the calculators run, a few days ahead at most.

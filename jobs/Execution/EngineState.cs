@@ -52,5 +52,9 @@ public sealed record OpenPosition(
 /// <summary>First trade reaching the take-profit and the stop within one minute bucket.</summary>
 public sealed record ExitHits(long MinuteMs, long? TakeProfitTs, string? TakeProfitTradeId, long? StopLossTs, string? StopLossTradeId);
 
-/// <summary>Risk counters of one UTC day: entries filled and realised net PnL (quote).</summary>
-public sealed record DayStats(DateOnly Day, int Entries, decimal RealizedNet);
+/// <summary>
+/// Risk counters of one UTC day: entries filled, realised net PnL (in the contract's PnL currency) and
+/// the sum of the round trips' net returns in % of notional (what the daily loss limit compares; null in a
+/// state written before it was kept, which held linear trades only).
+/// </summary>
+public sealed record DayStats(DateOnly Day, int Entries, decimal RealizedNet, decimal? RealizedNetPct = null);

@@ -24,8 +24,10 @@ namespace Pipeline.Jobs.Execution;
 /// The trade that fills the entry is also checked against the stop.</item>
 /// <item>Exit at VWAP (optional): at a minute close that is at or beyond VWAP (long: close ≥ vwap),
 /// taker at the close. That minute opens nothing new.</item>
-/// <item>Fees are charged on the position's notional for both legs, so a take-profit nets exactly
-/// tp − 2·maker (0.6 − 0.04 = +0.56 %) and a stop −sl − maker − taker (−0.37 %).</item>
+/// <item>PnL, fees and the daily loss are valued by <see cref="ContractPnl"/> for the instrument's
+/// <see cref="ContractTerms"/>: linear in the quote currency, fees on the position's notional for both legs,
+/// so a take-profit nets exactly tp − 2·maker (0.6 − 0.04 = +0.56 %) and a stop −sl − maker − taker
+/// (−0.37 %); inverse in the settlement coin, each fee on its leg's coin notional.</item>
 /// <item>One position or pending entry at a time; per UTC day at most maxTradesPerDay entries filled
 /// and no entries once the realised net loss of the day reaches maxDailyLossPct of notional.</item>
 /// </list>
@@ -36,6 +38,7 @@ public sealed class PaperTradingEngine
     private readonly ExecutionSettings _x;
     private readonly IStrategy _strategy;
     private readonly IExecutionSink _sink;
+    private readonly ContractTerms _contract;
 
     private long? _lastMinuteMs;
     private long _now;
@@ -57,6 +60,7 @@ public sealed class PaperTradingEngine
         _x = config.Execution;
         _strategy = strategy;
         _sink = sink;
+        _contract = config.Contract ?? ContractTerms.Linear(config.InstId);
         if (state is not null)
         {
             _lastMinuteMs = state.LastMinuteMs;
@@ -74,6 +78,9 @@ public sealed class PaperTradingEngine
     }
 
     public StrategyConfig Config => _config;
+
+    /// <summary>How positions are valued (PnL currency, linear or inverse).</summary>
+    public ContractTerms Contract => _contract;
 
     public long? LastMinuteMs => _lastMinuteMs;
 
@@ -221,15 +228,18 @@ public sealed class PaperTradingEngine
             return $"entry order {entry.OrderId} pending";
         }
 
-        var stats = _day is { } d && d.Day == day ? d : new DayStats(day, 0, 0);
+        var stats = _day is { } d && d.Day == day ? d : new DayStats(day, 0, 0, 0);
         if (stats.Entries >= _x.MaxTradesPerDay)
         {
             return $"daily max trades {_x.MaxTradesPerDay} reached";
         }
 
-        if (-stats.RealizedNet >= _x.MaxDailyLoss)
+        // In % of notional, so one limit means the same for linear (quote) and inverse (coin) PnL. A state
+        // written before the percentage was kept holds linear quote PnL only.
+        var lossPct = -(stats.RealizedNetPct ?? stats.RealizedNet / _x.Notional * 100m);
+        if (lossPct >= _x.MaxDailyLossPct)
         {
-            return $"daily loss {Text(Math.Round(-stats.RealizedNet, 8))} ≥ {Text(_x.MaxDailyLoss)} ({Text(_x.MaxDailyLossPct)} % of notional)";
+            return $"daily loss {Text(Math.Round(-stats.RealizedNet, 10))} {_contract.PnlCcy} = {Text(Math.Round(lossPct, 4))} % of notional ≥ {Text(_x.MaxDailyLossPct)} %";
         }
 
         return null;
@@ -238,7 +248,7 @@ public sealed class PaperTradingEngine
     private void PlaceEntry(bool isLong, MinuteInputs minute)
     {
         var price = minute.Close;
-        var qty = Math.Round(_x.Notional / price, 12, MidpointRounding.ToEven);
+        var qty = ContractPnl.Quantity(_x.Notional, price);
         var entry = new PendingEntry(NextOrderId(), isLong, price, qty, minute.CloseTs, minute.CloseTs + _x.EntryTtlMs, minute.MinuteMs);
         _entry = entry;
         _sink.OnOrder(new OrderEvent(entry.PlacedTs, entry.OrderId, null, "placed", "entry", Side(isLong), "post_only_limit",
@@ -249,11 +259,11 @@ public sealed class PaperTradingEngine
     {
         _entry = null;
         var positionId = "p" + (++_positionSeq).ToString(CultureInfo.InvariantCulture);
-        var fee = _x.Notional * _x.MakerFeeRate;
+        var fee = ContractPnl.Fee(_contract.Inverse, _x.Notional, entry.LimitPx, _x.MakerFeeRate);
         _sink.OnOrder(new OrderEvent(trade.Ts, entry.OrderId, positionId, "filled", "entry", Side(entry.IsLong), "post_only_limit",
             entry.LimitPx, entry.Qty, entry.ExpiresTs, $"trade {trade.TradeId} at {Text(trade.Px)} crossed the limit"));
         _sink.OnFill(new FillEvent(trade.Ts, NextFillId(), entry.OrderId, positionId, "entry", Side(entry.IsLong), entry.LimitPx,
-            entry.Qty, _x.Notional, "maker", _x.MakerFeeRate, fee, trade.TradeId));
+            entry.Qty, _x.Notional, "maker", _x.MakerFeeRate, fee, trade.TradeId) { Inverse = _contract.Inverse, NotionalCcy = _contract.NotionalCcy, FeeCcy = _contract.PnlCcy });
 
         var tp = entry.IsLong ? entry.LimitPx * (1 + _x.TakeProfitRate) : entry.LimitPx * (1 - _x.TakeProfitRate);
         var sl = entry.IsLong ? entry.LimitPx * (1 - _x.StopLossRate) : entry.LimitPx * (1 + _x.StopLossRate);
@@ -262,7 +272,7 @@ public sealed class PaperTradingEngine
         _position = position;
         _day = AddEntry(_day, TradeTime.Day(trade.Ts));
         _sink.OnPosition(new PositionEvent(trade.Ts, positionId, "open", Direction(entry.IsLong), entry.Qty, _x.Notional,
-            entry.LimitPx, trade.Ts, null, null, null, fee, null, null));
+            entry.LimitPx, trade.Ts, null, null, null, fee, null, null) { Inverse = _contract.Inverse, NotionalCcy = _contract.NotionalCcy, PnlCcy = _contract.PnlCcy });
         var exitSide = Side(!entry.IsLong);
         _sink.OnOrder(new OrderEvent(trade.Ts, position.TakeProfitOrderId, positionId, "placed", "take_profit", exitSide, "limit",
             tp, entry.Qty, null, $"take profit {Text(_x.TakeProfitPct)} %"));
@@ -332,31 +342,32 @@ public sealed class PaperTradingEngine
     {
         _position = null;
         var exitSide = Side(!position.IsLong);
-        var fee = _x.Notional * feeRate;
+        var fee = ContractPnl.Fee(_contract.Inverse, _x.Notional, px, feeRate);
         _sink.OnOrder(new OrderEvent(ts, orderId, position.PositionId, "filled", reason, exitSide, orderType, px, position.Qty, null, why));
         _sink.OnFill(new FillEvent(ts, NextFillId(), orderId, position.PositionId, reason, exitSide, px, position.Qty, _x.Notional,
-            liquidity, feeRate, fee, tradeId));
+            liquidity, feeRate, fee, tradeId) { Inverse = _contract.Inverse, NotionalCcy = _contract.NotionalCcy, FeeCcy = _contract.PnlCcy });
         _sink.OnOrder(new OrderEvent(ts, otherOrderId, position.PositionId, "cancelled", otherKind, exitSide, otherType, otherPx,
             position.Qty, null, "other exit filled"));
 
-        var move = position.IsLong ? px - position.EntryPx : position.EntryPx - px;
-        var gross = _x.Notional * move / position.EntryPx;
+        var gross = ContractPnl.Gross(_contract.Inverse, position.IsLong, _x.Notional, position.EntryPx, px);
         var fees = position.EntryFee + fee;
         var net = gross - fees;
-        _day = AddRealized(_day, TradeTime.Day(ts), net);
+        var netPct = ContractPnl.ReturnPct(_contract.Inverse, net, _x.Notional, position.EntryPx);
+        _day = AddRealized(_day, TradeTime.Day(ts), net, netPct);
         _sink.OnPosition(new PositionEvent(ts, position.PositionId, "close", Direction(position.IsLong), position.Qty, _x.Notional,
-            position.EntryPx, position.EntryTs, px, reason, gross, fees, net, net / _x.Notional * 100m));
+            position.EntryPx, position.EntryTs, px, reason, gross, fees, net, netPct) { Inverse = _contract.Inverse, NotionalCcy = _contract.NotionalCcy, PnlCcy = _contract.PnlCcy });
     }
 
     private static DayStats AddEntry(DayStats? current, DateOnly day) =>
         current is { } d && d.Day == day ? d with { Entries = d.Entries + 1 }
         : current is { } older && older.Day > day ? older
-        : new DayStats(day, 1, 0);
+        : new DayStats(day, 1, 0, 0);
 
-    private static DayStats? AddRealized(DayStats? current, DateOnly day, decimal net) =>
-        current is { } d && d.Day == day ? d with { RealizedNet = d.RealizedNet + net }
+    private DayStats? AddRealized(DayStats? current, DateOnly day, decimal net, decimal netPct) =>
+        current is { } d && d.Day == day
+            ? d with { RealizedNet = d.RealizedNet + net, RealizedNetPct = (d.RealizedNetPct ?? d.RealizedNet / _x.Notional * 100m) + netPct }
         : current is { } older && older.Day > day ? older
-        : new DayStats(day, 0, net);
+        : new DayStats(day, 0, net, netPct);
 
     private string NextOrderId() => "o" + (++_orderSeq).ToString(CultureInfo.InvariantCulture);
 

@@ -2,8 +2,8 @@ namespace Pipeline.Jobs.Execution;
 
 /// <summary>
 /// A position opening or closing: a line of ledger/{strategy}/positions.jsonl. On close it
-/// carries the round trip's result: gross PnL, both fees, net PnL (quote) and net return in %
-/// of notional. ExitReason: take_profit, stop_loss, exit_vwap.
+/// carries the round trip's result: gross PnL, both fees, net PnL (in <see cref="PnlCcy"/>) and net
+/// return in % of the position's notional at entry (<see cref="ContractPnl.ReturnPct"/>). ExitReason: take_profit, stop_loss, exit_vwap.
 /// </summary>
 public sealed record PositionEvent(
     long Ts,
@@ -19,4 +19,14 @@ public sealed record PositionEvent(
     decimal? GrossPnl,
     decimal Fees,
     decimal? NetPnl,
-    decimal? NetReturnPct);
+    decimal? NetReturnPct)
+{
+    /// <summary>An inverse contract (PnL and fees in the settlement coin).</summary>
+    public bool Inverse { get; init; }
+
+    /// <summary>Currency of <see cref="Notional"/> (USDT linear, USD inverse).</summary>
+    public string? NotionalCcy { get; init; }
+
+    /// <summary>Currency of the PnL and fees (USDT linear, BTC inverse).</summary>
+    public string? PnlCcy { get; init; }
+}

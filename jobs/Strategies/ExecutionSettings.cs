@@ -15,7 +15,7 @@ public sealed record ExecutionSettings
     public decimal MakerFeePct { get; init; } = 0.02m;
     public decimal TakerFeePct { get; init; } = 0.05m;
 
-    /// <summary>Position size as quote notional (e.g. 1000 USDT); quantity = notional / entry price.</summary>
+    /// <summary>Position size as quote notional (e.g. 1000 USDT; 1000 USD = 10 contracts of an inverse BTC-USD-SWAP); quantity = notional / entry price.</summary>
     public decimal Notional { get; init; } = 1000m;
 
     public int MaxTradesPerDay { get; init; } = 20;
@@ -54,7 +54,7 @@ public sealed record ExecutionSettings
             ExitAtVwap = p.Flag("exitAtVwap", defaults.ExitAtVwap),
             MakerFeePct = p.Number("makerFeePct", defaults.MakerFeePct, v => v > -1 && v < 10, "-1 < makerFeePct < 10 (negative = rebate)"),
             TakerFeePct = p.Number("takerFeePct", defaults.TakerFeePct, v => v >= 0 && v < 10, "0 <= takerFeePct < 10"),
-            Notional = p.Number("notional", defaults.Notional, v => v > 0, "notional > 0 (quote currency, e.g. 1000 for 1000 USDT)"),
+            Notional = p.Number("notional", defaults.Notional, v => v > 0, "notional > 0 (quote currency, e.g. 1000 for 1000 USDT; USD for an inverse swap)"),
             MaxTradesPerDay = p.WholeNumber("maxTradesPerDay", defaults.MaxTradesPerDay, v => v >= 1, "maxTradesPerDay >= 1"),
             MaxDailyLossPct = p.Number("maxDailyLossPct", defaults.MaxDailyLossPct, v => v > 0 && v <= 100, "0 < maxDailyLossPct <= 100"),
             EntryTtl = p.Duration("entryTtl", defaults.EntryTtl, v => v >= TimeSpan.FromSeconds(1) && v <= TimeSpan.FromHours(1),

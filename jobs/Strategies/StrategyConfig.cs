@@ -1,3 +1,5 @@
+using Pipeline.Jobs.Execution;
+
 namespace Pipeline.Jobs.Strategies;
 
 /// <summary>
@@ -19,6 +21,13 @@ public sealed record StrategyConfig
 
     /// <summary>The strategy's parameters (e.g. VwapMeanReversion.VwapMeanReversionParameters).</summary>
     public required object Parameters { get; init; }
+
+    /// <summary>
+    /// How the instrument's contract is valued (linear or inverse, currencies), read from the raw trades by
+    /// whoever runs the strategy (<see cref="ContractTermsReader"/>); null: a linear contract in the
+    /// instrument's quote currency.
+    /// </summary>
+    public ContractTerms? Contract { get; init; }
 
     /// <summary>Where it was read from ("(inline)" for configs built in code).</summary>
     public string Source { get; init; } = "(inline)";

@@ -91,12 +91,13 @@ public static class ViewSchemas
         "fills" =>
         [
             Iso("time"), T("fillId"), T("orderId"), T("positionId"), T("kind"), T("side"), C("px"), C("qty"), C("notional"),
-            T("liquidity"), C("feeRate"), C("fee"), T("tradeId"),
+            T("liquidity"), C("feeRate"), C("fee"), T("tradeId"), T("notionalCcy"), T("feeCcy"), T("ctType"),
         ],
         "positions" =>
         [
             Iso("time"), T("positionId"), T("event"), T("direction"), C("qty"), C("notional"), C("entryPx"), I("entryTs"),
-            C("exitPx"), T("exitReason"), C("grossPnl"), C("fees"), C("netPnl"), C("netReturnPct"),
+            C("exitPx"), T("exitReason"), C("grossPnl"), C("fees"), C("netPnl"), C("netReturnPct"), T("notionalCcy"), T("pnlCcy"),
+            T("ctType"),
         ],
         _ => throw new ArgumentOutOfRangeException(nameof(file), file, "not a ledger file"),
     };

@@ -82,10 +82,13 @@ public static class LedgerJson
         Dec(w, "px", f.Px);
         Dec(w, "qty", f.Qty);
         Dec(w, "notional", f.Notional);
+        Str(w, "notionalCcy", f.NotionalCcy);
         w.WriteString("liquidity", f.Liquidity);
         Dec(w, "feeRate", f.FeeRate);
         Dec(w, "fee", f.Fee);
+        Str(w, "feeCcy", f.FeeCcy);
         Str(w, "tradeId", f.TradeId);
+        w.WriteString("ctType", f.Inverse ? "inverse" : "linear");
         w.WriteEndObject();
     }
 
@@ -101,6 +104,7 @@ public static class LedgerJson
         w.WriteString("direction", p.Direction);
         Dec(w, "qty", p.Qty);
         Dec(w, "notional", p.Notional);
+        Str(w, "notionalCcy", p.NotionalCcy);
         Dec(w, "entryPx", p.EntryPx);
         w.WriteNumber("entryTs", p.EntryTs);
         Dec(w, "exitPx", p.ExitPx);
@@ -109,6 +113,8 @@ public static class LedgerJson
         Dec(w, "fees", p.Fees);
         Dec(w, "netPnl", p.NetPnl);
         Dec(w, "netReturnPct", p.NetReturnPct);
+        Str(w, "pnlCcy", p.PnlCcy);
+        w.WriteString("ctType", p.Inverse ? "inverse" : "linear");
         w.WriteEndObject();
     }
 
@@ -139,8 +145,17 @@ public static class LedgerJson
             r.GetProperty("liquidity").GetString()!,
             ExactDecimal.Parse(r.GetProperty("feeRate").GetString()!),
             ExactDecimal.Parse(r.GetProperty("fee").GetString()!),
-            r.GetProperty("tradeId").ValueKind == JsonValueKind.Null ? null : r.GetProperty("tradeId").GetString());
+            r.GetProperty("tradeId").ValueKind == JsonValueKind.Null ? null : r.GetProperty("tradeId").GetString())
+        {
+            // Absent in ledgers written before inverse contracts were valued as such: those were linear.
+            Inverse = OptionalText(r, "ctType") == "inverse",
+            NotionalCcy = OptionalText(r, "notionalCcy"),
+            FeeCcy = OptionalText(r, "feeCcy"),
+        };
     }
+
+    private static string? OptionalText(JsonElement r, string name) =>
+        r.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static void Time(Utf8JsonWriter w, long ts)
     {

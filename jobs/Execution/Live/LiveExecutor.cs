@@ -70,7 +70,8 @@ public sealed class LiveExecutor(VaultLayout vault, StrategyConfig config, TimeP
 
         using var ledger = LedgerWriter.Open(vault, config, state?.Ledger);
         var counter = new CountingSink(ledger);
-        var engine = new PaperTradingEngine(config, config.CreateStrategy(), counter, state?.Engine);
+        var valued = config.WithContract(vault); // linear or inverse, from the raw trades' contract facts
+        var engine = new PaperTradingEngine(valued, valued.CreateStrategy(), counter, state?.Engine);
         var trades = new RawTradeRangeReader(vault, config.Exchange, config.InstId);
         var horizon = minutes[^1].CloseTs;
         EngineFeed.Run(engine, minutes, trades.Read(state?.Trades, minutes[0].MinuteMs, horizon), cancellationToken);

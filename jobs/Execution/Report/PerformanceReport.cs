@@ -46,6 +46,15 @@ public sealed record PerformanceReport
     public decimal? AnnualizedSharpe { get; init; }
 
     public required IReadOnlyList<EquityPoint> EquityCurve { get; init; }
+
+    /// <summary>Currency of every PnL, fee and drawdown figure (USDT linear, BTC inverse); null when the fills did not record it.</summary>
+    public string? PnlCcy { get; init; }
+
+    /// <summary>Decimals worth showing of a PnL figure: 8 in a coin (inverse, satoshis), 4 in a quote currency.</summary>
+    public int PnlDecimals => Trades.Any(t => t.Inverse) ? 8 : 4;
+
+    /// <summary>A PnL figure rounded for a person, with its currency ("-3.7 USDT", "-0.00004115 BTC").</summary>
+    public string Money(decimal value) => Round(value, PnlDecimals) + Ccy;
     public int OpenPositions { get; init; }
 
     public static PerformanceReport FromFills(IEnumerable<FillEvent> fills)
@@ -67,11 +76,10 @@ public sealed record PerformanceReport
             }
 
             var isLong = entry.Side == "buy";
-            var move = isLong ? fill.Px - entry.Px : entry.Px - fill.Px;
-            var gross = entry.Notional * move / entry.Px;
+            var gross = ContractPnl.Gross(entry.Inverse, isLong, entry.Notional, entry.Px, fill.Px);
             var fees = entry.Fee + fill.Fee;
             trips.Add(new RoundTrip(fill.PositionId, isLong ? "long" : "short", entry.Ts, entry.Px, fill.Ts, fill.Px, fill.Kind,
-                entry.Notional, gross, fees, gross - fees));
+                entry.Notional, gross, fees, gross - fees) { Inverse = entry.Inverse, PnlCcy = entry.FeeCcy });
         }
 
         return FromRoundTrips(trips, entries.Count);
@@ -93,7 +101,7 @@ public sealed record PerformanceReport
             if (peak - cumulative > drawdown)
             {
                 drawdown = peak - cumulative;
-                drawdownPct = drawdown / trip.Notional * 100m;
+                drawdownPct = drawdown / trip.PnlNotional * 100m;
             }
         }
 
@@ -118,6 +126,7 @@ public sealed record PerformanceReport
             DailySharpe = daily,
             AnnualizedSharpe = annual,
             EquityCurve = equity,
+            PnlCcy = trips.Select(t => t.PnlCcy).FirstOrDefault(c => c is not null),
             OpenPositions = openPositions,
         };
     }
@@ -129,10 +138,12 @@ public sealed record PerformanceReport
         var exits = ExitsByReason.Count == 0 ? "none" : string.Join(", ", ExitsByReason.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key} {e.Value}"));
         return string.Join(Environment.NewLine,
             string.Create(c, $"trades {TradeCount} (wins {Wins}, losses {Losses}, open {OpenPositions}), win rate {Round(WinRatePct, 1)} %"),
-            string.Create(c, $"net PnL {Round(NetPnl, 4)} ({Round(NetReturnPct, 4)} % of notional), gross {Round(GrossPnl, 4)}, fees {Round(FeesPaid, 4)}"),
-            string.Create(c, $"profit factor {(ProfitFactor is { } pf ? Round(pf, 2) : "n/a")}, max drawdown {Round(MaxDrawdown, 4)} ({Round(MaxDrawdownPct, 2)} %), daily Sharpe {(DailySharpe is { } s ? Round(s, 3) : "n/a")}"),
+            string.Create(c, $"net PnL {Money(NetPnl)} ({Round(NetReturnPct, 4)} % of notional), gross {Money(GrossPnl)}, fees {Money(FeesPaid)}"),
+            string.Create(c, $"profit factor {(ProfitFactor is { } pf ? Round(pf, 2) : "n/a")}, max drawdown {Money(MaxDrawdown)} ({Round(MaxDrawdownPct, 2)} %), daily Sharpe {(DailySharpe is { } s ? Round(s, 3) : "n/a")}"),
             string.Create(c, $"exits: {exits}; average holding {AverageHolding:hh\\:mm\\:ss}"));
     }
+
+    private string Ccy => PnlCcy is null ? "" : " " + PnlCcy;
 
     private static string Round(decimal value, int decimals) => ExactDecimal.Format(Math.Round(value, decimals, MidpointRounding.AwayFromZero));
 
@@ -145,7 +156,7 @@ public sealed record PerformanceReport
 
         var first = TradeTime.Day(trips.Min(t => t.EntryTs));
         var last = TradeTime.Day(trips.Max(t => t.ExitTs));
-        var byDay = trips.GroupBy(t => TradeTime.Day(t.ExitTs)).ToDictionary(g => g.Key, g => g.Sum(t => t.NetPnl / t.Notional));
+        var byDay = trips.GroupBy(t => TradeTime.Day(t.ExitTs)).ToDictionary(g => g.Key, g => g.Sum(t => t.NetPnl / t.PnlNotional));
         var days = last.DayNumber - first.DayNumber + 1;
         if (days < 2)
         {

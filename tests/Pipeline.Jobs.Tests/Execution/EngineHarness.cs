@@ -15,9 +15,10 @@ internal sealed class EngineHarness
 
     private int _tradeId = 1000;
 
-    public EngineHarness(ExecutionSettings? execution = null, VwapMeanReversionParameters? parameters = null, EngineState? state = null)
+    public EngineHarness(ExecutionSettings? execution = null, VwapMeanReversionParameters? parameters = null, EngineState? state = null,
+        ContractTerms? contract = null)
     {
-        Config = CreateConfig(execution, parameters);
+        Config = CreateConfig(execution, parameters) with { Contract = contract };
         Strategy = (VwapMeanReversionStrategy)Config.CreateStrategy();
         Engine = new PaperTradingEngine(Config, Strategy, Sink, state);
     }

@@ -300,7 +300,7 @@ public sealed class PaperTradingEngineTests
         Assert.Equal(-3.7m, h.Sink.Positions[^1].NetPnl);
 
         var blocked = h.Bar(4, 980m);
-        Assert.Equal("long signal skipped: daily loss 3.7 ≥ 3.7 (0.37 % of notional)", blocked.Reason);
+        Assert.Equal("long signal skipped: daily loss 3.7 USDT = 0.37 % of notional ≥ 0.37 %", blocked.Reason);
     }
 
     [Fact]

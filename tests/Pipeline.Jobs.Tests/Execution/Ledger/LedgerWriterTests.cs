@@ -59,10 +59,10 @@ public sealed class LedgerWriterTests : IDisposable
         var fills = File.ReadAllLines(_vault.LedgerFills("vwap_mean_reversion"));
         Assert.Equal(2, fills.Length);
         Assert.Equal(
-            """{"ts":1741003260123,"time":"2025-03-03T12:01:00.123Z","strategy":"vwap_mean_reversion","fillId":"f1","orderId":"o1","positionId":"p1","kind":"entry","side":"buy","px":"980","qty":"1.020408163265","notional":"1000","liquidity":"maker","feeRate":"0.0002","fee":"0.2","tradeId":"77"}""",
+            """{"ts":1741003260123,"time":"2025-03-03T12:01:00.123Z","strategy":"vwap_mean_reversion","fillId":"f1","orderId":"o1","positionId":"p1","kind":"entry","side":"buy","px":"980","qty":"1.020408163265","notional":"1000","notionalCcy":"USDT","liquidity":"maker","feeRate":"0.0002","fee":"0.2","feeCcy":"USDT","tradeId":"77","ctType":"linear"}""",
             fills[0]);
         var positions = File.ReadAllLines(_vault.LedgerPositions("vwap_mean_reversion"));
-        Assert.Contains("\"exitReason\":\"take_profit\",\"grossPnl\":\"6\",\"fees\":\"0.4\",\"netPnl\":\"5.6\",\"netReturnPct\":\"0.56\"", positions[1], StringComparison.Ordinal);
+        Assert.Contains("\"exitReason\":\"take_profit\",\"grossPnl\":\"6\",\"fees\":\"0.4\",\"netPnl\":\"5.6\",\"netReturnPct\":\"0.56\",\"pnlCcy\":\"USDT\",\"ctType\":\"linear\"", positions[1], StringComparison.Ordinal);
         var orders = File.ReadAllLines(_vault.LedgerOrders("vwap_mean_reversion"));
         Assert.Equal(["placed", "filled", "placed", "placed", "filled", "cancelled"],
             orders.Select(o => System.Text.Json.JsonDocument.Parse(o).RootElement.GetProperty("event").GetString()));
