@@ -41,9 +41,6 @@ public sealed record ExecutionSettings
     /// <summary>Win rate (%) at which take-profits and stops break even: loss / (win + loss) (39.78… by default).</summary>
     public decimal BreakEvenWinRatePct => NetLossPct / (NetWinPct + NetLossPct) * 100m;
 
-    /// <summary>Net loss (positive number, quote) at which entries stop for the day.</summary>
-    public decimal MaxDailyLoss => Notional * MaxDailyLossPct / 100m;
-
     internal static ExecutionSettings Parse(YamlSection p)
     {
         var defaults = new ExecutionSettings();
