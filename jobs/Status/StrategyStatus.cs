@@ -45,6 +45,9 @@ public sealed record StrategyStatus
     public long? LastMinuteMs { get; init; }
     public long? UpdatedAt { get; init; }
 
+    /// <summary>The last decision written (derived/signals/…): its action and reason, e.g. "warming up: the 1h window has 23 of 60 minutes".</summary>
+    public string? LastDecision { get; init; }
+
     /// <summary>Why the state or ledger could not be read, else null.</summary>
     public string? Error { get; init; }
 
@@ -85,6 +88,11 @@ public sealed record StrategyStatus
                     : null,
             };
 
+            if (state is not null)
+            {
+                status = status with { LastDecision = LastSignal(vault, strategy, state.Exchange, state.InstId) };
+            }
+
             if (state?.Engine.Position is not { } position)
             {
                 return status;
@@ -111,6 +119,30 @@ public sealed record StrategyStatus
         {
             return new StrategyStatus { Strategy = strategy, Error = ex.Message };
         }
+    }
+
+    /// <summary>"none: close inside bands" from the last complete line of the strategy's last signals day, or null.</summary>
+    private static string? LastSignal(VaultLayout vault, string strategy, string exchange, string instId)
+    {
+        var dir = Path.GetDirectoryName(vault.SignalsDay(strategy, exchange, instId, DateOnly.MinValue))!;
+        var days = VaultLayout.ListDays(dir);
+        if (days.Count == 0)
+        {
+            return null;
+        }
+
+        var path = vault.SignalsDay(strategy, exchange, instId, days[^1]);
+        var line = File.Exists(path) ? File.ReadLines(path).LastOrDefault(l => l.EndsWith('}')) : null;
+        if (line is null)
+        {
+            return null;
+        }
+
+        using var doc = JsonDocument.Parse(line);
+        var root = doc.RootElement;
+        return root.TryGetProperty("action", out var action) && root.TryGetProperty("reason", out var reason)
+            ? $"{action.GetString()}: {reason.GetString()}"
+            : null;
     }
 
     /// <summary>The close of the last bars_1m minute of the instrument (and that minute's end), or null.</summary>
@@ -163,7 +195,9 @@ public sealed record StrategyStatus
                   ? $"; unrealised {Signed(net)} net ({Signed(UnrealizedGross!.Value)} gross) at {Num(MarkPx!.Value)}, the close of {Time(MarkTs!.Value - TradeTime.MsPerMinute)}"
                   : "; unrealised: no close to mark at");
         var realized = $"realised {Signed(Realized)} over {RoundTrips.ToString(CultureInfo.InvariantCulture)} round trip(s)";
-        var asOf = LastMinuteMs is { } m ? $"decided up to {Time(m)}" : "nothing decided yet";
+        var asOf = LastMinuteMs is { } m
+            ? $"decided up to {Time(m)}" + (LastDecision is { } d ? $" ({d})" : string.Empty)
+            : "nothing decided yet";
         var saved = UpdatedAt is > 0 ? $", state saved {Time(UpdatedAt.Value, seconds: true)}" : string.Empty;
         return $"{Strategy}{where}: {position}; {realized}; {asOf}{saved}";
     }

@@ -43,6 +43,7 @@ public sealed class StatusStrategiesTests : IDisposable
         Assert.Equal(10.0041m, Math.Round(status.UnrealizedNet!.Value, 4));
         Assert.Equal((0m, 0), (status.Realized, status.RoundTrips));
         Assert.Equal(Minute(1), status.LastMinuteMs);
+        Assert.Equal("none: close inside bands", status.LastDecision);
     }
 
     [Fact]
@@ -52,7 +53,7 @@ public sealed class StatusStrategiesTests : IDisposable
         Assert.True(code == 0, error);
         Assert.Contains("Paper strategies", output, StringComparison.Ordinal);
         Assert.Contains(
-            "vwap_mean_reversion okx BTC-USDT-SWAP: LONG 1.02040816 @ 980 since 2025-03-03 12:01; unrealised +10.0041 net (+10.2041 gross) at 990, the close of 2025-03-03 12:01; realised 0 over 0 round trip(s); decided up to 2025-03-03 12:01",
+            "vwap_mean_reversion okx BTC-USDT-SWAP: LONG 1.02040816 @ 980 since 2025-03-03 12:01; unrealised +10.0041 net (+10.2041 gross) at 990, the close of 2025-03-03 12:01; realised 0 over 0 round trip(s); decided up to 2025-03-03 12:01 (none: close inside bands)",
             output, StringComparison.Ordinal);
     }
 
