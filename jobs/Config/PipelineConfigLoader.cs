@@ -28,7 +28,7 @@ public static class PipelineConfigLoader
         [ConfigKeys.OkxRest] = EndpointsConfig.Production.OkxRest.ToString(),
         [ConfigKeys.BinanceWs] = EndpointsConfig.Production.BinanceWs.ToString(),
         [ConfigKeys.BinanceRest] = EndpointsConfig.Production.BinanceRest.ToString(),
-        [ConfigKeys.CalculatorsCron] = "0 * * * * ?",       // every minute, on the minute
+        // schedule.calculators has no fixed default: it is derived from the lateness (CalculatorSchedule.DefaultCron).
         [ConfigKeys.MetadataCron] = "0 7 * * * ?",          // hourly, off the calculators' minute
         [ConfigKeys.CompactionCron] = "0 30 0 * * ?",       // daily 00:30 UTC, once yesterday is closed
         [ConfigKeys.HeartbeatCron] = "0/30 * * * * ?",
@@ -160,7 +160,13 @@ public static class PipelineConfigLoader
             reader.Uri(ConfigKeys.BinanceWs, "ws", "wss"),
             reader.Uri(ConfigKeys.BinanceRest, "http", "https"));
 
-        var calculatorsCron = reader.Cron(ConfigKeys.CalculatorsCron);
+        var lateness = reader.Decimal(ConfigKeys.LatenessSeconds, 0m, 3600m);
+        var latenessSpan = TimeSpan.FromMilliseconds((double)(lateness * 1000m));
+
+        // Unset: every minute just after the minute before it becomes final, so a changed lateness moves the schedule with it.
+        var calculatorsCron = values.ContainsKey(ConfigKeys.CalculatorsCron)
+            ? reader.Cron(ConfigKeys.CalculatorsCron)
+            : CalculatorSchedule.DefaultCron(latenessSpan);
         if (!allowFast)
         {
             var (min, max) = CronIntervals.Range(calculatorsCron);
@@ -179,8 +185,7 @@ public static class PipelineConfigLoader
             allowFast,
             TimeSpan.FromSeconds(reader.Int(ConfigKeys.DrainTimeoutSeconds, 1, 3600)));
 
-        var lateness = reader.Decimal(ConfigKeys.LatenessSeconds, 0m, 3600m);
-        var calculators = new CalculationConfig(TimeSpan.FromMilliseconds((double)(lateness * 1000m)), reader.Int(ConfigKeys.SessionHour, 0, 23));
+        var calculators = new CalculationConfig(latenessSpan, reader.Int(ConfigKeys.SessionHour, 0, 23));
 
         var strategies = new List<string>();
         foreach (var item in reader.List(ConfigKeys.Strategies))

@@ -71,6 +71,11 @@ public static class PipelineHost
             Log.Warning("schedule.allowFastSchedule is on: the calculators cron is not held to 1–5 minutes (tests and demos only)");
         }
 
+        if (CalculatorSchedule.LateMinutesWarning(config.Schedule.Calculators, config.Calculators.Lateness) is { } late)
+        {
+            Log.Warning("Calculators schedule: {Problem}", late);
+        }
+
         return host;
     }
 

@@ -32,7 +32,12 @@ public static class StatusCommand
         var statuses = reader.Read(exchange, instIds);
         if (context.Get(Json))
         {
-            await context.Output.WriteLineAsync(JsonSerializer.Serialize(new { vault = context.Vault.Root, instruments = statuses.Select(ToJson) }, JsonOptions));
+            await context.Output.WriteLineAsync(JsonSerializer.Serialize(new
+            {
+                vault = context.Vault.Root,
+                instruments = statuses.Select(s => ToJson(s, WarmUpStatus.Read(context.Vault, s.Exchange, s.InstId))),
+                strategies = StrategyStatus.ReadAll(context.Vault),
+            }, JsonOptions));
             return ExitCodes.Ok;
         }
 
@@ -63,6 +68,7 @@ public static class StatusCommand
         }
 
         console.Write(table);
+        await StatusSections.WriteAsync(context.Output, context.Vault, statuses);
         return ExitCodes.Ok;
     }
 
@@ -103,7 +109,7 @@ public static class StatusCommand
 
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    private static object ToJson(InstrumentStatus s) => new
+    private static object ToJson(InstrumentStatus s, IReadOnlyList<WarmUpProgress>? warmUp) => new
     {
         s.Exchange,
         s.InstId,
@@ -141,6 +147,7 @@ public static class StatusCommand
             lastMinute = c.LastMinute?.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
             lagSeconds = c.Lag?.TotalSeconds,
         }),
+        warmUp,
     };
 
     private static string? Iso(long? ms) =>

@@ -10,6 +10,18 @@ namespace Pipeline.Jobs.Strategies;
 /// </summary>
 public sealed record MinuteInputs(long MinuteMs, decimal Close, decimal? Vwap, decimal? Sigma, decimal? Adx, decimal MaxMove5sBps)
 {
+    /// <summary>
+    /// Minutes the bar series covers up to and including this one (from its first bar; a gap counts), so a
+    /// warming-up reason can say how far it has got; null when unknown.
+    /// </summary>
+    public long? SeriesMinutes { get; init; }
+
+    /// <summary>
+    /// Whether the band window's outputs are past their warm-up (the calculator writes the window's trade count,
+    /// null while warming up): false = warming up, true = warm (a null VWAP then means no trades); null = unknown.
+    /// </summary>
+    public bool? WindowWarm { get; init; }
+
     /// <summary>Event time at which the minute's values exist: the end of the minute.</summary>
     public long CloseTs => MinuteMs + TradeTime.MsPerMinute;
 

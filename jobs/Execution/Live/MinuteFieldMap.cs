@@ -23,6 +23,10 @@ public sealed record MinuteFieldMap
     public string Vwap4hField { get; init; } = "vwap4h";
     public string VwapSessionField { get; init; } = "vwapSession";
 
+    public string Trades1hField { get; init; } = "trades1h";
+    public string Trades4hField { get; init; } = "trades4h";
+    public string TradesSessionField { get; init; } = "tradesSession";
+
     public string BandsCalc { get; init; } = "bands";
     public string Sigma1hField { get; init; } = "sigma1h";
     public string Sigma4hField { get; init; } = "sigma4h";
@@ -36,6 +40,14 @@ public sealed record MinuteFieldMap
         BandWindow.OneHour => Vwap1hField,
         BandWindow.FourHours => Vwap4hField,
         _ => VwapSessionField,
+    };
+
+    /// <summary>The window's trade count: null while the window warms up, so it tells warming up from "no trades".</summary>
+    public string TradesField(BandWindow window) => window switch
+    {
+        BandWindow.OneHour => Trades1hField,
+        BandWindow.FourHours => Trades4hField,
+        _ => TradesSessionField,
     };
 
     public string SigmaField(BandWindow window) => window switch

@@ -40,7 +40,7 @@ public sealed class MinuteRecordReader(VaultLayout vault, string exchange, strin
         MoreDays = barDays.Count > maxDays;
         var days = barDays.Take(maxDays).ToHashSet();
         var bars = ReadCalc(_map.BarsCalc, start, days, [_map.CloseField, _map.MaxMove5sBpsField]);
-        var vwap = ReadCalc(_map.VwapCalc, start, days, [_map.VwapField(window)]);
+        var vwap = ReadCalc(_map.VwapCalc, start, days, [_map.VwapField(window), Optional + _map.TradesField(window)]);
         var bands = ReadCalc(_map.BandsCalc, start, days, [_map.SigmaField(window)]);
         var adx = ReadCalc(_map.AdxCalc, start, days, [_map.AdxField]);
         if (bars.Count == 0 || vwap.Count == 0 || bands.Count == 0 || adx.Count == 0)
@@ -50,6 +50,7 @@ public sealed class MinuteRecordReader(VaultLayout vault, string exchange, strin
 
         var horizon = new[] { bars.Keys.Max(), vwap.Keys.Max(), bands.Keys.Max(), adx.Keys.Max() }.Min();
         var result = new List<MinuteInputs>();
+        var seriesStart = FirstBarMinute();
         foreach (var minute in bars.Keys.Where(m => m <= horizon).Order())
         {
             var bar = bars[minute];
@@ -66,11 +67,35 @@ public sealed class MinuteRecordReader(VaultLayout vault, string exchange, strin
                 continue;
             }
 
-            result.Add(new MinuteInputs(minute, close, v[0], b[0], a[0], bar[1] ?? 0m));
+            result.Add(new MinuteInputs(minute, close, v[0], b[0], a[0], bar[1] ?? 0m)
+            {
+                SeriesMinutes = seriesStart is { } first && minute >= first ? ((minute - first) / TradeTime.MsPerMinute) + 1 : null,
+                WindowWarm = v[1] == Absent ? null : v[1] is not null,
+            });
         }
 
         return result;
     }
+
+    /// <summary>The first minute of the bar series (the first line of the first bars_1m day), for warm-up progress; null when unreadable.</summary>
+    private long? FirstBarMinute()
+    {
+        var dir = vault.DerivedInstrumentDir(_map.BarsCalc, exchange, instId);
+        var days = VaultLayout.ListDays(dir);
+        if (days.Count == 0 || !File.Exists(vault.DerivedDay(_map.BarsCalc, exchange, instId, days[0])))
+        {
+            return null;
+        }
+
+        using var reader = JsonlReader.Open(vault.DerivedDay(_map.BarsCalc, exchange, instId, days[0]));
+        return reader.TryReadLine(out var line, out _) && TryParse(line, [], out var minute, out _, out _) ? minute : null;
+    }
+
+    /// <summary>Prefix of a field a line may lack (written by older or other producers); its value is then <see cref="Absent"/>.</summary>
+    private const string Optional = "?";
+
+    /// <summary>The value of an absent optional field: a trade count is never negative.</summary>
+    private const decimal Absent = decimal.MinValue;
 
     private Dictionary<long, decimal?[]> ReadCalc(string calc, long startMinuteMs, HashSet<DateOnly> days, string[] fields)
     {
@@ -140,7 +165,7 @@ public sealed class MinuteRecordReader(VaultLayout vault, string exchange, strin
                     continue;
                 }
 
-                var index = Array.IndexOf(fields, name);
+                var index = Array.FindIndex(fields, f => f == name || (f.StartsWith(Optional, StringComparison.Ordinal) && f.AsSpan(1).SequenceEqual(name)));
                 if (index < 0)
                 {
                     reader.Skip();
@@ -174,6 +199,15 @@ public sealed class MinuteRecordReader(VaultLayout vault, string exchange, strin
         {
             error = ex.Message;
             return false;
+        }
+
+        for (var i = 0; i < fields.Length; i++)
+        {
+            if (!found[i] && fields[i].StartsWith(Optional, StringComparison.Ordinal))
+            {
+                found[i] = true;
+                row[i] = Absent;
+            }
         }
 
         var missing = Array.IndexOf(found, false);

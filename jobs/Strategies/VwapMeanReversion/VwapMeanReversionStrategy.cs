@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Pipeline.Calculators.Windows;
 using Pipeline.Vault.Trades;
 
 namespace Pipeline.Jobs.Strategies.VwapMeanReversion;
@@ -38,8 +39,7 @@ public sealed class VwapMeanReversionStrategy(VwapMeanReversionParameters parame
 
         if (minute.Vwap is not { } vwap || minute.Sigma is not { } sigma)
         {
-            return new StrategySignal(SignalAction.None,
-                $"no vwap/sigma: the {BandWindowText.Of(Parameters.BandWindow)} window has no trades", null, null);
+            return new StrategySignal(SignalAction.None, NoBandsReason(minute), null, null);
         }
 
         var upper = vwap + (Parameters.BandMultiplier * sigma);
@@ -47,7 +47,9 @@ public sealed class VwapMeanReversionStrategy(VwapMeanReversionParameters parame
         string? blocked = null;
         if (minute.Adx is not { } adx)
         {
-            blocked = "adx warming up";
+            blocked = minute.SeriesMinutes is { } bars
+                ? $"adx warming up: {Count(Math.Min(bars, 2L * Parameters.AdxPeriod))} of {Count(2L * Parameters.AdxPeriod)} bars"
+                : "adx warming up";
         }
         else if (adx >= Parameters.AdxNoTrade)
         {
@@ -100,6 +102,44 @@ public sealed class VwapMeanReversionStrategy(VwapMeanReversionParameters parame
             _haltMoveBps = memory.HaltMoveBps;
         }
     }
+
+    /// <summary>
+    /// Why there are no bands: the window is still warming up (with how far it has got), or it is warm and held no
+    /// trades. A fresh run warms up for the window's length (1h: 60 minutes of bars) before it can decide anything.
+    /// </summary>
+    private string NoBandsReason(MinuteInputs minute)
+    {
+        var window = BandWindowText.Of(Parameters.BandWindow);
+        int? length = Parameters.BandWindow switch
+        {
+            BandWindow.OneHour => RollingWindows.Hour,
+            BandWindow.FourHours => RollingWindows.FourHours,
+            _ => null,
+        };
+        var warming = minute.WindowWarm switch
+        {
+            false => true,
+            true => false,
+            null => length is { } l && minute.SeriesMinutes < l,
+        };
+        if (!warming)
+        {
+            return minute.WindowWarm == true
+                ? $"no vwap/sigma: the {window} window has no trades"
+                : $"no vwap/sigma for the {window} window";
+        }
+
+        if (length is not { } minutes)
+        {
+            return "warming up: the session window waits for the first whole session (the bars began mid-session)";
+        }
+
+        return minute.SeriesMinutes is { } n
+            ? $"warming up: the {window} window has {Count(Math.Min(n, minutes))} of {Count(minutes)} minutes"
+            : $"warming up: the {window} window needs {Count(minutes)} minutes of bars";
+    }
+
+    private static string Count(long n) => n.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Indicator text for reasons: one decimal, truncated so "≥ 20" is never rounded into truth.</summary>
     internal static string Short(decimal value) => Text(Math.Round(value, 1, MidpointRounding.ToZero));

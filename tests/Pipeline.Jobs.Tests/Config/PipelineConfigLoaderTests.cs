@@ -39,7 +39,7 @@ public sealed class PipelineConfigLoaderTests : IDisposable
         Assert.Equal(EndpointsConfig.Production, config.Endpoints);
         Assert.Equal(new Uri("wss://ws.okx.com:8443/ws/v5/business"), config.Endpoints.OkxWsBusiness);
         Assert.Equal(new Uri("https://fapi.binance.com"), config.Endpoints.BinanceRest);
-        Assert.Equal("0 * * * * ?", config.Schedule.Calculators);
+        Assert.Equal("4 * * * * ?", config.Schedule.Calculators);
         Assert.False(config.Schedule.AllowFastSchedule);
         Assert.Equal(TimeSpan.FromSeconds(2), config.Calculators.Lateness);
         Assert.Equal(0, config.Calculators.SessionHour);
@@ -269,7 +269,7 @@ public sealed class PipelineConfigLoaderTests : IDisposable
     public void Load_EmptyFile_Defaults()
     {
         var config = Load("# nothing but a comment\n");
-        Assert.Equal("0 * * * * ?", config.Schedule.Calculators);
+        Assert.Equal("4 * * * * ?", config.Schedule.Calculators);
     }
 
     [Fact]

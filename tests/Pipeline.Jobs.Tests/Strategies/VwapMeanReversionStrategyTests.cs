@@ -43,12 +43,56 @@ public sealed class VwapMeanReversionStrategyTests
     }
 
     [Fact]
-    public void Evaluate_NoVwap_NoneWithReason()
+    public void Evaluate_NoVwapWindowWarm_NoTradesReason()
     {
-        var signal = _strategy.Evaluate(Inputs(0, 900m, vwap: null, sigma: null));
+        var signal = _strategy.Evaluate(Inputs(0, 900m, vwap: null, sigma: null) with { SeriesMinutes = 300, WindowWarm = true });
         Assert.Equal(SignalAction.None, signal.Action);
         Assert.Equal("no vwap/sigma: the 1h window has no trades", signal.Reason);
         Assert.Null(signal.Lower);
+    }
+
+    [Fact]
+    public void Evaluate_NoVwapWarmthUnknown_DoesNotClaimNoTrades()
+    {
+        var signal = _strategy.Evaluate(Inputs(0, 900m, vwap: null, sigma: null));
+        Assert.Equal("no vwap/sigma for the 1h window", signal.Reason);
+    }
+
+    [Fact]
+    public void Evaluate_FreshRun23MinutesIn_SaysWarmingUpWith23Of60Minutes()
+    {
+        var signal = _strategy.Evaluate(Inputs(0, 900m, vwap: null, sigma: null) with { SeriesMinutes = 23, WindowWarm = false });
+        Assert.Equal((SignalAction.None, "warming up: the 1h window has 23 of 60 minutes"), (signal.Action, signal.Reason));
+    }
+
+    [Fact]
+    public void Evaluate_WarmthUnknownButSeriesShorterThanWindow_SaysWarmingUp()
+    {
+        var signal = _strategy.Evaluate(Inputs(0, 900m, vwap: null, sigma: null) with { SeriesMinutes = 59 });
+        Assert.Equal("warming up: the 1h window has 59 of 60 minutes", signal.Reason);
+    }
+
+    [Fact]
+    public void Evaluate_FourHourWindowWarmingUp_CountsTo240()
+    {
+        var strategy = new VwapMeanReversionStrategy(new VwapMeanReversionParameters { BandWindow = BandWindow.FourHours });
+        var signal = strategy.Evaluate(Inputs(0, 900m, vwap: null, sigma: null) with { SeriesMinutes = 75, WindowWarm = false });
+        Assert.Equal("warming up: the 4h window has 75 of 240 minutes", signal.Reason);
+    }
+
+    [Fact]
+    public void Evaluate_SessionWindowWarmingUp_SaysItWaitsForAWholeSession()
+    {
+        var strategy = new VwapMeanReversionStrategy(new VwapMeanReversionParameters { BandWindow = BandWindow.Session });
+        var signal = strategy.Evaluate(Inputs(0, 900m, vwap: null, sigma: null) with { SeriesMinutes = 600, WindowWarm = false });
+        Assert.Equal("warming up: the session window waits for the first whole session (the bars began mid-session)", signal.Reason);
+    }
+
+    [Fact]
+    public void Evaluate_AdxNullWithSeriesLength_SaysBarsOfTwicePeriod()
+    {
+        var signal = _strategy.Evaluate(Inputs(0, 980m, adx: null) with { SeriesMinutes = 10 });
+        Assert.Equal("adx warming up: 10 of 28 bars", signal.Reason);
     }
 
     [Fact]
