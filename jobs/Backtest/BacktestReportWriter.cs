@@ -156,7 +156,8 @@ public static class BacktestReportWriter
         ArgumentNullException.ThrowIfNull(s);
         if (r.DailySharpe is not { } daily)
         {
-            return (string.Create(CultureInfo.InvariantCulture, $"Sharpe (daily, n={s.SharpeDays} days)"), "n/a (< 2 days or no variation)");
+            return (string.Create(CultureInfo.InvariantCulture, $"Sharpe (daily, n={s.SharpeDays} days)"),
+                r.TradeCount == 0 ? "n/a (no trade)" : s.SharpeDays < 2 ? "n/a (fewer than 2 days)" : "n/a (no variation in the daily returns)");
         }
 
         return s.CanAnnualise

@@ -133,7 +133,7 @@ public static class PriceChartSvg
         {
             svg.Append(shape).Append('\n');
             svg.Append(c, $"""<text x="{x + 22:0.##}" y="{y + 4}" fill="#333">{text}</text>""").Append('\n');
-            x += 30 + (text.Length * 12 * SvgAxis.CharWidthEm);
+            x += 32 + (Math.Max(text.Length, 5) * 12 * SvgAxis.CharWidthEm); // short capitalised names (VWAP) are wider than the average glyph
         }
 
         Item($"""<line x1="{x}" y1="{y}" x2="{x + 18}" y2="{y}" stroke="{PriceColor}" stroke-width="2"/>""", "close");
