@@ -62,7 +62,16 @@ public static class ChartCommand
         }
 
         var exchange = CommonOptions.ExchangeFilter(context.Get(Exchange));
-        var inst = context.Get(Inst) is { } i ? Pipeline.Vault.Layout.VaultNames.InstId(i) : null;
+        var inst = CommonOptions.InstIds(context.Get(Inst)) switch
+        {
+            [] => null,
+            [var one] => one,
+            _ => throw new UsageException("--inst: one instrument per chart"),
+        };
+        if (strategy is not null && !Pipeline.Vault.Layout.VaultNames.IsName(strategy))
+        {
+            throw new UsageException($"--strategy: '{CommonOptions.Shown(strategy)}' is not a strategy id (the id: of a strategy file, e.g. vwap_mean_reversion)");
+        }
         var from = context.Get(From) is { } f ? Time(f, "--from", end: false) : (long?)null;
         var to = context.Get(To) is { } t ? Time(t, "--to", end: true) : (long?)null;
         var output = context.Get(Out);

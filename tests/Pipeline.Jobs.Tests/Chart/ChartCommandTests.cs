@@ -100,6 +100,30 @@ public sealed class ChartCommandTests(ChartCommandFixture f) : IClassFixture<Cha
         Assert.Contains("paper ledger", svg.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Chart_StrategyDayWithoutDecisionRecords_DrawnFromDerivedMinutes()
+    {
+        // A day the strategy did not decide on (it started later, or its records were moved away): bars, VWAP and 1.5 σ bands from derived/.
+        var signals = f.Vault.SignalsDay(f.Config.Id, TestVault.Exchange, TestVault.InstId, BacktestLiveEquivalenceTests.Day1.AddDays(2));
+        File.Move(signals, signals + ".away");
+        try
+        {
+            var outFile = f.Dir.File("out", "derived.svg");
+
+            var (code, output, error) = await CliRunner.RunAsync("chart", "--vault", f.Vault.Root, "--strategy", f.Config.Id, "--from", "2026-03-03", "--out", outFile);
+
+            Assert.True(code == 0, output + error);
+            Assert.Contains("1440 minutes", output, StringComparison.Ordinal);
+            var svg = XDocument.Parse(File.ReadAllText(outFile));
+            Assert.Contains(svg.Descendants(Ns + "path"), p => (string?)p.Attribute("data-series") == "upper band");
+            Assert.Contains(svg.Descendants(Ns + "path"), p => (string?)p.Attribute("data-series") == "vwap");
+        }
+        finally
+        {
+            File.Move(signals + ".away", signals);
+        }
+    }
+
     [Theory]
     [InlineData("either --strategy ID")]
     [InlineData("either --strategy ID", "--strategy", "bt_test", "--backtest", "x")]
@@ -110,6 +134,9 @@ public sealed class ChartCommandTests(ChartCommandFixture f) : IClassFixture<Cha
     [InlineData("no minutes of BTC-USDT-SWAP between 2025-01-01 00:00 and 2025-01-02 00:00 (data from 2026-03-01", "--backtest", "{report}", "--from", "2025-01-01", "--to", "2025-01-01")]
     [InlineData("--to 2026-03-02 00:00 is not after --from 2026-03-02 00:00", "--backtest", "{report}", "--from", "2026-03-02", "--to", "2026-03-01")]
     [InlineData("--strategy nope: no ledger at", "--strategy", "nope")]
+    [InlineData("--strategy: '../x' is not a strategy id", "--strategy", "../x")]
+    [InlineData("--inst: one instrument per chart", "--strategy", "bt_test", "--inst", "A,B")]
+    [InlineData("--inst: 'btc' is not an instrument id", "--strategy", "bt_test", "--inst", "btc")]
     public async Task Chart_BadInput_UsageErrorSayingWhy(string message, params string[] args)
     {
         var resolved = args.Select(a => a.Replace("{report}", f.Report, StringComparison.Ordinal)
