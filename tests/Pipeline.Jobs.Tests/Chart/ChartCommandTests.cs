@@ -83,6 +83,27 @@ public sealed class ChartCommandTests(ChartCommandFixture f) : IClassFixture<Cha
     }
 
     [Fact]
+    public async Task Chart_PngFromTheRealBinary_NativeSkiaShipsWithTheBuild()
+    {
+        // The product's own build output carries libSkiaSharp for this machine (linux-x64 here), and a child process renders with it.
+        var config = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name; // …/bin/{Release|Debug}/net10.0/
+        var native = Path.Combine(RepoPaths.Root(), "jobs", "bin", config, "net10.0", "runtimes",
+            System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier, "native");
+        if (OperatingSystem.IsLinux())
+        {
+            Assert.True(File.Exists(Path.Combine(native, "libSkiaSharp.so")), $"no libSkiaSharp.so in {native}");
+        }
+
+        var outFile = f.Dir.File("out", "child.png");
+
+        var (code, stdout, stderr) = await PipelineProcess.RunAsync("chart", "--backtest", f.Report, "--out", outFile);
+
+        Assert.True(code == 0, stdout + stderr);
+        using var bitmap = SKBitmap.Decode(outFile);
+        Assert.Equal(1100, bitmap.Width);
+    }
+
+    [Fact]
     public async Task Chart_Strategy_LedgerOfTheLastDayWithItsFills()
     {
         var outFile = f.Dir.File("out", "ledger.svg");
