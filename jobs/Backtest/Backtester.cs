@@ -180,9 +180,16 @@ public sealed class Backtester : IDisposable
         Action<string, double>? progress)
     {
         long n = 0;
+        var lastMinute = long.MinValue;
         foreach (var trade in trades)
         {
-            minutes.Add(trade.Ts / TradeTime.MsPerMinute); // event times are after 1970: division floors
+            var minute = trade.Ts / TradeTime.MsPerMinute; // event times are after 1970: division floors
+            if (minute != lastMinute)
+            {
+                minutes.Add(minute); // a set: a late trade of an earlier minute is not counted twice
+                lastMinute = minute;
+            }
+
             if (progress is not null && (++n & 0x3FFF) == 0)
             {
                 progress("trades", (double)(trade.Ts - fromTs) / (untilTs - fromTs));

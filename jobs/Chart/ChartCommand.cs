@@ -13,7 +13,10 @@ namespace Pipeline.Jobs.Chart;
 /// </summary>
 public static class ChartCommand
 {
-    private static readonly Option<string?> Strategy = new("--strategy") { Description = "a paper/live strategy id: its ledger/<id>/ and decision records in the vault" };
+    private static readonly Option<string?> Strategy = new("--strategy")
+    {
+        Description = "a paper/live strategy: its id (or its strategy file) names ledger/<id>/ and its decision records in the vault",
+    };
 
     private static readonly Option<string?> BacktestDir = new("--backtest") { Description = "a backtest report directory (written by `pipeline backtest --report DIR`)" };
 
@@ -68,6 +71,13 @@ public static class ChartCommand
             [var one] => one,
             _ => throw new UsageException("--inst: one instrument per chart"),
         };
+        if (strategy is not null && File.Exists(strategy) && Path.GetExtension(strategy) is ".yaml" or ".yml")
+        {
+            // A strategy file, as `backtest --strategy` takes: its id names the ledger, its instrument the default.
+            var config = Strategies.StrategyRegistry.CreateDefault().Load(strategy);
+            (strategy, exchange, inst) = (config.Id, exchange ?? config.Exchange, inst ?? config.InstId);
+        }
+
         if (strategy is not null && !Pipeline.Vault.Layout.VaultNames.IsName(strategy))
         {
             throw new UsageException($"--strategy: '{CommonOptions.Shown(strategy)}' is not a strategy id (the id: of a strategy file, e.g. vwap_mean_reversion)");

@@ -119,6 +119,12 @@ public sealed class ChartCommandTests(ChartCommandFixture f) : IClassFixture<Cha
         Assert.Equal(fills, marks);
         Assert.Contains(svg.Descendants(Ns + "path"), p => (string?)p.Attribute("data-series") == "upper band");
         Assert.Contains("paper ledger", svg.ToString(), StringComparison.Ordinal);
+
+        // The strategy file, as backtest takes it, names the same ledger.
+        var byFile = f.Dir.File("out", "ledger-by-file.svg");
+        (code, output, error) = await CliRunner.RunAsync("chart", "--vault", f.Vault.Root, "--strategy", f.Strategy, "--out", byFile);
+        Assert.True(code == 0, output + error);
+        Assert.Equal(File.ReadAllText(outFile), File.ReadAllText(byFile));
     }
 
     [Fact]
