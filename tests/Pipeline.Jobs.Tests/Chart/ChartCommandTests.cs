@@ -151,6 +151,28 @@ public sealed class ChartCommandTests(ChartCommandFixture f) : IClassFixture<Cha
         }
     }
 
+    [Fact]
+    public async Task Chart_BrokenOrMissingMinutesFile_RuntimeErrorNamingTheLine()
+    {
+        var copy = f.Dir.File("broken-report");
+        Directory.CreateDirectory(copy);
+        File.Copy(Path.Combine(f.Report, "report.json"), Path.Combine(copy, "report.json"), overwrite: true);
+        var lines = File.ReadAllLines(Path.Combine(f.Report, "minutes.csv"));
+        lines[2] = "2026-03-01T00:01:00Z,not-a-price,,,";
+        File.WriteAllLines(Path.Combine(copy, "minutes.csv"), lines);
+
+        var (code, _, error) = await CliRunner.RunAsync("chart", "--backtest", copy);
+
+        Assert.Equal(1, code);
+        Assert.Contains("minutes.csv:3: not 'minute,close,vwap,upper,lower'", error, StringComparison.Ordinal);
+
+        File.Delete(Path.Combine(copy, "minutes.csv"));
+        (code, _, error) = await CliRunner.RunAsync("chart", "--backtest", copy);
+
+        Assert.Equal(1, code);
+        Assert.Contains("written before price charts; run the backtest again", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("either --strategy ID")]
     [InlineData("either --strategy ID", "--strategy", "bt_test", "--backtest", "x")]
