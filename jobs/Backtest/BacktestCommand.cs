@@ -52,8 +52,8 @@ public static class BacktestCommand
     {
         var command = new Command("backtest",
             "Replay raw trade days (JSONL or Parquet), or 1-minute bar / tick CSV files (--csv), through the same calculators, strategy and paper executor as the live jobs. " +
-            "Indicators start cold at --from. Writes report.json, report.md and equity.svg and prints trades, win rate, profit factor, " +
-            "net return after fees, daily Sharpe, max drawdown, average holding, fees and exits by reason.");
+            "Indicators start cold at --from. Writes report.json, report.md, equity.svg and price.svg (a sweep also sweep.csv and sweep.md) and prints trades, win rate, profit factor, " +
+            "net return after fees, expectancy, fill rate, daily Sharpe with its sample size, max drawdown, losing streak, long/short split, average holding, fees and exits by reason.");
         command.Options.Add(Strategy);
         command.Options.Add(Exchange);
         command.Options.Add(Inst);
@@ -174,7 +174,7 @@ public static class BacktestCommand
                 var table = new Table().Border(TableBorder.Rounded)
                     .Title(Markup.Escape($"{run.Config.Id} on {run.Config.Exchange}/{run.Config.InstId}, {from:yyyy-MM-dd} – {to:yyyy-MM-dd}"))
                     .AddColumn("metric").AddColumn("value");
-                foreach (var (name, value) in BacktestReportWriter.SummaryRows(run.Report))
+                foreach (var (name, value) in BacktestReportWriter.SummaryRows(run.Report, run.Stats))
                 {
                     table.AddRow(name, Markup.Escape(value));
                 }
@@ -186,24 +186,29 @@ public static class BacktestCommand
                 }
 
                 await context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"{run.Trades:N0} trades and {run.Minutes:N0} minutes replayed in {run.Elapsed.TotalSeconds:0.00} s (calculators {run.CalculatorTime.TotalSeconds:0.00} s); report: {dir}"));
+                    $"{run.Trades:N0} trades in {run.MinutesWithData:N0} minutes with data replayed in {run.Elapsed.TotalSeconds:0.00} s (calculators {run.CalculatorTime.TotalSeconds:0.00} s); report: {dir} (report.md, equity.svg, price.svg)"));
             }
         }
         else
         {
             var table = new Table().Border(TableBorder.Rounded)
-                .AddColumn("instrument").AddColumn("parameters").AddColumn(new TableColumn("trades").RightAligned())
+                .AddColumn("instrument").AddColumn(new TableColumn("parameters").NoWrap()).AddColumn(new TableColumn("trades").RightAligned())
                 .AddColumn(new TableColumn("win rate %").RightAligned()).AddColumn(new TableColumn("profit factor").RightAligned())
-                .AddColumn(new TableColumn("net return %").RightAligned()).AddColumn(new TableColumn("Sharpe (daily)").RightAligned())
-                .AddColumn(new TableColumn("max DD %").RightAligned()).AddColumn(new TableColumn("avg holding").RightAligned())
-                .AddColumn(new TableColumn("fees").RightAligned()).AddColumn("exits");
-            foreach (var (_, run) in runs)
+                .AddColumn(new TableColumn("net return %").RightAligned()).AddColumn(new TableColumn("expectancy").RightAligned())
+                .AddColumn(new TableColumn("Sharpe (daily)").RightAligned()).AddColumn(new TableColumn("max DD %").RightAligned())
+                .AddColumn(new TableColumn("max losses in a row").RightAligned()).AddColumn(new TableColumn("fill rate %").RightAligned())
+                .AddColumn(new TableColumn("avg holding").RightAligned()).AddColumn(new TableColumn("fees").RightAligned()).AddColumn(new TableColumn("exits").NoWrap());
+            var sorted = SweepSummary.Sorted(runs);
+            foreach (var (_, run) in sorted)
             {
                 var r = run.Report;
+                var st = run.Stats;
                 table.AddRow(run.Config.InstId, Markup.Escape(SweepGrid.Label(run.Overrides)), r.TradeCount.ToString(CultureInfo.InvariantCulture),
                     BacktestReportWriter.Round(r.WinRatePct, 2), r.ProfitFactor is { } pf ? BacktestReportWriter.Round(pf, 3) : "n/a",
-                    BacktestReportWriter.Round(r.NetReturnPct, 4), r.DailySharpe is { } s ? BacktestReportWriter.Round(s, 3) : "n/a",
-                    BacktestReportWriter.Round(r.MaxDrawdownPct, 3), BacktestReportWriter.Holding(r.AverageHolding),
+                    BacktestReportWriter.Round(r.NetReturnPct, 4), st.Expectancy is { } e ? BacktestReportWriter.Round(e, 4) : "n/a",
+                    r.DailySharpe is { } s ? string.Create(CultureInfo.InvariantCulture, $"{BacktestReportWriter.Round(s, 3)} (n={st.SharpeDays})") : "n/a",
+                    BacktestReportWriter.Round(r.MaxDrawdownPct, 3), st.MaxConsecutiveLosses.ToString(CultureInfo.InvariantCulture),
+                    st.FillRatePct is { } fr ? BacktestReportWriter.Round(fr, 2) : "n/a", BacktestReportWriter.Holding(r.AverageHolding),
                     BacktestReportWriter.Round(r.FeesPaid, 4), Markup.Escape(BacktestReportWriter.Exits(r)));
             }
 
@@ -213,6 +218,8 @@ public static class BacktestCommand
                 await context.Output.WriteLineAsync("note: " + note);
             }
 
+            SweepSummary.Write(reportRoot, runs);
+            await context.Output.WriteLineAsync($"sorted by {SweepSummary.SortKey}; summary: {Path.Combine(reportRoot, "sweep.md")} and sweep.csv");
             await context.Output.WriteLineAsync($"{runs.Count} runs; reports under {reportRoot}");
         }
 

@@ -2,12 +2,13 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Pipeline.Jobs.Chart;
 using Pipeline.Jobs.Execution.Report;
 using Pipeline.Vault.Trades;
 
 namespace Pipeline.Jobs.Backtest;
 
-/// <summary>Writes report.json, report.md and equity.svg of one backtest run into a directory.</summary>
+/// <summary>Writes report.json, report.md, equity.svg, price.svg and minutes.csv (the price chart's data, for <c>pipeline chart --backtest</c>) of one backtest run into a directory.</summary>
 public static class BacktestReportWriter
 {
     private static readonly JsonSerializerOptions Json = new()
@@ -25,6 +26,8 @@ public static class BacktestReportWriter
         File.WriteAllText(Path.Combine(directory, "equity.svg"),
             EquitySvg.Render($"{run.Config.Id} on {run.Config.Exchange}/{run.Config.InstId}, {run.From:yyyy-MM-dd} to {run.To:yyyy-MM-dd}",
                 run.Report, startMs, endMs, run.Report.PnlCcy ?? Quote(run.Config.InstId)));
+        File.WriteAllText(Path.Combine(directory, BacktestChartSource.MinutesFile), BacktestChartSource.MinutesCsv(run.Series));
+        File.WriteAllText(Path.Combine(directory, "price.svg"), PriceChartSvg.Render(BacktestChartSource.Data(run), startMs, Math.Max(endMs, startMs + TradeTime.MsPerMinute)));
         File.WriteAllText(Path.Combine(directory, "report.json"), JsonSerializer.Serialize(Document(run), Json) + "\n");
         File.WriteAllText(Path.Combine(directory, "report.md"), Markdown(run));
     }
@@ -34,6 +37,7 @@ public static class BacktestReportWriter
     {
         ArgumentNullException.ThrowIfNull(run);
         var r = run.Report;
+        var s = run.Stats;
         return new
         {
             strategy = run.Config.Id,
@@ -45,14 +49,19 @@ public static class BacktestReportWriter
             overrides = run.Overrides,
             parameters = run.Config.Parameters,
             execution = run.Config.Execution,
-            input = new { minutes = run.Minutes, trades = run.Trades, badLines = run.BadLines, lateTrades = run.LateTrades, notes = run.Notes },
+            input = new { minutesWithData = run.MinutesWithData, minutesEmitted = run.Minutes, trades = run.Trades, badLines = run.BadLines, lateTrades = run.LateTrades, notes = run.Notes },
             summary = new
             {
                 pnlCcy = r.PnlCcy, trades = r.TradeCount, wins = r.Wins, losses = r.Losses, winRatePct = r.WinRatePct, profitFactor = r.ProfitFactor,
                 grossPnl = r.GrossPnl, feesPaid = r.FeesPaid, netPnl = r.NetPnl, netReturnPct = r.NetReturnPct,
-                dailySharpe = r.DailySharpe, annualizedSharpe = r.AnnualizedSharpe, maxDrawdown = r.MaxDrawdown,
+                dailySharpe = r.DailySharpe, sharpeDays = s.SharpeDays, annualizedSharpe = s.CanAnnualise ? r.AnnualizedSharpe : null,
+                maxDrawdown = r.MaxDrawdown,
                 maxDrawdownPct = r.MaxDrawdownPct, averageHoldingSeconds = Math.Round(r.AverageHolding.TotalSeconds, 3),
                 exitsByReason = r.ExitsByReason, openPositions = r.OpenPositions,
+                ordersPlaced = s.OrdersPlaced, ordersFilled = s.OrdersFilled, fillRatePct = s.FillRatePct,
+                entriesPlaced = s.EntriesPlaced, entriesFilled = s.EntriesFilled, entryFillRatePct = s.EntryFillRatePct,
+                expectancy = s.Expectancy, expectancyPct = s.ExpectancyPct, maxConsecutiveLosses = s.MaxConsecutiveLosses,
+                @long = s.LongSide, @short = s.ShortSide,
             },
             trades = r.Trades.Select(t => new
             {
@@ -61,6 +70,7 @@ public static class BacktestReportWriter
             }),
             equity = r.EquityCurve.Select(p => new { time = Iso(p.Ts), cumulativeNetPnl = p.CumulativeNetPnl }),
             fills = run.Sink.Fills,
+            orders = run.Sink.Orders,
             elapsedSeconds = Math.Round(run.Elapsed.TotalSeconds, 3),
         };
     }
@@ -79,7 +89,7 @@ public static class BacktestReportWriter
             md.Append(c, $", with {string.Join(", ", run.Overrides.Select(o => $"`{o.Key}={o.Value}`"))}");
         }
 
-        md.Append(c, $". Replayed {run.Trades:N0} raw trades and {run.Minutes:N0} minutes through the live calculators, strategy and paper engine ");
+        md.Append(c, $". Replayed {run.Trades:N0} raw trades in {run.MinutesWithData:N0} minutes with data ({run.Minutes:N0} minutes emitted, with the minutes without trades) through the live calculators, strategy and paper engine ");
         md.Append(c, $"(notional {D(x.Notional)}{(run.Config.Contract is { } k ? $" {k.NotionalCcy} {k.CtType}" : "")}, maker {D(x.MakerFeePct)} %, taker {D(x.TakerFeePct)} %, take profit {D(x.TakeProfitPct)} %, stop loss {D(x.StopLossPct)} %).\n\n");
         foreach (var note in run.Notes)
         {
@@ -88,12 +98,13 @@ public static class BacktestReportWriter
 
         md.Append(run.Notes.Count > 0 ? "\n" : "");
         md.Append("| metric | value |\n|---|---|\n");
-        foreach (var (name, value) in SummaryRows(r))
+        foreach (var (name, value) in SummaryRows(r, run.Stats))
         {
             md.Append(c, $"| {name} | {value} |\n");
         }
 
-        md.Append("\n![equity and drawdown](equity.svg)\n\n## Round trips\n\n");
+        md.Append("\n![equity and drawdown](equity.svg)\n\n![price, VWAP, bands, entries, exits and stops](price.svg)\n\n");
+        md.Append("`pipeline chart --backtest <this directory> --from <time> --to <time>` draws any part of the range in detail.\n\n## Round trips\n\n");
         if (r.Trades.Count == 0)
         {
             md.Append("No round trip closed in this range.\n");
@@ -116,9 +127,10 @@ public static class BacktestReportWriter
     }
 
     /// <summary>The summary metrics as (name, value) text, shared by report.md and the terminal table.</summary>
-    public static IReadOnlyList<(string Name, string Value)> SummaryRows(PerformanceReport r)
+    public static IReadOnlyList<(string Name, string Value)> SummaryRows(PerformanceReport r, TradeStats s)
     {
         ArgumentNullException.ThrowIfNull(r);
+        ArgumentNullException.ThrowIfNull(s);
         var c = CultureInfo.InvariantCulture;
         return
         [
@@ -127,12 +139,53 @@ public static class BacktestReportWriter
             ("profit factor", r.ProfitFactor is { } pf ? Round(pf, 3) : "n/a (no loss)"),
             ("net return after fees", Round(r.NetReturnPct, 4) + " % of notional"),
             ("net PnL", r.Money(r.NetPnl)),
+            ("expectancy", s.Expectancy is { } e ? $"{r.Money(e)} per trade ({Round(s.ExpectancyPct!.Value, 4)} % of notional)" : "n/a (no trade)"),
             ("fees paid", r.Money(r.FeesPaid)),
-            ("Sharpe (daily)", r.DailySharpe is { } s ? Round(s, 3) + (r.AnnualizedSharpe is { } a ? $" (annualised {Round(a, 2)})" : "") : "n/a (< 2 days or no variation)"),
+            ("fill rate", FillRate(s)),
+            SharpeRow(r, s),
             ("max drawdown", $"{r.Money(r.MaxDrawdown)} ({Round(r.MaxDrawdownPct, 3)} % of notional)"),
+            ("max consecutive losses", s.MaxConsecutiveLosses.ToString(c)),
+            ("long", Side(s.LongSide)),
+            ("short", Side(s.ShortSide)),
             ("average holding", Holding(r.AverageHolding)),
             ("exits by reason", Exits(r)),
         ];
+    }
+
+    /// <summary>
+    /// "Sharpe (daily, n=45 days)" with the annualised figure, or below <see cref="TradeStats.MinDaysToAnnualise"/>
+    /// days "Sharpe (daily, n=3 days: too few to annualise)" with the daily figure only.
+    /// </summary>
+    public static (string Name, string Value) SharpeRow(PerformanceReport r, TradeStats s)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        ArgumentNullException.ThrowIfNull(s);
+        if (r.DailySharpe is not { } daily)
+        {
+            return (string.Create(CultureInfo.InvariantCulture, $"Sharpe (daily, n={s.SharpeDays} days)"),
+                r.TradeCount == 0 ? "n/a (no trade)" : s.SharpeDays < 2 ? "n/a (fewer than 2 days)" : "n/a (no variation in the daily returns)");
+        }
+
+        return s.CanAnnualise
+            ? (string.Create(CultureInfo.InvariantCulture, $"Sharpe (daily, n={s.SharpeDays} days)"),
+                Round(daily, 3) + (r.AnnualizedSharpe is { } a ? $" (annualised {Round(a, 2)})" : ""))
+            : (string.Create(CultureInfo.InvariantCulture, $"Sharpe (daily, n={s.SharpeDays} days: too few to annualise)"), Round(daily, 3));
+    }
+
+    public static string FillRate(TradeStats s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var c = CultureInfo.InvariantCulture;
+        return s.FillRatePct is not { } all ? "n/a (no order)"
+            : string.Create(c, $"{Round(all, 2)} % ({s.OrdersFilled} of {s.OrdersPlaced} orders filled; entries {s.EntriesFilled} of {s.EntriesPlaced}")
+              + (s.EntryFillRatePct is { } e ? $" = {Round(e, 2)} %)" : ")");
+    }
+
+    public static string Side(SideStats side)
+    {
+        ArgumentNullException.ThrowIfNull(side);
+        return side.Trades == 0 ? "0 trades"
+            : string.Create(CultureInfo.InvariantCulture, $"{side.Trades} trades, win rate {Round(side.WinRatePct, 2)} %, net PnL {Round(side.NetPnl, 4)}");
     }
 
     public static string Exits(PerformanceReport r)

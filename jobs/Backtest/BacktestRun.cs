@@ -1,3 +1,4 @@
+using Pipeline.Jobs.Chart;
 using Pipeline.Jobs.Execution;
 using Pipeline.Jobs.Execution.Report;
 using Pipeline.Jobs.Strategies;
@@ -25,10 +26,22 @@ public sealed record BacktestRun
     /// </summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 
+    /// <summary>Minutes the calculators emitted in range (a minute without trades is still emitted, carrying the last close).</summary>
     public int Minutes { get; init; }
+
+    /// <summary>Minutes in which at least one trade was replayed: what "minutes replayed" reports.</summary>
+    public int MinutesWithData { get; init; }
+
+    /// <summary>The minutes for the price chart (close, VWAP, the strategy's bands).</summary>
+    public IReadOnlyList<ChartMinute> Series { get; init; } = [];
     public long Trades { get; init; }
     public long BadLines { get; init; }
     public long LateTrades { get; init; }
     public TimeSpan CalculatorTime { get; init; }
+
+    /// <summary>Fill rate, expectancy, losing streak, long/short split and the Sharpe sample size.</summary>
+    public TradeStats Stats => _stats ??= TradeStats.From(Report.Trades, Sink.Orders);
+
+    private TradeStats? _stats;
     public TimeSpan Elapsed { get; init; }
 }

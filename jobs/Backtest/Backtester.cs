@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Pipeline.Calculators.Runner;
+using Pipeline.Jobs.Chart;
 using Pipeline.Jobs.Execution;
 using Pipeline.Jobs.Execution.Live;
 using Pipeline.Jobs.Strategies;
@@ -96,6 +97,7 @@ public sealed class Backtester : IDisposable
         var minutes = new List<MinuteInputs>();
         var run = new PaperRun(config, keepSignals);
         long fed = 0;
+        var tradeMinutes = new HashSet<long>();
         var calcTime = TimeSpan.Zero;
         try
         {
@@ -109,7 +111,7 @@ public sealed class Backtester : IDisposable
                 var fromTs = minutes[0].MinuteMs;
                 var untilTs = minutes[^1].CloseTs;
                 var trades = days.GetConsumingEnumerable(stop.Token).SelectMany(d => d).Where(t => t.Ts >= fromTs && t.Ts < untilTs);
-                fed = EngineFeed.Run(run.Engine, minutes, Report(trades, fromTs, untilTs, progress), token);
+                fed = EngineFeed.Run(run.Engine, minutes, Report(trades, fromTs, untilTs, tradeMinutes, progress), token);
             }
 
             stop.Cancel();
@@ -131,7 +133,8 @@ public sealed class Backtester : IDisposable
         return new BacktestRun
         {
             Config = config, From = _from, To = _to, Overrides = overrides ?? new Dictionary<string, string>(),
-            Report = run.Report(), Sink = run.Sink, Minutes = minutes.Count, Trades = fed, BadLines = reader.BadLines,
+            Report = run.Report(), Sink = run.Sink, Minutes = minutes.Count, MinutesWithData = tradeMinutes.Count, Trades = fed,
+            Series = Series(minutes, parameters), BadLines = reader.BadLines,
             LateTrades = run.Engine.LateTrades, CalculatorTime = calcTime, Elapsed = clock.Elapsed,
         };
     }
@@ -172,11 +175,25 @@ public sealed class Backtester : IDisposable
         return (vault, clock.Elapsed);
     }
 
-    private static IEnumerable<TradeTick> Report(IEnumerable<TradeTick> trades, long fromTs, long untilTs, Action<string, double>? progress)
+    /// <summary>The price chart's minutes: close, VWAP and the strategy's bands (VWAP ± bandMultiplier × sigma, as it decides on them).</summary>
+    private static List<ChartMinute> Series(List<MinuteInputs> minutes, VwapMeanReversionParameters? parameters) =>
+        [.. minutes.Select(m => new ChartMinute(m.MinuteMs, m.Close, m.Vwap,
+            m.Vwap + (parameters?.BandMultiplier * m.Sigma), m.Vwap - (parameters?.BandMultiplier * m.Sigma)))];
+
+    private static IEnumerable<TradeTick> Report(IEnumerable<TradeTick> trades, long fromTs, long untilTs, HashSet<long> minutes,
+        Action<string, double>? progress)
     {
         long n = 0;
+        var lastMinute = long.MinValue;
         foreach (var trade in trades)
         {
+            var minute = trade.Ts / TradeTime.MsPerMinute; // event times are after 1970: division floors
+            if (minute != lastMinute)
+            {
+                minutes.Add(minute); // a set: a late trade of an earlier minute is not counted twice
+                lastMinute = minute;
+            }
+
             if (progress is not null && (++n & 0x3FFF) == 0)
             {
                 progress("trades", (double)(trade.Ts - fromTs) / (untilTs - fromTs));

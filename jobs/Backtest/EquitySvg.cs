@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Pipeline.Jobs.Chart;
 using Pipeline.Jobs.Execution.Report;
 using Pipeline.Vault.Trades;
 
@@ -83,12 +84,12 @@ public static class EquitySvg
     {
         var c = CultureInfo.InvariantCulture;
         svg.Append(c, $"""<rect x="{Left}" y="{top}" width="{Width - Left - Right}" height="{height}" fill="none" stroke="#999"/>""").Append('\n');
-        var step = NiceStep((max - min) / 5);
-        for (var v = Math.Ceiling(min / step) * step; v <= max + (step / 1000); v += step)
+        var step = SvgAxis.NiceStep((max - min) / 5);
+        foreach (var v in SvgAxis.Ticks(min, max, step))
         {
             var yy = y(v);
-            svg.Append(c, $"""<line x1="{Left}" y1="{yy:0.##}" x2="{Width - Right}" y2="{yy:0.##}" stroke="{(Math.Abs(v) < step / 1000 ? "#666" : "#e5e5e5")}"/>""").Append('\n');
-            svg.Append(c, $"""<text x="{Left - 6}" y="{yy + 4:0.##}" text-anchor="end">{Tick(v, step)}</text>""").Append('\n');
+            svg.Append(c, $"""<line x1="{Left}" y1="{yy:0.##}" x2="{Width - Right}" y2="{yy:0.##}" stroke="{(v == 0 ? "#666" : "#e5e5e5")}"/>""").Append('\n');
+            svg.Append(c, $"""<text x="{Left - 6}" y="{yy + 4:0.##}" text-anchor="end">{SvgAxis.Tick(v, step)}</text>""").Append('\n');
         }
 
         svg.Append(c, $"""<text transform="translate(18,{top + (height / 2)}) rotate(-90)" text-anchor="middle">{Escape(label)}</text>""").Append('\n');
@@ -97,26 +98,16 @@ public static class EquitySvg
     private static void TimeAxis(StringBuilder svg, long startMs, long endMs, Func<long, double> x)
     {
         var c = CultureInfo.InvariantCulture;
-        var days = (int)Math.Ceiling((double)(endMs - startMs) / TradeTime.MsPerDay);
-        // Up to two days: a tick every 3 hours (time, and the date at midnight); longer: one per day or per few days.
-        var step = days <= 2 ? 3 * 3_600_000L : Math.Max(1, (int)Math.Ceiling(days / 12.0)) * TradeTime.MsPerDay;
         var bottom = DrawdownTop + DrawdownHeight;
-        for (var ts = TradeTime.DayStartMs(TradeTime.Day(startMs)); ts <= endMs; ts += step)
+        foreach (var (ts, label, date) in SvgAxis.TimeTicks(startMs, endMs))
         {
-            if (ts < startMs)
-            {
-                continue;
-            }
-
             var xx = x(ts);
-            var time = TradeTime.ToDateTimeOffset(ts).UtcDateTime;
             var midnight = ts % TradeTime.MsPerDay == 0;
             svg.Append(c, $"""<line x1="{xx:0.##}" y1="{EquityTop}" x2="{xx:0.##}" y2="{bottom}" stroke="{(midnight ? "#ccc" : "#eee")}"/>""").Append('\n');
-            var label = days <= 2 ? time.ToString("HH:mm", c) : time.ToString("yyyy-MM-dd", c);
-            svg.Append(c, $"""<text x="{xx:0.##}" y="{bottom + 16}" text-anchor="middle">{label}</text>""").Append('\n');
-            if (days <= 2 && midnight)
+            SvgAxis.Label(svg, xx, bottom + 16, label, Width);
+            if (date is not null && date != label)
             {
-                svg.Append(c, $"""<text x="{xx:0.##}" y="{bottom + 30}" text-anchor="middle">{time:yyyy-MM-dd}</text>""").Append('\n');
+                SvgAxis.Label(svg, xx, bottom + 30, date, Width);
             }
         }
 
@@ -134,18 +125,7 @@ public static class EquitySvg
         return (min - pad, max + pad);
     }
 
-    private static double NiceStep(double raw)
-    {
-        var magnitude = Math.Pow(10, Math.Floor(Math.Log10(raw)));
-        var fraction = raw / magnitude;
-        return (fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10) * magnitude;
-    }
-
-    private static string Tick(double value, double step) =>
-        value.ToString(step >= 1 ? "0" : step >= 0.1 ? "0.0" : "0.00", CultureInfo.InvariantCulture);
-
     private static string F(decimal value) => ExactDecimal.Format(Math.Round(value, 2, MidpointRounding.AwayFromZero));
 
-    private static string Escape(string text) =>
-        text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
+    private static string Escape(string text) => SvgAxis.Escape(text);
 }

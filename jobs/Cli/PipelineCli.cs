@@ -38,6 +38,7 @@ public static class PipelineCli
         yield return Query.QueryCommand.Create();
         yield return Compact.CompactCommand.Create();
         yield return Backtest.BacktestCommand.Create();
+        yield return Chart.ChartCommand.Create();
         yield return Bench.BenchCommand.Create();
         yield return Backfill.BackfillCommand.Create();
     }

@@ -25,6 +25,7 @@ public sealed class SelectionValidationTests : IDisposable
             "calc", "recalc --exchange binance --inst BTCUSDT --from 2025-03-01",
             "backtest --strategy " + Path.Combine(RepoPaths.Root(), "config", "strategies", "vwap_mean_reversion.yaml") +
                 " --from 2025-03-01 --to 2025-03-01",
+            "chart --strategy x",
         ];
         string[] badInst = ["../x", "../../etc", "a/b", "BTC..USDT", "btcusdt", "-BTC", "BTC\\USDT"];
         string[] badExchange = ["../x", "ok/x", "kraken", "..", ""];
