@@ -51,7 +51,7 @@ public static class BacktestCommand
         command.Options.Add(To);
         command.Options.Add(ReportDir);
         command.Options.Add(Sweep);
-        CommandAction.Set(command, RunAsync);
+        CommandAction.Set(command, RunAsync, vault: VaultUse.Examine);
         return command;
     }
 

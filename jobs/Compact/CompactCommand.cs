@@ -33,7 +33,7 @@ public static class CompactCommand
         command.Options.Add(Inst);
         command.Options.Add(RawOnly);
         command.Options.Add(ShowSkipped);
-        CommandAction.Set(command, RunAsync);
+        CommandAction.Set(command, RunAsync, vault: VaultUse.Examine);
         return command;
     }
 
