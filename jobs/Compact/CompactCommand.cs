@@ -20,12 +20,12 @@ public static class CompactCommand
 
     private static readonly Option<bool> RawOnly = new("--raw-only") { Description = "compact raw trades only, not the calculators' minute outputs" };
 
-    private static readonly Option<bool> ShowSkipped = new("--show-skipped") { Description = "list every day left as JSONL and why" };
+    private static readonly Option<bool> ShowSkipped = new("--show-skipped") { Description = "list every day left as JSONL and its reason (the reasons by kind, with counts, are always printed)" };
 
     public static Command Create()
     {
         var command = new Command("compact",
-            "Compact closed days (before today UTC and --before; exporter watermark past the day's end, or no exporter state) of raw trades " +
+            "Compact closed days (before today UTC and --before; exporter watermark past the day's end, or no exporter state; every reader done with the day) of raw trades " +
             "and derived minute outputs to Parquet (zstd) through DuckDB. Each day is verified against its JSONL (row count, key set, " +
             "content hash) before it is renamed into place and the JSONL removed; leftovers of an interrupted run are repaired first.");
         command.Options.Add(Before);
