@@ -1,8 +1,11 @@
 using Pipeline.Calculators.Runner;
 using Pipeline.Jobs.Compact;
+using Pipeline.Jobs.Execution;
+using Pipeline.Jobs.Execution.Ledger;
 using Pipeline.Jobs.Execution.Live;
 using Pipeline.Vault.Compaction;
 using Pipeline.Vault.Layout;
+using Pipeline.Vault.State;
 using Pipeline.Vault.Trades;
 
 namespace Pipeline.Jobs.Tests.Compact;
@@ -82,6 +85,29 @@ public sealed class ClosedHistoryCompactionTests : IDisposable
     }
 
     [Fact]
+    public void Compact_PaperExecutorInLastDay_HeldUntilItHasReadAndDecidedTheDay()
+    {
+        var vault = Backfilled("vault", days: 2);
+        var dayEnd = TradeTime.DayStartMs(Day1.AddDays(2));
+        Executor(vault, processedUntil: dayEnd - 60_000, lastMinute: dayEnd - 120_000);
+
+        var held = Compactor.Create(vault.Layout, new CompactionOptions()).Run();
+
+        Assert.All(held.Days.Where(d => d.Day.Day == Day1.AddDays(1)), d =>
+        {
+            Assert.Equal(SkipReason.ReaderBusy, d.Skip);
+            Assert.Contains("executor paper", d.Reason, StringComparison.Ordinal);
+        });
+
+        // It has read every trade of day 2 and decided its last minute: it never opens day 2 again.
+        Executor(vault, processedUntil: dayEnd, lastMinute: dayEnd - 60_000);
+        var report = Compactor.Create(vault.Layout, new CompactionOptions()).Run();
+
+        Assert.All(report.Days, d => Assert.Equal(CompactionOutcome.Compacted, d.Outcome));
+        Assert.True(File.Exists(vault.Layout.RawDayParquet(TestVault.Exchange, TestVault.InstId, Day1.AddDays(1))));
+    }
+
+    [Fact]
     public void Compact_TodayBeingWritten_NeverCompacted()
     {
         var vault = Backfilled("vault", days: 2);
@@ -138,6 +164,16 @@ public sealed class ClosedHistoryCompactionTests : IDisposable
         Assert.All(trades, t => Assert.True(t.Ts >= dayEnd));
         Assert.Throws<InvalidOperationException>(() => reader.Read(new TradeCursor(Day1, 123, dayEnd - 60_000), dayEnd - 60_000, dayEnd).ToList());
     }
+
+    /// <summary>A paper executor's state on the instrument: its trade cursor in day 2 and its last decided minute.</summary>
+    private static void Executor(TestVault vault, long processedUntil, long lastMinute) =>
+        new StateFile<ExecutorState>(vault.Layout.ExecutorState("paper")).Write(new ExecutorState
+        {
+            Strategy = "paper", Exchange = TestVault.Exchange, InstId = TestVault.InstId,
+            Engine = new EngineState { LastMinuteMs = lastMinute },
+            Trades = new TradeCursor(Day1.AddDays(1), 0, processedUntil),
+            Ledger = new LedgerLengths(0, 0, 0, null, 0),
+        });
 
     /// <summary>Days of simulated trades as backfill leaves them: closed-day markers, no exporter state, derived outputs computed.</summary>
     private TestVault Backfilled(string name, int days, bool markLast = true)
