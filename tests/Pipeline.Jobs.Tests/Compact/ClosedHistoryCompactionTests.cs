@@ -1,6 +1,7 @@
 using Pipeline.Calculators.Runner;
 using Pipeline.Jobs.Compact;
 using Pipeline.Jobs.Execution;
+using Pipeline.Simulator;
 using Pipeline.Jobs.Execution.Ledger;
 using Pipeline.Jobs.Execution.Live;
 using Pipeline.Vault.Compaction;
@@ -50,6 +51,32 @@ public sealed class ClosedHistoryCompactionTests : IDisposable
             Assert.Equal(1440, vault.Lines(calc, Day1.AddDays(2)).Length);
             Assert.Equal(reference.DerivedText(calc, Day1.AddDays(2)), vault.DerivedText(calc, Day1.AddDays(2)));
         }
+    }
+
+    [Fact]
+    public async Task Compact_AfterBackfill_EveryDayCompactedAndCalcStillRuns()
+    {
+        var from = new DateOnly(2025, 6, 6);
+        await using var sim = await SimulatorHost.StartAsync(new SimulatorOptions
+        {
+            Instruments = ["BTCUSDT"], Rate = 0.1, Seed = 5, Start = new DateTimeOffset(2025, 6, 10, 0, 0, 0, TimeSpan.Zero),
+            PublishInterval = TimeSpan.FromSeconds(1),
+        });
+        var vault = _dir.File("vault");
+        var backfill = await CliRunner.RunAsync("backfill", "--exchange", "binance", "--inst", "BTCUSDT", "--from", "2025-06-06",
+            "--to", "2025-06-07", "--rest-url", sim.Endpoints.BinanceRest.ToString(), "--archive-url", sim.Endpoints.Archive.ToString(),
+            "--vault", vault, "--log-level", "warning");
+        Assert.True(backfill.Code == 0, backfill.Output + backfill.Error);
+
+        var (code, output, error) = await CliRunner.RunAsync("compact", "--vault", vault);
+
+        Assert.True(code == 0, output + error);
+        Assert.Contains($"compacted {2 * (1 + CalculatorRunner.Calcs.Count)} day(s)", output, StringComparison.Ordinal);
+        Assert.Contains("; 0 left as JSONL;", output, StringComparison.Ordinal);
+        var layout = new VaultLayout(vault);
+        Assert.True(File.Exists(layout.RawDayParquet("binance", "BTCUSDT", from.AddDays(1))));
+        var calc = await CliRunner.RunAsync("calc", "--vault", vault);
+        Assert.True(calc.Code == 0, calc.Output + calc.Error);
     }
 
     [Fact]
