@@ -32,6 +32,24 @@ public sealed class FirstCommandsTests : IDisposable
         var counts = query.Stdout.ReplaceLineEndings("\n").Split('\n')[1].Split(',').Select(long.Parse).ToList();
         Assert.True(counts.All(c => c > 0), query.Describe);
 
+        // The README's "First steps after the demo", as written there.
+        string[][] readme =
+        [
+            ["query", "select exchange, instId, count(*) trades, min(ts), max(ts) from trades group by all"],
+            ["query", "select instId, minute, close, vwap1h, adx from bars_1m join vwap using (exchange, instId, minute) join adx using (exchange, instId, minute) order by minute desc limit 5"],
+            ["query", "select * from positions", "--format", "csv"],
+        ];
+        foreach (var command in readme)
+        {
+            var result = await RunAsync(PipelineProcess.DefaultBound, command);
+            AssertOnDemo(result);
+            if (!command.Contains("csv"))
+            {
+                // Trades and minutes have rows (the positions a one-hour demo opens are the strategy's business).
+                Assert.False(result.Stdout.ReplaceLineEndings("\n").Trim().Split('\n')[^1].StartsWith("0 rows", StringComparison.Ordinal), result.Describe);
+            }
+        }
+
         var verify = await RunAsync(PipelineProcess.DefaultBound, "verify");
         AssertOnDemo(verify);
 
