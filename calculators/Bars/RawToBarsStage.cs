@@ -146,8 +146,11 @@ public sealed class RawToBarsStage
         {
             if (cursor.Format != "parquet")
             {
-                // Compacted after we started it: the Parquet day holds the same rows in the same order.
-                cursor.Offset = cursor.Offset == 0 ? 0 : RowsBefore(jsonl, parquet, cursor.Offset);
+                // Compacted after we started it: the Parquet day holds the same rows in the same order. A day whose
+                // every minute was emitted was compacted only once read to its end (ReaderCursorGuard): all its rows are read.
+                cursor.Offset = cursor.Offset == 0 ? 0
+                    : _state.NextMinute >= MinuteTime.DayEnd(day) && !File.Exists(jsonl) ? ParquetRows(parquet)
+                    : RowsBefore(jsonl, parquet, cursor.Offset);
                 cursor.Format = "parquet";
             }
 
@@ -223,6 +226,13 @@ public sealed class RawToBarsStage
 
             Ingest(rows.GetInt64(1), px, qty, side[0] == 'b', rows.GetUtf8(5), id, path, row);
         }
+    }
+
+    private static long ParquetRows(string path)
+    {
+        using var db = DuckDbConnection.OpenInMemory();
+        using var rows = db.Scan("SELECT count(*) FROM read_parquet(?)", path);
+        return rows.Read() ? rows.GetInt64(0) : 0;
     }
 
     /// <summary>Rows of the JSONL day before byte <paramref name="offset"/> (the cursor moving to the Parquet twin).</summary>

@@ -86,13 +86,15 @@ public sealed class IndicatorStage<TState>
             var day = state.Input.Day;
             var limit = day == barsCommitted.Day ? barsCommitted.Length : long.MaxValue;
             var path = _layout.DerivedDay(BarLine.Calc, _exchange, _instId, day);
-            if (!File.Exists(path) && File.Exists(_layout.DerivedDayParquet(BarLine.Calc, _exchange, _instId, day)))
+            // A bars day compacted after this stage wrote its last minute has nothing left to read (ReaderCursorGuard).
+            var finished = state.LastMinute is { } written && written + MinuteTime.Ms >= MinuteTime.DayEnd(day);
+            if (!finished && !File.Exists(path) && File.Exists(_layout.DerivedDayParquet(BarLine.Calc, _exchange, _instId, day)))
             {
                 throw new InvalidDataException(
                     $"{_indicator.Name} needs the bars of {day:yyyy-MM-dd}, which are compacted to Parquet; rebuild from raw with `pipeline recalc --from {day:yyyy-MM-dd}`");
             }
 
-            if (File.Exists(path))
+            if (!finished && File.Exists(path))
             {
                 using var reader = JsonlReader.Open(path, state.Input.Offset, bufferSize: 64 * 1024); // bars lines are short; no large buffer per pass
                 while (reader.TryReadLine(out var line, out var lineOffset))

@@ -40,7 +40,7 @@ public static class BackfillCommand
             command.Options.Add(option);
         }
 
-        CommandAction.Set(command, RunAsync);
+        CommandAction.Set(command, RunAsync, vault: VaultUse.Record);
         return command;
     }
 

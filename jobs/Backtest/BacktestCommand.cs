@@ -62,7 +62,7 @@ public static class BacktestCommand
         command.Options.Add(Csv);
         command.Options.Add(ReportDir);
         command.Options.Add(Sweep);
-        CommandAction.Set(command, RunAsync);
+        CommandAction.Set(command, RunAsync, vault: VaultUse.Examine);
         return command;
     }
 

@@ -15,7 +15,7 @@ public static class CalcCommand
             "One incremental pass of all calculators (bars_1m, then vwap, bands, cvd, adx) for every instrument with raw data, or those named. " +
             "Only minutes the exporter watermark (or a closed day) has made final are emitted; a crash at any point is repaired on the next run.");
         CalcOptionsCli.AddTo(command);
-        CommandAction.Set(command, RunAsync);
+        CommandAction.Set(command, RunAsync, vault: VaultUse.Examine);
         return command;
     }
 

@@ -19,7 +19,7 @@ public static class RecalcCommand
         CalcOptionsCli.AddTo(command);
         command.Options.Add(From);
         command.Options.Add(To);
-        CommandAction.Set(command, RunAsync);
+        CommandAction.Set(command, RunAsync, vault: VaultUse.Examine);
         return command;
     }
 

@@ -21,21 +21,23 @@ public static class CommandAction
         return new Restore(previous);
     }
 
-    public static void Set(Command command, Func<CommandContext, CancellationToken, Task<int>> body, bool fileLog = true)
+    /// <param name="vault">What the command does with the vault, which decides its default vault (<see cref="VaultResolver"/>).</param>
+    public static void Set(Command command, Func<CommandContext, CancellationToken, Task<int>> body, bool fileLog = true,
+        VaultUse vault = VaultUse.Default)
     {
         ArgumentNullException.ThrowIfNull(command);
-        command.SetAction((parse, token) => RunAsync(parse, body, fileLog, token));
+        command.SetAction((parse, token) => RunAsync(parse, body, fileLog, vault, token));
     }
 
     private static async Task<int> RunAsync(ParseResult parse, Func<CommandContext, CancellationToken, Task<int>> body,
-        bool fileLog, CancellationToken token)
+        bool fileLog, VaultUse vault, CancellationToken token)
     {
         var output = parse.InvocationConfiguration.Output;
         var error = parse.InvocationConfiguration.Error;
         var code = ExitCodes.Failure;
         try
         {
-            var context = new CommandContext(parse, output, error) { Time = CurrentTime.Value ?? TimeProvider.System };
+            var context = new CommandContext(parse, output, error) { Time = CurrentTime.Value ?? TimeProvider.System, VaultUse = vault };
             PipelineLogging.Configure(CommonOptions.Level(parse), fileLog ? context.Vault : null);
             code = await body(context, token);
             return code;

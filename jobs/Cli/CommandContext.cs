@@ -16,7 +16,25 @@ public sealed class CommandContext(ParseResult parse, TextWriter output, TextWri
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
-    public VaultLayout Vault => _vault ??= CommonOptions.VaultLayout(Parse);
+    /// <summary>What the command does with the vault: decides the default vault (<see cref="VaultResolver"/>).</summary>
+    public VaultUse VaultUse { get; init; } = VaultUse.Default;
+
+    /// <summary>
+    /// The command's vault, resolved on first use. A command that reads or records data and was not given
+    /// --vault says on stderr, once, which vault it used and why.
+    /// </summary>
+    public VaultLayout Vault => _vault ??= Resolve();
+
+    private VaultLayout Resolve()
+    {
+        var choice = VaultResolver.Resolve(Parse.GetValue(CommonOptions.Vault), VaultUse);
+        if (!choice.Explicit && VaultUse != VaultUse.Default)
+        {
+            Error.WriteLine(choice.Describe(Directory.GetCurrentDirectory()));
+        }
+
+        return choice.Layout;
+    }
 
     public T? Get<T>(Option<T> option) => Parse.GetValue(option);
 

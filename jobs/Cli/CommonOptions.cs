@@ -10,7 +10,7 @@ public static class CommonOptions
 {
     public static Option<string?> Vault { get; } = new("--vault")
     {
-        Description = "Vault directory (default: $PIPELINE_VAULT, else ./vault-data)",
+        Description = "Vault directory (default: $PIPELINE_VAULT, else vault: in ./pipeline.yaml, else ./vault-data; commands that only read use the demo's ./vault-demo while ./vault-data holds no data)",
         Recursive = true,
     };
 
@@ -19,18 +19,6 @@ public static class CommonOptions
         Description = "verbose|debug|information|warning|error (default: information, or $PIPELINE_LOG_LEVEL)",
         Recursive = true,
     };
-
-    public static VaultLayout VaultLayout(ParseResult parse)
-    {
-        try
-        {
-            return Pipeline.Vault.Layout.VaultLayout.Resolve(parse.GetValue(Vault));
-        }
-        catch (ArgumentException ex)
-        {
-            throw new UsageException("--vault: " + ex.Message, ex);
-        }
-    }
 
     public static LogEventLevel Level(ParseResult parse)
     {

@@ -20,12 +20,12 @@ public static class CompactCommand
 
     private static readonly Option<bool> RawOnly = new("--raw-only") { Description = "compact raw trades only, not the calculators' minute outputs" };
 
-    private static readonly Option<bool> ShowSkipped = new("--show-skipped") { Description = "list every day left as JSONL and why" };
+    private static readonly Option<bool> ShowSkipped = new("--show-skipped") { Description = "list every day left as JSONL and its reason (the reasons by kind, with counts, are always printed)" };
 
     public static Command Create()
     {
         var command = new Command("compact",
-            "Compact closed days (before today UTC and --before; exporter watermark past the day's end, or no exporter state) of raw trades " +
+            "Compact closed days (before today UTC and --before; exporter watermark past the day's end, or no exporter state; every reader done with the day) of raw trades " +
             "and derived minute outputs to Parquet (zstd) through DuckDB. Each day is verified against its JSONL (row count, key set, " +
             "content hash) before it is renamed into place and the JSONL removed; leftovers of an interrupted run are repaired first.");
         command.Options.Add(Before);
@@ -33,7 +33,7 @@ public static class CompactCommand
         command.Options.Add(Inst);
         command.Options.Add(RawOnly);
         command.Options.Add(ShowSkipped);
-        CommandAction.Set(command, RunAsync);
+        CommandAction.Set(command, RunAsync, vault: VaultUse.Examine);
         return command;
     }
 
@@ -85,10 +85,43 @@ public static class CompactCommand
         var skipped = report.Days.Count(d => d.Outcome == CompactionOutcome.Skipped);
         await context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"compacted {report.Compacted} day(s), {report.Rows:N0} rows, {Size(report.JsonlBytes)} JSONL → {Size(report.ParquetBytes)} Parquet; " +
-            $"{skipped} left as JSONL{(skipped > 0 && !context.Get(ShowSkipped) ? " (--show-skipped says why)" : "")}; {report.Failed} failed; " +
+            $"{skipped} left as JSONL{SkipSummary(report, context.Get(ShowSkipped), Demo.DemoVault.IsDemo(context.Vault.Root))}; {report.Failed} failed; " +
             $"{report.TempFilesRemoved} leftover temp file(s) removed; {report.Elapsed.TotalSeconds:0.0} s"));
         return report.Failed > 0 ? ExitCodes.Failure : ExitCodes.Ok;
     }
+
+    /// <summary>
+    /// Why days were left as JSONL, by kind with counts, most first (": today (UTC) is still being written (2), ...");
+    /// empty when none was.
+    /// </summary>
+    internal static string SkipSummary(CompactionReport report, bool listed, bool demoVault)
+    {
+        var kinds = report.Days.Where(d => d.Outcome == CompactionOutcome.Skipped)
+            .GroupBy(d => d.Skip).Select(g => (Kind: g.Key, Count: g.Count()))
+            .OrderByDescending(k => k.Count).ThenBy(k => k.Kind).ToList();
+        if (kinds.Count == 0)
+        {
+            return "";
+        }
+
+        var text = ": " + string.Join(", ", kinds.Select(k => string.Create(CultureInfo.InvariantCulture, $"{Describe(k.Kind, demoVault)} ({k.Count})")));
+        return listed ? text : text + " (--show-skipped lists each day)";
+    }
+
+    private static string Describe(SkipReason? kind, bool demoVault) => kind switch
+    {
+        SkipReason.Today => "today (UTC) is still being written",
+        SkipReason.NotBefore => "not before --before",
+        SkipReason.NotRecorded when demoVault =>
+            "the demo recorded only part of its day, which never closes (a day compacts once recorded to its end)",
+        SkipReason.NotRecorded => "the exporter has not recorded past the day's end and may still append to it",
+        SkipReason.ReaderBusy => "a calculator or the paper executor has not finished the day",
+        SkipReason.StateUnreadable => "a state file is unreadable",
+        SkipReason.Empty => "no complete line",
+        SkipReason.TornLine => "ends in a torn line",
+        SkipReason.InvalidLines => "holds lines that are not valid records",
+        _ => "other",
+    };
 
     private static string Size(long bytes) => bytes switch
     {

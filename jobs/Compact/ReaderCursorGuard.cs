@@ -1,4 +1,5 @@
 using Pipeline.Calculators.Bars;
+using Pipeline.Calculators.Records;
 using Pipeline.Calculators.Runner;
 using Pipeline.Jobs.Execution.Live;
 using Pipeline.Vault.Compaction;
@@ -12,6 +13,9 @@ namespace Pipeline.Jobs.Compact;
 /// Keeps a day in JSONL while a live reader still needs it there: bars_1m part-way through a raw day
 /// (its cursor is a byte offset), a calculator that has not finished a derived day (it appends to it,
 /// or reads bars from it), or a paper executor whose raw or minute cursor has not passed the day.
+/// A reader has finished a (closed) day once it has emitted or decided the day's last minute: it never
+/// reads or appends to that day again, so the last day of a closed history compacts without waiting for
+/// a later day (the readers step over a compacted day they have finished).
 /// </summary>
 public sealed class ReaderCursorGuard(VaultLayout vault) : ICompactionGuard
 {
@@ -29,14 +33,15 @@ public sealed class ReaderCursorGuard(VaultLayout vault) : ICompactionGuard
                 return bars.Error;
             }
 
-            if (bars.State?.Input is { Format: "jsonl", Offset: > 0 } input && input.Day == day)
+            if (bars.State?.Input is { Format: "jsonl", Offset: > 0 } input && input.Day == day
+                && !(Finished(bars.State.NextMinute, day) && input.Offset == new FileInfo(candidate.JsonlPath).Length))
             {
                 return $"bars_1m is part-way through this day (byte {input.Offset}); it compacts once the calculators have finished it";
             }
 
             foreach (var (id, state) in Executors(candidate.Exchange, candidate.InstId))
             {
-                if (state?.Trades is not { } cursor || cursor.Day <= day)
+                if (state?.Trades is not { } cursor || (cursor.Day <= day && cursor.ProcessedUntilTs < MinuteTime.DayEnd(day)))
                 {
                     return $"executor {id} has not read the trades past this day";
                 }
@@ -53,12 +58,14 @@ public sealed class ReaderCursorGuard(VaultLayout vault) : ICompactionGuard
                 return error;
             }
 
-            if (state?.Output is not { } output || output.Day <= day)
+            // bars_1m's NextMinute, an indicator's LastMinute + 1m: the next minute it will write.
+            var next = calc == BarLine.Calc ? state?.NextMinute : state?.LastMinute + MinuteTime.Ms;
+            if (state?.Output is not { } output || (output.Day <= day && !Finished(next, day)))
             {
                 return $"{calc} has not finished this day";
             }
 
-            if (calc != BarLine.Calc && (state.Input is not { } input || input.Day <= day))
+            if (calc != BarLine.Calc && (state.Input is not { } input || (input.Day <= day && !Finished(next, day))))
             {
                 return $"{calc} has not read the bars past this day";
             }
@@ -108,10 +115,19 @@ public sealed class ReaderCursorGuard(VaultLayout vault) : ICompactionGuard
         }
     }
 
+    /// <summary>Whether a reader whose next minute is <paramref name="nextMinute"/> has written every minute of <paramref name="day"/>.</summary>
+    private static bool Finished(long? nextMinute, DateOnly day) => nextMinute is { } next && next >= MinuteTime.DayEnd(day);
+
     /// <summary>The cursor part shared by every calculator state file.</summary>
     private sealed class CursorView
     {
         public RawCursor? Input { get; set; }
         public OutputPosition? Output { get; set; }
+
+        /// <summary>bars_1m: the next minute to emit.</summary>
+        public long? NextMinute { get; set; }
+
+        /// <summary>Indicators: the last minute written.</summary>
+        public long? LastMinute { get; set; }
     }
 }

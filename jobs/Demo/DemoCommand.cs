@@ -39,10 +39,19 @@ public static class DemoCommand
             Logging.PipelineLogging.Configure(Serilog.Events.LogEventLevel.Warning, null);
         }
 
-        var root = context.Get(CommonOptions.Vault) is { Length: > 0 } given ? given : "vault-demo";
+        // Never $PIPELINE_VAULT or the config's vault: those name real vaults, and the demo writes only a vault it made.
+        var root = context.Get(CommonOptions.Vault) is { Length: > 0 } given ? given : VaultResolver.DemoDirectory;
         var demo = new DemoRun(DemoVault.Prepare(root), TimeSpan.FromHours(hours), context.Get(Seed), context.Output, context.Time);
         var summary = await demo.RunAsync(token);
         summary.Print(context.Output);
+        var cwd = Directory.GetCurrentDirectory();
+        if (string.Equals(Path.GetFullPath(root), Path.Combine(cwd, VaultResolver.DemoDirectory), StringComparison.Ordinal))
+        {
+            await context.Output.WriteLineAsync(VaultResolver.HoldsData(Path.Combine(cwd, Pipeline.Vault.Layout.VaultLayout.DefaultDirectory))
+                ? $"  (./{Pipeline.Vault.Layout.VaultLayout.DefaultDirectory} holds real data, so commands without --vault use it: keep --vault {VaultResolver.DemoDirectory})"
+                : $"  (while ./{Pipeline.Vault.Layout.VaultLayout.DefaultDirectory} holds no data, status, query, verify and compact without --vault use this vault; export and backfill never write here)");
+        }
+
         return summary.Trades > 0 && summary.Minutes > 0 ? ExitCodes.Ok : ExitCodes.Failure;
     }
 }

@@ -8,6 +8,9 @@ public static class DemoVault
 {
     public const string MarkerFile = ".pipeline-demo";
 
+    /// <summary>Whether <paramref name="root"/> is a vault the demo made (its marker file is there).</summary>
+    public static bool IsDemo(string root) => File.Exists(Path.Combine(root, MarkerFile));
+
     public static VaultLayout Prepare(string root)
     {
         var full = Path.GetFullPath(root);

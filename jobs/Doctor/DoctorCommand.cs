@@ -14,7 +14,7 @@ public static class DoctorCommand
     {
         var command = new Command("doctor", "Check the set-up: .NET runtime, DuckDB engine (DuckDB.NET), vault path");
         command.Options.Add(Quiet);
-        CommandAction.Set(command, RunAsync, fileLog: false);
+        CommandAction.Set(command, RunAsync, fileLog: false, vault: VaultUse.Examine);
         return command;
     }
 

@@ -36,7 +36,7 @@ public static class ExportCommand
             command.Options.Add(option);
         }
 
-        CommandAction.Set(command, RunAsync);
+        CommandAction.Set(command, RunAsync, vault: VaultUse.Record);
         return command;
     }
 

@@ -47,6 +47,13 @@ internal static class HostCommandOptions
     public static async Task<int> RunHostAsync(CommandContext context, HostMode mode, CancellationToken token)
     {
         var config = LoadConfig(context);
+        if (mode == HostMode.Run && Demo.DemoVault.IsDemo(config.Vault))
+        {
+            // The exporters record the real market: it never mixes with the demo's synthetic one.
+            throw new UsageException(
+                $"{config.Vault} is the demo's vault ({Demo.DemoVault.MarkerFile}); run records real data and never writes there: set vault: or pass --vault with another directory");
+        }
+
         // Logs go to the configured vault (the file may name another vault than --vault/env).
         PipelineLogging.Configure(CommonOptions.Level(context.Parse), new VaultLayout(config.Vault));
         using var host = PipelineHost.Build(config, mode, HostComposition.AddPipelineServices);

@@ -75,7 +75,7 @@ public static class QueryCommand
         command.Options.Add(MemoryLimit);
         command.Options.Add(Threads);
         command.Options.Add(Bands);
-        CommandAction.Set(command, RunAsync, fileLog: false);
+        CommandAction.Set(command, RunAsync, fileLog: false, vault: VaultUse.Examine);
         return command;
     }
 

@@ -20,7 +20,7 @@ public static class SignalCommand
         var command = new Command("signal", "Run the strategies once over the final minutes: write signals, paper orders and fills");
         command.Options.Add(Strategy);
         command.Options.Add(HostCommandOptions.ConfigFile);
-        CommandAction.Set(command, RunAsync);
+        CommandAction.Set(command, RunAsync, vault: VaultUse.Examine);
         return command;
     }
 

@@ -20,7 +20,7 @@ public static class StatusCommand
         command.Options.Add(Json);
         command.Options.Add(Exchange);
         command.Options.Add(Inst);
-        CommandAction.Set(command, RunAsync);
+        CommandAction.Set(command, RunAsync, vault: VaultUse.Examine);
         return command;
     }
 

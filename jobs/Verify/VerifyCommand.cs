@@ -36,7 +36,7 @@ public static class VerifyCommand
             command.Options.Add(option);
         }
 
-        CommandAction.Set(command, RunAsync, fileLog: false);
+        CommandAction.Set(command, RunAsync, fileLog: false, vault: VaultUse.Examine);
         return command;
     }
 

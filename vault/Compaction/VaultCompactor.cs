@@ -110,26 +110,34 @@ public sealed class VaultCompactor(VaultLayout vault, CompactionOptions? options
         return new CompactionReport(results, tempRemoved, clock.Elapsed);
     }
 
-    /// <summary>Why a day is not closed yet, or null when it is.</summary>
-    public string? NotClosed(DateOnly day, ExporterState? exporter)
+    /// <summary>
+    /// Why a day is not closed yet (and its <paramref name="kind"/>), or null when it is. A day with exporter state
+    /// is closed only once the watermark is past its end: before that the exporter may still append to it (a
+    /// restart gap-fills from its last trade). A day without exporter state (backfilled history) is closed once past.
+    /// </summary>
+    public string? NotClosed(DateOnly day, ExporterState? exporter, out SkipReason kind)
     {
         var today = DateOnly.FromDateTime(_options.Time.GetUtcNow().UtcDateTime);
         if (day >= today)
         {
+            kind = SkipReason.Today;
             return "today (UTC) is never compacted";
         }
 
         if (_options.Before is { } before && day >= before)
         {
+            kind = SkipReason.NotBefore;
             return $"not before --before {before:yyyy-MM-dd}";
         }
 
         var needed = TradeTime.DayStartMs(day.AddDays(1)) + (long)_options.AllowedLateness.TotalMilliseconds;
         if (exporter is not null && exporter.WatermarkTs < needed)
         {
+            kind = SkipReason.NotRecorded;
             return $"exporter watermark {TradeTime.ToDateTimeOffset(exporter.WatermarkTs):yyyy-MM-dd'T'HH:mm:ss.fff'Z'} is not past the day's end";
         }
 
+        kind = default;
         return null;
     }
 
@@ -147,28 +155,38 @@ public sealed class VaultCompactor(VaultLayout vault, CompactionOptions? options
                 return Recover(connection, day, Result);
             }
 
-            var why = exporter.Error ?? NotClosed(day.Day, exporter.State) ?? _options.Guard?.Hold(day);
-            if (why is not null)
+            DayCompaction Skipped(SkipReason kind, long rows, string reason) => Result(CompactionOutcome.Skipped, rows, reason) with { Skip = kind };
+            if (exporter.Error is { } unreadable)
             {
-                return Result(CompactionOutcome.Skipped, 0, why);
+                return Skipped(SkipReason.StateUnreadable, 0, unreadable);
+            }
+
+            if (NotClosed(day.Day, exporter.State, out var kind) is { } open)
+            {
+                return Skipped(kind, 0, open);
+            }
+
+            if (_options.Guard?.Hold(day) is { } held)
+            {
+                return Skipped(SkipReason.ReaderBusy, 0, held);
             }
 
             var (lines, torn) = ParquetDay.CountLines(day.JsonlPath);
             if (lines == 0)
             {
-                return Result(CompactionOutcome.Skipped, 0, "no complete line");
+                return Skipped(SkipReason.Empty, 0, "no complete line");
             }
 
             if (torn)
             {
-                return Result(CompactionOutcome.Skipped, lines, "ends in a torn line (the writer repairs it when it reopens the file)");
+                return Skipped(SkipReason.TornLine, lines, "ends in a torn line (the writer repairs it when it reopens the file)");
             }
 
             var source = day.IsRaw ? ParquetDay.Raw(day.JsonlPath) : ParquetDay.Derived(connection, day.JsonlPath);
             var valid = ParquetDay.CountRows(connection, source);
             if (valid != lines)
             {
-                return Result(CompactionOutcome.Skipped, lines,
+                return Skipped(SkipReason.InvalidLines, lines,
                     $"{lines - valid} of {lines} lines are not valid records; left as JSONL so nothing is lost");
             }
 

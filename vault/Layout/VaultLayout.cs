@@ -19,18 +19,6 @@ public sealed class VaultLayout
 
     public string Root { get; }
 
-    /// <summary>--vault DIR, else PIPELINE_VAULT, else ./vault-data.</summary>
-    public static VaultLayout Resolve(string? option)
-    {
-        if (!string.IsNullOrWhiteSpace(option))
-        {
-            return new VaultLayout(option);
-        }
-
-        var fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        return new VaultLayout(string.IsNullOrWhiteSpace(fromEnvironment) ? DefaultDirectory : fromEnvironment);
-    }
-
     public string MetaDir => Path.Combine(Root, "meta");
     public string RawDir => Path.Combine(Root, "raw");
     public string DerivedDir => Path.Combine(Root, "derived");

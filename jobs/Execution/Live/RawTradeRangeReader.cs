@@ -37,6 +37,11 @@ public sealed class RawTradeRangeReader(VaultLayout vault, string exchange, stri
         NextCursor = cursor;
         for (var day = firstDay; day <= lastDay; day = day.AddDays(1))
         {
+            if (TradeTime.DayStartMs(day.AddDays(1)) <= from)
+            {
+                continue; // read to its end already: never reopened, so a compacted day is no obstacle
+            }
+
             var path = vault.RawDayJsonl(exchange, instId, day);
             var startOffset = cursor is not null && day == cursor.Day ? cursor.Offset : 0;
             if (!File.Exists(path))
