@@ -51,7 +51,7 @@ public static class ChartCommand
         command.Options.Add(From);
         command.Options.Add(To);
         command.Options.Add(Out);
-        CommandAction.Set(command, RunAsync, fileLog: false);
+        CommandAction.Set(command, RunAsync, fileLog: false, vault: VaultUse.Examine);
         return command;
     }
 

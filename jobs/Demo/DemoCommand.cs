@@ -43,11 +43,16 @@ public static class DemoCommand
         var root = context.Get(CommonOptions.Vault) is { Length: > 0 } given ? given : VaultResolver.DemoDirectory;
         var demo = new DemoRun(DemoVault.Prepare(root), TimeSpan.FromHours(hours), context.Get(Seed), context.Output, context.Time);
         var summary = await demo.RunAsync(token);
-        summary.Print(context.Output);
         var cwd = Directory.GetCurrentDirectory();
-        if (string.Equals(Path.GetFullPath(root), Path.Combine(cwd, VaultResolver.DemoDirectory), StringComparison.Ordinal))
+        var isDemoDirectory = string.Equals(Path.GetFullPath(root), Path.Combine(cwd, VaultResolver.DemoDirectory), StringComparison.Ordinal);
+        var realData = VaultResolver.HoldsData(Path.Combine(cwd, Pipeline.Vault.Layout.VaultLayout.DefaultDirectory));
+        // What a read command without --vault would use now ($PIPELINE_VAULT and ./pipeline.yaml included).
+        var isDefaultVault = string.Equals(Path.GetFullPath(VaultResolver.Resolve(null, VaultUse.Examine).Layout.Root).TrimEnd(Path.DirectorySeparatorChar),
+            Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal);
+        summary.Print(context.Output, isDefaultVault);
+        if (isDemoDirectory)
         {
-            await context.Output.WriteLineAsync(VaultResolver.HoldsData(Path.Combine(cwd, Pipeline.Vault.Layout.VaultLayout.DefaultDirectory))
+            await context.Output.WriteLineAsync(realData
                 ? $"  (./{Pipeline.Vault.Layout.VaultLayout.DefaultDirectory} holds real data, so commands without --vault use it: keep --vault {VaultResolver.DemoDirectory})"
                 : $"  (while ./{Pipeline.Vault.Layout.VaultLayout.DefaultDirectory} holds no data, status, query, verify and compact without --vault use this vault; export and backfill never write here)");
         }

@@ -23,7 +23,11 @@ public sealed record DemoSummary
     public decimal NetPnl { get; init; }
     public decimal FeesPaid { get; init; }
 
-    public void Print(TextWriter output)
+    /// <summary>
+    /// Prints the table and what to try next; <paramref name="isDefaultVault"/>: commands without --vault use this
+    /// vault (./vault-demo while ./vault-data holds no data), so the suggestions leave --vault out.
+    /// </summary>
+    public void Print(TextWriter output, bool isDefaultVault = false)
     {
         var console = CliConsole.For(output);
         var table = new Table().Title("pipeline demo").AddColumn("what").AddColumn(new TableColumn("value").RightAligned());
@@ -40,9 +44,12 @@ public sealed record DemoSummary
         console.Write(table);
         output.WriteLine();
         output.WriteLine("Try next:");
-        output.WriteLine($"  ./run.sh query --vault {Vault} \"select exchange, instId, count(*) trades, min(ts), max(ts) from trades group by all\"");
-        output.WriteLine($"  ./run.sh query --vault {Vault} \"select exchange, minute, close, vwap1h, sigma1h from bars_1m join vwap using (exchange, instId, minute) join bands using (exchange, instId, minute) order by minute desc limit 10\"");
-        output.WriteLine($"  ./run.sh query --vault {Vault} \"select * from fills order by ts\"");
+        var vault = isDefaultVault ? string.Empty : $" --vault {Vault}";
+        output.WriteLine($"  ./run.sh status{vault}");
+        output.WriteLine($"  ./run.sh query{vault} \"select exchange, instId, count(*) trades, min(ts), max(ts) from trades group by all\"");
+        output.WriteLine($"  ./run.sh query{vault} \"select exchange, minute, close, vwap1h, sigma1h from bars_1m join vwap using (exchange, instId, minute) join bands using (exchange, instId, minute) order by minute desc limit 10\"");
+        output.WriteLine($"  ./run.sh query{vault} \"select * from fills order by ts\"");
+        output.WriteLine($"  ./run.sh chart{vault} --strategy vwap_mr_okx --out demo.png");
     }
 
     private static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);

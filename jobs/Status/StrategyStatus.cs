@@ -31,6 +31,9 @@ public sealed record StrategyStatus
 
     /// <summary>Net PnL (quote, after fees) of the closed round trips in the ledger, and how many.</summary>
     public decimal Realized { get; init; }
+
+    /// <summary>The currency PnL is booked in (USDT for a linear swap, the coin for an inverse one), when the ledger says.</summary>
+    public string? PnlCcy { get; init; }
     public int RoundTrips { get; init; }
 
     /// <summary>The open position's PnL at <see cref="MarkPx"/>: gross, and net of the entry fee (the exit fee is not yet paid).</summary>
@@ -82,6 +85,7 @@ public sealed record StrategyStatus
             {
                 Strategy = strategy, Exchange = state?.Exchange, InstId = state?.InstId,
                 Realized = closed.NetPnl, RoundTrips = closed.TradeCount,
+                PnlCcy = closed.PnlCcy ?? fills.Select(f => f.FeeCcy).FirstOrDefault(c => c is not null),
                 LastMinuteMs = state?.Engine.LastMinuteMs, UpdatedAt = state?.UpdatedAt,
                 PendingEntry = state?.Engine.Entry is { } e
                     ? $"{(e.IsLong ? "long" : "short")} {ExactDecimal.Format(e.Qty)} @ {ExactDecimal.Format(e.LimitPx)}"
@@ -192,15 +196,17 @@ public sealed record StrategyStatus
             ? "flat" + (PendingEntry is { } p ? $" (entry order {p})" : string.Empty)
             : $"{Side.ToUpperInvariant()} {Num(Math.Round(Qty!.Value, 8, MidpointRounding.ToEven))} @ {Num(EntryPx!.Value)} since {Time(EntryTs!.Value)}"
               + (UnrealizedNet is { } net
-                  ? $"; unrealised {Signed(net)} net ({Signed(UnrealizedGross!.Value)} gross) at {Num(MarkPx!.Value)}, the close of {Time(MarkTs!.Value - TradeTime.MsPerMinute)}"
+                  ? $"; unrealised {Signed(net)}{Ccy} net ({Signed(UnrealizedGross!.Value)}{Ccy} gross) at {Num(MarkPx!.Value)}, the close of {Time(MarkTs!.Value - TradeTime.MsPerMinute)}"
                   : "; unrealised: no close to mark at");
-        var realized = $"realised {Signed(Realized)} over {RoundTrips.ToString(CultureInfo.InvariantCulture)} round trip(s)";
+        var realized = $"realised {Signed(Realized)}{Ccy} over {RoundTrips.ToString(CultureInfo.InvariantCulture)} round trip(s)";
         var asOf = LastMinuteMs is { } m
             ? $"decided up to {Time(m)}" + (LastDecision is { } d ? $" ({d})" : string.Empty)
             : "nothing decided yet";
         var saved = UpdatedAt is > 0 ? $", state saved {Time(UpdatedAt.Value, seconds: true)}" : string.Empty;
         return $"{Strategy}{where}: {position}; {realized}; {asOf}{saved}";
     }
+
+    private string Ccy => PnlCcy is null ? string.Empty : " " + PnlCcy;
 
     private static string Num(decimal value) => ExactDecimal.Format(value);
 

@@ -32,21 +32,23 @@ public sealed class FirstCommandsTests : IDisposable
         var counts = query.Stdout.ReplaceLineEndings("\n").Split('\n')[1].Split(',').Select(long.Parse).ToList();
         Assert.True(counts.All(c => c > 0), query.Describe);
 
-        // The README's "First steps after the demo", as written there.
-        string[][] readme =
-        [
-            ["query", "select exchange, instId, count(*) trades, min(ts), max(ts) from trades group by all"],
-            ["query", "select instId, minute, close, vwap1h, adx from bars_1m join vwap using (exchange, instId, minute) join adx using (exchange, instId, minute) order by minute desc limit 5"],
-            ["query", "select * from positions", "--format", "csv"],
-        ];
+        // The README's "First steps after the demo", read from the README and run as written there.
+        var readme = ReadmeFirstSteps();
+        Assert.Contains(readme, c => c[0] == "chart");
         foreach (var command in readme)
         {
             var result = await RunAsync(PipelineProcess.DefaultBound, command);
             AssertOnDemo(result);
-            if (!command.Contains("csv"))
+            if (command[0] == "query" && !command.Contains("csv"))
             {
                 // Trades and minutes have rows (the positions a one-hour demo opens are the strategy's business).
                 Assert.False(result.Stdout.ReplaceLineEndings("\n").Trim().Split('\n')[^1].StartsWith("0 rows", StringComparison.Ordinal), result.Describe);
+            }
+
+            if (command[0] == "chart")
+            {
+                var png = _dir.File(command[Array.IndexOf(command, "--out") + 1]);
+                Assert.True(new FileInfo(png).Length > 10_000, $"{png}: {result.Describe}");
             }
         }
 
@@ -59,6 +61,61 @@ public sealed class FirstCommandsTests : IDisposable
 
         // Nothing of the demo went into the real vault's place, and no command made one.
         Assert.False(Directory.Exists(_dir.File("vault-data")), "a command created ./vault-data");
+    }
+
+    /// <summary>Every <c>./run.sh</c> line of the README's "First steps after the demo" block, split as a shell would (comments cut).</summary>
+    private static List<string[]> ReadmeFirstSteps()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root(), "README.md")).ReplaceLineEndings("\n");
+        var start = readme.IndexOf("### First steps after the demo", StringComparison.Ordinal);
+        Assert.True(start >= 0, "README.md has no \"First steps after the demo\" section");
+        var open = readme.IndexOf("```bash\n", start, StringComparison.Ordinal) + "```bash\n".Length;
+        var block = readme[open..readme.IndexOf("```", open, StringComparison.Ordinal)];
+        var commands = block.Split('\n').Where(l => l.StartsWith("./run.sh ", StringComparison.Ordinal)).Select(l => Words(l)[1..]).ToList();
+        Assert.True(commands.Count >= 5, block);
+        return commands;
+    }
+
+    /// <summary>Shell words: double-quoted strings kept whole, a <c>#</c> outside quotes starts a comment.</summary>
+    private static string[] Words(string line)
+    {
+        var words = new List<string>();
+        var word = new System.Text.StringBuilder();
+        var quoted = false;
+        var any = false;
+        foreach (var ch in line)
+        {
+            if (ch == '"')
+            {
+                quoted = !quoted;
+                any = true;
+            }
+            else if (!quoted && ch == '#')
+            {
+                break;
+            }
+            else if (!quoted && ch == ' ')
+            {
+                if (any)
+                {
+                    words.Add(word.ToString());
+                    word.Clear();
+                    any = false;
+                }
+            }
+            else
+            {
+                word.Append(ch);
+                any = true;
+            }
+        }
+
+        if (any)
+        {
+            words.Add(word.ToString());
+        }
+
+        return [.. words];
     }
 
     private static void AssertOnDemo(Result result)

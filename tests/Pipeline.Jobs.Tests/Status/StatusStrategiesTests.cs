@@ -53,7 +53,7 @@ public sealed class StatusStrategiesTests : IDisposable
         Assert.True(code == 0, error);
         Assert.Contains("Paper strategies", output, StringComparison.Ordinal);
         Assert.Contains(
-            "vwap_mean_reversion okx BTC-USDT-SWAP: LONG 1.02040816 @ 980 since 2025-03-03 12:01; unrealised +10.0041 net (+10.2041 gross) at 990, the close of 2025-03-03 12:01; realised 0 over 0 round trip(s); decided up to 2025-03-03 12:01 (none: close inside bands)",
+            "vwap_mean_reversion okx BTC-USDT-SWAP: LONG 1.02040816 @ 980 since 2025-03-03 12:01; unrealised +10.0041 USDT net (+10.2041 USDT gross) at 990, the close of 2025-03-03 12:01; realised 0 USDT over 0 round trip(s); decided up to 2025-03-03 12:01 (none: close inside bands)",
             output, StringComparison.Ordinal);
     }
 
