@@ -41,6 +41,16 @@ public sealed class VaultLayout
     public string RawDayParquet(string exchange, string instId, DateOnly day) =>
         Path.Combine(RawInstrumentDir(exchange, instId), DayFileName(day, ".parquet"));
 
+    /// <summary>raw/{exchange}/{kind}_perps: the microstructure kinds next to trades_perps.</summary>
+    public string MicroExchangeDir(Micro.MicroKind kind, string exchange) =>
+        Path.Combine(RawDir, VaultNames.Exchange(exchange), Micro.MicroKinds.Name(kind) + "_perps");
+
+    public string MicroInstrumentDir(Micro.MicroKind kind, string exchange, string instId) =>
+        Path.Combine(MicroExchangeDir(kind, exchange), VaultNames.InstId(instId));
+
+    public string MicroDayJsonl(Micro.MicroKind kind, string exchange, string instId, DateOnly day) =>
+        Path.Combine(MicroInstrumentDir(kind, exchange, instId), DayFileName(day, ".jsonl"));
+
     public string QuarantineDir(string exchange) =>
         Path.Combine(RawDir, VaultNames.Exchange(exchange), "quarantine");
 
