@@ -80,7 +80,7 @@ public sealed class OkxBookSequencer(string instId) : IBookSequencer
 
             if (prev > _lastSeq)
             {
-                return Break($"gap: first update after the snapshot (seqId {_lastSeq}) has prevSeqId {prev}");
+                return Break($"stale snapshot: seqId {_lastSeq} is before the first update's prevSeqId {prev}");
             }
 
             _bridging = false;

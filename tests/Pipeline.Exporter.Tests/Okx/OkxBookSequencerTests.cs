@@ -92,9 +92,21 @@ public sealed class OkxBookSequencerTests
         // the example is illustrative. The sequencer says so rather than trusting it.
         var protocol = new OkxMicroProtocol(["BTC-USDT"]);
         BookRecord? snapshot = null;
-        protocol.TryParse(Venues.WireFixtures.Bytes("Okx", "ws-books-snapshot.json"), 1, new OneBook(b => snapshot = b), out _);
+        protocol.TryParse(Venues.WireFixtures.Bytes("Okx", "ws-books-snapshot-checksum.json"), 1, new OneBook(b => snapshot = b), out _);
         var decision = new OkxBookSequencer("BTC-USDT").Decide(snapshot!);
         Assert.Equal(new BookDecision(BookAction.Resync, "checksum mismatch at seqId 123456: computed -2102840145, sent -855196043"), decision);
+    }
+
+    [Fact]
+    public void Decide_CurrentDocumentationSnapshotThenUpdate_AreRecordedOnSequenceAlone()
+    {
+        var protocol = new OkxMicroProtocol(["BTC-USDT"]);
+        var lines = new List<BookRecord>();
+        protocol.TryParse(Venues.WireFixtures.Bytes("Okx", "ws-books-snapshot.json"), 1, new OneBook(lines.Add), out _);
+        protocol.TryParse(Venues.WireFixtures.Bytes("Okx", "ws-books-update.json"), 2, new OneBook(lines.Add), out _);
+        var sequencer = new OkxBookSequencer("BTC-USDT");
+        Assert.Equal([BookAction.Record, BookAction.Record], lines.Select(l => sequencer.Decide(l).Action));
+        Assert.Equal(new BookLevel("8476.97", "256"), sequencer.Book.BestBid);
     }
 
     [Fact]
@@ -147,11 +159,11 @@ public sealed class OkxBookSequencerTests
     }
 
     [Fact]
-    public void Decide_RestSnapshotFollowedByAnUpdateStartingAfterIt_IsResync()
+    public void Decide_RestSnapshotOlderThanTheUpdateStream_IsResyncAsStale()
     {
         _sequencer.Decide(Snapshot(100, [L("1", "1")], [L("2", "1")], 0, src: "rest"));
         Assert.Equal(
-            new BookDecision(BookAction.Resync, "gap: first update after the snapshot (seqId 100) has prevSeqId 102"),
+            new BookDecision(BookAction.Resync, "stale snapshot: seqId 100 is before the first update's prevSeqId 102"),
             _sequencer.Decide(Update(102, 110, [L("1", "2")], [], 0)));
     }
 

@@ -32,7 +32,7 @@ public sealed class OkxMicroProtocolTests
     [Fact]
     public void TryParse_BooksSnapshotFixture_IsSnapshotWithEveryLevelSeqAndChecksum()
     {
-        Assert.True(_protocol.TryParse(WireFixtures.Bytes(Venue, "ws-books-snapshot.json"), 5, _sink, out var problem), problem);
+        Assert.True(_protocol.TryParse(WireFixtures.Bytes(Venue, "ws-books-snapshot-checksum.json"), 5, _sink, out var problem), problem);
         var book = Assert.Single(_sink.Books);
         Assert.Equal((BookRecordType.Snapshot, 1597026383085L, 123456L, (long?)null, (long?)-855196043), (book.Type, book.Ts, book.Seq!.Value, book.PrevSeq, book.Checksum));
         Assert.Equal(("okx", "BTC-USDT", "ws", 5L), (book.Exchange, book.InstId, book.Src, book.RecvTs));
@@ -45,19 +45,21 @@ public sealed class OkxMicroProtocolTests
     }
 
     [Fact]
-    public void TryParse_BooksUpdateFixture_IsUpdateChainedByPrevSeqId()
+    public void TryParse_BooksUpdateFixture_IsUpdateChainedByPrevSeqIdWithoutTheZeroChecksum()
     {
         Assert.True(_protocol.TryParse(WireFixtures.Bytes(Venue, "ws-books-update.json"), 5, _sink, out var problem), problem);
         var book = Assert.Single(_sink.Books);
-        Assert.Equal((BookRecordType.Update, 123457L, (long?)123456), (book.Type, book.Seq!.Value, book.PrevSeq));
+        Assert.Equal((BookRecordType.Update, 123457L, (long?)123456, (long?)null), (book.Type, book.Seq!.Value, book.PrevSeq, book.Checksum));
+        Assert.Equal(8, book.Bids.Count);
     }
 
     [Fact]
-    public void TryParse_ZeroChecksum_IsLeftOutOfTheLine()
+    public void TryParse_CurrentBooksSnapshotFixtureWithChecksumZero_LeavesTheChecksumOut()
     {
-        var frame = WireFixtures.Text(Venue, "ws-books-update.json").Replace("-855196043", "0", StringComparison.Ordinal);
-        Assert.True(_protocol.TryParse(Encoding.UTF8.GetBytes(frame), 5, _sink, out _));
-        Assert.Null(Assert.Single(_sink.Books).Checksum);
+        // OKX docs since the deprecation (23 June 2026): the field stays, fixed to 0.
+        Assert.True(_protocol.TryParse(WireFixtures.Bytes(Venue, "ws-books-snapshot.json"), 5, _sink, out _));
+        var book = Assert.Single(_sink.Books);
+        Assert.Equal((BookRecordType.Snapshot, (long?)123456, (long?)null), (book.Type, book.Seq, book.Checksum));
     }
 
     [Fact]
