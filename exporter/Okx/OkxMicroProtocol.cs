@@ -116,6 +116,12 @@ public sealed class OkxMicroProtocol : IMicroProtocol
         try
         {
             var envelope = OkxMicroEnvelope.Read(body);
+            if (envelope.Problem is not null)
+            {
+                problem = envelope.Problem;
+                return null;
+            }
+
             if (envelope.Code is not null and not "0")
             {
                 problem = $"OKX error {envelope.Code}: {envelope.Msg}";

@@ -148,7 +148,7 @@ internal static class OkxMicroRows
 
         if (type == BookRecordType.Update && (seq < 0 || !hasPrev || prev < 0))
         {
-            return seq < 0 ? "books update lacks seqId" : "books update lacks prevSeqId";
+            return seq < 0 ? "books update lacks seqId" : !hasPrev ? "books update lacks prevSeqId" : "books update has prevSeqId -1 (a snapshot's)";
         }
 
         if (type == BookRecordType.Snapshot && src == "ws" && seq < 0)

@@ -143,6 +143,8 @@ public sealed class OkxMicroProtocolTests
     [InlineData("{\"arg\":{\"channel\":\"bbo-tbt\",\"instId\":\"ETH-USDT-SWAP\"},\"data\":[]}", "unknown instId ETH-USDT-SWAP")]
     [InlineData("{\"arg\":{\"channel\":\"books\",\"instId\":\"BTC-USDT\"},\"data\":[{\"asks\":[],\"bids\":[],\"ts\":\"1\",\"seqId\":2,\"prevSeqId\":1}]}", "books push lacks action")]
     [InlineData("{\"arg\":{\"channel\":\"books\",\"instId\":\"BTC-USDT\"},\"action\":\"update\",\"data\":[{\"asks\":[],\"bids\":[],\"ts\":\"1\",\"seqId\":2}]}", "books update lacks prevSeqId")]
+    [InlineData("{\"arg\":{\"channel\":\"books\",\"instId\":\"BTC-USDT\"},\"action\":\"update\",\"data\":[{\"asks\":[],\"bids\":[],\"ts\":\"1\",\"seqId\":2,\"prevSeqId\":-1}]}", "books update has prevSeqId -1 (a snapshot's)")]
+    [InlineData("{\"arg\":{\"channel\":\"books\",\"instId\":\"BTC-USDT\"},\"action\":\"snapshot\",\"data\":[{\"asks\":[],\"bids\":[],\"ts\":\"1\",\"prevSeqId\":-1}]}", "books snapshot lacks seqId")]
     [InlineData("{\"arg\":{\"channel\":\"books\",\"instId\":\"BTC-USDT\"},\"action\":\"update\",\"data\":[{\"asks\":[[\"1e3\",\"1\"]],\"bids\":[],\"ts\":\"1\",\"seqId\":2,\"prevSeqId\":1}]}", "asks: a level's price is not a positive plain decimal string")]
     [InlineData("{\"arg\":{\"channel\":\"books\",\"instId\":\"BTC-USDT\"},\"action\":\"update\",\"data\":[{\"asks\":[[\"1\",\"-1\"]],\"bids\":[],\"ts\":\"1\",\"seqId\":2,\"prevSeqId\":1}]}", "asks: a level's size is not a non-negative plain decimal string")]
     [InlineData("{\"arg\":{\"channel\":\"books\",\"instId\":\"BTC-USDT\"},\"action\":\"update\",\"data\":[{\"asks\":[],\"bids\":[],\"ts\":\"1\",\"seqId\":2,\"prevSeqId\":1,\"checksum\":99999999999}]}", "checksum is not a signed 32-bit integer")]
@@ -182,6 +184,26 @@ public sealed class OkxMicroProtocolTests
         const string frame = "{\"arg\":{\"channel\":\"mark-price\",\"instId\":\"LTC-USD-190628\"},\"data\":[{\"markPx\":\"1\",\"ts\":\"1\"},{\"markPx\":\"x\",\"ts\":\"2\"}]}";
         Assert.False(_protocol.TryParse(Encoding.UTF8.GetBytes(frame), 1, _sink, out _));
         Assert.Equal(0, _sink.Count);
+    }
+
+    [Fact]
+    public void TryParse_DataBeforeArgAndActionInTheFrame_StillReadsTheRows()
+    {
+        // JSON objects are unordered: the rows of books carry no instId, so arg and action are read first wherever they are.
+        const string frame = "{\"data\":[{\"asks\":[[\"2\",\"1\",\"0\",\"1\"]],\"bids\":[],\"ts\":\"5\",\"checksum\":0,\"prevSeqId\":7,\"seqId\":9}],\"action\":\"update\",\"arg\":{\"channel\":\"books\",\"instId\":\"BTC-USDT\"}}";
+        Assert.True(_protocol.TryParse(Encoding.UTF8.GetBytes(frame), 1, _sink, out var problem), problem);
+        var book = Assert.Single(_sink.Books);
+        Assert.Equal(("BTC-USDT", BookRecordType.Update, (long?)9, (long?)7), (book.InstId, book.Type, book.Seq, book.PrevSeq));
+        Assert.Equal(new BookLevel("2", "1"), Assert.Single(book.Asks));
+    }
+
+    [Fact]
+    public void Request_ResubscribeOneBook_NamesChannelAndInstrument()
+    {
+        var request = JsonDocument.Parse(OkxMicroProtocol.Request("unsubscribe", "books", "BTC-USDT-SWAP")).RootElement;
+        Assert.Equal("unsubscribe", request.GetProperty("op").GetString());
+        var arg = Assert.Single(request.GetProperty("args").EnumerateArray().ToList());
+        Assert.Equal(("books", "BTC-USDT-SWAP"), (arg.GetProperty("channel").GetString(), arg.GetProperty("instId").GetString()));
     }
 
     [Fact]
