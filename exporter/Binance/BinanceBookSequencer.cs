@@ -17,6 +17,10 @@ namespace Pipeline.Exporter.Binance;
 /// </list>
 /// On a gap the decision is <see cref="BookAction.Resync"/> with the reason and the book becomes unknown: later events
 /// are buffered again until the next snapshot. No event is ever recorded across a gap.
+/// How a recorder drives it: a <see cref="BookAction.Buffer"/> means "hold this event and fetch a REST snapshot if none
+/// is in flight"; the snapshot is decided (and recorded) first, then every held event again, in arrival order. After a
+/// <see cref="BookAction.Resync"/> the recorder writes the resync line, decides the event that revealed the gap again
+/// (it is then buffered: it may well continue the new snapshot) and fetches a new snapshot.
 /// </summary>
 public sealed class BinanceBookSequencer(string instId) : IBookSequencer
 {

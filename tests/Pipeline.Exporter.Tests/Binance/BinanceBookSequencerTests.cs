@@ -100,6 +100,20 @@ public sealed class BinanceBookSequencerTests
     }
 
     [Fact]
+    public void Decide_EventThatRevealedTheGap_BufferedWhenDecidedAgainAndAppliesAfterTheNewSnapshot()
+    {
+        _sequencer.Decide(Snapshot(100));
+        Assert.Equal(BookAction.Record, Action(Diff(98, 104, 97)));
+        var revealing = Diff(111, 115, 110);
+        Assert.Equal(BookAction.Resync, Action(revealing));
+
+        Assert.Equal(BookAction.Buffer, Action(revealing));
+        Assert.Equal(BookAction.Record, Action(Snapshot(112)));
+        Assert.Equal(BookAction.Record, Action(revealing)); // U 111 <= 112 <= u 115
+        Assert.Equal(115, _sequencer.LastSeq);
+    }
+
+    [Fact]
     public void Decide_RepeatedEventAfterSync_SkippedNotAGap()
     {
         _sequencer.Decide(Snapshot(100));
