@@ -37,6 +37,49 @@ public sealed class BinanceMicroRestClient(Uri restBase, ExchangeRestClient rest
             : throw new RestRequestException($"Binance openInterest {EndpointRedaction.Redact(url)}: {problem}");
     }
 
+    /// <summary>
+    /// Polls the open interest of every symbol now and then every <paramref name="interval"/> (on the client's clock)
+    /// until <paramref name="token"/> is cancelled. A record is posted only when its <c>time</c> is later than the last
+    /// one posted for that symbol (an unchanged answer is not a new observation). A failed poll (after the client's
+    /// retries) goes to <paramref name="failed"/> and polling goes on: one bad answer must not stop the schedule.
+    /// </summary>
+    public async Task PollOpenInterestAsync(IReadOnlyList<string> symbols, TimeSpan interval,
+        Func<DerivativesRecord, CancellationToken, ValueTask> post, Action<string, Exception> failed, CancellationToken token)
+    {
+        ArgumentNullException.ThrowIfNull(symbols);
+        ArgumentNullException.ThrowIfNull(post);
+        ArgumentNullException.ThrowIfNull(failed);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
+        var last = new Dictionary<string, long>(StringComparer.Ordinal);
+        using var timer = new PeriodicTimer(interval, time);
+        do
+        {
+            foreach (var symbol in symbols)
+            {
+                DerivativesRecord record;
+                try
+                {
+                    record = await FetchOpenInterestAsync(symbol, token);
+                }
+                catch (Exception ex) when (ex is RestRequestException or HttpRequestException or RateLimitedException ||
+                    (ex is TaskCanceledException && !token.IsCancellationRequested))
+                {
+                    failed(symbol, ex);
+                    continue;
+                }
+
+                if (last.TryGetValue(symbol, out var previous) && record.Ts <= previous)
+                {
+                    continue;
+                }
+
+                last[symbol] = record.Ts;
+                await post(record, token);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(token));
+    }
+
     private async Task<byte[]> GetAsync(Uri url, CancellationToken token)
     {
         ArgumentNullException.ThrowIfNull(rest);

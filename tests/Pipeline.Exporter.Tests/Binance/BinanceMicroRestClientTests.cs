@@ -11,6 +11,7 @@ using Pipeline.Exporter.Binance;
 using Pipeline.Exporter.GapFill;
 using Pipeline.Exporter.Rest;
 using Pipeline.Exporter.Tests.Venues;
+using Pipeline.Testing;
 using Pipeline.Vault.Micro;
 using Serilog.Core;
 
@@ -87,5 +88,63 @@ public sealed class BinanceMicroRestClientTests
         Assert.EndsWith("depth: lastUpdateId is missing", depth.Message, StringComparison.Ordinal);
         var oi = await Assert.ThrowsAsync<RestRequestException>(() => client.FetchOpenInterestAsync("BTCUSDT", CancellationToken.None));
         Assert.EndsWith("openInterest: openInterest is not a non-negative plain decimal string", oi.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PollOpenInterest_ClockAdvances_PollsEachIntervalAndPostsOnlyNewerTimes()
+    {
+        var times = new Queue<long>([1000, 1000, 3000]);
+        var calls = 0;
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        await using var app = builder.Build();
+        app.MapGet("/fapi/v1/openInterest", () =>
+        {
+            long t;
+            lock (times)
+            {
+                calls++;
+                t = times.Count > 1 ? times.Dequeue() : times.Peek();
+            }
+
+            return Results.Text($$"""{"openInterest":"5.5","symbol":"BTCUSDT","time":{{t}}}""", "application/json");
+        });
+        await app.StartAsync();
+        var restBase = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        var time = new FakeTimeProvider(Now);
+        using var rest = new ExchangeRestClient(time, Logger.None, maxRetries: 1);
+        using var pacer = new RequestPacer(TimeSpan.Zero, time);
+        var client = new BinanceMicroRestClient(restBase, rest, pacer, time);
+        var posted = new List<long>();
+        using var stop = new CancellationTokenSource();
+        int Calls()
+        {
+            lock (times)
+            {
+                return calls;
+            }
+        }
+
+        var poll = client.PollOpenInterestAsync(["BTCUSDT"], TimeSpan.FromSeconds(10), (r, _) =>
+        {
+            lock (posted)
+            {
+                posted.Add(r.Ts);
+            }
+
+            return ValueTask.CompletedTask;
+        }, (symbol, ex) => Assert.Fail(symbol + ": " + ex.Message), stop.Token);
+
+        await Waits.UntilAsync(() => Calls() == 1, TimeSpan.FromSeconds(30), "the first poll");
+        time.Advance(TimeSpan.FromSeconds(10));
+        await Waits.UntilAsync(() => Calls() == 2, TimeSpan.FromSeconds(30), "the second poll");
+        time.Advance(TimeSpan.FromSeconds(10));
+        await Waits.UntilAsync(() => { lock (posted) { return posted.Count == 2; } }, TimeSpan.FromSeconds(30), "the third poll's record");
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => poll);
+
+        Assert.Equal([1000L, 3000L], posted); // the second answer repeated time 1000: not a new observation
+        Assert.Equal(3, Calls());
     }
 }
