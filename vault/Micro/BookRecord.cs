@@ -4,7 +4,7 @@ namespace Pipeline.Vault.Micro;
 /// One line of <c>book_perps</c>: a snapshot, an update (changed levels, size "0" deletes), or a resync marker.
 /// Continuity: an update applies to the book whose last applied line had <see cref="Seq"/> equal to this line's
 /// <see cref="PrevSeq"/> (OKX <c>prevSeqId</c>; Binance <c>pu</c>, or for the first update after a REST snapshot
-/// <c>U</c> ≤ snapshot+1 ≤ <c>u</c>, with <see cref="FirstSeq"/> = <c>U</c>). No update is ever written across a gap:
+/// <c>U</c> ≤ snapshot ≤ <c>u</c> on USD-M futures (spot would be snapshot+1), with <see cref="FirstSeq"/> = <c>U</c>). No update is ever written across a gap:
 /// the recorder writes a <see cref="BookRecordType.Resync"/> line with the reason, then a new snapshot.
 /// </summary>
 public sealed record BookRecord
