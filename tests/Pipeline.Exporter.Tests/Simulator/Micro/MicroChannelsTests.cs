@@ -228,6 +228,31 @@ public sealed class MicroChannelsTests
     }
 
     [Fact]
+    public async Task OkxBooks_OnWallTime_UpdatesArriveChainedAndChecksummed()
+    {
+        // The wall-clock feed (not stepped): wait for the updates themselves, each chained to the one before.
+        await using var host = await SimTestKit.StartAsync(new SimulatorOptions { Instruments = [Okx], Rate = 40, Seed = 4, Start = SimTestKit.PastStart });
+        using var okx = await SimTestKit.ConnectAsync(host.Endpoints.OkxWsPublic.AbsoluteUri);
+        await SimTestKit.SendAsync(okx, $$"""{"op":"subscribe","args":[{"channel":"books","instId":"{{Okx}}"}]}""");
+        var frames = new List<string>();
+        var updates = 0;
+        await MicroClient.ReadUntilAsync(okx, frames, t => t.Contains("\"action\":\"update\"", StringComparison.Ordinal) && ++updates == 5);
+
+        var book = new OrderBook();
+        long? prev = null;
+        foreach (var root in frames.Select(MicroClient.Parse).Where(r => MicroClient.OkxChannel(r) == "books"))
+        {
+            var (line, prevSeqId, checksum) = MicroClient.OkxBook(root, Okx);
+            Assert.Equal(prev ?? -1, prevSeqId);
+            book.Apply(line);
+            Assert.Equal(MicroMarketTests.IndependentChecksum(book), checksum);
+            prev = line.Seq;
+        }
+
+        Assert.Equal(5, updates);
+    }
+
+    [Fact]
     public async Task BinanceOpenInterest_Rest_AnswersTheTruthOfTheLastSecond()
     {
         using var dir = new TempDir();
