@@ -3,6 +3,7 @@ using Pipeline.Simulator.Archive;
 using Pipeline.Simulator.Faults;
 using Pipeline.Simulator.Live;
 using Pipeline.Simulator.Market;
+using Pipeline.Simulator.Micro;
 
 namespace Pipeline.Simulator;
 
@@ -17,8 +18,10 @@ public sealed class SimulatorContext
     private long _sent;
 
     internal SimulatorContext(SimulatorOptions options, SimClock clock, IReadOnlyDictionary<string, MarketGenerator> markets,
-        LiveFeed feed, ArchiveStore archives)
+        LiveFeed feed, ArchiveStore archives, MicroFeed? micro = null)
     {
+        Micro = micro;
+        Faults = new FaultTrigger(micro);
         Options = options;
         Clock = clock;
         Markets = markets;
@@ -44,7 +47,10 @@ public sealed class SimulatorContext
     public RestFaults RestFaults { get; }
 
     /// <summary>The open WebSocket connections, for connection faults at a chosen moment.</summary>
-    public FaultTrigger Faults { get; } = new();
+    public FaultTrigger Faults { get; }
+
+    /// <summary>The microstructure channels (book, quotes, liquidations, derivatives); null when <see cref="SimulatorOptions.Micro"/> is off.</summary>
+    public MicroFeed? Micro { get; }
 
     public SlidingWindowLimiter OkxHistoryLimiter { get; }
 

@@ -13,6 +13,7 @@ using Pipeline.Simulator.Binance;
 using Pipeline.Simulator.Faults;
 using Pipeline.Simulator.Live;
 using Pipeline.Simulator.Market;
+using Pipeline.Simulator.Micro;
 using Pipeline.Simulator.Okx;
 using Pipeline.Simulator.Truth;
 using Serilog;
@@ -101,8 +102,9 @@ public sealed class SimulatorHost : IAsyncDisposable
         Log.Debug("Market id prefixes ready in {Elapsed} ms", warm.ElapsedMilliseconds);
         var clock = options.Stepped ? SimClock.Stepped(options.Time, startMs) : new SimClock(options.Time, startMs, options.Speed);
         var truth = options.TruthDir is { } dir ? new TruthWriter(dir, markets.Values.Select(m => m.Instrument), startMs, options) : null;
-        var feed = new LiveFeed(markets, clock, truth, options.PublishInterval);
-        var context = new SimulatorContext(options, clock, markets, feed, new ArchiveStore(options.OkxLegacyArchive));
+        var micro = options.Micro ? new MicroFeed(markets, startMs, options, truth) : null;
+        var feed = new LiveFeed(markets, clock, truth, options.PublishInterval, micro);
+        var context = new SimulatorContext(options, clock, markets, feed, new ArchiveStore(options.OkxLegacyArchive), micro);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -217,12 +219,12 @@ public sealed class SimulatorHost : IAsyncDisposable
         app.Map("/ws/v5/public", http => OkxSocketAsync(http, business: false));
         app.Map("/ws/v5/business", http => OkxSocketAsync(http, business: true));
 
-        app.Map("/market/ws/{**streams}", http => BinanceSocketAsync(http, combined: false, routed: true));
-        app.Map("/market/stream", http => BinanceSocketAsync(http, combined: true, routed: true));
-        app.Map("/ws/{**streams}", http => BinanceSocketAsync(http, combined: false, routed: false));
-        app.Map("/stream", http => BinanceSocketAsync(http, combined: true, routed: false));
-        app.Map("/public/ws/{**streams}", http => BinanceSocketAsync(http, combined: false, routed: false));
-        app.Map("/public/stream", http => BinanceSocketAsync(http, combined: true, routed: false));
+        app.Map("/market/ws/{**streams}", http => BinanceSocketAsync(http, combined: false, BinanceRoute.Market));
+        app.Map("/market/stream", http => BinanceSocketAsync(http, combined: true, BinanceRoute.Market));
+        app.Map("/ws/{**streams}", http => BinanceSocketAsync(http, combined: false, BinanceRoute.Legacy));
+        app.Map("/stream", http => BinanceSocketAsync(http, combined: true, BinanceRoute.Legacy));
+        app.Map("/public/ws/{**streams}", http => BinanceSocketAsync(http, combined: false, BinanceRoute.Public));
+        app.Map("/public/stream", http => BinanceSocketAsync(http, combined: true, BinanceRoute.Public));
 
         app.MapGet("/api/v5/public/instruments", okx.InstrumentsAsync);
         app.MapGet("/api/v5/market/trades", okx.TradesAsync);
@@ -235,6 +237,8 @@ public sealed class SimulatorHost : IAsyncDisposable
         app.MapGet("/fapi/v1/time", binance.TimeAsync);
         app.MapGet("/fapi/v1/exchangeInfo", binance.ExchangeInfoAsync);
         app.MapGet("/fapi/v1/aggTrades", binance.AggTradesAsync);
+        app.MapGet("/fapi/v1/depth", binance.DepthAsync);
+        app.MapGet("/fapi/v1/openInterest", binance.OpenInterestAsync);
         app.MapGet("/archive/data/futures/um/daily/aggTrades/{symbol}/{file}", http =>
             binance.ArchiveAsync(http, (string)http.GetRouteValue("symbol")!, (string)http.GetRouteValue("file")!));
     }
@@ -259,7 +263,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         await RunSocketAsync(connection.RunAsync(_stopping.Token));
     }
 
-    private async Task BinanceSocketAsync(HttpContext http, bool combined, bool routed)
+    private async Task BinanceSocketAsync(HttpContext http, bool combined, BinanceRoute route)
     {
         if (!http.WebSockets.IsWebSocketRequest)
         {
@@ -278,7 +282,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         }
 
         var faults = _context.NewConnectionFaults(out var connId);
-        var connection = new BinanceSocket(socket, _context, faults, connId, combined, routed, streams);
+        var connection = new BinanceSocket(socket, _context, faults, connId, combined, route, streams);
         await RunSocketAsync(connection.RunAsync(_stopping.Token));
     }
 

@@ -66,6 +66,15 @@ public sealed record SimulatorOptions
     /// </summary>
     public IReadOnlyCollection<DateOnly> CorruptArchiveDays { get; init; } = [];
 
+    /// <summary>
+    /// Simulate the microstructure too: order book, quotes, liquidations, mark/index/funding and open interest, served on
+    /// both venues' channels (<see cref="Micro.MicroFeed"/>) and written to the truth. Off: trades only (cheaper, for benchmarks).
+    /// </summary>
+    public bool Micro { get; init; } = true;
+
+    /// <summary>OKX <c>books</c> messages carry the CRC32 checksum of the top 25 levels; false sends 0, as OKX does from 23 June 2026.</summary>
+    public bool OkxBookChecksum { get; init; } = true;
+
     /// <summary>How often the live feed publishes (wall time).</summary>
     public TimeSpan PublishInterval { get; init; } = TimeSpan.FromMilliseconds(20);
 

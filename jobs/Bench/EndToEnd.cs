@@ -17,7 +17,7 @@ internal static class EndToEnd
         const double ratePerInstrument = 20_000;
         await using var sim = await SimulatorHost.StartAsync(new SimulatorOptions
         {
-            Instruments = ["BTC-USDT-SWAP", "BTC-USD-SWAP", "BTCUSDT", "ETHUSDT"], Rate = ratePerInstrument, Seed = 9,
+            Instruments = ["BTC-USDT-SWAP", "BTC-USD-SWAP", "BTCUSDT", "ETHUSDT"], Rate = ratePerInstrument, Seed = 9, Micro = false,
         }, token);
         var vault = new VaultLayout(dir);
         var logger = Serilog.Core.Logger.None;

@@ -29,7 +29,17 @@ public static class SimCommand
 
     private static readonly Option<string?> Faults = new("--faults")
     {
-        Description = "Comma list: disconnect=5s, dup=0.01, reorder=0.01, malformed=0.001, stall=60s, rest429=0.05 (probabilities as 0.01 or 1%)",
+        Description = "Comma list: disconnect=5s, dup=0.01, reorder=0.01, malformed=0.001, stall=60s, rest429=0.05; book faults bookdrop=0.01, checksum=0.01, seqgap=0.01 (OKX), stalesnap=0.1 (Binance REST depth) (probabilities as 0.01 or 1%)",
+    };
+
+    private static readonly Option<bool> NoMicro = new("--no-micro")
+    {
+        Description = "Trades only: no order book, quotes, liquidations, mark/funding/open interest (served by default)",
+    };
+
+    private static readonly Option<bool> OkxZeroChecksum = new("--okx-zero-checksum")
+    {
+        Description = "OKX books messages carry checksum 0, as OKX does from 23 June 2026 (default: the CRC32 of the top 25 levels)",
     };
 
     private static readonly Option<string?> Silence = new("--silence")
@@ -39,7 +49,7 @@ public static class SimCommand
 
     private static readonly Option<string?> Truth = new("--truth")
     {
-        Description = "Write every published trade to DIR/{exchange}/{instId}.jsonl; DIR/truth.json says the complete range {startTs,endTs}",
+        Description = "Write every published trade to DIR/{exchange}/{instId}.jsonl (and the book, quotes, liquidations, derivatives to DIR/{exchange}/{kind}/{instId}.jsonl, book faults to DIR/book-faults.jsonl); DIR/truth.json says the complete range {startTs,endTs}",
     };
 
     private static readonly Option<double> OkxIdle = new("--okx-idle") { Description = "Seconds without traffic before OKX drops a WebSocket (4004)", DefaultValueFactory = _ => 30 };
@@ -57,7 +67,7 @@ public static class SimCommand
     public static Command Create()
     {
         var command = new Command("sim", "Serve a loopback OKX + Binance USD-M exchange simulator (WebSocket, REST, daily archives) over a deterministic market, with optional faults and ground truth");
-        foreach (var option in new Option[] { Host, Port, Instruments, Rate, Seed, Start, Speed, Faults, Silence, Truth, OkxIdle, OkxLegacyArchive, CorruptArchive })
+        foreach (var option in new Option[] { Host, Port, Instruments, Rate, Seed, Start, Speed, Faults, Silence, Truth, OkxIdle, OkxLegacyArchive, CorruptArchive, NoMicro, OkxZeroChecksum })
         {
             command.Options.Add(option);
         }
@@ -166,6 +176,8 @@ public static class SimCommand
             Faults = faults,
             Silences = silences,
             TruthDir = context.Get(Truth),
+            Micro = !context.Get(NoMicro),
+            OkxBookChecksum = !context.Get(OkxZeroChecksum),
             OkxIdleTimeout = TimeSpan.FromSeconds(idle),
             OkxLegacyArchive = CommonOptions.List(context.Get(OkxLegacyArchive)).ToHashSet(StringComparer.Ordinal),
             CorruptArchiveDays = [.. CommonOptions.List(context.Get(CorruptArchive)).Select(d =>

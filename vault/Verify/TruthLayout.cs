@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Pipeline.Vault.Layout;
+using Pipeline.Vault.Micro;
 
 namespace Pipeline.Vault.Verify;
 
@@ -14,7 +15,22 @@ public static class TruthLayout
 
     public const string TradesExtension = ".jsonl";
 
+    /// <summary>The book faults the simulator applied, one JSON object a line (<see cref="BookFaultsPath"/>).</summary>
+    public const string BookFaultsFileName = "book-faults.jsonl";
+
     public static string RangePath(string dir) => Path.Combine(dir, RangeFileName);
+
+    /// <summary>
+    /// One instrument's microstructure truth: <c>{dir}/{exchange}/{kind}/{instId}.jsonl</c> in the <see cref="MicroLineWriter"/>
+    /// format (book: a snapshot line at the start, then every published update; recvTs = ts, src "ws", or "rest" for Binance
+    /// open interest). Beside the trades file, in a folder per kind, so <see cref="Instruments"/> still lists trades only.
+    /// </summary>
+    /// <exception cref="VaultPathException">an invalid exchange or instId</exception>
+    public static string MicroPath(string dir, MicroKind kind, string exchange, string instId) =>
+        Path.Combine(dir, VaultNames.Exchange(exchange), MicroKinds.Name(kind), VaultNames.InstId(instId) + TradesExtension);
+
+    /// <summary>The book faults applied (each a JSON object: exchange, instId, fault, ts, seq, streamSeq), in order.</summary>
+    public static string BookFaultsPath(string dir) => Path.Combine(dir, BookFaultsFileName);
 
     /// <summary>One instrument's truth file; exchange and instId must be valid vault names (no path tricks).</summary>
     /// <exception cref="VaultPathException">an invalid exchange or instId</exception>

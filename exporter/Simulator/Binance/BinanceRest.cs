@@ -11,7 +11,8 @@ namespace Pipeline.Simulator.Binance;
 /// <summary>
 /// Binance USD-M REST: /fapi/v1/exchangeInfo, /fapi/v1/aggTrades (fromId inclusive; startTime/endTime
 /// inclusive with a span under 1 h; limit default 500, max 1000; rows {a,p,q,nq,f,l,T,m}; -4166 past
-/// the search window), /fapi/v1/time, /fapi/v1/ping, and the data.binance.vision-style daily zips.
+/// the search window), /fapi/v1/depth and /fapi/v1/openInterest (the microstructure), /fapi/v1/time, /fapi/v1/ping,
+/// and the data.binance.vision-style daily zips.
 /// </summary>
 public sealed class BinanceRest(SimulatorContext context)
 {
@@ -213,6 +214,106 @@ public sealed class BinanceRest(SimulatorContext context)
         {
             http.Response.StatusCode = 404; // before the first trade id
         }
+    }
+
+    /// <summary>
+    /// <c>GET /fapi/v1/depth?symbol=&amp;limit=</c> (5, 10, 20, 50, 100, 500 or 1000; default 500): the book now with
+    /// <c>lastUpdateId</c> (the last update id applied, so the next depthUpdate has U &lt;= lastUpdateId + 1 &lt;= u), E and T;
+    /// bids and asks as [price, quantity] strings, best first. A stale-snapshot fault serves an older book.
+    /// </summary>
+    public async Task DepthAsync(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        if (await TooManyAsync(http))
+        {
+            return;
+        }
+
+        var market = await MicroMarketAsync(http);
+        if (market is null)
+        {
+            return;
+        }
+
+        var limit = HttpReplies.QueryNumber(http, "limit");
+        if (!limit.Ok || (limit.Present && limit.Value is not (5 or 10 or 20 or 50 or 100 or 500 or 1000)))
+        {
+            await ErrorAsync(http, 400, -1130, "Data sent for parameter 'limit' is not valid.");
+            return;
+        }
+
+        var depth = limit.Present ? (int)limit.Value : 500;
+        var i = market.Instrument;
+        var book = context.Micro!.DepthSnapshot(i.InstId);
+        var now = context.Clock.NowMs;
+        await HttpReplies.JsonAsync(http, 200, w =>
+        {
+            w.WriteStartObject();
+            w.WriteNumber("lastUpdateId", book.Seq);
+            w.WriteNumber("E", now);
+            w.WriteNumber("T", book.Ts);
+            Levels(w, "bids", i, book.Bids.Take(depth));
+            Levels(w, "asks", i, book.Asks.Take(depth));
+            w.WriteEndObject();
+        });
+    }
+
+    /// <summary><c>GET /fapi/v1/openInterest?symbol=</c>: <c>{"openInterest":"10659.509","symbol":"BTCUSDT","time":ms}</c> (measured each second).</summary>
+    public async Task OpenInterestAsync(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        if (await TooManyAsync(http))
+        {
+            return;
+        }
+
+        var market = await MicroMarketAsync(http);
+        if (market is null)
+        {
+            return;
+        }
+
+        var (units, ts) = context.Micro!.OpenInterest(market.Instrument.InstId);
+        await HttpReplies.JsonAsync(http, 200, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("openInterest", market.Instrument.FormatSize(units));
+            w.WriteString("symbol", market.Instrument.InstId);
+            w.WriteNumber("time", ts);
+            w.WriteEndObject();
+        });
+    }
+
+    private async Task<MarketGenerator?> MicroMarketAsync(HttpContext http)
+    {
+        var symbol = HttpReplies.Query(http, "symbol");
+        if (symbol is null)
+        {
+            await ErrorAsync(http, 400, -1102, "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed.");
+            return null;
+        }
+
+        var market = context.Micro is null ? null : context.Find(SimInstruments.Binance, symbol);
+        if (market is null)
+        {
+            await ErrorAsync(http, 400, -1121, "Invalid symbol.");
+        }
+
+        return market;
+    }
+
+    private static void Levels(Utf8JsonWriter w, string name, SimInstrument i, IEnumerable<(long Px, long Sz)> levels)
+    {
+        w.WriteStartArray(name);
+        foreach (var (px, sz) in levels)
+        {
+            w.WriteStartArray();
+            w.WriteStringValue(i.FormatPrice(px));
+            w.WriteStringValue(i.FormatSize(sz));
+            w.WriteEndArray();
+        }
+
+        w.WriteEndArray();
     }
 
     private async Task<bool> TooManyAsync(HttpContext http)

@@ -5,31 +5,34 @@ using System.Text.Json;
 using Pipeline.Simulator.Faults;
 using Pipeline.Simulator.Live;
 using Pipeline.Simulator.Market;
+using Pipeline.Simulator.Micro;
 
 namespace Pipeline.Simulator.Binance;
 
 /// <summary>
 /// A Binance USD-M market-stream WebSocket. Raw mode (/market/ws/&lt;streams&gt;) pushes bare payloads;
 /// combined mode (/market/stream?streams=a/b) wraps them as {"stream","data"}. Live SUBSCRIBE,
-/// UNSUBSCRIBE and LIST_SUBSCRIPTIONS are answered. On a legacy or non-/market path (/ws, /stream,
-/// /public/...) subscriptions are ACKed but aggTrade is never delivered (the 2026 routing change).
-/// Only lowercase <c>&lt;symbol&gt;@aggTrade</c> streams of simulated symbols carry data.
+/// UNSUBSCRIBE and LIST_SUBSCRIPTIONS are answered. Routing (the 2026 change): /market delivers
+/// <c>@aggTrade</c>, <c>@markPrice@1s</c> and <c>@forceOrder</c>; /public and the legacy root (/ws, /stream) deliver
+/// <c>@bookTicker</c> and <c>@depth@100ms</c>; any other combination is ACKed and never delivered.
+/// Only lowercase streams of simulated symbols carry data.
 /// </summary>
 public sealed class BinanceSocket : SimSocket
 {
     private readonly bool _combined;
-    private readonly bool _routed;
+    private readonly BinanceRoute _route;
     private readonly List<string> _streams = [];
     private readonly Dictionary<string, string> _streamBySymbol = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Symbol, MicroChannel Channel), string> _microStreams = [];
     private readonly object _gate = new();
 
     public BinanceSocket(WebSocket socket, SimulatorContext context, ConnectionFaults faults, string connId,
-        bool combined, bool routed, IEnumerable<string> initialStreams)
+        bool combined, BinanceRoute route, IEnumerable<string> initialStreams)
         : base(socket, context, faults, connId)
     {
         ArgumentNullException.ThrowIfNull(initialStreams);
         _combined = combined;
-        _routed = routed;
+        _route = route;
         foreach (var stream in initialStreams)
         {
             Add(stream);
@@ -57,7 +60,60 @@ public sealed class BinanceSocket : SimSocket
         return context.Find(SimInstruments.Binance, upper) is null ? null : upper;
     }
 
+    /// <summary>The simulated symbol and micro channel of a stream name (<c>btcusdt@depth@100ms</c>), or null.</summary>
+    public static (string Symbol, MicroChannel Channel)? MicroOf(SimulatorContext context, string stream)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(stream);
+        foreach (var channel in Enum.GetValues<MicroChannel>())
+        {
+            if (MicroWire.BinanceSuffix(channel) is { } suffix && stream.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                var symbol = stream[..^suffix.Length];
+                if (symbol.Length == 0 || symbol.Any(char.IsUpper))
+                {
+                    return null;
+                }
+
+                var upper = symbol.ToUpperInvariant();
+                return context.Find(SimInstruments.Binance, upper) is null ? null : (upper, channel);
+            }
+        }
+
+        return null;
+    }
+
     public override string Exchange => SimInstruments.Binance;
+
+    protected override async ValueTask SendMicroAsync(MicroFrame frame, ArrayBufferWriter<byte> buffer, CancellationToken token)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        ArgumentNullException.ThrowIfNull(buffer);
+        string? stream;
+        lock (_gate)
+        {
+            stream = _microStreams.GetValueOrDefault((frame.InstId, frame.Channel));
+        }
+
+        if (stream is null)
+        {
+            return; // unsubscribed while queued
+        }
+
+        if (!_combined)
+        {
+            await SendDataAsync(frame.Payload, token);
+            return;
+        }
+
+        buffer.ResetWrittenCount();
+        buffer.Raw("{\"stream\":\""u8);
+        buffer.Ascii(stream);
+        buffer.Raw("\",\"data\":"u8);
+        buffer.Raw(frame.Payload);
+        buffer.Raw("}"u8);
+        await SendDataAsync(buffer.WrittenMemory, token);
+    }
 
     protected override void OnText(ReadOnlySpan<byte> message)
     {
@@ -202,11 +258,18 @@ public sealed class BinanceSocket : SimSocket
             }
 
             _streams.Add(stream);
-            var symbol = _routed ? SymbolOf(Context, stream) : null;
+            var symbol = _route == BinanceRoute.Market ? SymbolOf(Context, stream) : null;
             if (symbol is not null)
             {
                 _streamBySymbol[symbol] = stream;
                 Context.Feed.Subscribe(symbol, this);
+            }
+
+            if (Context.Micro is { } micro && MicroOf(Context, stream) is { } m &&
+                MicroWire.BinancePublic(m.Channel) == (_route != BinanceRoute.Market))
+            {
+                _microStreams[m] = stream;
+                micro.Subscribe(m.Symbol, m.Channel, this);
             }
         }
     }
@@ -220,6 +283,11 @@ public sealed class BinanceSocket : SimSocket
             if (symbol is not null && _streamBySymbol.Remove(symbol))
             {
                 Context.Feed.Unsubscribe(symbol, this);
+            }
+
+            if (Context.Micro is { } micro && MicroOf(Context, stream) is { } m && _microStreams.Remove(m))
+            {
+                micro.Unsubscribe(m.Symbol, m.Channel, this);
             }
         }
     }

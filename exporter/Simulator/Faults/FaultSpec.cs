@@ -28,6 +28,18 @@ public sealed record FaultSpec
     /// <summary>Probability that a REST API request gets HTTP 429.</summary>
     public double Rest429 { get; init; }
 
+    /// <summary>Probability that a book diff message (OKX books, Binance depth) is never sent: a sequence gap for every client.</summary>
+    public double BookDrop { get; init; }
+
+    /// <summary>Probability that an OKX books update carries a wrong checksum.</summary>
+    public double BookChecksum { get; init; }
+
+    /// <summary>Probability that an OKX books update names a prevSeqId never sent.</summary>
+    public double BookSeqGap { get; init; }
+
+    /// <summary>Probability that a Binance REST depth snapshot is stale (at least a second older than the stream).</summary>
+    public double StaleSnapshot { get; init; }
+
     public bool IsNone => this == None;
 
     /// <summary>Parses a spec; a <see cref="FormatException"/> names the bad item.</summary>
@@ -45,7 +57,7 @@ public sealed record FaultSpec
             var eq = raw.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0)
             {
-                throw new FormatException($"fault '{raw}': expected name=value (disconnect, dup, reorder, malformed, stall, rest429)");
+                throw new FormatException($"fault '{raw}': expected name=value (disconnect, dup, reorder, malformed, stall, rest429, bookdrop, checksum, seqgap, stalesnap)");
             }
 
             var name = raw[..eq].Trim().ToLowerInvariant();
@@ -63,7 +75,11 @@ public sealed record FaultSpec
                 "reorder" => spec with { Reorder = Probability(raw, value) },
                 "malformed" => spec with { Malformed = Probability(raw, value) },
                 "rest429" => spec with { Rest429 = Probability(raw, value) },
-                _ => throw new FormatException($"fault '{raw}': unknown fault '{name}' (disconnect, dup, reorder, malformed, stall, rest429)"),
+                "bookdrop" => spec with { BookDrop = Probability(raw, value) },
+                "checksum" => spec with { BookChecksum = Probability(raw, value) },
+                "seqgap" => spec with { BookSeqGap = Probability(raw, value) },
+                "stalesnap" => spec with { StaleSnapshot = Probability(raw, value) },
+                _ => throw new FormatException($"fault '{raw}': unknown fault '{name}' (disconnect, dup, reorder, malformed, stall, rest429, bookdrop, checksum, seqgap, stalesnap)"),
             };
         }
 
@@ -101,6 +117,14 @@ public sealed record FaultSpec
         if (Rest429 > 0)
         {
             parts.Add("rest429=" + Rest429.ToString(CultureInfo.InvariantCulture));
+        }
+
+        foreach (var (name, p) in new[] { ("bookdrop", BookDrop), ("checksum", BookChecksum), ("seqgap", BookSeqGap), ("stalesnap", StaleSnapshot) })
+        {
+            if (p > 0)
+            {
+                parts.Add(name + "=" + p.ToString(CultureInfo.InvariantCulture));
+            }
         }
 
         return parts.Count == 0 ? "none" : string.Join(',', parts);

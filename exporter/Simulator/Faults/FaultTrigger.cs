@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Pipeline.Simulator.Live;
+using Pipeline.Simulator.Micro;
 
 namespace Pipeline.Simulator.Faults;
 
@@ -7,7 +8,7 @@ namespace Pipeline.Simulator.Faults;
 /// Connection faults at a moment of the caller's choosing (tests), besides the ones the <see cref="FaultSpec"/>
 /// schedules at a random time after connect. Knows the open WebSocket connections.
 /// </summary>
-public sealed class FaultTrigger
+public sealed class FaultTrigger(MicroFeed? micro = null)
 {
     private readonly ConcurrentDictionary<SimSocket, byte> _open = new();
     private int _stalls;
@@ -33,6 +34,17 @@ public sealed class FaultTrigger
             .WaitAsync(token);
         return applied.Count(x => x);
     }
+
+    /// <summary>
+    /// Applies a book fault to the next book message of <paramref name="instId"/> (for <see cref="BookFault.StaleSnapshot"/>: the next
+    /// REST depth request) and completes once it was applied, with what was applied (the seq of the message dropped or altered, or
+    /// the stale lastUpdateId served). In a stepped simulator, advance the clock before awaiting.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">the simulator runs without the microstructure</exception>
+    /// <exception cref="ArgumentException">an unknown instrument, or a fault its venue does not have</exception>
+    public Task<BookFaultEvent> TriggerNowAsync(BookFault fault, string instId, CancellationToken token = default) =>
+        (micro ?? throw new InvalidOperationException("the simulator runs without the microstructure (SimulatorOptions.Micro)"))
+            .Arm(fault, instId).WaitAsync(token);
 
     internal void Stalled() => Interlocked.Increment(ref _stalls);
 

@@ -1,4 +1,5 @@
 using Pipeline.Simulator.Market;
+using Pipeline.Simulator.Micro;
 using Pipeline.Simulator.Truth;
 using Serilog;
 
@@ -6,7 +7,8 @@ namespace Pipeline.Simulator.Live;
 
 /// <summary>
 /// The tape: every <see cref="SimulatorOptions.PublishInterval"/> it publishes, per instrument, the prints
-/// with event time in (previous now, now], to the subscribed connections and to the truth writer.
+/// with event time in (previous now, now], to the subscribed connections and to the truth writer, then the
+/// microstructure up to the same now (<see cref="MicroFeed"/>, when on).
 /// Everything from the clock's start up to <see cref="PublishedThroughMs"/> has been published.
 /// </summary>
 public sealed class LiveFeed
@@ -16,13 +18,16 @@ public sealed class LiveFeed
     private readonly SimClock _clock;
     private readonly TruthWriter? _truth;
     private readonly TimeSpan _interval;
+    private readonly MicroFeed? _micro;
     private readonly object _gate = new();
     private readonly Dictionary<string, ILiveSink[]> _sinks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Tape> _tapes;
     private long _published;
 
-    public LiveFeed(IReadOnlyDictionary<string, MarketGenerator> markets, SimClock clock, TruthWriter? truth, TimeSpan interval)
+    public LiveFeed(IReadOnlyDictionary<string, MarketGenerator> markets, SimClock clock, TruthWriter? truth, TimeSpan interval,
+        MicroFeed? micro = null)
     {
+        _micro = micro;
         _markets = markets;
         _clock = clock;
         _truth = truth;
@@ -158,6 +163,7 @@ public sealed class LiveFeed
             }
         }
 
+        _micro?.PublishUpTo(now);
         Interlocked.Exchange(ref _published, now);
         _truth?.FlushIfDue(now);
     }

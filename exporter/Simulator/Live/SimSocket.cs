@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Threading.Channels;
 using Pipeline.Simulator.Faults;
+using Pipeline.Simulator.Micro;
 using Serilog;
 
 namespace Pipeline.Simulator.Live;
@@ -12,7 +13,7 @@ namespace Pipeline.Simulator.Live;
 /// fed by a queue (live batches and control replies), and a watchdog for scheduled faults and idle
 /// drops. Delivery faults (dup, reorder, malformed, disconnect, stall) are applied here.
 /// </summary>
-public abstract class SimSocket : ILiveSink
+public abstract class SimSocket : ILiveSink, IMicroListener
 {
     private const int MaxBacklog = 200_000;
     private static readonly ILogger Log = Serilog.Log.ForContext<SimSocket>();
@@ -74,6 +75,24 @@ public abstract class SimSocket : ILiveSink
         _queue.Writer.TryWrite(new Outgoing(batch, null, null, null));
     }
 
+    /// <summary>Queues a micro channel message (book, quotes, ...): sent in order with the trades, through the same data faults.</summary>
+    public void OfferMicro(MicroFrame frame)
+    {
+        if (_stalled || _closing)
+        {
+            return;
+        }
+
+        if (Interlocked.Increment(ref _backlog) > MaxBacklog)
+        {
+            _closing = true;
+            _queue.Writer.TryWrite(Outgoing.Close(WebSocketCloseStatus.PolicyViolation, "slow consumer"));
+            return;
+        }
+
+        _queue.Writer.TryWrite(new Outgoing(default, null, null, null, Micro: frame));
+    }
+
     public async Task RunAsync(CancellationToken token)
     {
         Context.Faults.Opened(this);
@@ -94,6 +113,7 @@ public abstract class SimSocket : ILiveSink
         {
             Context.Faults.Closed(this);
             Context.Feed.UnsubscribeAll(this);
+            Context.Micro?.UnsubscribeAll(this);
             _queue.Writer.TryComplete();
             await cts.CancelAsync();
             try
@@ -176,6 +196,13 @@ public abstract class SimSocket : ILiveSink
 
     /// <summary>Writes and sends the messages of one batch with <see cref="SendDataAsync"/>.</summary>
     protected abstract ValueTask SendBatchAsync(LiveBatch batch, ArrayBufferWriter<byte> buffer, CancellationToken token);
+
+    /// <summary>Sends one micro message (default: the payload as it is) with <see cref="SendDataAsync"/>.</summary>
+    protected virtual ValueTask SendMicroAsync(MicroFrame frame, ArrayBufferWriter<byte> buffer, CancellationToken token)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        return SendDataAsync(frame.Payload, token);
+    }
 
     /// <summary>Queues a reply (ack, error, pong); replies bypass the data faults but not a stall.</summary>
     protected void Reply(string text) => _queue.Writer.TryWrite(new Outgoing(default, Encoding.UTF8.GetBytes(text), null, null));
@@ -277,6 +304,12 @@ public abstract class SimSocket : ILiveSink
                 }
 
                 Interlocked.Decrement(ref _backlog);
+                if (item.Micro is { } micro)
+                {
+                    await SendMicroAsync(micro, _buffer, token);
+                    continue;
+                }
+
                 await SendBatchAsync(item.Batch, _buffer, token);
             }
 
@@ -386,9 +419,9 @@ public abstract class SimSocket : ILiveSink
         }
     }
 
-    /// <summary>One item of the send queue: a batch, a reply, a close, or (only <see cref="Applied"/>) a stall marker.</summary>
+    /// <summary>One item of the send queue: a batch, a micro message, a reply, a close, or (only <see cref="Applied"/>) a stall marker.</summary>
     private readonly record struct Outgoing(LiveBatch Batch, byte[]? Control, WebSocketCloseStatus? CloseStatus, string? CloseReason,
-        TaskCompletionSource<bool>? Applied = null)
+        TaskCompletionSource<bool>? Applied = null, MicroFrame? Micro = null)
     {
         public static Outgoing Close(WebSocketCloseStatus status, string reason, TaskCompletionSource<bool>? applied = null) =>
             new(default, null, status, reason, applied);

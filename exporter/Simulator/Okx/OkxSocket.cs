@@ -5,13 +5,15 @@ using System.Text.Json;
 using Pipeline.Simulator.Faults;
 using Pipeline.Simulator.Live;
 using Pipeline.Simulator.Market;
+using Pipeline.Simulator.Micro;
 
 namespace Pipeline.Simulator.Okx;
 
 /// <summary>
 /// An OKX v5 public WebSocket: /ws/v5/public serves <c>trades</c> (one message per taker order and
-/// price, with count and tradeId = last fill), /ws/v5/business serves <c>trades-all</c> (one message
-/// per fill). Subscribe/unsubscribe acks, 60018 for a channel on the wrong path or an unknown instId,
+/// price, with count and tradeId = last fill) and the microstructure channels <c>books</c> (snapshot, then updates),
+/// <c>bbo-tbt</c>, <c>mark-price</c>, <c>funding-rate</c>, <c>open-interest</c> (by instId) and <c>liquidation-orders</c>
+/// (by instType SWAP); /ws/v5/business serves <c>trades-all</c> (one message per fill). Subscribe/unsubscribe acks, 60018 for a channel on the wrong path or an unknown instId,
 /// 60012 for a bad request, text ping → pong, close 4004 after the idle timeout.
 /// </summary>
 public sealed class OkxSocket : SimSocket
@@ -21,6 +23,7 @@ public sealed class OkxSocket : SimSocket
 
     private readonly bool _business;
     private readonly HashSet<string> _subscribed = new(StringComparer.Ordinal);
+    private readonly HashSet<(string InstId, MicroChannel Channel)> _micro = [];
     private readonly object _gate = new();
 
     public OkxSocket(WebSocket socket, SimulatorContext context, ConnectionFaults faults, string connId, bool business)
@@ -77,16 +80,63 @@ public sealed class OkxSocket : SimSocket
             {
                 var channel = arg.ValueKind == JsonValueKind.Object && arg.TryGetProperty("channel", out var c) ? c.GetString() : null;
                 var instId = arg.ValueKind == JsonValueKind.Object && arg.TryGetProperty("instId", out var i) ? i.GetString() : null;
+                var instType = arg.ValueKind == JsonValueKind.Object && arg.TryGetProperty("instType", out var t) ? t.GetString() : null;
+                var micro = _business || channel is null || Context.Micro is null ? null : MicroWire.FromOkxChannel(channel);
+                if (micro == MicroChannel.Liquidations)
+                {
+                    // liquidation-orders is subscribed by instType and carries every instrument of that type.
+                    if (instType != "SWAP")
+                    {
+                        Error(id, "60018",
+                            $"Wrong URL or channel:{channel},instType:{instType} doesn't exist. Please use the correct URL, channel and parameters referring to API document.");
+                        continue;
+                    }
+
+                    if (operation == "subscribe")
+                    {
+                        Reply(Ack(id, operation, channel!, "instType", instType));
+                    }
+
+                    foreach (var market in Context.Exchange(SimInstruments.Okx))
+                    {
+                        SetMicro(operation, market.Instrument.InstId, MicroChannel.Liquidations);
+                    }
+
+                    if (operation != "subscribe")
+                    {
+                        Reply(Ack(id, operation, channel!, "instType", instType));
+                    }
+
+                    continue;
+                }
+
                 if (channel is null || instId is null)
                 {
                     Error(id, "60012", "Invalid request: " + Encoding.UTF8.GetString(message));
                     continue;
                 }
 
-                if (channel != Channel || Context.Find(SimInstruments.Okx, instId) is null)
+                if ((micro is null && channel != Channel) || Context.Find(SimInstruments.Okx, instId) is null)
                 {
                     Error(id, "60018",
                         $"Wrong URL or channel:{channel},instId:{instId} doesn't exist. Please use the correct URL, channel and parameters referring to API document.");
+                    continue;
+                }
+
+                if (micro is { } microChannel)
+                {
+                    // The ack first, then (books) the snapshot, as OKX sends them.
+                    if (operation == "subscribe")
+                    {
+                        Reply(Ack(id, operation, channel, "instId", instId));
+                        SetMicro(operation, instId, microChannel);
+                    }
+                    else
+                    {
+                        SetMicro(operation, instId, microChannel);
+                        Reply(Ack(id, operation, channel, "instId", instId));
+                    }
+
                     continue;
                 }
 
@@ -104,7 +154,7 @@ public sealed class OkxSocket : SimSocket
                     }
                 }
 
-                Reply(Ack(id, operation, channel, instId));
+                Reply(Ack(id, operation, channel, "instId", instId));
             }
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
@@ -187,7 +237,39 @@ public sealed class OkxSocket : SimSocket
         output.Raw("}]}"u8);
     }
 
-    private string Ack(string? id, string operation, string channel, string instId)
+    private void SetMicro(string operation, string instId, MicroChannel channel)
+    {
+        lock (_gate)
+        {
+            if (operation == "subscribe")
+            {
+                if (_micro.Add((instId, channel)))
+                {
+                    Context.Micro!.Subscribe(instId, channel, this);
+                }
+            }
+            else if (_micro.Remove((instId, channel)))
+            {
+                Context.Micro!.Unsubscribe(instId, channel, this);
+            }
+        }
+    }
+
+    protected override ValueTask SendMicroAsync(MicroFrame frame, ArrayBufferWriter<byte> buffer, CancellationToken token)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        lock (_gate)
+        {
+            if (!_micro.Contains((frame.InstId, frame.Channel)))
+            {
+                return ValueTask.CompletedTask; // unsubscribed while queued
+            }
+        }
+
+        return SendDataAsync(frame.Payload, token);
+    }
+
+    private string Ack(string? id, string operation, string channel, string key, string value)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream))
@@ -201,7 +283,7 @@ public sealed class OkxSocket : SimSocket
             w.WriteString("event", operation);
             w.WriteStartObject("arg");
             w.WriteString("channel", channel);
-            w.WriteString("instId", instId);
+            w.WriteString(key, value);
             w.WriteEndObject();
             w.WriteString("connId", ConnId);
             w.WriteEndObject();

@@ -1,6 +1,8 @@
 using Pipeline.Simulator.Live;
 using Pipeline.Simulator.Market;
+using Pipeline.Simulator.Micro;
 using Pipeline.Vault.Jsonl;
+using Pipeline.Vault.Micro;
 using Pipeline.Vault.Trades;
 using Pipeline.Vault.Verify;
 
@@ -10,7 +12,9 @@ namespace Pipeline.Simulator.Truth;
 /// Ground truth: every trade the simulator published, as raw-trade JSONL (one line per OKX fill, one
 /// per Binance aggTrade; recvTs = ts, src "ws") in the vault's <see cref="TruthLayout"/>: the files hold exactly
 /// the trades with startTs &lt;= ts &lt;= endTs of truth.json (lines after endTs may already be there; ignore them).
-/// Flushed every second and on completion.
+/// Flushed every second and on completion. With the microstructure on, also each instrument's quotes, book (a snapshot
+/// at the start, then every published update), liquidations and derivatives in <see cref="TruthLayout.MicroPath"/>, and
+/// the book faults applied in <see cref="TruthLayout.BookFaultsPath"/>.
 /// </summary>
 public sealed class TruthWriter : IDisposable
 {
@@ -19,6 +23,8 @@ public sealed class TruthWriter : IDisposable
     private readonly long _startTs;
     private readonly SimulatorOptions _options;
     private readonly Dictionary<string, JsonlAppender> _files = new(StringComparer.Ordinal);
+    private readonly Dictionary<(MicroKind, string), JsonlAppender> _micro = [];
+    private JsonlAppender? _faults;
     private long _lastFlush;
     private bool _completed;
 
@@ -40,6 +46,22 @@ public sealed class TruthWriter : IDisposable
             }
 
             _files[instrument.InstId] = JsonlAppender.Open(path, time: _time);
+            if (options.Micro)
+            {
+                foreach (var kind in MicroKinds.All)
+                {
+                    var micro = TruthLayout.MicroPath(dir, kind, instrument.Exchange, instrument.InstId);
+                    Directory.CreateDirectory(Path.GetDirectoryName(micro)!);
+                    File.Delete(micro);
+                    _micro[(kind, instrument.InstId)] = JsonlAppender.Open(micro, time: _time);
+                }
+            }
+        }
+
+        if (options.Micro)
+        {
+            File.Delete(TruthLayout.BookFaultsPath(dir));
+            _faults = JsonlAppender.Open(TruthLayout.BookFaultsPath(dir), time: _time);
         }
 
         _lastFlush = _time.GetTimestamp();
@@ -70,6 +92,49 @@ public sealed class TruthWriter : IDisposable
             }
         }
     }
+
+    /// <summary>Appends one microstructure truth line (a <see cref="QuoteRecord"/>, <see cref="BookRecord"/>, <see cref="LiquidationRecord"/> or <see cref="DerivativesRecord"/>).</summary>
+    public void WriteMicro(string instId, object record)
+    {
+        switch (record)
+        {
+            case QuoteRecord quote:
+                MicroLineWriter.Write(MicroFile(MicroKind.Quotes, instId), quote);
+                MicroFile(MicroKind.Quotes, instId).EndLine();
+                break;
+            case BookRecord book:
+                MicroLineWriter.Write(MicroFile(MicroKind.Book, instId), book);
+                MicroFile(MicroKind.Book, instId).EndLine();
+                break;
+            case LiquidationRecord liquidation:
+                MicroLineWriter.Write(MicroFile(MicroKind.Liquidations, instId), liquidation);
+                MicroFile(MicroKind.Liquidations, instId).EndLine();
+                break;
+            case DerivativesRecord derivatives:
+                MicroLineWriter.Write(MicroFile(MicroKind.Derivatives, instId), derivatives);
+                MicroFile(MicroKind.Derivatives, instId).EndLine();
+                break;
+            default:
+                throw new ArgumentException($"not a micro record: {record?.GetType().Name}", nameof(record));
+        }
+    }
+
+    /// <summary>Appends one applied book fault to the fault file.</summary>
+    public void WriteFault(BookFaultEvent fault)
+    {
+        ArgumentNullException.ThrowIfNull(fault);
+        if (_faults is null)
+        {
+            return;
+        }
+
+        _faults.AppendLine(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            exchange = fault.Exchange, instId = fault.InstId, fault = fault.Fault.ToString(), ts = fault.Ts, seq = fault.Seq, streamSeq = fault.StreamSeq,
+        }));
+    }
+
+    private JsonlAppender MicroFile(MicroKind kind, string instId) => _micro[(kind, instId)];
 
     /// <summary>The raw-trade form of an OKX fill (trades-all).</summary>
     public static RawTrade ToRawTrade(SimInstrument instrument, SimFill fill)
@@ -145,7 +210,7 @@ public sealed class TruthWriter : IDisposable
         }
 
         _completed = true;
-        foreach (var file in _files.Values)
+        foreach (var file in AllFiles())
         {
             file.Sync();
         }
@@ -155,17 +220,21 @@ public sealed class TruthWriter : IDisposable
 
     public void Dispose()
     {
-        foreach (var file in _files.Values)
+        foreach (var file in AllFiles())
         {
             file.Dispose();
         }
 
         _files.Clear();
+        _micro.Clear();
+        _faults = null;
     }
+
+    private IEnumerable<JsonlAppender> AllFiles() => _files.Values.Concat(_micro.Values).Concat(_faults is null ? [] : [_faults]);
 
     private void Flush(long publishedThrough)
     {
-        foreach (var file in _files.Values)
+        foreach (var file in AllFiles())
         {
             file.Flush();
         }

@@ -1,4 +1,5 @@
 using Pipeline.Jobs.Cli;
+using Pipeline.Jobs.Sim;
 using Pipeline.Testing;
 
 namespace Pipeline.Jobs.Tests.Sim;
@@ -19,6 +20,22 @@ public sealed class SimCommandTests
         Assert.Equal(ExitCodes.Usage, code);
         Assert.Single(error.ToString().Trim().Split('\n'));
         Assert.Contains(named, error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new string[0], true, true)]
+    [InlineData(new[] { "--no-micro" }, false, true)]
+    [InlineData(new[] { "--okx-zero-checksum" }, true, false)]
+    public void Sim_MicroFlags_SetTheMicrostructureAndTheOkxChecksum(string[] flags, bool micro, bool checksum)
+    {
+        var command = SimCommand.Create();
+        var parse = command.Parse(flags);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var options = SimCommand.Options(new CommandContext(parse, output, error));
+
+        Assert.Empty(parse.Errors);
+        Assert.Equal((micro, checksum), (options.Micro, options.OkxBookChecksum));
     }
 
     [UnixFact("SIGTERM is sent with kill(1)")]
