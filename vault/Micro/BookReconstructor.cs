@@ -86,7 +86,8 @@ public sealed class BookReconstructor(VaultLayout vault)
             var stopped = false;
             MicroDayFiles.ForEachLine(path, MicroKind.Book, (line, offset) =>
             {
-                var record = MicroLineReader.Book(System.Text.Encoding.UTF8.GetString(line), out var error) ??
+                string? error = null;
+                var record = BookLineParser.TryParse(line) ?? MicroLineReader.Book(System.Text.Encoding.UTF8.GetString(line), out error) ??
                     throw new InvalidDataException($"{path}@{offset}: not a book line ({error}): the book after it is not proven");
                 if (record.Ts > atTs)
                 {

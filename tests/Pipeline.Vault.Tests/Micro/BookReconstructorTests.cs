@@ -145,6 +145,20 @@ public sealed class BookReconstructorTests
     }
 
     [Fact]
+    public void At_BadLineAfterTheSnapshot_FailsNamingFileOffsetAndWhy()
+    {
+        using var vault = TestVault.Create();
+        var path = vault.AppendMicro(Snapshot(T0, 100, [new("1", "1")], [new("2", "1")]))[0];
+        var offset = new FileInfo(path).Length;
+        File.AppendAllText(path, "{\"exchange\":\"okx\",\"instId\":\"BTC-USDT-SWAP\",\"type\":\"update\",\"ts\":" +
+            (T0 + 10).ToString(System.Globalization.CultureInfo.InvariantCulture) + ",\"seq\":101,\"prevSeq\":100,\"bids\":[[\"1\"]],\"asks\":[],\"recvTs\":1,\"src\":\"ws\"}\n");
+
+        var error = Assert.Throws<InvalidDataException>(() => new BookReconstructor(vault.Layout).At("okx", "BTC-USDT-SWAP", T0 + 20));
+
+        Assert.Contains($"2025-12-14.jsonl@{offset}: not a book line (bids: a level is not [\"px\",\"sz\"])", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void At_CompactedDay_GivesTheSameBookAsItsJsonl()
     {
         using var vault = Day();
