@@ -143,4 +143,23 @@ public sealed class MicroVerifierTests
 
         Assert.Equal(1, Only(vault, MicroKind.Quotes).WrongDate);
     }
+
+    [Fact]
+    public void Verify_CompactedDays_GiveTheSameFindingsAsTheirJsonl()
+    {
+        using var vault = Day();
+        vault.AppendMicro(Quote(T0, 10), Quote(T0 + 1, 10));
+        var before = new MicroVerifier(vault.Layout).Verify(new VerifyOptions());
+        var report = new Pipeline.Vault.Compaction.VaultCompactor(vault.Layout,
+            new Pipeline.Vault.Compaction.CompactionOptions { Time = TestClock.At(TestVault.Day1.AddDays(2), TimeOnly.MinValue) }).Run();
+        Assert.Equal(2, report.Compacted);
+
+        var after = new MicroVerifier(vault.Layout).Verify(new VerifyOptions());
+
+        Assert.Equal(before.Select(r => (r.Kind, r.Lines, r.Duplicates, r.Snapshots, r.Updates, r.ResyncCount, r.ContinuityBreaks)),
+            after.Select(r => (r.Kind, r.Lines, r.Duplicates, r.Snapshots, r.Updates, r.ResyncCount, r.ContinuityBreaks)));
+        Assert.Equal(1, after.Single(r => r.Kind == MicroKind.Quotes).Duplicates);
+        Assert.Equal("gap: prevSeq 104 after seq 102", after.Single(r => r.Kind == MicroKind.Book).Resyncs[0].Reason);
+        Assert.Equal(("2025-12-14.parquet", 3L), (after.Single(r => r.Kind == MicroKind.Book).Resyncs[0].File, after.Single(r => r.Kind == MicroKind.Book).Resyncs[0].Offset)); // a Parquet offset is the row number
+    }
 }
