@@ -30,6 +30,7 @@ public static class PipelineCli
         yield return Hosting.ScheduleCommand.Create();
         yield return Export.ExportCommand.Create();
         yield return Verify.VerifyCommand.Create();
+        yield return Book.BookCommand.Create();
         yield return Sim.SimCommand.Create();
         yield return Calc.CalcCommand.Create();
         yield return Calc.RecalcCommand.Create();

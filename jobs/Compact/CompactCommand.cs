@@ -18,7 +18,7 @@ public static class CompactCommand
 
     private static readonly Option<string?> Inst = new("--inst") { Description = "only these instruments (comma separated)" };
 
-    private static readonly Option<bool> RawOnly = new("--raw-only") { Description = "compact raw trades only, not the calculators' minute outputs" };
+    private static readonly Option<bool> RawOnly = new("--raw-only") { Description = "compact raw days only (trades, quotes, book, liquidations, derivatives), not the calculators' minute outputs" };
 
     private static readonly Option<bool> ShowSkipped = new("--show-skipped") { Description = "list every day left as JSONL and its reason (the reasons by kind, with counts, are always printed)" };
 

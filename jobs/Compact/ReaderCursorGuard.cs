@@ -25,6 +25,13 @@ public sealed class ReaderCursorGuard(VaultLayout vault) : ICompactionGuard
     {
         ArgumentNullException.ThrowIfNull(candidate);
         var day = candidate.Day;
+        if (candidate.Micro is not null)
+        {
+            // No reader keeps a byte cursor into a microstructure day (book, verify and the views read whole days in
+            // either form); a calculator that comes to read them by offset must be held here like bars_1m below.
+            return null;
+        }
+
         if (candidate.IsRaw)
         {
             var bars = Read<CursorView>(vault.CalcState(BarLine.Calc, candidate.Exchange, candidate.InstId));

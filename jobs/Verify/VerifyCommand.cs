@@ -4,6 +4,7 @@ using System.Text.Json;
 using Pipeline.Exporter.Venues;
 using Pipeline.Jobs.Cli;
 using Pipeline.Vault.Layout;
+using Pipeline.Vault.Micro;
 using Pipeline.Vault.Trades;
 using Pipeline.Vault.Verify;
 using Spectre.Console;
@@ -28,7 +29,8 @@ public static class VerifyCommand
     {
         var command = new Command("verify",
             "Check raw trade days: duplicate trade ids, torn or unparsable lines, unreadable files, lines under the wrong date, id gaps, " +
-            "the exporter's known gaps; with --truth also missing and extra trades and every field of every trade (but recvTs, src). " +
+            "the exporter's known gaps; the microstructure kinds (quotes, book, liquidations, derivatives): bad lines with file and offset, " +
+            "quote seq order and repeats, repeated liquidation and derivatives lines, each day's book continuity and its resyncs with their reasons; with --truth also missing and extra trades and every field of every trade (but recvTs, src). " +
             "Exit 0 only when clean, 1 otherwise, 2 on a usage error.\n" +
             "Example: pipeline verify --exchange okx --inst BTC-USDT-SWAP --from 2026-01-01 --to 2026-01-31");
         foreach (var option in new Option[] { Exchange, Inst, From, To, Truth, Json })
@@ -72,10 +74,11 @@ public static class VerifyCommand
             Progress = (exchange, instId) => Serilog.Log.Information("Verifying {Exchange} {InstId}", exchange, instId),
         };
         var report = await Task.Run(() => verifier.Verify(options), token);
-        if (report.Lines == 0 && options.TruthDir is null && report.KnownGapCount == 0 && report.StateErrors == 0 && report.UnreadableFiles == 0)
+        report = report with { Micro = await Task.Run(() => new MicroVerifier(context.Vault).Verify(options), token) };
+        if (report.Lines == 0 && report.Micro.Sum(m => m.Lines + m.UnreadableFiles) == 0 && options.TruthDir is null && report.KnownGapCount == 0 && report.StateErrors == 0 && report.UnreadableFiles == 0)
         {
             // An empty selection is not "clean": most likely a wrong --vault, --exchange or --inst.
-            throw new InvalidOperationException($"nothing to verify: no raw trade lines under {context.Vault.RawDir} for the selection");
+            throw new InvalidOperationException($"nothing to verify: no raw trade or microstructure lines under {context.Vault.RawDir} for the selection");
         }
 
         if (context.Get(Json))
@@ -191,10 +194,124 @@ public static class VerifyCommand
             }
 
             w.WriteEndArray();
+            WriteMicro(w, report.Micro);
             w.WriteEndObject();
         }
 
         return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>The "micro" array of the --json line: one object per kind and instrument.</summary>
+    private static void WriteMicro(Utf8JsonWriter w, IReadOnlyList<MicroVerifyResult> micro)
+    {
+        w.WriteStartArray("micro");
+        foreach (var m in micro)
+        {
+            w.WriteStartObject();
+            w.WriteString("kind", MicroKinds.Name(m.Kind));
+            w.WriteString("exchange", m.Exchange);
+            w.WriteString("instId", m.InstId);
+            w.WriteNumber("days", m.Days);
+            w.WriteNumber("lines", m.Lines);
+            w.WriteNumber("torn", m.Torn);
+            w.WriteNumber("unparsable", m.Unparsable);
+            w.WriteNumber("unreadableFiles", m.UnreadableFiles);
+            w.WriteNumber("wrongDate", m.WrongDate);
+            w.WriteNumber("duplicates", m.Duplicates);
+            if (m.Kind == MicroKind.Quotes)
+            {
+                w.WriteNumber("outOfOrder", m.OutOfOrder);
+            }
+
+            if (m.Kind == MicroKind.Book)
+            {
+                w.WriteNumber("snapshots", m.Snapshots);
+                w.WriteNumber("updates", m.Updates);
+                w.WriteNumber("resyncCount", m.ResyncCount);
+                w.WriteNumber("continuityBreaks", m.ContinuityBreaks);
+                w.WriteNumber("unchecked", m.Unchecked);
+                w.WriteStartArray("resyncs");
+                foreach (var r in m.Resyncs)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("file", r.File);
+                    w.WriteNumber("offset", r.Offset);
+                    w.WriteNumber("ts", r.Ts);
+                    w.WriteString("reason", r.Reason);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+            }
+
+            w.WriteBoolean("clean", m.IsClean);
+            w.WriteStartArray("problems");
+            foreach (var p in m.Problems)
+            {
+                w.WriteStringValue(p);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
+
+    /// <summary>One table per microstructure kind present, then its problems and the book's resyncs with their reasons.</summary>
+    private static void PrintMicro(IAnsiConsole console, IReadOnlyList<MicroVerifyResult> micro)
+    {
+        foreach (var group in micro.GroupBy(m => m.Kind))
+        {
+            var kind = group.Key;
+            var table = new Table().Title(MicroKinds.Name(kind) + " verification");
+            var columns = new List<string> { "exchange", "instId", "days", "lines", "torn", "unparsable", "unreadable files", "wrong date", "duplicates" };
+            if (kind == MicroKind.Quotes)
+            {
+                columns.Add("seq out of order");
+            }
+
+            if (kind == MicroKind.Book)
+            {
+                columns.AddRange(["snapshots", "updates", "resyncs", "continuity breaks", "unchecked"]);
+            }
+
+            foreach (var column in columns)
+            {
+                table.AddColumn(column);
+            }
+
+            foreach (var m in group)
+            {
+                var row = new List<string> { Markup.Escape(m.Exchange), Markup.Escape(m.InstId), N(m.Days), N(m.Lines), N(m.Torn), N(m.Unparsable),
+                    N(m.UnreadableFiles), N(m.WrongDate), N(m.Duplicates) };
+                if (kind == MicroKind.Quotes)
+                {
+                    row.Add(N(m.OutOfOrder));
+                }
+
+                if (kind == MicroKind.Book)
+                {
+                    row.AddRange([N(m.Snapshots), N(m.Updates), N(m.ResyncCount), N(m.ContinuityBreaks), N(m.Unchecked)]);
+                }
+
+                table.AddRow([.. row]);
+            }
+
+            console.Write(table);
+            foreach (var m in group)
+            {
+                foreach (var problem in m.Problems.Take(10))
+                {
+                    console.MarkupLine($"[yellow]{Markup.Escape(MicroKinds.Name(kind))} {Markup.Escape(m.Exchange)} {Markup.Escape(m.InstId)}[/]: {Markup.Escape(problem)}");
+                }
+
+                foreach (var r in m.Resyncs.Take(20))
+                {
+                    console.MarkupLine($"resync {Markup.Escape(m.Exchange)} {Markup.Escape(m.InstId)} at {BookReconstructor.Iso(r.Ts)} ({Markup.Escape(r.File)}@{r.Offset}): {Markup.Escape(r.Reason)}");
+                }
+            }
+        }
     }
 
     private static void PrintTable(CommandContext context, VerifyReport report)
@@ -217,7 +334,11 @@ public static class VerifyCommand
         table.AddRow("[bold]total[/]", string.Empty, string.Empty, N(report.Lines), N(report.Duplicates), N(report.Torn), N(report.Unparsable),
             N(report.UnreadableFiles), N(report.WrongDate), $"{N(report.GapCount)} ({N(report.GapIds)})", N(report.Missing), N(report.Extra),
             N(report.ContentMismatches), N(report.KnownGapCount));
-        console.Write(table);
+        if (report.Instruments.Count > 0 || report.Micro.Count == 0)
+        {
+            console.Write(table); // a vault of microstructure only gets its kinds' tables, not an empty trade table
+        }
+
         foreach (var i in report.Instruments)
         {
             foreach (var problem in i.Problems.Take(10))
@@ -250,6 +371,7 @@ public static class VerifyCommand
             console.MarkupLine($"compared with truth: {N(report.Compared)} trades, {N(report.ContentMismatches)} differing");
         }
 
+        PrintMicro(console, report.Micro);
         console.MarkupLine(report.IsClean ? "[green]clean[/]" : "[red]NOT clean[/]");
     }
 

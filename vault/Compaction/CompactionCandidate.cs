@@ -6,10 +6,14 @@ namespace Pipeline.Vault.Compaction;
 /// </summary>
 public sealed record CompactionCandidate(string? Calc, string Exchange, string InstId, DateOnly Day, string JsonlPath, string ParquetPath)
 {
-    public bool IsRaw => Calc is null;
+    /// <summary>A raw microstructure day of this kind (quotes, book, liquidations, derivatives); null for trades and derived days.</summary>
+    public Micro.MicroKind? Micro { get; init; }
 
-    /// <summary>"raw" or the calculator name.</summary>
-    public string Kind => Calc ?? "raw";
+    /// <summary>A raw trade day.</summary>
+    public bool IsRaw => Calc is null && Micro is null;
+
+    /// <summary>"raw" (trades), the microstructure kind's name, or the calculator name.</summary>
+    public string Kind => Calc ?? (Micro is { } kind ? Pipeline.Vault.Micro.MicroKinds.Name(kind) : "raw");
 
     public override string ToString() => $"{Kind} {Exchange}/{InstId} {Day:yyyy-MM-dd}";
 }

@@ -39,6 +39,21 @@ public sealed class VaultCompactor(VaultLayout vault, CompactionOptions? options
             }
         }
 
+        foreach (var exchange in vault.RawExchanges().Where(e => _options.Exchange is null || e == _options.Exchange))
+        {
+            foreach (var kind in Micro.MicroKinds.All)
+            {
+                foreach (var instId in Micro.MicroDayFiles.Instruments(vault, kind, exchange).Where(Wanted))
+                {
+                    foreach (var day in Micro.MicroDayFiles.Days(vault, kind, exchange, instId))
+                    {
+                        list.Add(new CompactionCandidate(null, exchange, instId, day, vault.MicroDayJsonl(kind, exchange, instId, day),
+                            Micro.MicroDayFiles.ParquetPath(vault, kind, exchange, instId, day)) { Micro = kind });
+                    }
+                }
+            }
+        }
+
         if (_options.IncludeDerived && Directory.Exists(vault.DerivedDir))
         {
             var calcs = Directory.EnumerateDirectories(vault.DerivedDir).Select(Path.GetFileName).OfType<string>()
@@ -182,6 +197,11 @@ public sealed class VaultCompactor(VaultLayout vault, CompactionOptions? options
                 return Skipped(SkipReason.TornLine, lines, "ends in a torn line (the writer repairs it when it reopens the file)");
             }
 
+            if (day.Micro is { } micro)
+            {
+                return CompactMicro(connection, day, micro, lines, Result, Skipped);
+            }
+
             var source = day.IsRaw ? ParquetDay.Raw(day.JsonlPath) : ParquetDay.Derived(connection, day.JsonlPath);
             var valid = ParquetDay.CountRows(connection, source);
             if (valid != lines)
@@ -212,12 +232,46 @@ public sealed class VaultCompactor(VaultLayout vault, CompactionOptions? options
         }
     }
 
+    /// <summary>
+    /// A microstructure day: every line must be a valid record of its kind; the Parquet is proven line by line in order
+    /// (<see cref="MicroParquetDay.VerifyInOrder"/>) before it replaces the JSONL.
+    /// </summary>
+    private static DayCompaction CompactMicro(DuckDbConnection connection, CompactionCandidate day, Micro.MicroKind kind, long lines,
+        Func<CompactionOutcome, long, string?, DayCompaction> result, Func<SkipReason, long, string, DayCompaction> skipped)
+    {
+        var invalid = MicroParquetDay.InvalidLines(kind, day.JsonlPath, out var first);
+        if (invalid > 0)
+        {
+            return skipped(SkipReason.InvalidLines, lines,
+                $"{invalid} of {lines} lines are not valid {day.Kind} records (first: {first}); left as JSONL so nothing is lost");
+        }
+
+        var temp = day.ParquetPath + ParquetDay.TempSuffix;
+        ParquetDay.Write(connection, MicroParquetDay.Source(kind, day.JsonlPath), temp);
+        var difference = MicroParquetDay.VerifyInOrder(connection, kind, day.JsonlPath, temp, out var rows);
+        if (difference is not null)
+        {
+            File.Delete(temp);
+            return result(CompactionOutcome.Failed, rows, "verification failed: " + difference);
+        }
+
+        var directory = Path.GetDirectoryName(day.ParquetPath)!;
+        File.Move(temp, day.ParquetPath);
+        DurableFile.SyncDirectory(directory);
+        File.Delete(day.JsonlPath);
+        DurableFile.SyncDirectory(directory);
+        return result(CompactionOutcome.Compacted, rows, null);
+    }
+
     /// <summary>Both forms exist: a crash between rename and delete (or a JSONL that grew since).</summary>
     private static DayCompaction Recover(DuckDbConnection connection, CompactionCandidate day,
         Func<CompactionOutcome, long, string?, DayCompaction> result)
     {
-        var source = day.IsRaw ? ParquetDay.Raw(day.JsonlPath) : ParquetDay.Derived(connection, day.JsonlPath);
-        var difference = ParquetDay.Verify(connection, source, day.ParquetPath, out var rows);
+        long rows;
+        var difference = day.Micro is { } micro
+            ? MicroParquetDay.VerifyInOrder(connection, micro, day.JsonlPath, day.ParquetPath, out rows)
+            : ParquetDay.Verify(connection, day.IsRaw ? ParquetDay.Raw(day.JsonlPath) : ParquetDay.Derived(connection, day.JsonlPath),
+                day.ParquetPath, out rows);
         if (difference is not null)
         {
             // The Parquet was verified before its rename, so the JSONL changed afterwards: keep both for a person to look at.

@@ -27,7 +27,10 @@ public static class VaultViews
     public static IReadOnlyList<string> LedgerFiles { get; } = ["orders", "fills", "positions"];
 
     /// <summary>Every view <see cref="Create"/> makes, in order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["trades", .. MinuteCalcs, "signals", .. LedgerFiles];
+    /// <summary>The microstructure views, one per recorded kind (raw/{exchange}/{kind}_perps).</summary>
+    public static IReadOnlyList<string> MicroViews { get; } = [.. Micro.MicroKinds.All.Select(Micro.MicroKinds.Name)];
+
+    public static IReadOnlyList<string> Names { get; } = ["trades", .. MicroViews, .. MinuteCalcs, "signals", .. LedgerFiles];
 
     /// <summary>
     /// The raw trade columns with their stored types, for <c>read_json(..., columns=...)</c>. A compacted
@@ -81,6 +84,11 @@ public static class VaultViews
         // every file's: cached, each footer is parsed once per session.
         connection.Execute("SET parquet_metadata_cache = true");
         connection.Execute("CREATE OR REPLACE VIEW trades AS " + TradesSql(connection, vault, damaged));
+        foreach (var kind in Micro.MicroKinds.All)
+        {
+            connection.Execute($"CREATE OR REPLACE VIEW {Micro.MicroKinds.Name(kind)} AS " + MicroSql(connection, vault, kind, damaged));
+        }
+
         foreach (var calc in MinuteCalcs)
         {
             var dir = $"derived/{calc}/*/perps/*/";
@@ -167,10 +175,73 @@ public static class VaultViews
         }
 
         var fields = string.Join(", ", pathColumns.Select(p => Quote(p.Name))
-            .Concat(columns.Select(c => c.IsDecimal ? $"{CheckedDecimal(c)} AS {Quote(c.Name)}" : Quote(c.Name))));
+            .Concat(columns.Select(c => c.IsDecimal ? $"{CheckedDecimal(c, "trades", "tradeId")} AS {Quote(c.Name)}" : Quote(c.Name))));
         return $"SELECT {fields} " +
                $"FROM ({string.Join(" UNION ALL BY NAME ", sources)}) " +
                $"WHERE tradeId IS NOT NULL AND ts IS NOT NULL AND {string.Join(" AND ", Representable(columns))}";
+    }
+
+    /// <summary>
+    /// The query of a microstructure view (<c>quotes</c>, <c>book</c>, <c>liquidations</c>, <c>derivatives</c>): every day
+    /// of the kind, JSONL and compacted Parquet together, with exchange, instId and date from the path (a filter on them
+    /// reads only the matching files), then the line's fields in the fixed types of <see cref="ViewSchemas.Micro"/>. As
+    /// in <c>trades</c>: a line without an event time (torn, garbage) is left out; a decimal its type cannot hold exactly
+    /// fails the query that reads it, naming the value, the line's ts and the file (never rounded, never hidden).
+    /// </summary>
+    public static string MicroSql(DuckDbConnection connection, VaultLayout vault, Micro.MicroKind kind, ICollection<DamagedFile>? damaged = null)
+    {
+        damaged ??= [];
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(vault);
+        var name = Micro.MicroKinds.Name(kind);
+        var columns = ViewSchemas.Micro(kind);
+        var pathColumns = new List<(string Name, int Group, string Type)> { ("exchange", 4, "VARCHAR"), ("instId", 2, "VARCHAR"), ("date", 1, "DATE") };
+        var sources = new List<string>();
+        var readable = new HashSet<string>(StringComparer.Ordinal);
+        if (ParquetSource(connection, vault, $"raw/*/{name}_perps/*/*.parquet", damaged) is var (groups, files))
+        {
+            foreach (var (parquet, parquetColumns) in groups)
+            {
+                sources.Add(Normalize((parquet, null), pathColumns, columns,
+                    parquetColumns.ToDictionary(c => c.Name, c => c.Type, StringComparer.Ordinal), checkStored: true));
+            }
+
+            readable = files;
+        }
+
+        if (JsonlSource(vault, $"raw/*/{name}_perps/*/*.jsonl", Micro.MicroDayFiles.ColumnSpec(kind), readable) is { } jsonl)
+        {
+            sources.Add(Normalize(jsonl, pathColumns, columns,
+                Micro.MicroDayFiles.Columns(kind).ToDictionary(f => f.Name, f => f.Type, StringComparer.Ordinal), checkStored: true));
+        }
+
+        if (sources.Count == 0)
+        {
+            return EmptySelect(pathColumns, columns);
+        }
+
+        var fields = string.Join(", ", pathColumns.Select(p => Quote(p.Name))
+            .Concat(columns.Select(c => c.IsDecimal ? $"{CheckedDecimal(c, name, "ts")} AS {Quote(c.Name)}" : Quote(c.Name))));
+        return $"SELECT {fields} FROM ({string.Join(" UNION ALL BY NAME ", sources)}) " +
+               $"WHERE ts IS NOT NULL AND {string.Join(" AND ", Representable(columns))}";
+    }
+
+    /// <summary>
+    /// A book side as the view shows it: the line's [["px","sz"], ...] as a list of {px, sz} DECIMAL(38,10) structs, best
+    /// first as recorded. A level whose price or size that type cannot hold exactly (or that is not a number) fails the
+    /// query reading it, naming the value, the line's ts and the file.
+    /// </summary>
+    private static string LevelList(ViewColumn column, string text)
+    {
+        string Checked(string item, string part)
+        {
+            var exact = ExactDecimal(item, ViewSchemas.AmountScale);
+            return $"CASE WHEN {item} IS NULL THEN NULL WHEN ({exact}) IS NULL THEN error('book.{column.Name} {part} ' || {item} || ' (ts ' || " +
+                   $"coalesce(ts::VARCHAR, '?') || ', ' || filename || ') is not a decimal {ViewSchemas.AmountType} holds exactly " +
+                   $"(at most {38 - ViewSchemas.AmountScale} integer digits and {ViewSchemas.AmountScale} decimals); it is never rounded') ELSE {exact} END";
+        }
+
+        return $"list_transform(CAST(({text})::JSON AS VARCHAR[][]), l -> {{'px': {Checked("l[1]", "px")}, 'sz': {Checked("l[2]", "sz")}}})";
     }
 
     /// <summary>
@@ -279,12 +350,12 @@ public static class VaultViews
     /// The error a recorded decimal its view type cannot hold raises when a query reads it: the line stays in
     /// the view (a count or a query of other columns still sees it), the value is never rounded or hidden.
     /// </summary>
-    private static string DoesNotFit(ViewColumn column, string q)
+    private static string DoesNotFit(ViewColumn column, string q, string view, string key)
     {
         var hint = column.Name == "qtyBase"
             ? "an inverse contract''s qtyBase (sz * ctVal / px) has up to 28 decimals: compute it in the query from sz, ctVal and px, or filter with ctType = ''linear''"
             : "leave this instrument or day out of the query";
-        return $"error('trades.{column.Name} ' || {q} || ' (tradeId ' || coalesce(tradeId::VARCHAR, '?') || ', ' || {Quote(FilePart)} || ') " +
+        return $"error('{view}.{column.Name} ' || {q} || ' ({key} ' || coalesce({Quote(key)}::VARCHAR, '?') || ', ' || {Quote(FilePart)} || ') " +
                $"does not fit {column.ViewType} exactly (at most {38 - column.Scale} integer digits and {column.Scale} decimals) and is never rounded; {hint}')";
     }
 
@@ -298,6 +369,8 @@ public static class VaultViews
                 return type == "VARCHAR" ? q : $"TRY_CAST({q} AS VARCHAR)";
             case ViewColumnKind.WholeNumber:
                 return type == "BIGINT" ? q : $"TRY_CAST({q} AS BIGINT)";
+            case ViewColumnKind.Levels:
+                return LevelList(column, type is "VARCHAR" or "JSON" ? q : $"TRY_CAST({q} AS VARCHAR)");
             case ViewColumnKind.MsTime or ViewColumnKind.IsoTime:
                 return isInteger && column.Kind == ViewColumnKind.MsTime
                         ? $"CASE WHEN {q} BETWEEN {MinMs} AND {MaxMs} THEN make_timestamptz({q}::BIGINT * 1000) END"
@@ -340,8 +413,8 @@ public static class VaultViews
     /// A trades decimal column over the per-source value and text: the value, or (text present, no value) an
     /// error when the text is a number the type cannot hold. Garbage text is left out by <see cref="Representable"/>.
     /// </summary>
-    private static string CheckedDecimal(ViewColumn column) =>
-        $"coalesce({Quote(ValuePrefix + column.Name)}, CASE WHEN {Quote(TextPrefix + column.Name)} IS NOT NULL THEN {DoesNotFit(column, Quote(TextPrefix + column.Name))} END)";
+    private static string CheckedDecimal(ViewColumn column, string view, string key) =>
+        $"coalesce({Quote(ValuePrefix + column.Name)}, CASE WHEN {Quote(TextPrefix + column.Name)} IS NOT NULL THEN {DoesNotFit(column, Quote(TextPrefix + column.Name), view, key)} END)";
 
     /// <summary>What an exchange sends and a raw line holds (<see cref="Trades.ExactDecimal.IsPlain(ReadOnlySpan{byte})"/>).</summary>
     private const string PlainDecimal = @"'-?[0-9]+(\.[0-9]+)?'";

@@ -16,6 +16,7 @@ public sealed record ViewColumn(string Name, ViewColumnKind Kind)
         ViewColumnKind.Text => "VARCHAR",
         ViewColumnKind.WholeNumber => "BIGINT",
         ViewColumnKind.IsoTime or ViewColumnKind.MsTime => "TIMESTAMPTZ",
+        ViewColumnKind.Levels => ViewSchemas.LevelsType,
         _ => ViewSchemas.DecimalTypeOf(Kind),
     };
 

@@ -29,4 +29,10 @@ public enum ViewColumnKind
     /// decimals, as C# decimal writes it): <see cref="ViewSchemas.ComputedType"/>, DECIMAL(38,28).
     /// </summary>
     Computed,
+
+    /// <summary>
+    /// A book side stored as the JSON text of [["px","sz"], ...]: a list of {px, sz} structs, each
+    /// <see cref="ViewSchemas.AmountType"/> (<see cref="ViewSchemas.LevelsType"/>).
+    /// </summary>
+    Levels,
 }

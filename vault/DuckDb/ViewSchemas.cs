@@ -29,6 +29,9 @@ public static class ViewSchemas
     /// <summary>Computed values (C# decimal's 28 decimals): |x| &lt; 10^10, 28 decimals.</summary>
     public const string ComputedType = "DECIMAL(38,28)";
 
+    /// <summary>A book side in the <c>book</c> view: price levels best first, each an exact price and size.</summary>
+    public const string LevelsType = "STRUCT(px DECIMAL(38,10), sz DECIMAL(38,10))[]";
+
     /// <summary>The band multipliers the calculators use unless <c>--bands</c> says otherwise (bands' columns).</summary>
     public static IReadOnlyList<decimal> DefaultBandMultipliers { get; } = [1m, 2m];
 
@@ -54,6 +57,32 @@ public static class ViewSchemas
         T("tradeId"), Ms("ts"), A("px"), A("sz"), T("side"), A("ctVal"), A("ctMult"), T("ctType"), T("ctValCcy"),
         A("qtyBase"), Ms("recvTs"), T("src"), I("count"), I("firstId"), I("lastId"),
     ];
+
+    /// <summary>
+    /// The microstructure lines (MicroLineWriter) after exchange, instId and date (from the path): prices, sizes and
+    /// open interest DECIMAL(38,10), the funding rate DECIMAL(38,28) (a rate, with up to 28 decimals), event and receive
+    /// times TIMESTAMPTZ, sequence ids BIGINT, and the book's sides as lists of {px, sz} structs.
+    /// </summary>
+    public static IReadOnlyList<ViewColumn> Micro(Pipeline.Vault.Micro.MicroKind kind) => kind switch
+    {
+        Pipeline.Vault.Micro.MicroKind.Quotes =>
+            [Ms("ts"), I("seq"), A("bidPx"), A("bidSz"), A("askPx"), A("askSz"), Ms("recvTs"), T("src")],
+        Pipeline.Vault.Micro.MicroKind.Book =>
+        [
+            T("type"), Ms("ts"), I("seq"), I("prevSeq"), I("firstSeq"), new("bids", ViewColumnKind.Levels), new("asks", ViewColumnKind.Levels),
+            I("checksum"), T("reason"), Ms("recvTs"), T("src"),
+        ],
+        Pipeline.Vault.Micro.MicroKind.Liquidations =>
+        [
+            Ms("ts"), T("side"), A("px"), A("sz"), A("avgPx"), A("filledSz"), T("status"), T("posSide"), A("bkLoss"), Ms("recvTs"), T("src"),
+        ],
+        Pipeline.Vault.Micro.MicroKind.Derivatives =>
+        [
+            Ms("ts"), T("channel"), A("markPx"), A("indexPx"), C("fundingRate"), Ms("nextFundingTime"), A("openInterest"), A("openInterestCcy"),
+            Ms("recvTs"), T("src"),
+        ],
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a micro kind"),
+    };
 
     /// <summary>Minute records (calculators' MinuteLine, after minute/exchange/instId), by view.</summary>
     public static IReadOnlyList<ViewColumn> Minute(string view, IReadOnlyList<decimal>? bandMultipliers = null) => view switch

@@ -27,12 +27,16 @@ public sealed record VerifyReport
 
     public IEnumerable<VerifyGap> Gaps => Instruments.SelectMany(i => i.Gaps);
 
+    /// <summary>The microstructure kinds (quotes, book, liquidations, derivatives), per kind and instrument (<see cref="MicroVerifier"/>).</summary>
+    public IReadOnlyList<MicroVerifyResult> Micro { get; init; } = [];
+
     /// <summary>
-    /// Clean: no duplicates, torn or unparsable lines, unreadable files, misfiled lines, gaps, missing or extra
+    /// Clean: every microstructure kind clean (<see cref="MicroVerifyResult.IsClean"/>), and no duplicates, torn or unparsable lines, unreadable files, misfiled lines, gaps, missing or extra
     /// trades, trades whose content differs from the truth, known gaps in exporter state, or unreadable state.
     /// </summary>
     public bool IsClean => Duplicates == 0 && Torn == 0 && Unparsable == 0 && UnreadableFiles == 0 && WrongDate == 0 && GapCount == 0 &&
-                           Missing == 0 && Extra == 0 && ContentMismatches == 0 && KnownGapCount == 0 && StateErrors == 0;
+                           Missing == 0 && Extra == 0 && ContentMismatches == 0 && KnownGapCount == 0 && StateErrors == 0 &&
+                           Micro.All(m => m.IsClean);
 }
 
 /// <summary>One instrument's findings.</summary>

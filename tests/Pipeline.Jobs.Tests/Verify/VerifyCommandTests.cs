@@ -163,4 +163,43 @@ public sealed class VerifyCommandTests : IDisposable
         Assert.Contains(option, output, StringComparison.Ordinal);
         Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
+
+    [Fact]
+    public async Task Verify_MicroOnlyVault_ReportsEachKindAndTheBooksResyncs()
+    {
+        using var vault = TestVault.Over(new VaultLayout(_dir.Path));
+        var t0 = TradeTime.DayStartMs(Day) + 1000;
+        Pipeline.Vault.Micro.BookRecord Book(Pipeline.Vault.Micro.BookRecordType type, long dt, long? seq, long? prev, string? reason = null) => new()
+        {
+            Exchange = "okx", InstId = "BTC-USDT-SWAP", Type = type, Ts = t0 + dt, Seq = seq, PrevSeq = prev, Reason = reason,
+            Bids = [new("1", "1")], Asks = [new("2", "1")], RecvTs = t0 + dt, Src = "ws",
+        };
+        vault.AppendMicro(
+            Book(Pipeline.Vault.Micro.BookRecordType.Snapshot, 0, 10, null),
+            Book(Pipeline.Vault.Micro.BookRecordType.Update, 1, 11, 10),
+            Book(Pipeline.Vault.Micro.BookRecordType.Resync, 2, null, null, "gap: prevSeq 13 after seq 11"),
+            Book(Pipeline.Vault.Micro.BookRecordType.Snapshot, 3, 20, null),
+            new Pipeline.Vault.Micro.QuoteRecord { Exchange = "okx", InstId = "BTC-USDT-SWAP", Ts = t0, Seq = 5, BidPx = "1", BidSz = "1", AskPx = "2", AskSz = "1", RecvTs = t0, Src = "ws" });
+
+        var (clean, json) = await RunAsync("--json");
+        var (_, table) = await RunAsync();
+        vault.AppendMicro(Book(Pipeline.Vault.Micro.BookRecordType.Update, 4, 22, 21));
+        var (broken, brokenTable) = await RunAsync();
+
+        Assert.True(clean == ExitCodes.Ok, json);
+        using var doc = JsonDocument.Parse(json);
+        var micro = doc.RootElement.GetProperty("micro").EnumerateArray().ToList();
+        Assert.Equal(["quotes", "book"], micro.Select(m => m.GetProperty("kind").GetString()));
+        var book = micro[1];
+        Assert.Equal((2, 1, 1, 0), (book.GetProperty("snapshots").GetInt32(), book.GetProperty("updates").GetInt32(),
+            book.GetProperty("resyncCount").GetInt32(), book.GetProperty("continuityBreaks").GetInt32()));
+        Assert.Equal("gap: prevSeq 13 after seq 11", book.GetProperty("resyncs")[0].GetProperty("reason").GetString());
+        Assert.Contains("book verification", table, StringComparison.Ordinal);
+        Assert.Contains("quotes verification", table, StringComparison.Ordinal);
+        Assert.Contains("gap: prevSeq 13 after seq 11", table, StringComparison.Ordinal);
+        Assert.DoesNotContain("raw trade verification", table, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Failure, broken);
+        Assert.Contains("prevSeq 21 after seq 20", brokenTable, StringComparison.Ordinal);
+        Assert.Contains("NOT clean", brokenTable, StringComparison.Ordinal);
+    }
 }

@@ -156,6 +156,33 @@ public sealed class TestVault : IDisposable
         appender.Sync();
     }
 
+    /// <summary>
+    /// Appends microstructure records (QuoteRecord, BookRecord, LiquidationRecord, DerivativesRecord) as
+    /// MicroLineWriter lines, each to raw/{exchange}/{kind}_perps/{instId}/{day of its ts}.jsonl (the record's own
+    /// exchange and instrument); returns the path of each line's file, in order.
+    /// </summary>
+    public IReadOnlyList<string> AppendMicro(params object[] records)
+    {
+        var paths = new List<string>();
+        foreach (var record in records)
+        {
+            var (kind, exchange, instId, ts) = record switch
+            {
+                Pipeline.Vault.Micro.QuoteRecord q => (Pipeline.Vault.Micro.MicroKind.Quotes, q.Exchange, q.InstId, q.Ts),
+                Pipeline.Vault.Micro.BookRecord b => (Pipeline.Vault.Micro.MicroKind.Book, b.Exchange, b.InstId, b.Ts),
+                Pipeline.Vault.Micro.LiquidationRecord l => (Pipeline.Vault.Micro.MicroKind.Liquidations, l.Exchange, l.InstId, l.Ts),
+                Pipeline.Vault.Micro.DerivativesRecord d => (Pipeline.Vault.Micro.MicroKind.Derivatives, d.Exchange, d.InstId, d.Ts),
+                _ => throw new ArgumentException($"not a micro record: {record?.GetType().Name ?? "null"}", nameof(records)),
+            };
+            var path = Layout.MicroDayJsonl(kind, exchange, instId, TradeTime.Day(ts));
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.AppendAllText(path, Pipeline.Vault.Micro.MicroLineWriter.ToLine(record));
+            paths.Add(path);
+        }
+
+        return paths;
+    }
+
     /// <summary>Appends one raw trade line of the instrument (plain append: fixtures need no fsync); returns its tradeId.</summary>
     public string AppendTrade(long ts, decimal px, string? tradeId = null)
     {

@@ -94,6 +94,44 @@ public sealed class QueryPruningTests
         Assert.Equal(9, Scans(connection, "select count(*) from trades").Sum(s => s.FilesRead));
     }
 
+    [Theory]
+    [InlineData(0)] // the Parquet day
+    [InlineData(1)] // a JSONL day
+    public void QueryPruning_MicroViewsFilterOnExchangeInstIdDate_ReadsOnlyTheMatchingDayFiles(int dayIndex)
+    {
+        using var vault = TestVault.Create();
+        foreach (var (exchange, instId) in new[] { ("okx", "BTC-USDT-SWAP"), ("binance", "BTCUSDT") })
+        {
+            foreach (var recorded in Days)
+            {
+                var ts = new DateTimeOffset(recorded.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero).ToUnixTimeMilliseconds();
+                vault.AppendMicro(
+                    new Pipeline.Vault.Micro.QuoteRecord { Exchange = exchange, InstId = instId, Ts = ts, Seq = ts, BidPx = "1.5", BidSz = "2", AskPx = "1.6", AskSz = "3", RecvTs = ts, Src = "ws" },
+                    new Pipeline.Vault.Micro.BookRecord { Exchange = exchange, InstId = instId, Type = Pipeline.Vault.Micro.BookRecordType.Snapshot, Ts = ts, Seq = 1, Bids = [new("1.5", "2")], Asks = [new("1.6", "3")], RecvTs = ts, Src = "ws" },
+                    new Pipeline.Vault.Micro.LiquidationRecord { Exchange = exchange, InstId = instId, Ts = ts, Side = "sell", Px = "1.5", Sz = "2", RecvTs = ts, Src = "ws" },
+                    new Pipeline.Vault.Micro.DerivativesRecord { Exchange = exchange, InstId = instId, Ts = ts, Channel = "mark-price", MarkPx = "1.55", RecvTs = ts, Src = "ws" });
+            }
+        }
+
+        // One day of each kind and instrument as Parquet (by the compactor), the others JSONL.
+        var report = new Pipeline.Vault.Compaction.VaultCompactor(vault.Layout,
+            new Pipeline.Vault.Compaction.CompactionOptions { Before = Days[1], Time = TestClock.At(Days[2].AddDays(1), TimeOnly.MinValue) }).Run();
+        Assert.Equal(8, report.Compacted);
+        using var connection = DuckDbConnection.OpenInMemory();
+        connection.Execute("SET TimeZone = 'UTC'");
+        Assert.Empty(VaultViews.Create(connection, vault.Layout));
+        var day = Days[dayIndex];
+        foreach (var kind in Pipeline.Vault.Micro.MicroKinds.All)
+        {
+            var view = Pipeline.Vault.Micro.MicroKinds.Name(kind);
+            var scans = Scans(connection, $"select count(*) from {view} where exchange = 'okx' and instId = 'BTC-USDT-SWAP' and date = DATE '{day:yyyy-MM-dd}'");
+            Assert.True(scans.Sum(s => s.FilesRead) == 1, view + ": " + string.Join("\n", scans)); // of 6 day files
+            var jsonl = vault.Layout.MicroDayJsonl(kind, "okx", "BTC-USDT-SWAP", day);
+            Assert.Contains(dayIndex == 0 ? Path.ChangeExtension(jsonl, ".parquet") : jsonl, string.Concat(scans.Select(s => s.Files)), StringComparison.Ordinal);
+            Assert.Equal(3, Scans(connection, $"select count(*) from {view} where exchange = 'okx'").Sum(s => s.FilesRead));
+        }
+    }
+
     [Fact]
     public void VaultViews_Create_ReadsNoJsonFile()
     {

@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Globalization;
+using Pipeline.Vault.Layout;
+using Pipeline.Vault.Trades;
+
+namespace Pipeline.Vault.Micro;
+
+/// <summary>
+/// Rebuilds one instrument's L2 book at any recorded instant from <c>book_perps</c>: the last snapshot at or before
+/// the instant, then every update up to it (every line whose event time is at or before it, in file order, until the
+/// first line after it), across days. Two passes keep it cheap on a busy day: an index pass reads only each line's type
+/// and time (<see cref="BookContinuity.TryPeek"/>, no parse) to find the last snapshot or resync at or before the instant,
+/// scanning the instant's day first and earlier days only when that day has none; then only the lines from that
+/// snapshot on are parsed and applied. Every update is checked to continue the book (<see cref="BookContinuity"/>):
+/// the book returned is proven, or the reconstruction fails naming the file and offset. An instant inside a
+/// resync → snapshot window (or before the first snapshot) gives a book that is unknown there, and why.
+/// </summary>
+public sealed class BookReconstructor(VaultLayout vault)
+{
+    public BookAt At(string exchange, string instId, long atTs)
+    {
+        VaultNames.Exchange(exchange);
+        VaultNames.InstId(instId);
+        var clock = Stopwatch.StartNew();
+        var atDay = TradeTime.Day(atTs);
+        var days = MicroDayFiles.Days(vault, MicroKind.Book, exchange, instId);
+        if (days.Count == 0)
+        {
+            throw new FileNotFoundException(
+                $"no book recorded for {exchange} {instId}: {vault.MicroInstrumentDir(MicroKind.Book, exchange, instId)} holds no day file");
+        }
+
+        BookAt Unknown(string why, long indexed) => new()
+        {
+            Exchange = exchange, InstId = instId, AtTs = atTs, Unknown = why, LinesIndexed = indexed, Elapsed = clock.Elapsed,
+        };
+
+        var candidates = days.Where(d => d <= atDay).Reverse().ToList();
+        long indexed = 0;
+        long? nextSnapshotTs = null;
+        Anchor? anchor = null;
+        var anchorIndex = -1;
+        for (var i = 0; i < candidates.Count && anchor is null; i++)
+        {
+            var path = MicroDayFiles.DayPath(vault, MicroKind.Book, exchange, instId, candidates[i])!;
+            var scan = Index(path, atTs, wantNextSnapshot: i == 0);
+            indexed += scan.Lines;
+            nextSnapshotTs ??= scan.NextSnapshotTs;
+            anchor = scan.Anchor;
+            anchorIndex = i;
+        }
+
+        if (nextSnapshotTs is null && (anchor is null || anchor.Type == BookRecordType.Resync))
+        {
+            // The next snapshot may be on a later day (the instant's day has none after the instant).
+            foreach (var day in days.Where(d => d > atDay))
+            {
+                var scan = Index(MicroDayFiles.DayPath(vault, MicroKind.Book, exchange, instId, day)!, long.MinValue, wantNextSnapshot: true);
+                if (scan.NextSnapshotTs is { } next)
+                {
+                    nextSnapshotTs = next;
+                    break;
+                }
+            }
+        }
+
+        var until = nextSnapshotTs is { } n ? $"the next snapshot is at {Iso(n)}" : "no later snapshot is recorded";
+        if (anchor is null)
+        {
+            return Unknown($"no book snapshot is recorded at or before {Iso(atTs)} ({until})", indexed);
+        }
+
+        if (anchor.Type == BookRecordType.Resync)
+        {
+            return Unknown($"the book is unknown from {Iso(anchor.Ts)} (resync: {anchor.Reason ?? "no reason recorded"}, " +
+                $"{Path.GetFileName(anchor.Path)}@{anchor.Offset}) until a new snapshot; {until}", indexed);
+        }
+
+        var book = new OrderBook();
+        long updates = 0;
+        var firstAfterSnapshot = false;
+        for (var i = anchorIndex; i >= 0; i--)
+        {
+            var path = i == anchorIndex ? anchor.Path : MicroDayFiles.DayPath(vault, MicroKind.Book, exchange, instId, candidates[i])!;
+            var from = i == anchorIndex ? anchor.Offset : 0;
+            var stopped = false;
+            MicroDayFiles.ForEachLine(path, MicroKind.Book, (line, offset) =>
+            {
+                string? error = null;
+                var record = BookLineParser.TryParse(line) ?? MicroLineReader.Book(System.Text.Encoding.UTF8.GetString(line), out error) ??
+                    throw new InvalidDataException($"{path}@{offset}: not a book line ({error}): the book after it is not proven");
+                if (record.Ts > atTs)
+                {
+                    stopped = true;
+                    return false;
+                }
+
+                switch (record.Type)
+                {
+                    case BookRecordType.Snapshot:
+                        book.Apply(record);
+                        firstAfterSnapshot = true;
+                        break;
+                    case BookRecordType.Update:
+                        if (BookContinuity.Break(book.Seq, firstAfterSnapshot, record) is { } broken)
+                        {
+                            throw new InvalidDataException($"{path}@{offset}: the update does not continue the book ({broken}) and no resync was recorded: the book after it is not proven (pipeline verify lists every such break)");
+                        }
+
+                        book.Apply(record);
+                        firstAfterSnapshot = false;
+                        updates++;
+                        break;
+                    default:
+                        // The index pass found no resync after the anchor up to the instant; a resync read here is one it could not peek at.
+                        throw new InvalidDataException($"{path}@{offset}: a resync line the index pass could not read: the file is not in the recorder's format");
+                }
+
+                return true;
+            }, from);
+            if (stopped)
+            {
+                break;
+            }
+        }
+
+        return new BookAt
+        {
+            Exchange = exchange, InstId = instId, AtTs = atTs, Book = book, SnapshotFile = anchor.Path, SnapshotOffset = anchor.Offset,
+            SnapshotTs = anchor.Ts, UpdatesApplied = updates, LinesIndexed = indexed, Elapsed = clock.Elapsed,
+        };
+    }
+
+    /// <summary>An instant as ISO-8601 UTC with milliseconds.</summary>
+    public static string Iso(long ts) =>
+        ts is >= -62_135_596_800_000 and <= 253_402_300_799_999
+            ? TradeTime.ToDateTimeOffset(ts).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)
+            : ts.ToString(CultureInfo.InvariantCulture) + " ms";
+
+    /// <summary>
+    /// The index pass over one day file: the last snapshot or resync among the lines up to the first one after
+    /// <paramref name="atTs"/>; with <paramref name="wantNextSnapshot"/>, when that is not a snapshot, also the time of
+    /// the first snapshot after the instant.
+    /// </summary>
+    private static IndexScan Index(string path, long atTs, bool wantNextSnapshot)
+    {
+        Anchor? anchor = null;
+        long lines = 0;
+        long? next = null;
+        var past = false;
+        MicroDayFiles.ForEachLine(path, MicroKind.Book, (line, offset) =>
+        {
+            lines++;
+            if (!BookContinuity.TryPeek(line, out var type, out var ts))
+            {
+                return true; // not in the writer's format: the replay parses it and says what is wrong, if it is after the anchor
+            }
+
+            past |= ts > atTs;
+            if (past)
+            {
+                if (!wantNextSnapshot || anchor?.Type == BookRecordType.Snapshot)
+                {
+                    return false;
+                }
+
+                if (type == BookRecordType.Snapshot)
+                {
+                    next = ts;
+                    return false;
+                }
+
+                return true;
+            }
+
+            if (type != BookRecordType.Update)
+            {
+                var reason = type == BookRecordType.Resync ? MicroLineReader.Book(System.Text.Encoding.UTF8.GetString(line), out _)?.Reason : null;
+                anchor = new Anchor(path, offset, type, ts, reason);
+            }
+
+            return true;
+        });
+        return new IndexScan(anchor, lines, next);
+    }
+
+    private sealed record Anchor(string Path, long Offset, BookRecordType Type, long Ts, string? Reason);
+
+    private sealed record IndexScan(Anchor? Anchor, long Lines, long? NextSnapshotTs);
+}
