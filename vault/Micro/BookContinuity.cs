@@ -5,7 +5,9 @@ namespace Pipeline.Vault.Micro;
 /// <summary>
 /// The continuity rule of <c>book_perps</c>, shared by <c>pipeline book</c> and <c>verify</c>: an update applies only
 /// to the book its <see cref="BookRecord.PrevSeq"/> names, i.e. the previous applied line's <see cref="BookRecord.Seq"/>;
-/// the first update after a snapshot may instead straddle it as Binance documents (<c>U</c> ≤ snapshot + 1 ≤ <c>u</c>).
+/// the first update after a snapshot may instead straddle it: Binance USD-M's rule <c>U</c> ≤ lastUpdateId ≤ <c>u</c>
+/// (its events' ids are not contiguous; <c>U</c> = snapshot + 1 is accepted too), or, after an OKX REST snapshot,
+/// prevSeqId ≤ snapshot &lt; seqId.
 /// </summary>
 public static class BookContinuity
 {
@@ -31,14 +33,19 @@ public static class BookContinuity
             return null;
         }
 
-        if (firstAfterSnapshot && update.FirstSeq is { } first && first <= last + 1 && last + 1 <= seq)
+        if (firstAfterSnapshot && update.FirstSeq is { } first && first <= last + 1 && last <= seq)
+        {
+            return null;
+        }
+
+        if (firstAfterSnapshot && update.FirstSeq is null && update.PrevSeq is { } prevSeq && prevSeq <= last && last < seq)
         {
             return null;
         }
 
         return update.PrevSeq is { } prev
             ? $"prevSeq {prev} after seq {last}"
-            : $"no prevSeq, and firstSeq {update.FirstSeq?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"}..seq {seq} does not cover {last + 1}";
+            : $"no prevSeq, and firstSeq {update.FirstSeq?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"}..seq {seq} does not cover {last}";
     }
 
     /// <summary>
