@@ -66,6 +66,9 @@ public sealed class MicroRecorder : IMicroSink, IDisposable
         _lastState = time.GetTimestamp();
     }
 
+    /// <summary>The venue's protocol this recorder parses with.</summary>
+    public IMicroProtocol Protocol => _protocol;
+
     /// <summary>The kinds recorded.</summary>
     public IReadOnlySet<MicroKind> Kinds { get; }
 
@@ -173,6 +176,8 @@ public sealed class MicroRecorder : IMicroSink, IDisposable
                     stream.SyncIfDue();
                 }
             }
+
+            _quarantine?.SyncIfDue();
 
             foreach (var instrument in _instruments.Values)
             {
