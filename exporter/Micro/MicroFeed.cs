@@ -165,8 +165,8 @@ public sealed class MicroFeed(IMicroProtocol protocol, MicroRecorder recorder, I
                 }
 
                 Interlocked.Exchange(ref _lastFrame, time.GetTimestamp());
-                Interlocked.Increment(ref _frames);
                 recorder.Frame(buffer.AsSpan(0, length), time.GetUtcNow().ToUnixTimeMilliseconds());
+                Interlocked.Increment(ref _frames); // after: a frame counted is a frame handled
             }
         }
         finally

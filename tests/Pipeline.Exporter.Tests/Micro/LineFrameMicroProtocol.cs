@@ -16,6 +16,11 @@ public sealed class LineFrameMicroProtocol : IMicroProtocol
 
     public List<string> SnapshotRequests { get; } = [];
 
+    /// <summary>Where <see cref="MicroFeed"/> connects (a test server).</summary>
+    public Uri? Endpoint { get; set; }
+
+    public Uri? Url(IReadOnlyList<string> instIds, IReadOnlySet<MicroKind> kinds) => Endpoint;
+
     public IReadOnlyList<string> SubscribeFrames(IReadOnlyList<string> instIds, IReadOnlySet<MicroKind> kinds) =>
         [.. instIds.Select(i => "sub " + i + " " + string.Join(',', kinds.Select(MicroKinds.Name)))];
 
@@ -55,7 +60,11 @@ public sealed class LineFrameMicroProtocol : IMicroProtocol
 
     public ValueTask<IReadOnlyList<string>?> RequestSnapshotAsync(string instId, IMicroSink sink, CancellationToken token)
     {
-        SnapshotRequests.Add(instId);
+        lock (SnapshotRequests)
+        {
+            SnapshotRequests.Add(instId);
+        }
+
         return ValueTask.FromResult<IReadOnlyList<string>?>(["resub " + instId]);
     }
 

@@ -293,4 +293,26 @@ public sealed class MicroRecorderTests : IDisposable
         Assert.Throws<WriterLockedException>(second.Open);
         second.Dispose();
     }
+
+    [Fact]
+    public void Book_UpdateOnTheHotPath_RecorderAllocatesNothing()
+    {
+        const int Updates = 20_000;
+        var updates = Enumerable.Range(0, Updates + 100).Select(i => Update(10 + i, 11 + i, Midnight + 1 + i)).ToArray(); // the parser's records, made before
+        using var recorder = Open();
+        recorder.Book(Snapshot(10, Midnight));
+        for (var i = 0; i < 100; i++)
+        {
+            recorder.Book(updates[i]); // warm-up: the day file opened, buffers grown
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 100; i < updates.Length; i++)
+        {
+            recorder.Book(updates[i]);
+        }
+
+        var perUpdate = (GC.GetAllocatedBytesForCurrentThread() - before) / (double)Updates;
+        Assert.True(perUpdate < 1, $"{perUpdate:F2} bytes allocated per book update");
+    }
 }
