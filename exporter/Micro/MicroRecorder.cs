@@ -294,6 +294,7 @@ public sealed class MicroRecorder : IMicroSink, IDisposable
                 }
 
                 WriteBook(stream, book);
+                stream.LastSeq = book.Seq; // a new book starts its own sequence (an exchange may restart its ids)
                 instrument.BookLive = true;
                 instrument.AwaitingSince = 0;
                 Replay(instrument, stream);

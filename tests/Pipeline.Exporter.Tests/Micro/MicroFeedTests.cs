@@ -80,12 +80,14 @@ public sealed class MicroFeedTests : IDisposable
                 return;
             }
 
-            await Send(Book(BookRecordType.Update, 31, 30)); // before the new snapshot: never written
+            await Send(Book(BookRecordType.Update, 31, 30)); // before the new snapshot: held, and a snapshot requested
+            Assert.Equal("resub BTC-USDT-SWAP", await Receive());
             await Send(Book(BookRecordType.Snapshot, 31, null));
             await Send(Book(BookRecordType.Update, 32, 31));
             try
             {
                 await Receive(); // hold the connection until the test stops the feed
+                Assert.Fail("the feed sent more than its subscription and one snapshot request");
             }
             catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
             {
@@ -120,5 +122,6 @@ public sealed class MicroFeedTests : IDisposable
         Assert.StartsWith("reconnect: closed by server: 1001", lines[5].Reason, StringComparison.Ordinal);
         Assert.Equal(2, connections);
         Assert.Equal(1, feed.Reconnects);
+        Assert.Equal(2, protocol.SnapshotRequests.Count); // the gap, and the diff before the second connection's snapshot
     }
 }

@@ -230,6 +230,21 @@ public sealed class MicroRecorderTests : IDisposable
     }
 
     [Fact]
+    public void Book_SnapshotWithLowerSeqAfterAResync_StartsANewSequence()
+    {
+        using (var recorder = Open())
+        {
+            recorder.Book(Snapshot(100, Midnight + 1));
+            recorder.Book(Update(100, 101, Midnight + 2));
+            recorder.Book(Update(105, 106, Midnight + 3)); // gap
+            recorder.Book(Snapshot(5, Midnight + 4)); // the exchange restarted its sequence
+            recorder.Book(Update(5, 6, Midnight + 5)); // below 101, yet no duplicate: it continues the new book
+        }
+
+        Assert.Equal("S100 U101 R S5 U6", Describe(BookLines(Day)));
+    }
+
+    [Fact]
     public void Book_SameSnapshotTwice_WrittenOnce()
     {
         using (var recorder = Open())
