@@ -245,6 +245,26 @@ public sealed class MicroRecorderTests : IDisposable
     }
 
     [Fact]
+    public void Tick_SnapshotUnanswered_AskedAgainAfterTheTimeout_AndStateDescribesTheFile()
+    {
+        using var recorder = Open(options: new MicroRecorderOptions { SnapshotTimeout = TimeSpan.FromSeconds(30) });
+        recorder.Book(Snapshot(10, Midnight + 1));
+        recorder.Book(Update(11, 12, Midnight + 2)); // gap: the first request
+        _time.Advance(TimeSpan.FromSeconds(29));
+        recorder.Tick();
+        Assert.Single(_requests);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        recorder.Tick();
+        Assert.Equal([Inst, Inst], _requests);
+
+        var state = new Pipeline.Vault.State.StateFile<MicroState>(_vault.MicroState(MicroKind.Book, "okx", Inst)).Read()!;
+        Assert.Equal(10, state.LastSeq);
+        Assert.Equal(2, state.Lines); // the snapshot and the resync line
+        Assert.Equal(1, state.Resyncs);
+        Assert.Equal(Midnight + 2, state.WatermarkTs);
+    }
+
+    [Fact]
     public void Book_SameSnapshotTwice_WrittenOnce()
     {
         using (var recorder = Open())
