@@ -1,4 +1,6 @@
 using Pipeline.Exporter.Binance;
+using Pipeline.Exporter.Micro;
+using Pipeline.Vault.Micro;
 using Pipeline.Exporter.Okx;
 using Pipeline.Exporter.Venues;
 
@@ -33,6 +35,12 @@ public sealed record ExporterOptions
 
     /// <summary>Exchange instrument ids (BTC-USDT-SWAP, BTCUSDT).</summary>
     public required IReadOnlyList<string> InstIds { get; init; }
+
+    /// <summary>What to record: trades and/or microstructure kinds (<c>--data</c>, <c>exchanges.X.data</c>); default trades only.</summary>
+    public ExportData Data { get; init; } = ExportData.Default;
+
+    /// <summary>Bounds of the microstructure recorder (buffer, snapshot timeout, dedup window).</summary>
+    public MicroRecorderOptions Micro { get; init; } = new();
 
     /// <summary>OKX only: trades-all (per fill, /business, default) or trades (aggregated, /public).</summary>
     public string Channel { get; init; } = "trades-all";
@@ -118,6 +126,13 @@ public sealed record ExporterOptions
         if (venue.Validate(this) is { } problem)
         {
             throw new ArgumentException(problem);
+        }
+
+        var unsupported = Data.Micro.Where(k => !venue.SupportedMicroKinds.Contains(k)).Select(MicroKinds.Name).ToList();
+        if (unsupported.Count > 0)
+        {
+            var supported = venue.SupportedMicroKinds.Count == 0 ? "trades only" : "trades," + string.Join(',', MicroKinds.All.Where(venue.SupportedMicroKinds.Contains).Select(MicroKinds.Name));
+            throw new ArgumentException($"--data {string.Join(',', unsupported)}: not recorded from {Exchange} ({supported})");
         }
 
         if (MaxEventTimeSkew <= TimeSpan.Zero)

@@ -1,6 +1,7 @@
 using Pipeline.Exporter.Connection;
 using Pipeline.Exporter.GapFill;
 using Pipeline.Exporter.Instruments;
+using Pipeline.Exporter.Micro;
 using Pipeline.Exporter.Recording;
 using Pipeline.Exporter.Rest;
 using Pipeline.Exporter.Venues;
@@ -26,6 +27,9 @@ public sealed class ExporterService(ExporterOptions options, VaultLayout vault, 
 
     /// <summary>Completes when the instruments are resolved and the recorders are open.</summary>
     public Task Started => _started.Task;
+
+    /// <summary>The microstructure recorder (after <see cref="Started"/>; null when <c>--data</c> names no such kind).</summary>
+    public MicroRecorder? Micro { get; private set; }
 
     /// <summary>The recorders (after <see cref="Started"/>); read their counters for status.</summary>
     public IReadOnlyList<InstrumentRecorder> Recorders => _recorders;
@@ -102,17 +106,55 @@ public sealed class ExporterService(ExporterOptions options, VaultLayout vault, 
         var options = Options with { InstIds = instIds };
         using var quarantine = new Quarantine(vault, options.Exchange, time, _log);
         var recorders = new List<InstrumentRecorder>();
+        MicroRecorder? micro = null;
+        using var microRest = options.Data.Micro.Count > 0 ? ResilientHttp.Rest(venue, time, _log, venue.Defaults.FillRetries, options.MaxBackoff) : null;
         try
         {
-            foreach (var spec in specs)
+            if (options.Data.Trades)
             {
-                var recorder = new InstrumentRecorder(spec, vault, options, time, _log, quarantine);
-                recorders.Add(recorder);
-                recorder.Open();
+                foreach (var spec in specs)
+                {
+                    var recorder = new InstrumentRecorder(spec, vault, options, time, _log, quarantine);
+                    recorders.Add(recorder);
+                    recorder.Open();
+                }
             }
 
             _recorders = recorders;
-            await RecordAsync(venue, options, recorders, quarantine, catalog, token);
+            if (microRest is not null)
+            {
+                var protocol = venue.CreateMicroProtocol(options, microRest, time)
+                    ?? throw new InvalidOperationException($"{options.Exchange} has no microstructure protocol for --data {options.Data}");
+                micro = new MicroRecorder(protocol, instIds, options.Data.Micro, vault, time, options.Micro, quarantine, _log);
+                Micro = micro;
+                micro.Open();
+                _log.Information("{Exchange}: recording {Data} of {Instruments}", options.Exchange, options.Data.ToString(), instIds);
+            }
+
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
+            var tasks = new List<Task>();
+            if (options.Data.Trades)
+            {
+                tasks.Add(RecordAsync(venue, options, recorders, quarantine, catalog, stop.Token));
+            }
+            else
+            {
+                _started.TrySetResult();
+            }
+
+            if (micro is not null)
+            {
+                tasks.Add(new MicroFeed(micro.Protocol, micro, instIds, options, time, _log).RunAsync(stop.Token));
+            }
+
+            // One recorder failing stops the other: the cause reaches the caller, nothing runs half-recorded unseen.
+            var first = await Task.WhenAny(tasks);
+            if (first.IsFaulted)
+            {
+                await stop.CancelAsync();
+            }
+
+            await Task.WhenAll(tasks);
         }
         finally
         {
@@ -128,6 +170,8 @@ public sealed class ExporterService(ExporterOptions options, VaultLayout vault, 
                     _log.Error("{InstId}: final sync and state failed: {Error}", recorder.InstId, ex.Message);
                 }
             }
+
+            micro?.Dispose();
         }
 
         _log.Information("{Exchange} exporter stopped; files synced and state written", options.Exchange);

@@ -5,7 +5,8 @@ namespace Pipeline.Exporter.Micro;
 /// <summary>
 /// One venue's public microstructure protocol (quotes, book, liquidations, derivatives): what to subscribe to and
 /// how to read a frame. Implemented once per venue module (exporter/Okx, exporter/Binance); the recorder
-/// (<c>exporter/Micro</c>) is venue-neutral.
+/// (<c>exporter/Micro</c>) is venue-neutral. The members with a body are optional (added for the recorder's
+/// connection, <see cref="MicroFeed"/>): a venue overrides those it needs.
 /// </summary>
 public interface IMicroProtocol
 {
@@ -24,4 +25,29 @@ public interface IMicroProtocol
 
     /// <summary>A new per-instrument book continuity checker (the venue's sequence and checksum rules).</summary>
     IBookSequencer NewBookSequencer(string instId);
+
+    /// <summary>
+    /// The WebSocket URL for <paramref name="instIds"/> and <paramref name="kinds"/> (Binance: the streams are in the
+    /// URL and <see cref="SubscribeFrames"/> may be empty). Null: the venue cannot record these kinds (start fails).
+    /// </summary>
+    Uri? Url(IReadOnlyList<string> instIds, IReadOnlySet<MicroKind> kinds) => null;
+
+    /// <summary>A keepalive text frame sent every ping interval (OKX "ping"); null when the venue needs none.</summary>
+    string? PingFrame => null;
+
+    /// <summary>
+    /// The book of <paramref name="instId"/> is unknown (first diff before any snapshot, a gap, a checksum failure,
+    /// a buffer overflow): get a new snapshot. Either emit it into <paramref name="sink"/> yourself (Binance REST
+    /// <c>GET /fapi/v1/depth</c>; the sink is safe to call from any thread) and return an empty list, or return
+    /// the frames to send on the live connection (OKX: unsubscribe and subscribe <c>books</c> again). Null (the
+    /// default): the connection is dropped and reopened, and its subscription brings the snapshot.
+    /// </summary>
+    ValueTask<IReadOnlyList<string>?> RequestSnapshotAsync(string instId, IMicroSink sink, CancellationToken token) =>
+        ValueTask.FromResult<IReadOnlyList<string>?>(null);
+
+    /// <summary>How often <see cref="PollAsync"/> runs (Binance REST <c>openInterest</c>); null: never.</summary>
+    TimeSpan? PollInterval => null;
+
+    /// <summary>Polls REST-only data for one instrument (records into <paramref name="sink"/>, src "rest").</summary>
+    ValueTask PollAsync(string instId, IReadOnlySet<MicroKind> kinds, IMicroSink sink, CancellationToken token) => ValueTask.CompletedTask;
 }

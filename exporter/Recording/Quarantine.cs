@@ -22,7 +22,11 @@ public sealed class Quarantine(VaultLayout vault, string exchange, TimeProvider 
 
     public long Count => Interlocked.Read(ref _count);
 
-    public void Add(string reason, ReadOnlySpan<byte> raw, string? instId = null)
+    public void Add(string reason, ReadOnlySpan<byte> raw, string? instId = null) => Add(reason, raw, instId, null, null);
+
+    /// <summary>As <see cref="Add(string, ReadOnlySpan{byte}, string?)"/>, naming where the rejected bytes were read
+    /// (a vault file and the byte offset of the line) when they came from a file rather than the connection.</summary>
+    public void Add(string reason, ReadOnlySpan<byte> raw, string? instId, string? file, long? offset)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var truncated = raw.Length > MaxRawChars;
@@ -46,6 +50,12 @@ public sealed class Quarantine(VaultLayout vault, string exchange, TimeProvider 
             }
 
             w.Text(",\"reason\":"u8, reason);
+            if (file is not null)
+            {
+                w.Text(",\"file\":"u8, file);
+                w.Number(",\"offset\":"u8, offset ?? 0);
+            }
+
             w.Text(",\"raw\":"u8, text);
             if (truncated)
             {

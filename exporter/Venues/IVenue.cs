@@ -2,7 +2,9 @@ using Pipeline.Exporter.Backfill;
 using Pipeline.Exporter.Connection;
 using Pipeline.Exporter.GapFill;
 using Pipeline.Exporter.Instruments;
+using Pipeline.Exporter.Micro;
 using Pipeline.Exporter.Rest;
+using Pipeline.Vault.Micro;
 
 namespace Pipeline.Exporter.Venues;
 
@@ -43,4 +45,13 @@ public interface IVenue
 
     /// <summary>Whole UTC days from the archives or REST history, for the backfill.</summary>
     IVenueBackfill CreateBackfill(BackfillOptions options, ExchangeRestClient rest, ArchiveDownloader downloader, RequestPacer pacer, TimeProvider time);
+
+    /// <summary>The microstructure kinds this venue records (<c>--data</c>); none until its module provides them.</summary>
+    IReadOnlySet<MicroKind> SupportedMicroKinds => new HashSet<MicroKind>();
+
+    /// <summary>
+    /// The venue's microstructure protocol for these options (URLs from the options; <paramref name="rest"/> for REST
+    /// snapshots and polls); null when the venue records none (<see cref="SupportedMicroKinds"/> is empty).
+    /// </summary>
+    IMicroProtocol? CreateMicroProtocol(ExporterOptions options, ExchangeRestClient rest, TimeProvider time) => null;
 }

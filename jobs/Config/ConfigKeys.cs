@@ -11,6 +11,8 @@ public static class ConfigKeys
     public const string OkxEnabled = "exchanges.okx.enabled";
     public const string OkxInstruments = "exchanges.okx.instruments";
     public const string OkxChannel = "exchanges.okx.channel";
+    public const string OkxData = "exchanges.okx.data";
+    public const string BinanceData = "exchanges.binance.data";
     public const string BinanceEnabled = "exchanges.binance.enabled";
     public const string BinanceInstruments = "exchanges.binance.instruments";
     public const string OkxWsPublic = "endpoints.okxWsPublic";
@@ -36,6 +38,8 @@ public static class ConfigKeys
         [OkxEnabled] = false,
         [OkxInstruments] = true,
         [OkxChannel] = false,
+        [OkxData] = true,
+        [BinanceData] = true,
         [BinanceEnabled] = false,
         [BinanceInstruments] = true,
         [OkxWsPublic] = false,

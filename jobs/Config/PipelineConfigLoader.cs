@@ -1,3 +1,5 @@
+using Pipeline.Exporter.Micro;
+using Pipeline.Vault.Micro;
 using System.Globalization;
 using Pipeline.Jobs.Cli;
 using Pipeline.Vault.Layout;
@@ -149,8 +151,8 @@ public static class PipelineConfigLoader
 
         var exchanges = new List<ExchangeConfig>
         {
-            new("okx", reader.Bool(ConfigKeys.OkxEnabled), reader.Instruments(ConfigKeys.OkxInstruments), okxChannel),
-            new("binance", reader.Bool(ConfigKeys.BinanceEnabled), reader.Instruments(ConfigKeys.BinanceInstruments), null),
+            new("okx", reader.Bool(ConfigKeys.OkxEnabled), reader.Instruments(ConfigKeys.OkxInstruments), okxChannel) { Data = reader.Data(ConfigKeys.OkxData, "okx") },
+            new("binance", reader.Bool(ConfigKeys.BinanceEnabled), reader.Instruments(ConfigKeys.BinanceInstruments), null) { Data = reader.Data(ConfigKeys.BinanceData, "binance") },
         };
 
         var endpoints = new EndpointsConfig(
@@ -265,6 +267,29 @@ public static class PipelineConfigLoader
             {
                 throw Error(key, $"'{text}' is not a valid Quartz cron expression (seconds minutes hours day-of-month month day-of-week, e.g. '0 * * * * ?'): {ex.Message}");
             }
+        }
+
+        /// <summary>The data kinds an exporter records (unset: trades only).</summary>
+        public ExportData Data(string key, string exchange)
+        {
+            if (!values.TryGetValue(key, out var value) || value.List is not { Count: > 0 } list)
+            {
+                return ExportData.Default;
+            }
+
+            ExportData data;
+            try
+            {
+                data = ExportData.Parse(list);
+            }
+            catch (ArgumentException ex)
+            {
+                throw Error(key, ex.Message);
+            }
+
+            var supported = Pipeline.Exporter.Venues.VenueRegistry.For(exchange).SupportedMicroKinds;
+            var unsupported = data.Micro.Where(k => !supported.Contains(k)).Select(MicroKinds.Name).ToList();
+            return unsupported.Count == 0 ? data : throw Error(key, $"{string.Join(',', unsupported)} not recorded from {exchange} yet");
         }
 
         public IReadOnlyList<string> Instruments(string key)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Pipeline.Exporter;
+using Pipeline.Exporter.Micro;
 using Pipeline.Jobs.Cli;
 
 namespace Pipeline.Jobs.Export;
@@ -13,6 +14,7 @@ public static class ExportCommand
     private static readonly Option<string> Exchange = new("--exchange") { Description = "okx or binance", Required = true };
     private static readonly Option<string> Inst = new("--inst") { Description = "Instruments, comma separated (BTC-USDT-SWAP,BTC-USD-SWAP or BTCUSDT,ETHUSDT)", Required = true };
     private static readonly Option<string> Channel = new("--channel") { Description = "OKX channel: trades-all (per fill, /business; default) or trades (aggregated, /public)", DefaultValueFactory = _ => "trades-all" };
+    private static readonly Option<string> Data = new("--data") { Description = "What to record, comma separated: trades,quotes,book,liquidations,derivatives (default trades)", DefaultValueFactory = _ => ExportData.TradesName };
     private static readonly Option<string> OkxWsPublic = new("--okx-ws-public") { Description = "OKX public WebSocket URL", DefaultValueFactory = _ => ExporterOptions.OkxWsPublicDefault };
     private static readonly Option<string> OkxWsBusiness = new("--okx-ws-business") { Description = "OKX business WebSocket URL (trades-all)", DefaultValueFactory = _ => ExporterOptions.OkxWsBusinessDefault };
     private static readonly Option<string> OkxRest = new("--okx-rest") { Description = "OKX REST base URL", DefaultValueFactory = _ => ExporterOptions.OkxRestDefault };
@@ -31,7 +33,7 @@ public static class ExportCommand
             "dedup across reconnects and restarts, REST gap fill, quarantine of bad frames, state with watermark. " +
             "Runs until Ctrl+C/SIGTERM, then drains and fsyncs.\n" +
             "Example: pipeline export --exchange okx --inst BTC-USDT-SWAP,BTC-USD-SWAP --vault /data/vault");
-        foreach (var option in new Option[] { Exchange, Inst, Channel, OkxWsPublic, OkxWsBusiness, OkxRest, BinanceWs, BinanceRest, WsUrl, SilenceTimeout, PingInterval, RestInterval, MaxEventTimeSkew })
+        foreach (var option in new Option[] { Exchange, Inst, Data, Channel, OkxWsPublic, OkxWsBusiness, OkxRest, BinanceWs, BinanceRest, WsUrl, SilenceTimeout, PingInterval, RestInterval, MaxEventTimeSkew })
         {
             command.Options.Add(option);
         }
@@ -42,8 +44,19 @@ public static class ExportCommand
 
     private static async Task<int> RunAsync(CommandContext context, CancellationToken token)
     {
+        ExportData data;
+        try
+        {
+            data = ExportData.Parse(context.Get(Data) ?? ExportData.TradesName);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UsageException("--data: " + ex.Message, ex);
+        }
+
         var options = new ExporterOptions
         {
+            Data = data,
             Exchange = CommonOptions.ExchangeFilter(context.Get(Exchange)) ?? string.Empty,
             InstIds = CommonOptions.InstIds(context.Get(Inst)),
             Channel = context.Get(Channel) ?? "trades-all",

@@ -25,6 +25,7 @@ public sealed class ExporterFactory(VaultLayout vault, TimeProvider time) : IExp
             Exchange = exchange.Name,
             InstIds = exchange.Instruments,
             Channel = exchange.Channel ?? "trades-all",
+            Data = exchange.Data,
             OkxWsPublic = endpoints.OkxWsPublic,
             OkxWsBusiness = endpoints.OkxWsBusiness,
             OkxRest = endpoints.OkxRest,

@@ -30,6 +30,7 @@ public static class StatusCommand
         var instIds = CommonOptions.InstIds(context.Get(Inst)).ToHashSet(StringComparer.Ordinal);
         var reader = new VaultStatusReader(context.Vault);
         var statuses = reader.Read(exchange, instIds);
+        var micro = MicroStatus.Read(context.Vault, exchange, instIds);
         if (context.Get(Json))
         {
             await context.Output.WriteLineAsync(JsonSerializer.Serialize(new
@@ -37,6 +38,7 @@ public static class StatusCommand
                 vault = context.Vault.Root,
                 instruments = statuses.Select(s => ToJson(s, WarmUpStatus.Read(context.Vault, s.Exchange, s.InstId))),
                 strategies = StrategyStatus.ReadAll(context.Vault),
+                micro,
             }, JsonOptions));
             return ExitCodes.Ok;
         }
@@ -44,6 +46,7 @@ public static class StatusCommand
         if (statuses.Count == 0)
         {
             await context.Output.WriteLineAsync($"The vault at {context.Vault.Root} holds no raw trades yet. Record some with `pipeline export` or try `./run.sh demo`.");
+            await MicroSectionAsync(context.Output, micro);
             return ExitCodes.Ok;
         }
 
@@ -69,7 +72,22 @@ public static class StatusCommand
 
         console.Write(table);
         await StatusSections.WriteAsync(context.Output, context.Vault, statuses);
+        await MicroSectionAsync(context.Output, micro);
         return ExitCodes.Ok;
+    }
+
+    private static async Task MicroSectionAsync(TextWriter output, IReadOnlyList<MicroStatus> micro)
+    {
+        if (micro.Count == 0)
+        {
+            return;
+        }
+
+        await output.WriteLineAsync("Microstructure (raw/{exchange}/{kind}_perps; days, lines, newest event time UTC):");
+        foreach (var status in micro)
+        {
+            await output.WriteLineAsync("  " + status.Text());
+        }
     }
 
     /// <summary>

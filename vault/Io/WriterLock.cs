@@ -32,11 +32,24 @@ public sealed class WriterLock : IDisposable
         return System.IO.Path.Combine(vault.StateDir, "locks", VaultNames.Exchange(exchange), VaultNames.InstId(instId) + ".lock");
     }
 
+    /// <summary>The lock of one instrument's microstructure files of one kind (one writer per kind, next to the trades' writer).</summary>
+    public static string LockPath(VaultLayout vault, string exchange, string instId, Micro.MicroKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(vault);
+        return System.IO.Path.Combine(vault.StateDir, "locks", VaultNames.Exchange(exchange), Micro.MicroKinds.Name(kind), VaultNames.InstId(instId) + ".lock");
+    }
+
     /// <summary>Takes the writer lock of one instrument or throws <see cref="WriterLockedException"/> naming the holder.</summary>
     /// <param name="role">who takes it (e.g. "pipeline export"), written for the next refused writer</param>
-    public static WriterLock Acquire(VaultLayout vault, string exchange, string instId, string role)
+    public static WriterLock Acquire(VaultLayout vault, string exchange, string instId, string role) =>
+        AcquirePath(LockPath(vault, exchange, instId), exchange, instId, role);
+
+    /// <summary>Takes the writer lock of one instrument's <paramref name="kind"/> files (microstructure recorder).</summary>
+    public static WriterLock Acquire(VaultLayout vault, string exchange, string instId, string role, Micro.MicroKind kind) =>
+        AcquirePath(LockPath(vault, exchange, instId, kind), exchange, instId, role);
+
+    private static WriterLock AcquirePath(string path, string exchange, string instId, string role)
     {
-        var path = LockPath(vault, exchange, instId);
         var ownerPath = System.IO.Path.ChangeExtension(path, ".owner");
         DurableFile.EnsureParentDirectory(path);
         FileStream stream;

@@ -81,6 +81,10 @@ public sealed class VaultLayout
     public string ExporterState(string exchange, string instId) =>
         Path.Combine(StateDir, "exporter", VaultNames.Exchange(exchange), VaultNames.InstId(instId) + ".json");
 
+    /// <summary>state/micro/{exchange}/{kind}/{instId}.json: the microstructure recorder's counters and last sequence per kind.</summary>
+    public string MicroState(Micro.MicroKind kind, string exchange, string instId) =>
+        Path.Combine(StateDir, "micro", VaultNames.Exchange(exchange), Micro.MicroKinds.Name(kind), VaultNames.InstId(instId) + ".json");
+
     public string CalcState(string calc, string exchange, string instId) =>
         Path.Combine(StateDir, VaultNames.Name(calc), VaultNames.Exchange(exchange), "perps",
             VaultNames.InstId(instId) + ".state.json");
