@@ -144,7 +144,11 @@ public sealed class ExporterService(ExporterOptions options, VaultLayout vault, 
 
             if (micro is not null)
             {
-                tasks.Add(new MicroFeed(micro.Protocol, micro, instIds, options, time, _log).RunAsync(stop.Token));
+                var connections = micro.Protocol.Connections(instIds, options.Data.Micro);
+                for (var i = 0; i < connections.Count; i++)
+                {
+                    tasks.Add(new MicroFeed(connections[i], micro, instIds, options, time, _log) { CarriesBook = i == 0 }.RunAsync(stop.Token));
+                }
             }
 
             // One recorder failing stops the other: the cause reaches the caller, nothing runs half-recorded unseen.

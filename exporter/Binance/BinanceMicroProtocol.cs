@@ -29,6 +29,50 @@ public sealed class BinanceMicroProtocol : IMicroProtocol
 
     public string Exchange => BinanceVenue.Name;
 
+    /// <summary>The WebSocket base (<c>wss://fstream.binance.com</c>); the routes and streams are appended.</summary>
+    public Uri? WsBase { get; init; }
+
+    /// <summary>REST for the depth snapshots and the open-interest poll; null: neither (tests of the parser).</summary>
+    public BinanceMicroRestClient? Rest { get; init; }
+
+    /// <summary>How often open interest is polled (Binance documents no cadence; the recorder's default is 10 s).</summary>
+    public TimeSpan OpenInterestInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    public Uri? Url(IReadOnlyList<string> instIds, IReadOnlySet<MicroKind> kinds) =>
+        WsBase is null ? null : StreamUrl(WsBase, PublicRoute, instIds, kinds) ?? StreamUrl(WsBase, MarketRoute, instIds, kinds);
+
+    /// <summary>One connection per route that has streams, /public (book, quotes) first; the URLs subscribe.</summary>
+    public IReadOnlyList<IMicroProtocol> Connections(IReadOnlyList<string> instIds, IReadOnlySet<MicroKind> kinds) =>
+        WsBase is null
+            ? [this]
+            : [.. new[] { PublicRoute, MarketRoute }.Where(r => StreamUrl(WsBase, r, instIds, kinds) is not null).Select(r => new BinanceMicroRoute(this, r, WsBase))];
+
+    /// <summary>A book snapshot from REST (the documented procedure), handed to the recorder; nothing to send on the socket.</summary>
+    public async ValueTask<IReadOnlyList<string>?> RequestSnapshotAsync(string instId, IMicroSink sink, CancellationToken token)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        if (Rest is null)
+        {
+            return null;
+        }
+
+        sink.Book(await Rest.FetchDepthSnapshotAsync(instId, token));
+        return [];
+    }
+
+    public TimeSpan? PollInterval => Rest is null ? null : OpenInterestInterval;
+
+    /// <summary>Open interest is REST only on Binance: polled for instruments recording derivatives.</summary>
+    public async ValueTask PollAsync(string instId, IReadOnlySet<MicroKind> kinds, IMicroSink sink, CancellationToken token)
+    {
+        ArgumentNullException.ThrowIfNull(kinds);
+        ArgumentNullException.ThrowIfNull(sink);
+        if (Rest is not null && kinds.Contains(MicroKind.Derivatives))
+        {
+            sink.Derivatives(await Rest.FetchOpenInterestAsync(instId, token));
+        }
+    }
+
     /// <summary>Which routed path serves <paramref name="kind"/>.</summary>
     public static string RouteOf(MicroKind kind) => kind switch
     {

@@ -1,3 +1,5 @@
+using Pipeline.Vault.Micro;
+using Pipeline.Exporter.Micro;
 using Pipeline.Exporter.Backfill;
 using Pipeline.Exporter.Connection;
 using Pipeline.Exporter.GapFill;
@@ -56,5 +58,15 @@ public sealed class BinanceVenue : IVenue
     {
         ArgumentNullException.ThrowIfNull(options);
         return new BinanceBackfill(new BinanceArchive(options, downloader), new BinanceAggTradesDay(options.EffectiveRestUrl, rest, pacer, time));
+    }
+
+    public IReadOnlySet<MicroKind> SupportedMicroKinds { get; } = new HashSet<MicroKind>(MicroKinds.All);
+
+    public IMicroProtocol? CreateMicroProtocol(ExporterOptions options, ExchangeRestClient rest, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        // The depth snapshot weighs 20; one request a second keeps a resync storm far inside the 2,400/min limit.
+        var pacer = new RequestPacer(TimeSpan.FromSeconds(1), time);
+        return new BinanceMicroProtocol { WsBase = options.BinanceWs, Rest = new BinanceMicroRestClient(options.BinanceRest, rest, pacer, time) };
     }
 }

@@ -45,6 +45,13 @@ public interface IMicroProtocol
     ValueTask<IReadOnlyList<string>?> RequestSnapshotAsync(string instId, IMicroSink sink, CancellationToken token) =>
         ValueTask.FromResult<IReadOnlyList<string>?>(null);
 
+    /// <summary>
+    /// The WebSocket connections the kinds need, each a protocol whose <see cref="Url"/>, <see cref="SubscribeFrames"/>,
+    /// <see cref="PingFrame"/> and <see cref="TryParse"/> serve that one connection (Binance serves book and quotes on
+    /// /public, liquidations and mark price on /market); the first one carries the book. Default: this one.
+    /// </summary>
+    IReadOnlyList<IMicroProtocol> Connections(IReadOnlyList<string> instIds, IReadOnlySet<MicroKind> kinds) => [this];
+
     /// <summary>How often <see cref="PollAsync"/> runs (Binance REST <c>openInterest</c>); null: never.</summary>
     TimeSpan? PollInterval => null;
 

@@ -27,6 +27,12 @@ public sealed class MicroFeed(IMicroProtocol protocol, MicroRecorder recorder, I
     private long _reconnects;
     private string? _dropReason;
 
+    /// <summary>
+    /// Whether this connection carries the books (the first of <see cref="IMicroProtocol.Connections"/>): only that one
+    /// marks books unknown on a disconnect, answers snapshot requests, ticks the recorder and runs the REST polls.
+    /// </summary>
+    public bool CarriesBook { get; init; } = true;
+
     public long Frames => Interlocked.Read(ref _frames);
 
     public long Reconnects => Interlocked.Read(ref _reconnects);
@@ -37,9 +43,13 @@ public sealed class MicroFeed(IMicroProtocol protocol, MicroRecorder recorder, I
         var kinds = recorder.Kinds;
         var url = protocol.Url(instIds, kinds)
             ?? throw new InvalidOperationException($"{protocol.Exchange} names no WebSocket URL for {string.Join(',', kinds.Select(MicroKinds.Name))}");
-        recorder.SnapshotNeeded = instId => _ = SnapshotAsync(instId, token);
-        var housekeeping = HousekeepingAsync(token);
-        var polling = PollAsync(token);
+        if (CarriesBook)
+        {
+            recorder.SnapshotNeeded = instId => _ = SnapshotAsync(instId, token);
+        }
+
+        var housekeeping = CarriesBook ? HousekeepingAsync(token) : Task.CompletedTask;
+        var polling = CarriesBook ? PollAsync(token) : Task.CompletedTask;
         var first = true;
         var attempt = 0;
         try
@@ -57,7 +67,10 @@ public sealed class MicroFeed(IMicroProtocol protocol, MicroRecorder recorder, I
                 {
                     first = false;
                     Interlocked.Increment(ref _reconnects);
-                    recorder.Disconnected(reason);
+                    if (CarriesBook)
+                    {
+                        recorder.Disconnected(reason);
+                    }
                 }
 
                 attempt = time.GetElapsedTime(since) > TimeSpan.FromSeconds(10) ? 0 : attempt + 1;
@@ -72,7 +85,11 @@ public sealed class MicroFeed(IMicroProtocol protocol, MicroRecorder recorder, I
         }
         finally
         {
-            recorder.SnapshotNeeded = null;
+            if (CarriesBook)
+            {
+                recorder.SnapshotNeeded = null;
+            }
+
             await Task.WhenAll(housekeeping, polling);
         }
     }
@@ -102,7 +119,10 @@ public sealed class MicroFeed(IMicroProtocol protocol, MicroRecorder recorder, I
             _outbound = outbound;
             _connection = connection;
             connected = true;
-            recorder.Connected(first);
+            if (CarriesBook)
+            {
+                recorder.Connected(first);
+            }
             _log.Information("{Exchange} microstructure connected to {Url} ({Instruments} instruments)", protocol.Exchange, url, instIds.Count);
             sender = SendAsync(socket, outbound.Reader, connection.Token);
             return (true, await ReceiveAsync(socket, connection.Token));

@@ -25,6 +25,18 @@ public sealed class OkxMicroProtocol : IMicroProtocol
 
     public string Exchange => OkxVenue.Name;
 
+    /// <summary>The connection's URL: every microstructure channel is on /ws/v5/public (null: not configured).</summary>
+    public Uri? WsUrl { get; init; }
+
+    public Uri? Url(IReadOnlyList<string> instIds, IReadOnlySet<MicroKind> kinds) => WsUrl;
+
+    /// <summary>OKX drops a connection silent for 30 s; "ping" is answered with "pong".</summary>
+    public string? PingFrame => "ping";
+
+    /// <summary>A new book: unsubscribe and subscribe the instrument's books channel on the same connection (OKX then sends a snapshot).</summary>
+    public ValueTask<IReadOnlyList<string>?> RequestSnapshotAsync(string instId, IMicroSink sink, CancellationToken token) =>
+        ValueTask.FromResult<IReadOnlyList<string>?>([Request("unsubscribe", OkxMicroChannels.Books, instId), Request("subscribe", OkxMicroChannels.Books, instId)]);
+
     /// <summary>One subscribe request per kind (id = the kind's name); liquidation-orders once, by instType SWAP.</summary>
     public IReadOnlyList<string> SubscribeFrames(IReadOnlyList<string> instIds, IReadOnlySet<MicroKind> kinds)
     {

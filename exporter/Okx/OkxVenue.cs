@@ -1,3 +1,5 @@
+using Pipeline.Vault.Micro;
+using Pipeline.Exporter.Micro;
 using Pipeline.Exporter.Backfill;
 using Pipeline.Exporter.Connection;
 using Pipeline.Exporter.GapFill;
@@ -54,5 +56,13 @@ public sealed class OkxVenue : IVenue
     {
         ArgumentNullException.ThrowIfNull(options);
         return new OkxBackfill(new OkxArchive(options, rest, downloader), new OkxHistoryDay(options.EffectiveRestUrl, rest, pacer, time));
+    }
+
+    public IReadOnlySet<MicroKind> SupportedMicroKinds { get; } = new HashSet<MicroKind>(MicroKinds.All);
+
+    public IMicroProtocol? CreateMicroProtocol(ExporterOptions options, ExchangeRestClient rest, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new OkxMicroProtocol(options.InstIds) { WsUrl = options.WsUrlOverride ?? options.OkxWsPublic };
     }
 }
