@@ -2,7 +2,7 @@ using System.Globalization;
 using Pipeline.Vault.Micro;
 using Pipeline.Vault.Trades;
 
-namespace Pipeline.Calculators.Tests.Micro;
+namespace Pipeline.Testing.Vaults;
 
 /// <summary>
 /// A synthetic microstructure day written as the recorders write it (<see cref="MicroLineWriter"/> lines in the
