@@ -13,7 +13,8 @@ namespace Pipeline.Calculators.Runner;
 
 /// <summary>
 /// The in-process API of the calculators (CLI, Quartz job, demo, backtest): one pass of all of them
-/// for an instrument, in dependency order (bars_1m, then vwap, bands, cvd, adx), and recalc.
+/// for an instrument, in dependency order (bars_1m, then vwap, bands, cvd, adx, kyle; then the microstructure
+/// stage when the vault has quotes or book days), and recalc.
 /// </summary>
 public static class CalculatorRunner
 {
