@@ -163,6 +163,20 @@ public sealed class MicroStage
         CancellationToken token)
     {
         var before = (state.QuotesOffset, state.BookOffset, state.TradesOffset, state.NextMinute);
+        foreach (var jsonl in new[]
+                 {
+                     _layout.MicroDayJsonl(MicroKind.Book, _exchange, _instId, day), _layout.MicroDayJsonl(MicroKind.Quotes, _exchange, _instId, day),
+                     _layout.RawDayJsonl(_exchange, _instId, day),
+                 })
+        {
+            // The stage reads JSONL only; a compacted day would silently lose its events, so it stops and says so.
+            if (!File.Exists(jsonl) && File.Exists(Path.ChangeExtension(jsonl, ".parquet")))
+            {
+                throw new InvalidDataException(
+                    $"the microstructure indicators read {jsonl}, which is compacted to Parquet; they can only be rebuilt for days still in JSONL");
+            }
+        }
+
         using var book = Source(MicroEventKind.Book, _layout.MicroDayJsonl(MicroKind.Book, _exchange, _instId, day), state.BookOffset, state);
         using var quotes = Source(MicroEventKind.Quote, _layout.MicroDayJsonl(MicroKind.Quotes, _exchange, _instId, day), state.QuotesOffset, state);
         using var trades = Source(MicroEventKind.Trade, _layout.RawDayJsonl(_exchange, _instId, day), state.TradesOffset, state);
