@@ -1,5 +1,12 @@
+using System.Text.Json;
+using Pipeline.Calculators.BookDepth;
+using Pipeline.Calculators.Contract;
+using Pipeline.Calculators.Micro;
+using Pipeline.Calculators.MicroPrice;
+using Pipeline.Calculators.Ofi;
 using Pipeline.Calculators.Records;
 using Pipeline.Calculators.Runner;
+using Pipeline.Calculators.Vpin;
 using Pipeline.Vault.DuckDb;
 using Pipeline.Vault.Micro;
 
@@ -83,6 +90,25 @@ public sealed class MicroFixtureDayTests
             """{"minute":"2025-12-14T00:02:00Z","exchange":"okx","instId":"BTC-USDT-SWAP","mid":"100.05","imbalance":"0","bidDepth":"1","askDepth":"1","depthImbalance":"0","resyncs":1}""",
         ];
         Assert.Equal(book, v.Lines("bookdepth", Day));
+    }
+
+    [Fact]
+    public void Calc_EveryMicroOutput_WritesExactlyItsDeclaredFieldsInOrder()
+    {
+        using var v = TestVault.Create();
+        Write(v);
+        v.Calc(Options);
+        IIndicator[] indicators = [new OfiIndicator(2), new MicroPriceIndicator(), new VpinIndicator(2m, 2), new BookDepthIndicator()];
+        Assert.Equal(MicroStage.Calcs, indicators.Select(i => i.Name));
+        foreach (var indicator in indicators)
+        {
+            Assert.All(indicator.Outputs, o => Assert.True(o.WarmUp.Minutes >= 1));
+            foreach (var line in v.Lines(indicator.Name, Day))
+            {
+                var fields = JsonDocument.Parse(line).RootElement.EnumerateObject().Select(p => p.Name).ToList();
+                Assert.Equal(["minute", "exchange", "instId", .. indicator.Outputs.Select(o => o.Field)], fields);
+            }
+        }
     }
 
     [Fact]
