@@ -4,6 +4,8 @@ using Pipeline.Calculators.Bands;
 using Pipeline.Calculators.Bars;
 using Pipeline.Calculators.Contract;
 using Pipeline.Calculators.Cvd;
+using Pipeline.Calculators.KyleLambda;
+using Pipeline.Calculators.Micro;
 using Pipeline.Calculators.Vwap;
 using Pipeline.Vault.Layout;
 
@@ -11,12 +13,16 @@ namespace Pipeline.Calculators.Runner;
 
 /// <summary>
 /// The in-process API of the calculators (CLI, Quartz job, demo, backtest): one pass of all of them
-/// for an instrument, in dependency order (bars_1m, then vwap, bands, cvd, adx), and recalc.
+/// for an instrument, in dependency order (bars_1m, then vwap, bands, cvd, adx, kyle; then the microstructure
+/// stage when the vault has quotes or book days), and recalc.
 /// </summary>
 public static class CalculatorRunner
 {
     /// <summary>Every calculator name, in dependency order.</summary>
-    public static IReadOnlyList<string> Calcs { get; } = [BarLine.Calc, VwapIndicator.Calc, BandsIndicator.Calc, CvdIndicator.Calc, AdxIndicator.Calc];
+    public static IReadOnlyList<string> Calcs { get; } = [BarLine.Calc, VwapIndicator.Calc, BandsIndicator.Calc, CvdIndicator.Calc, AdxIndicator.Calc, KyleLambdaIndicator.Calc];
+
+    /// <summary>The microstructure outputs (<see cref="MicroStage"/>), run after the bar calculators when the vault has quotes or book days.</summary>
+    public static IReadOnlyList<string> MicroCalcs => MicroStage.Calcs;
 
     /// <summary>
     /// The stage-2 indicators as <paramref name="options"/> configure them, in dependency order: what each
@@ -25,7 +31,7 @@ public static class CalculatorRunner
     public static IReadOnlyList<IIndicator> Indicators(CalcOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return [Vwap(options), Bands(options), Cvd(options), Adx(options)];
+        return [Vwap(options), Bands(options), Cvd(options), Adx(options), Kyle(options)];
     }
 
     /// <summary>Instruments with raw data: (exchange, instId), optionally filtered; a named one without raw data is an <see cref="ArgumentException"/>.</summary>
@@ -76,6 +82,12 @@ public static class CalculatorRunner
             results.Add(stage.Run(committed, token));
         }
 
+        var micro = new MicroStage(layout, options, exchange, instId);
+        if (micro.Days().Count > 0)
+        {
+            results.AddRange(micro.Run(bars.State.NextMinute, token));
+        }
+
         return Summarise(bars, exchange, instId, results, clock);
     }
 
@@ -123,6 +135,12 @@ public static class CalculatorRunner
             results.Add(stage.Recalc(committed, from, to, token));
         }
 
+        var micro = new MicroStage(layout, options, exchange, instId);
+        if (micro.Days().Count > 0)
+        {
+            results.AddRange(micro.Recalc(bars.State.NextMinute, from, to, token));
+        }
+
         return Summarise(bars, exchange, instId, results, clock);
     }
 
@@ -145,13 +163,14 @@ public static class CalculatorRunner
         };
     }
 
-    // The same four, in the same order, as Indicators (a test holds the two lists together).
+    // The same five, in the same order, as Indicators (a test holds the two lists together).
     private static List<IStage> StageTwo(VaultLayout layout, CalcOptions options, string exchange, string instId) =>
     [
         StageOf(Vwap(options), layout, options, exchange, instId),
         StageOf(Bands(options), layout, options, exchange, instId),
         StageOf(Cvd(options), layout, options, exchange, instId),
         StageOf(Adx(options), layout, options, exchange, instId),
+        StageOf(Kyle(options), layout, options, exchange, instId),
     ];
 
     private static VwapIndicator Vwap(CalcOptions options) => new(options.SessionResetHour);
@@ -161,6 +180,8 @@ public static class CalculatorRunner
     private static CvdIndicator Cvd(CalcOptions options) => new(options.SessionResetHour);
 
     private static AdxIndicator Adx(CalcOptions options) => new(options.AdxPeriod);
+
+    private static KyleLambdaIndicator Kyle(CalcOptions options) => new(options.KyleWindow);
 
     private static Stage<T> StageOf<T>(IBarIndicator<T> indicator, VaultLayout layout, CalcOptions options, string exchange, string instId)
         where T : class =>

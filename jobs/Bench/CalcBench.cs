@@ -27,6 +27,8 @@ public static class CalcBench
     private static readonly Option<int> Trades = new("--trades") { Description = "Trades in the generated day (default 2400000, a full BTC-USDT-SWAP day)", DefaultValueFactory = _ => 2_400_000 };
     private static readonly Option<string?> Dir = new("--dir") { Description = "Where the bench vault lives (default ./bench-data/calc); the raw day is reused when it has the same size" };
     private static readonly Option<int> Minutes = new("--minutes") { Description = "Incremental minutes to time (default 20)", DefaultValueFactory = _ => 20 };
+    private static readonly Option<int> Events = new("--events") { Description = "Quote events for the per-event microstructure bench (OFI, micro-price, imbalance; default 1000000, 0 skips it)", DefaultValueFactory = _ => 1_000_000 };
+    private static readonly Option<bool> EventsOnly = new("--events-only") { Description = "Run only the per-event microstructure bench (no day of trades generated)" };
 
     public static Command Create()
     {
@@ -34,6 +36,8 @@ public static class CalcBench
         command.Options.Add(Trades);
         command.Options.Add(Dir);
         command.Options.Add(Minutes);
+        command.Options.Add(Events);
+        command.Options.Add(EventsOnly);
         CommandAction.Set(command, RunAsync, fileLog: false);
         return command;
     }
@@ -44,6 +48,23 @@ public static class CalcBench
         if (count < 1000)
         {
             throw new UsageException("--trades must be at least 1000");
+        }
+
+        var events = context.Get(Events);
+        if (events is not 0 and < 1000)
+        {
+            throw new UsageException("--events must be 0 (skip) or at least 1000");
+        }
+
+        if (context.Get(EventsOnly))
+        {
+            if (events == 0)
+            {
+                throw new UsageException("--events-only needs --events above 0");
+            }
+
+            await WriteMicroAsync(context.Output, MicroEventBench.Run(events));
+            return ExitCodes.Ok;
         }
 
         var root = Path.GetFullPath(context.Get(Dir) ?? Path.Combine("bench-data", "calc"));
@@ -124,8 +145,27 @@ public static class CalcBench
             $"bars emitted {result.BarsEmitted}, DuckDB minutes with trades {duckRows}; ratio = time / stage-1 time (below 1 is faster than ours)"));
         await o.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"targets: stage 1 >= 1,500,000 trades/s on one core [{(count / stage1.Cpu.TotalSeconds >= 1_500_000 ? "met" : "NOT met")}], not slower than DuckDB (CPU time, same file) [{(stage1.Cpu <= duck.Cpu ? "met" : "NOT met")}], incremental minute <= 5 ms [{(Median(incremental) <= 5 ? "met" : "NOT met")} on the bench disk{(incrementalRam is null ? "" : Median(incrementalRam) <= 5 ? ", met on a RAM disk" : ", NOT met on a RAM disk")}], peak RSS <= 200 MB [{(peakRss <= 200L * 1048576 ? "met" : "NOT met")}]"));
+        if (events > 0)
+        {
+            await WriteMicroAsync(o, MicroEventBench.Run(events));
+        }
+
         return ExitCodes.Ok;
     }
+
+    private static async Task WriteMicroAsync(TextWriter o, MicroEventBench.Result r)
+    {
+        await o.WriteLineAsync(MicroEventBench.Describe(r));
+        await o.WriteLineAsync(LoadLine());
+        await o.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"targets: per event <= 1 µs median [{(r.MedianNs <= 1000 ? "met" : "NOT met")}], <= 5 µs p99 [{(r.P99Ns <= 5000 ? "met" : "NOT met")}], nothing allocated per event [{(r.BytesPerEvent < 1 ? "met" : "NOT met")}]"));
+    }
+
+    /// <summary>The machine's load while measuring, so a figure is read with it.</summary>
+    private static string LoadLine() =>
+        File.Exists("/proc/loadavg")
+            ? $"load average (1, 5, 15 min): {string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3))} on {Environment.ProcessorCount} cores"
+            : $"{Environment.ProcessorCount} cores";
 
     private static void Row(TextWriter o, string name, Timing t, long items, Timing reference) =>
         o.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -12,7 +12,7 @@ public static class CalcCommand
     public static Command Create()
     {
         var command = new Command("calc",
-            "One incremental pass of all calculators (bars_1m, then vwap, bands, cvd, adx) for every instrument with raw data, or those named. " +
+            "One incremental pass of all calculators (bars_1m, then vwap, bands, cvd, adx, kyle; with quotes or book days also ofi, microprice, vpin, bookdepth) for every instrument with raw data, or those named. " +
             "Only minutes the exporter watermark (or a closed day) has made final are emitted; a crash at any point is repaired on the next run.");
         CalcOptionsCli.AddTo(command);
         CommandAction.Set(command, RunAsync, vault: VaultUse.Examine);

@@ -20,6 +20,16 @@ internal static class CalcOptionsCli
 
     public static Option<string?> Bands { get; } = new("--bands") { Description = "Band multipliers of sigma, comma-separated (default 1,2)" };
 
+    public static Option<int?> OfiWindow { get; } = new("--ofi-window") { Description = "Minutes in the rolling OFI sum, ofiRolling (default 5)" };
+
+    public static Option<decimal?> VpinBucket { get; } = new("--vpin-bucket") { Description = "VPIN bucket size in base units (default 10; about a day's volume / 50 suits most instruments)" };
+
+    public static Option<int?> VpinBuckets { get; } = new("--vpin-buckets") { Description = "Buckets in VPIN's window (default 50)" };
+
+    public static Option<decimal?> DepthBps { get; } = new("--depth-bps") { Description = "Book depth band around the mid in basis points (default 10)" };
+
+    public static Option<int?> KyleWindow { get; } = new("--kyle-window") { Description = "Bars in Kyle's lambda regression (default 30)" };
+
     public static void AddTo(Command command, bool withSettings = true)
     {
         command.Options.Add(Exchange);
@@ -30,6 +40,11 @@ internal static class CalcOptionsCli
             command.Options.Add(SessionHour);
             command.Options.Add(AdxPeriod);
             command.Options.Add(Bands);
+            command.Options.Add(OfiWindow);
+            command.Options.Add(VpinBucket);
+            command.Options.Add(VpinBuckets);
+            command.Options.Add(DepthBps);
+            command.Options.Add(KyleWindow);
         }
     }
 
@@ -55,6 +70,15 @@ internal static class CalcOptionsCli
         {
             options = options with { BandMultipliers = ParseBands(bands) };
         }
+
+        options = options with
+        {
+            OfiWindowMinutes = context.Get(OfiWindow) ?? options.OfiWindowMinutes,
+            VpinBucketVolume = context.Get(VpinBucket) ?? options.VpinBucketVolume,
+            VpinBuckets = context.Get(VpinBuckets) ?? options.VpinBuckets,
+            DepthBps = context.Get(DepthBps) ?? options.DepthBps,
+            KyleWindow = context.Get(KyleWindow) ?? options.KyleWindow,
+        };
 
         try
         {

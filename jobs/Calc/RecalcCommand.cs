@@ -14,7 +14,7 @@ public static class RecalcCommand
     public static Command Create()
     {
         var command = new Command("recalc",
-            "Rebuild the derived files (bars_1m, vwap, bands, cvd, adx) of the given days from raw, through the same code as calc. " +
+            "Rebuild the derived files (bars_1m, vwap, bands, cvd, adx, kyle; ofi, microprice, vpin, bookdepth with quotes or book days) of the given days from raw, through the same code as calc. " +
             "Each calculator restarts from its checkpoint at the start of --from; without --to the cursors are reset and the rebuild runs to what is final now.");
         CalcOptionsCli.AddTo(command);
         command.Options.Add(From);

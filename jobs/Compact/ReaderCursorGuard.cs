@@ -1,9 +1,11 @@
 using Pipeline.Calculators.Bars;
+using Pipeline.Calculators.Micro;
 using Pipeline.Calculators.Records;
 using Pipeline.Calculators.Runner;
 using Pipeline.Jobs.Execution.Live;
 using Pipeline.Vault.Compaction;
 using Pipeline.Vault.Layout;
+using Pipeline.Vault.Micro;
 using Pipeline.Vault.State;
 using Pipeline.Vault.Trades;
 
@@ -25,11 +27,11 @@ public sealed class ReaderCursorGuard(VaultLayout vault) : ICompactionGuard
     {
         ArgumentNullException.ThrowIfNull(candidate);
         var day = candidate.Day;
-        if (candidate.Micro is not null)
+        if (candidate.Micro is { } kind)
         {
-            // No reader keeps a byte cursor into a microstructure day (book, verify and the views read whole days in
-            // either form); a calculator that comes to read them by offset must be held here like bars_1m below.
-            return null;
+            // book, verify and the views read whole days in either form; the microstructure indicators read quotes and
+            // book days as JSONL by byte offset, so those stay JSONL until the stage has finished the day.
+            return kind is MicroKind.Quotes or MicroKind.Book ? MicroHold(candidate) : null;
         }
 
         if (candidate.IsRaw)
@@ -44,6 +46,11 @@ public sealed class ReaderCursorGuard(VaultLayout vault) : ICompactionGuard
                 && !(Finished(bars.State.NextMinute, day) && input.Offset == new FileInfo(candidate.JsonlPath).Length))
             {
                 return $"bars_1m is part-way through this day (byte {input.Offset}); it compacts once the calculators have finished it";
+            }
+
+            if (MicroHold(candidate) is { } micro)
+            {
+                return micro;
             }
 
             foreach (var (id, state) in Executors(candidate.Exchange, candidate.InstId))
@@ -87,6 +94,34 @@ public sealed class ReaderCursorGuard(VaultLayout vault) : ICompactionGuard
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A raw day of an instrument with quotes or book lines that day is read by the microstructure stage (its trades,
+    /// quotes and book, as JSONL): it stays JSONL until that stage has written every minute of the day.
+    /// </summary>
+    private string? MicroHold(CompactionCandidate candidate)
+    {
+        var day = candidate.Day;
+        var hasMicro = new[] { MicroKind.Quotes, MicroKind.Book }.Any(kind =>
+        {
+            var jsonl = vault.MicroDayJsonl(kind, candidate.Exchange, candidate.InstId, day);
+            return File.Exists(jsonl) || File.Exists(Path.ChangeExtension(jsonl, ".parquet"));
+        });
+        if (!hasMicro)
+        {
+            return null;
+        }
+
+        var (micro, error) = Read<MicroState>(vault.CalcState(MicroStage.StateName, candidate.Exchange, candidate.InstId));
+        if (error is not null)
+        {
+            return error;
+        }
+
+        return micro is null || (micro.Day is not { } at || at <= day) && !Finished(micro.NextMinute, day)
+            ? "the microstructure indicators have not read this day"
+            : null;
     }
 
     private List<(string Id, ExecutorState? State)> Executors(string exchange, string instId)

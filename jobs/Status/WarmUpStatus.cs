@@ -1,6 +1,7 @@
 using System.Globalization;
 using Pipeline.Calculators.Adx;
 using Pipeline.Calculators.Contract;
+using Pipeline.Calculators.KyleLambda;
 using Pipeline.Calculators.Records;
 using Pipeline.Calculators.Runner;
 using Pipeline.Calculators.Windows;
@@ -49,6 +50,14 @@ public static class WarmUpStatus
                 var bars = new StateFile<StageState<AdxState>>(path).Read()?.Indicator?.Index ?? 0;
                 var need = warmUps.Max(w => w.Minutes);
                 list.Add(new WarmUpProgress(indicator.Name, "adx", Math.Min(bars, need), need, "bars", bars >= need, null));
+            }
+            else if (indicator is KyleLambdaIndicator)
+            {
+                // Bars too: λ needs Window price changes, the first bar has none.
+                var kyle = new StateFile<StageState<KyleLambdaState>>(path).Read()?.Indicator;
+                var bars = kyle is null ? 0 : kyle.Count + (kyle.PrevClose is null ? 0 : 1);
+                var need = warmUps.Max(w => w.Minutes);
+                list.Add(new WarmUpProgress(indicator.Name, "lambda", Math.Min(bars, need), need, "bars", bars >= need, null));
             }
             else
             {

@@ -7,7 +7,8 @@ namespace Pipeline.Vault.DuckDb;
 
 /// <summary>
 /// The SQL view layer over a vault: <c>trades</c> (every raw day, JSONL and Parquet together),
-/// the minute outputs <c>bars_1m</c>, <c>vwap</c>, <c>bands</c>, <c>cvd</c>, <c>adx</c>, and
+/// the minute outputs <c>bars_1m</c>, <c>vwap</c>, <c>bands</c>, <c>cvd</c>, <c>adx</c>, <c>kyle</c>, <c>ofi</c>,
+/// <c>microprice</c>, <c>vpin</c>, <c>bookdepth</c>, and
 /// <c>signals</c>, <c>orders</c>, <c>fills</c>, <c>positions</c>. Every view has a fixed schema
 /// (<see cref="ViewSchemas"/>, the writers' record formats), so creating the views reads no JSON file and
 /// of a Parquet file only its footer. Path parts (exchange, instId, date, strategy) come from the file
@@ -22,7 +23,8 @@ namespace Pipeline.Vault.DuckDb;
 /// </summary>
 public static class VaultViews
 {
-    public static IReadOnlyList<string> MinuteCalcs { get; } = ["bars_1m", "vwap", "bands", "cvd", "adx"];
+    /// <summary>The minute outputs with a view: the bar calculators, then the microstructure ones (written when the vault has quotes or book days).</summary>
+    public static IReadOnlyList<string> MinuteCalcs { get; } = ["bars_1m", "vwap", "bands", "cvd", "adx", "kyle", "ofi", "microprice", "vpin", "bookdepth"];
 
     public static IReadOnlyList<string> LedgerFiles { get; } = ["orders", "fills", "positions"];
 

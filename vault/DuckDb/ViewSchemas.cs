@@ -100,6 +100,11 @@ public static class ViewSchemas
         "bands" => Bands(bandMultipliers ?? DefaultBandMultipliers),
         "cvd" => [A("buyVol"), A("sellVol"), A("delta"), A("cvdSession"), A("cvdTotal")],
         "adx" => [A("tr"), A("plusDm"), A("minusDm"), C("atr"), C("plusDi"), C("minusDi"), C("dx"), C("adx")],
+        "kyle" => [A("dp"), A("signedVol"), C("lambda")],
+        "ofi" => [A("ofi"), A("ofiRolling"), I("quotes")],
+        "microprice" => [C("microPrice"), C("mid"), C("imbalance"), A("lastTradePx"), C("divergence"), C("divergenceBps")],
+        "vpin" => [C("vpin"), I("buckets"), I("bucketsTotal")],
+        "bookdepth" => [C("mid"), C("imbalance"), A("bidDepth"), A("askDepth"), C("depthImbalance"), I("resyncs")],
         _ => throw new ArgumentOutOfRangeException(nameof(view), view, "not a minute view"),
     };
 

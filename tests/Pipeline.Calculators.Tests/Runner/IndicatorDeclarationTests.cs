@@ -12,7 +12,7 @@ public sealed class IndicatorDeclarationTests
     {
         var indicators = CalculatorRunner.Indicators(new CalcOptions());
         Assert.Equal(CalculatorRunner.Calcs.Skip(1), indicators.Select(i => i.Name));
-        Assert.Equal([240, 240, 1, 28], indicators.Select(i => i.WarmUpMinutes()));
+        Assert.Equal([240, 240, 1, 28, 31], indicators.Select(i => i.WarmUpMinutes()));
         Assert.Equal("60m", indicators[1].WarmUpOf("sigma1h").ToString());
         Assert.Equal("session", indicators[0].WarmUpOf("vwapSession").ToString());
         Assert.Equal("none", indicators[2].WarmUpOf("cvdTotal").ToString());

@@ -71,7 +71,7 @@ public sealed class ReproducibilityTests
         once.Recalc(Day1);
 
         var expected = once.Snapshot();
-        Assert.Equal(10, expected.Count); // 5 calculators × 2 days
+        Assert.Equal(12, expected.Count); // 6 calculators × 2 days
         Assert.Equal(expected, chunked.Snapshot());
         Assert.Equal(0, CalculatorRunner.Status(chunked.Layout, TestVault.Exchange, TestVault.InstId).LateTrades);
     }

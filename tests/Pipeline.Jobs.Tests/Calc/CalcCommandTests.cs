@@ -30,6 +30,25 @@ public sealed class CalcCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Calc_VaultWithQuotesAndBook_WritesTheMicrostructureOutputsWithTheirSettings()
+    {
+        var v = TestVault.Over(new VaultLayout(_root));
+        MicroDay.Write(v, Day, minutes: 30);
+        v.Watermark(TestVault.T(Day, 0, 20, 30));
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await PipelineCli.RunAsync(["calc", "--vault", _root, "--log-level", "warning", "--vpin-bucket", "2.5", "--vpin-buckets", "4", "--ofi-window", "3"], output, error);
+        Assert.True(code == ExitCodes.Ok, error.ToString());
+        Assert.Contains("adx 20  kyle 20  ofi 20  microprice 20  vpin 20  bookdepth 20", output.ToString(), StringComparison.Ordinal);
+        var vpin = v.Lines("vpin", Day);
+        Assert.Equal(20, vpin.Length);
+        Assert.DoesNotContain("\"vpin\":null", vpin[^1], StringComparison.Ordinal); // 4 buckets of 2.5 fill in minutes
+        var ofi = v.Lines("ofi", Day);
+        Assert.Contains("\"ofiRolling\":null", ofi[1], StringComparison.Ordinal);
+        Assert.DoesNotContain("\"ofiRolling\":null", ofi[2], StringComparison.Ordinal); // warm at the 3rd minute
+    }
+
+    [Fact]
     public async Task Recalc_Day_RebuildsTheSameBytes()
     {
         var layout = Seed();
@@ -50,6 +69,9 @@ public sealed class CalcCommandTests : IDisposable
     [InlineData("recalc", "--exchange", "okx", "--inst", "BTC-USDT-SWAP", "--from", "14/12/2025")]
     [InlineData("calc", "--adx-period", "1")]
     [InlineData("calc", "--bands", "1,x")]
+    [InlineData("calc", "--vpin-bucket", "0")]
+    [InlineData("calc", "--ofi-window", "0")]
+    [InlineData("calc", "--depth-bps", "-1")]
     [InlineData("calc", "--exchange", "okx", "--inst", "bad/id")]
     public async Task CalcCommands_BadUsage_ExitTwoWithOneLine(params string[] args)
     {

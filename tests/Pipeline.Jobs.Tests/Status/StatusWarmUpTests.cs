@@ -34,7 +34,7 @@ public sealed class StatusWarmUpTests : IDisposable
         Assert.True(code == 0, error);
         Assert.Contains(
             "okx BTC-USDT-SWAP: warming up: vwap 1h 23/60 min, 4h 23/240 min, session from 2025-12-15 00:00; " +
-            "bands 1h 23/60 min, 4h 23/240 min, session from 2025-12-15 00:00; cvd none; adx 23/28 bars",
+            "bands 1h 23/60 min, 4h 23/240 min, session from 2025-12-15 00:00; cvd none; adx 23/28 bars; kyle lambda 23/31 bars",
             output, StringComparison.Ordinal);
     }
 

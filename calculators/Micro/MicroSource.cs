@@ -1,0 +1,158 @@
+using System.Text;
+using Pipeline.Calculators.Raw;
+using Pipeline.Vault.Jsonl;
+using Pipeline.Vault.Micro;
+using Pipeline.Vault.Trades;
+
+namespace Pipeline.Calculators.Micro;
+
+/// <summary>
+/// One raw day file of the microstructure stage read as events: the next parsed line is held (peeked) so the stage can
+/// merge the three files by event time; <see cref="Offset"/> is where the next unconsumed line starts.
+/// </summary>
+internal sealed class MicroSource : IDisposable
+{
+    private readonly JsonlReader? _reader;
+    private readonly byte[] _exchange;
+    private readonly byte[] _instId;
+    private readonly Action<string, long, string> _bad;
+
+    public MicroSource(MicroEventKind kind, string path, long offset, string exchange, string instId, Action<string, long, string> bad)
+    {
+        Kind = kind;
+        Path = path;
+        Offset = offset;
+        _exchange = Encoding.UTF8.GetBytes(exchange);
+        _instId = Encoding.UTF8.GetBytes(instId);
+        _bad = bad;
+        if (File.Exists(path))
+        {
+            _reader = JsonlReader.Open(path, offset, bufferSize: 256 * 1024);
+            Advance();
+        }
+    }
+
+    public MicroEventKind Kind { get; }
+
+    public string Path { get; }
+
+    /// <summary>Start of the held line (or the end of what was read when none is held).</summary>
+    public long Offset { get; private set; }
+
+    public bool HasNext { get; private set; }
+
+    public long Ts { get; private set; }
+
+    public QuoteRecord? Quote { get; private set; }
+
+    public BookRecord? Book { get; private set; }
+
+    public decimal BidPx { get; private set; }
+
+    public decimal BidSz { get; private set; }
+
+    public decimal AskPx { get; private set; }
+
+    public decimal AskSz { get; private set; }
+
+    public decimal TradePx { get; private set; }
+
+    public decimal TradeQty { get; private set; }
+
+    public long TradeId { get; private set; }
+
+    /// <summary>Consumes the held line and reads the next one.</summary>
+    public void Advance()
+    {
+        HasNext = false;
+        if (_reader is null)
+        {
+            return;
+        }
+
+        while (_reader.TryReadLine(out var line, out var lineOffset))
+        {
+            if (TryParse(line, lineOffset))
+            {
+                Offset = lineOffset;
+                HasNext = true;
+                return;
+            }
+        }
+
+        Offset = _reader.Offset;
+    }
+
+    public void Dispose() => _reader?.Dispose();
+
+    private bool TryParse(ReadOnlySpan<byte> line, long lineOffset)
+    {
+        string? error;
+        switch (Kind)
+        {
+            case MicroEventKind.Trade:
+                var scan = RawLineScanner.Scan(line, _exchange, _instId, out var f);
+                if (scan != RawLineError.None)
+                {
+                    _bad(Path, lineOffset, RawTradeRules.Describe(scan));
+                    return false;
+                }
+
+                Ts = f.Ts;
+                TradePx = f.Px;
+                TradeQty = f.QtyBase;
+                TradeId = f.TradeIdNumber;
+                return true;
+            case MicroEventKind.Quote:
+                Quote = MicroLineReader.Quote(Encoding.UTF8.GetString(line), out error);
+                if (Quote is null || !Mine(Quote.Exchange, Quote.InstId, ref error))
+                {
+                    _bad(Path, lineOffset, error!);
+                    return false;
+                }
+
+                if (!TryDecimal(Quote.BidPx, out var bidPx) || !TryDecimal(Quote.BidSz, out var bidSz)
+                    || !TryDecimal(Quote.AskPx, out var askPx) || !TryDecimal(Quote.AskSz, out var askSz))
+                {
+                    _bad(Path, lineOffset, "a price or size is not a plain decimal");
+                    return false;
+                }
+
+                (BidPx, BidSz, AskPx, AskSz) = (bidPx, bidSz, askPx, askSz);
+                Ts = Quote.Ts;
+                return true;
+            default:
+                Book = MicroLineReader.Book(Encoding.UTF8.GetString(line), out error);
+                if (Book is null || !Mine(Book.Exchange, Book.InstId, ref error))
+                {
+                    _bad(Path, lineOffset, error!);
+                    return false;
+                }
+
+                Ts = Book.Ts;
+                return true;
+        }
+    }
+
+    private static bool TryDecimal(string text, out decimal value) =>
+        decimal.TryParse(text, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out value);
+
+    private bool Mine(string exchange, string instId, ref string? error)
+    {
+        if (Encoding.UTF8.GetBytes(exchange).AsSpan().SequenceEqual(_exchange) && Encoding.UTF8.GetBytes(instId).AsSpan().SequenceEqual(_instId))
+        {
+            return true;
+        }
+
+        error = $"a line of {exchange}/{instId}";
+        return false;
+    }
+}
+
+/// <summary>The merge order of events with the same timestamp: the book first, then quotes, then trades.</summary>
+internal enum MicroEventKind
+{
+    Book = 0,
+    Quote = 1,
+    Trade = 2,
+}
