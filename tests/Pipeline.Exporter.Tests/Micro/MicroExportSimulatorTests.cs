@@ -22,7 +22,21 @@ public sealed class MicroExportSimulatorTests
     [Theory]
     [InlineData("okx", "BTC-USDT-SWAP")]
     [InlineData("binance", "BTCUSDT")]
-    public async Task Export_AllMicroKinds_BookAtRandomInstantsEqualsTruthAndNoQuoteMissingOrRepeated(string exchange, string instId)
+    public Task Export_AllMicroKinds_BookAtRandomInstantsEqualsTruthAndNoQuoteMissingOrRepeated(string exchange, string instId) =>
+        RecordAndCompareAsync(exchange, instId, faults: null);
+
+    /// <summary>
+    /// The same with the book stream broken the ways exchanges break it (dropped diffs, OKX seqId gaps and corrupt
+    /// checksums, Binance stale REST snapshots): every break the simulator applied is followed by a resync line, no
+    /// update is written across one, and wherever the vault's book is known it equals the truth.
+    /// </summary>
+    [Theory]
+    [InlineData("okx", "BTC-USDT-SWAP", "bookdrop=2%,seqgap=1%,checksum=1%")]
+    [InlineData("binance", "BTCUSDT", "bookdrop=2%,stalesnap=30%")]
+    public Task Export_BookFaults_EveryBreakResyncedAndTheKnownBookEqualsTruth(string exchange, string instId, string faults) =>
+        RecordAndCompareAsync(exchange, instId, faults);
+
+    private static async Task RecordAndCompareAsync(string exchange, string instId, string? faults)
     {
         using var dir = new TempDir();
         var truth = dir.File("truth");
@@ -30,6 +44,7 @@ public sealed class MicroExportSimulatorTests
         var sim = await SimulatorHost.StartAsync(new SimulatorOptions
         {
             Instruments = [instId], Rate = 40, Seed = 9, Start = SimTestKit.PastStart, Stepped = true, TruthDir = truth,
+            Faults = Pipeline.Simulator.Faults.FaultSpec.Parse(faults),
         });
         var vault = new VaultLayout(dir.File("vault"));
         var service = new ExporterService(new ExporterOptions
@@ -53,8 +68,10 @@ public sealed class MicroExportSimulatorTests
                 var published = sim.Context.Micro!.Read(instId, m => m.Published().Seq);
                 // Binance's book starts only once a diff is buffered and the REST snapshot answered: from then on every
                 // published update must reach the file before the market moves on.
+                // A break in the step's last message shows only with the next one: then the step is done as it is.
+                var lastBroken = sim.Context.Micro.FaultsApplied.Any(f => f.InstId == instId && f.Fault != BookFault.StaleSnapshot && f.Seq == published);
                 var caughtUp = await Waits.UntilAsync(
-                    () => run.IsCompleted || second < 3 || (service.Micro!.BookLive(instId) && service.Micro.Stream(instId, MicroKind.Book)!.LastSeq == published),
+                    () => run.IsCompleted || second < 3 || lastBroken || (service.Micro!.BookLive(instId) && service.Micro.Stream(instId, MicroKind.Book)!.LastSeq == published),
                     Bound, $"{exchange} {instId}: the book recorded up to seq {published} at second {second}", throwOnTimeout: false);
                 Assert.True(caughtUp, $"second {second}: published seq {published}; recorder: live {service.Micro!.BookLive(instId)}, " +
                     $"last seq {service.Micro.Stream(instId, MicroKind.Book)!.LastSeq}, lines {service.Micro.Stream(instId, MicroKind.Book)!.Lines}, " +
@@ -75,12 +92,38 @@ public sealed class MicroExportSimulatorTests
         var updates = recorded.Where(r => r.Type == BookRecordType.Update).ToList();
         Assert.True(updates.Count >= 100, $"only {updates.Count} book updates recorded");
 
+        var faultsApplied = sim.Context.Micro!.FaultsApplied.Where(f => f.InstId == instId).ToList();
+        var resyncs = recorded.Where(r => r.Type == BookRecordType.Resync).ToList();
+        if (faults is null)
+        {
+            Assert.Empty(resyncs);
+        }
+        else
+        {
+            Assert.True(faultsApplied.Count >= 3, $"only {faultsApplied.Count} book faults were applied");
+            // Every break of the stream after the recorder's first snapshot is followed by a resync line (a stale snapshot
+            // is refused before it starts a book, so it needs none of its own).
+            var firstSnapshot = recorded.First(r => r.Type == BookRecordType.Snapshot).Seq!.Value;
+            foreach (var fault in faultsApplied.Where(f => f.Fault != BookFault.StaleSnapshot && f.Seq > firstSnapshot && f.Seq < updates[^1].Seq))
+            {
+                var after = recorded.FindIndex(r => r.Seq >= fault.Seq || r.Type == BookRecordType.Resync && r.Ts >= fault.Ts);
+                Assert.True(after >= 0 && recorded.Skip(after).Take(3).Any(r => r.Type == BookRecordType.Resync),
+                    $"{fault.Fault} at seq {fault.Seq} ({fault.Ts}) is not followed by a resync line");
+            }
+        }
+
         var random = new Random(5);
         var reconstructor = new BookReconstructor(vault);
+        var compared = 0;
         for (var i = 0; i < 200; i++)
         {
             var at = updates[random.Next(updates.Count)].Ts;
             var fromVault = reconstructor.At(exchange, instId, at);
+            if (fromVault.Book is null && faults is not null)
+            {
+                continue; // inside a resync window: unknown, and said so
+            }
+
             Assert.True(fromVault.Book is not null, $"book unknown at {at}: {fromVault.Unknown}");
             // The truth book as of the same published update (the vault's last applied seq), built from the truth file alone.
             var expected = new OrderBook();
@@ -93,7 +136,10 @@ public sealed class MicroExportSimulatorTests
             Assert.True(fromVault.Book.Ts <= at, $"the vault's book at {at} includes a line of {fromVault.Book.Ts}");
             Assert.Equal(Levels(expected.Bids(20)), Levels(fromVault.Book.Bids(20)));
             Assert.Equal(Levels(expected.Asks(20)), Levels(fromVault.Book.Asks(20)));
+            compared++;
         }
+
+        Assert.True(compared >= 150, $"only {compared} of 200 instants had a known book"); // resync windows are short
 
         var quotes = MicroLineReaderLines(vault.MicroDayJsonl(MicroKind.Quotes, exchange, instId, DateOnly.FromDateTime(SimTestKit.PastStart.UtcDateTime)))
             .Select(l => MicroLineReader.Quote(l, out _)!).ToList();
