@@ -162,9 +162,9 @@ public sealed class MicroKindWriter : IDisposable
         LastWasResync = resync;
         LastLineTs = ts;
         WatermarkTs = Math.Max(WatermarkTs, ts);
-        if (seq is { } s && (LastSeq is not { } last || s > last))
+        if (seq is { } s)
         {
-            LastSeq = s;
+            LastSeq = s; // the last written, not the highest: a sequence may restart (OKX maintenance)
         }
     }
 

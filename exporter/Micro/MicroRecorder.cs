@@ -201,7 +201,9 @@ public sealed class MicroRecorder : IMicroSink, IDisposable
                 return;
             }
 
-            if (stream.LastSeq is { } last && quote.Seq <= last)
+            // A replay repeats an old seq at an old time; OKX restarts seqId on maintenance, so a lower seq with a newer
+            // event time is a new quote, not a duplicate (dropping it would lose every quote until the old seq came back).
+            if (stream.LastSeq is { } last && quote.Seq <= last && quote.Ts <= stream.LastLineTs)
             {
                 stream.Duplicates++;
                 return;
@@ -306,7 +308,9 @@ public sealed class MicroRecorder : IMicroSink, IDisposable
                     return;
                 }
 
-                if (stream.LastSeq is { } last && book.Seq <= last)
+                // An update that names the last written line as its predecessor continues the file even when its seq is
+                // lower (OKX's maintenance reset: seqId 3 after 15, prevSeqId 15); only an old seq that does not is a repeat.
+                if (stream.LastSeq is { } last && book.Seq <= last && book.PrevSeq != last)
                 {
                     stream.Duplicates++;
                     return;

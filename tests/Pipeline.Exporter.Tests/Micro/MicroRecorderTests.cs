@@ -101,6 +101,30 @@ public sealed class MicroRecorderTests : IDisposable
         Assert.Equal([1L, 2, 3, 4], QuoteSeqs(Day));
     }
 
+    /// <summary>
+    /// OKX restarts seqId on maintenance (its documented example: 10, 15, 15, 3, 5). Before, the recorder treated every
+    /// update and quote after the reset as a repeat of an older seq and dropped them without a resync.
+    /// </summary>
+    [Fact]
+    public void Book_And_Quote_OkxSeqIdResetOnMaintenance_KeptNotDroppedAsRepeats()
+    {
+        using (var recorder = new MicroRecorder(new Pipeline.Exporter.Okx.OkxMicroProtocol([Inst]), [Inst], MicroKinds.All.ToHashSet(), _vault, _time))
+        {
+            recorder.Open();
+            recorder.Book(Snapshot(10, Midnight + 1));
+            recorder.Book(Update(10, 15, Midnight + 2));
+            recorder.Book(Update(15, 3, Midnight + 3)); // the reset: lower seqId, prevSeqId names the last one
+            recorder.Book(Update(3, 5, Midnight + 4));
+            recorder.Quote(Quote(15, Midnight + 2));
+            recorder.Quote(Quote(3, Midnight + 3)); // newer time, lower seqId: after the reset
+            recorder.Quote(Quote(3, Midnight + 3)); // repeat
+            Assert.Equal(1, recorder.Stream(Inst, MicroKind.Quotes)!.Duplicates);
+        }
+
+        Assert.Equal("S10 U15 U3 U5", Describe(BookLines(Day)));
+        Assert.Equal([15L, 3], QuoteSeqs(Day));
+    }
+
     [Fact]
     public void Quote_EventTimesAroundMidnight_GoToTheirOwnDaysFiles()
     {
