@@ -68,9 +68,9 @@ public sealed record SimulatorOptions
 
     /// <summary>
     /// Simulate the microstructure too: order book, quotes, liquidations, mark/index/funding and open interest, served on
-    /// both venues' channels (<see cref="Micro.MicroFeed"/>) and written to the truth. Off: trades only (cheaper, for benchmarks).
+    /// both venues' channels (<see cref="Micro.MicroFeed"/>) and written to the truth. Off by default for embedding (tests of trades, the demo, benches: cheaper per clock step); `pipeline sim` turns it on unless --no-micro.
     /// </summary>
-    public bool Micro { get; init; } = true;
+    public bool Micro { get; init; }
 
     /// <summary>OKX <c>books</c> messages carry the CRC32 checksum of the top 25 levels; false sends 0, as OKX does from 23 June 2026.</summary>
     public bool OkxBookChecksum { get; init; } = true;

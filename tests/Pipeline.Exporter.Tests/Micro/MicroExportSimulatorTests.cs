@@ -43,7 +43,7 @@ public sealed class MicroExportSimulatorTests
         var start = SimTestKit.PastStart.ToUnixTimeMilliseconds();
         var sim = await SimulatorHost.StartAsync(new SimulatorOptions
         {
-            Instruments = [instId], Rate = 40, Seed = 9, Start = SimTestKit.PastStart, Stepped = true, TruthDir = truth,
+            Instruments = [instId], Rate = 40, Seed = 9, Start = SimTestKit.PastStart, Stepped = true, TruthDir = truth, Micro = true,
             Faults = Pipeline.Simulator.Faults.FaultSpec.Parse(faults),
         });
         var vault = new VaultLayout(dir.File("vault"));

@@ -19,7 +19,7 @@ public sealed class MicroChannelsTests
 
     internal static SimulatorOptions Options(string truth, ulong seed = 4, string? faults = null) => new()
     {
-        Instruments = [Okx, Binance], Rate = 40, Seed = seed, Start = SimTestKit.PastStart, Stepped = true, TruthDir = truth,
+        Instruments = [Okx, Binance], Rate = 40, Seed = seed, Start = SimTestKit.PastStart, Stepped = true, TruthDir = truth, Micro = true,
         Faults = Pipeline.Simulator.Faults.FaultSpec.Parse(faults),
     };
 
@@ -231,7 +231,7 @@ public sealed class MicroChannelsTests
     public async Task OkxBooks_OnWallTime_UpdatesArriveChainedAndChecksummed()
     {
         // The wall-clock feed (not stepped): wait for the updates themselves, each chained to the one before.
-        await using var host = await SimTestKit.StartAsync(new SimulatorOptions { Instruments = [Okx], Rate = 40, Seed = 4, Start = SimTestKit.PastStart });
+        await using var host = await SimTestKit.StartAsync(new SimulatorOptions { Instruments = [Okx], Rate = 40, Seed = 4, Start = SimTestKit.PastStart, Micro = true });
         using var okx = await SimTestKit.ConnectAsync(host.Endpoints.OkxWsPublic.AbsoluteUri);
         await SimTestKit.SendAsync(okx, $$"""{"op":"subscribe","args":[{"channel":"books","instId":"{{Okx}}"}]}""");
         var frames = new List<string>();
