@@ -130,6 +130,41 @@ public sealed class VaultStatusReader(VaultLayout vault)
         };
     }
 
+    /// <summary>
+    /// Days, lines and newest event time of one instrument's microstructure kind, through the same length-keyed scan
+    /// cache as the trades (state/status/{exchange}/{kind}/{instId}.json): a status call reads only the bytes appended
+    /// since the last one, and a compacted day only its row count.
+    /// </summary>
+    public (int Days, long Lines, long? LastTs) ReadMicro(Micro.MicroKind kind, string exchange, string instId)
+    {
+        var dir = _vault.MicroInstrumentDir(kind, exchange, instId);
+        var days = VaultLayout.ListDays(dir);
+        var cacheFile = new StateFile<StatusCache>(Path.Combine(_vault.StateDir, "status", VaultNames.Exchange(exchange), Micro.MicroKinds.Name(kind), VaultNames.InstId(instId) + ".json"));
+        var cache = ReadCache(cacheFile);
+        var fresh = new StatusCache();
+        long lines = 0;
+        long? last = null;
+        foreach (var day in days)
+        {
+            var parquet = Path.Combine(dir, VaultLayout.DayFileName(day, ".parquet"));
+            var jsonl = Path.Combine(dir, VaultLayout.DayFileName(day, ".jsonl"));
+            var stats = File.Exists(parquet) ? DayFileScanner.TryScanParquet(parquet, cache.Files.GetValueOrDefault(Path.GetFileName(parquet)), out _) : null;
+            var path = stats is not null ? parquet : jsonl;
+            if (stats is null && !File.Exists(jsonl))
+            {
+                continue;
+            }
+
+            stats ??= DayFileScanner.Scan(jsonl, cache.Files.GetValueOrDefault(Path.GetFileName(jsonl)));
+            fresh.Files[Path.GetFileName(path)] = stats;
+            lines += stats.Lines;
+            last = stats.MaxTs is { } max ? Math.Max(last ?? max, max) : last;
+        }
+
+        TryWriteCache(cacheFile, fresh);
+        return (days.Count, lines, last);
+    }
+
     /// <summary>state/status/{exchange}/{instId}.json: the scan cache of one instrument.</summary>
     public string CachePath(string exchange, string instId) =>
         Path.Combine(_vault.StateDir, "status", VaultNames.Exchange(exchange), VaultNames.InstId(instId) + ".json");

@@ -50,4 +50,31 @@ public sealed class StatusMicroTests : IDisposable
         Assert.Equal(3, micro.GetProperty("lines").GetInt64());
         Assert.Equal(TradeTime.DayStartMs(Day) + 1002, micro.GetProperty("lastTs").GetInt64());
     }
+
+    /// <summary>
+    /// status read every byte of every microstructure day on every call (gigabytes a day of quotes); it now keeps the
+    /// trades' length-keyed scan cache: the second call scans only what was appended, and still counts it.
+    /// </summary>
+    [Fact]
+    public async Task Status_QuotesAppendedBetweenCalls_CountedThroughTheScanCache()
+    {
+        WriteQuotes(Day, 3);
+        Assert.Equal(0, (await CliRunner.RunAsync("status", "--vault", _dir.Path)).Code);
+        var cache = Path.Combine(_dir.Path, "state", "status", "okx", "quotes", "BTC-USDT-SWAP.json");
+        Assert.True(File.Exists(cache), "no scan cache for the quotes");
+
+        using (var appender = JsonlAppender.Open(new VaultLayout(_dir.Path).MicroDayJsonl(MicroKind.Quotes, "okx", "BTC-USDT-SWAP", Day)))
+        {
+            var ts = TradeTime.DayStartMs(Day) + 5000;
+            MicroLineWriter.Write(appender, new QuoteRecord
+            {
+                Exchange = "okx", InstId = "BTC-USDT-SWAP", Ts = ts, Seq = 9, BidPx = "1", BidSz = "1", AskPx = "2", AskSz = "1", RecvTs = ts, Src = "ws",
+            });
+            appender.EndLine();
+        }
+
+        var (code, output, _) = await CliRunner.RunAsync("status", "--vault", _dir.Path);
+        Assert.Equal(0, code);
+        Assert.Contains("okx quotes BTC-USDT-SWAP: 1 day, 4 lines, last 2026-03-02 00:00:05.000", output, StringComparison.Ordinal);
+    }
 }
