@@ -49,7 +49,7 @@ public sealed record ExporterOptions
     public Uri OkxWsBusiness { get; init; } = new(OkxWsBusinessDefault);
     public Uri OkxRest { get; init; } = new(OkxRestDefault);
 
-    /// <summary>Binance WebSocket base; the exporter connects to {base}/market/stream?streams=...</summary>
+    /// <summary>Binance WebSocket base: trades, liquidations and mark price on {base}/market/stream?streams=..., quotes and book on {base}/public/stream?streams=...</summary>
     public Uri BinanceWs { get; init; } = new(BinanceWsDefault);
     public Uri BinanceRest { get; init; } = new(BinanceRestDefault);
 

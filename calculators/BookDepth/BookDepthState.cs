@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Pipeline.Vault.Micro;
+using Pipeline.Vault.Trades;
 
 namespace Pipeline.Calculators.BookDepth;
 
@@ -66,14 +67,14 @@ public sealed class BookDepthState
             return null;
         }
 
-        var b = OrderBook.Value(bid.Sz);
-        var a = OrderBook.Value(ask.Sz);
+        var b = ExactDecimal.Parse(bid.Sz);
+        var a = ExactDecimal.Parse(ask.Sz);
         return (b - a) / (b + a);
     }
 
     /// <summary>Mid price (best bid + best ask)/2; null when the book is unknown or a side is empty.</summary>
     public decimal? Mid() =>
-        Book.IsKnown && Book.BestBid is { } bid && Book.BestAsk is { } ask ? (OrderBook.Value(bid.Px) + OrderBook.Value(ask.Px)) / 2 : null;
+        Book.IsKnown && Book.BestBid is { } bid && Book.BestAsk is { } ask ? (ExactDecimal.Parse(bid.Px) + ExactDecimal.Parse(ask.Px)) / 2 : null;
 
     /// <summary>
     /// Σ size of the bids with price ≥ mid·(1 − bps/10⁴) and of the asks with price ≤ mid·(1 + bps/10⁴); null when
@@ -91,25 +92,25 @@ public sealed class BookDepthState
         var bidDepth = 0m;
         foreach (var level in Book.Bids())
         {
-            var px = OrderBook.Value(level.Px);
+            var px = ExactDecimal.Parse(level.Px);
             if (px < low)
             {
                 break;
             }
 
-            bidDepth += OrderBook.Value(level.Sz);
+            bidDepth += ExactDecimal.Parse(level.Sz);
         }
 
         var askDepth = 0m;
         foreach (var level in Book.Asks())
         {
-            var px = OrderBook.Value(level.Px);
+            var px = ExactDecimal.Parse(level.Px);
             if (px > high)
             {
                 break;
             }
 
-            askDepth += OrderBook.Value(level.Sz);
+            askDepth += ExactDecimal.Parse(level.Sz);
         }
 
         return (bidDepth, askDepth);

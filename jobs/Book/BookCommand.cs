@@ -7,6 +7,7 @@ using Pipeline.Jobs.Cli;
 using Pipeline.Jobs.Verify;
 using Pipeline.Vault.Layout;
 using Pipeline.Vault.Micro;
+using Pipeline.Vault.Trades;
 using Spectre.Console;
 
 namespace Pipeline.Jobs.Book;

@@ -1,4 +1,4 @@
-using System.Globalization;
+using Pipeline.Vault.Trades;
 
 namespace Pipeline.Vault.Micro;
 
@@ -83,18 +83,12 @@ public sealed class OrderBook
         Bids = Bids(depth), Asks = Asks(depth), RecvTs = recvTs, Src = src,
     };
 
-    /// <summary>The exact decimal of a price or size string (invariant, plain); throws on anything else.</summary>
-    public static decimal Value(string text) =>
-        decimal.TryParse(text, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw new FormatException($"'{text}' is not a plain decimal");
-
     private static void Set(SortedDictionary<decimal, BookLevel> side, IReadOnlyList<BookLevel> levels)
     {
         foreach (var level in levels)
         {
-            var px = Value(level.Px);
-            if (Value(level.Sz) == 0m)
+            var px = ExactDecimal.Parse(level.Px);
+            if (ExactDecimal.Parse(level.Sz) == 0m)
             {
                 side.Remove(px);
             }

@@ -4,6 +4,7 @@ using Pipeline.Simulator;
 using Pipeline.Simulator.Micro;
 using Pipeline.Vault.Layout;
 using Pipeline.Vault.Micro;
+using Pipeline.Vault.Trades;
 using Pipeline.Vault.Verify;
 
 namespace Pipeline.Exporter.Tests.Micro;
@@ -154,8 +155,8 @@ public sealed class MicroExportSimulatorTests
         File.Exists(path) ? [.. File.ReadAllLines(path).Where(l => l.Length > 0)] : [];
 
     private static List<(decimal Px, decimal Sz)> Levels(IReadOnlyList<BookLevel> levels) =>
-        [.. levels.Select(l => (OrderBook.Value(l.Px), OrderBook.Value(l.Sz)))];
+        [.. levels.Select(l => (ExactDecimal.Parse(l.Px), ExactDecimal.Parse(l.Sz)))];
 
     private static string Fields(QuoteRecord q) =>
-        $"{q.Exchange}|{q.InstId}|{q.Ts}|{q.Seq}|{OrderBook.Value(q.BidPx)}|{OrderBook.Value(q.BidSz)}|{OrderBook.Value(q.AskPx)}|{OrderBook.Value(q.AskSz)}";
+        $"{q.Exchange}|{q.InstId}|{q.Ts}|{q.Seq}|{ExactDecimal.Parse(q.BidPx)}|{ExactDecimal.Parse(q.BidSz)}|{ExactDecimal.Parse(q.AskPx)}|{ExactDecimal.Parse(q.AskSz)}";
 }

@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using Pipeline.Simulator;
 using Pipeline.Simulator.Micro;
 using Pipeline.Vault.Micro;
+using Pipeline.Vault.Trades;
 using Pipeline.Vault.Verify;
 
 namespace Pipeline.Exporter.Tests.Simulator.Micro;
@@ -117,7 +118,7 @@ public sealed class MicroChannelsTests
             book.Apply(e);
             prevU = e.Seq;
             applied++;
-            Assert.True(OrderBook.Value(book.BestBid!.Px) < OrderBook.Value(book.BestAsk!.Px));
+            Assert.True(ExactDecimal.Parse(book.BestBid!.Px) < ExactDecimal.Parse(book.BestAsk!.Px));
         }
 
         Assert.True(applied > 50, $"{applied} diffs applied");

@@ -3,6 +3,7 @@ using System.Text;
 using Pipeline.Simulator.Market;
 using Pipeline.Simulator.Micro;
 using Pipeline.Vault.Micro;
+using Pipeline.Vault.Trades;
 
 namespace Pipeline.Exporter.Tests.Simulator.Micro;
 
@@ -31,7 +32,7 @@ public sealed class MicroMarketTests
             book.Apply(MicroTruth.Update(i, b));
             updates++;
             Assert.True(book.BestBid is not null && book.BestAsk is not null, $"a side is empty at seq {b.Seq}");
-            Assert.True(OrderBook.Value(book.BestBid!.Px) < OrderBook.Value(book.BestAsk!.Px),
+            Assert.True(ExactDecimal.Parse(book.BestBid!.Px) < ExactDecimal.Parse(book.BestAsk!.Px),
                 $"crossed at seq {b.Seq}: bid {book.BestBid.Px} ask {book.BestAsk.Px}");
         }
 
