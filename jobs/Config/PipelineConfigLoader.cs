@@ -323,9 +323,15 @@ public static class PipelineConfigLoader
         /// <summary>The data kinds an exporter records (unset: trades only).</summary>
         public ExportData Data(string key, string exchange)
         {
-            if (!values.TryGetValue(key, out var value) || value.List is not { Count: > 0 } list)
+            if (!values.TryGetValue(key, out var value))
             {
                 return ExportData.Default;
+            }
+
+            // An empty list set on purpose names nothing to record; it must not quietly mean "trades".
+            if (value.List is not { Count: > 0 } list)
+            {
+                throw Error(key, $"names no data kind (expected a list of {string.Join(", ", ExportData.Names)}; leave the key out for trades only)");
             }
 
             ExportData data;
