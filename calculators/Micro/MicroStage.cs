@@ -133,6 +133,7 @@ public sealed class MicroStage
 
                 state.Day = next;
                 state.QuotesOffset = state.BookOffset = state.TradesOffset = 0;
+                state.ParquetInputs.Clear();
                 if (state.NextMinute is { } nm)
                 {
                     state.NextMinute = Math.Max(nm, MinuteTime.DayStart(next.Value));
@@ -162,24 +163,10 @@ public sealed class MicroStage
     private bool ReadDay(MicroState state, TradeIdWindow ids, Dictionary<string, OutputFiles> outputs, DateOnly day, long limit,
         CancellationToken token)
     {
-        var before = (state.QuotesOffset, state.BookOffset, state.TradesOffset, state.NextMinute);
-        foreach (var jsonl in new[]
-                 {
-                     _layout.MicroDayJsonl(MicroKind.Book, _exchange, _instId, day), _layout.MicroDayJsonl(MicroKind.Quotes, _exchange, _instId, day),
-                     _layout.RawDayJsonl(_exchange, _instId, day),
-                 })
-        {
-            // The stage reads JSONL only; a compacted day would silently lose its events, so it stops and says so.
-            if (!File.Exists(jsonl) && File.Exists(Path.ChangeExtension(jsonl, ".parquet")))
-            {
-                throw new InvalidDataException(
-                    $"the microstructure indicators read {jsonl}, which is compacted to Parquet; they can only be rebuilt for days still in JSONL");
-            }
-        }
-
-        using var book = Source(MicroEventKind.Book, _layout.MicroDayJsonl(MicroKind.Book, _exchange, _instId, day), state.BookOffset, state);
-        using var quotes = Source(MicroEventKind.Quote, _layout.MicroDayJsonl(MicroKind.Quotes, _exchange, _instId, day), state.QuotesOffset, state);
-        using var trades = Source(MicroEventKind.Trade, _layout.RawDayJsonl(_exchange, _instId, day), state.TradesOffset, state);
+        var before = (state.QuotesOffset, state.BookOffset, state.TradesOffset, state.NextMinute, state.ParquetInputs.Count);
+        using var book = Source(MicroEventKind.Book, _layout.MicroDayJsonl(MicroKind.Book, _exchange, _instId, day), state.BookOffset, state, day);
+        using var quotes = Source(MicroEventKind.Quote, _layout.MicroDayJsonl(MicroKind.Quotes, _exchange, _instId, day), state.QuotesOffset, state, day);
+        using var trades = Source(MicroEventKind.Trade, _layout.RawDayJsonl(_exchange, _instId, day), state.TradesOffset, state, day);
         MicroSource[] sources = [book, quotes, trades];
         var n = 0;
         while (true)
@@ -230,15 +217,52 @@ public sealed class MicroStage
         state.BookOffset = book.Offset;
         state.QuotesOffset = quotes.Offset;
         state.TradesOffset = trades.Offset;
-        return before != (state.QuotesOffset, state.BookOffset, state.TradesOffset, state.NextMinute);
+        return before != (state.QuotesOffset, state.BookOffset, state.TradesOffset, state.NextMinute, state.ParquetInputs.Count);
     }
 
-    private MicroSource Source(MicroEventKind kind, string path, long offset, MicroState state) =>
-        new(kind, path, offset, _exchange, _instId, (file, at, why) =>
+    /// <summary>
+    /// One input of the day in the form it is stored: its JSONL while there is one (byte cursor), else its Parquet
+    /// compaction (row cursor; compaction keeps the lines and their order). A day is compacted only once closed, and
+    /// the compaction guard keeps it JSONL until this stage has finished it, so the cursor meets a Parquet day at its
+    /// start (a recalc, or a day compacted before the stage reached it: read whole, from row 0) or after its last
+    /// minute (nothing left to read). A byte cursor part-way through a day that is now Parquet cannot be mapped to a row:
+    /// that stops with the file named instead of reading events twice or losing them.
+    /// </summary>
+    private MicroSource Source(MicroEventKind kind, string jsonl, long offset, MicroState state, DateOnly day)
+    {
+        var name = kind switch { MicroEventKind.Book => "book", MicroEventKind.Quote => "quotes", _ => "trades" };
+        var parquet = Path.ChangeExtension(jsonl, ".parquet");
+        var rows = state.ParquetInputs.Contains(name);
+        if (rows && !File.Exists(parquet))
+        {
+            throw new InvalidDataException(
+                $"the microstructure indicators were reading {parquet} (row {offset}), which is gone; run `pipeline recalc --from {day:yyyy-MM-dd}`");
+        }
+
+        if (!rows && !File.Exists(jsonl) && File.Exists(parquet))
+        {
+            if (offset == 0)
+            {
+                rows = true;
+                state.ParquetInputs.Add(name);
+            }
+            else if (state.NextMinute >= MinuteTime.DayEnd(day))
+            {
+                jsonl = parquet = ""; // finished before it was compacted: nothing left to read
+            }
+            else
+            {
+                throw new InvalidDataException(
+                    $"{parquet} replaced a JSONL day that the microstructure indicators had read up to byte {offset}; the row there is unknown: run `pipeline recalc --from {day:yyyy-MM-dd}`");
+            }
+        }
+
+        return new(kind, rows ? parquet : jsonl, offset, rows, _exchange, _instId, (file, at, why) =>
         {
             state.BadLines++;
             Log.Warning("Skipped a bad line at {File}@{Offset}: {Reason}", file, at, why);
         });
+    }
 
     private void Apply(MicroState state, TradeIdWindow ids, MicroSource e)
     {

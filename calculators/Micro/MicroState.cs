@@ -24,6 +24,12 @@ public sealed class MicroState
     public long BookOffset { get; set; }
     public long TradesOffset { get; set; }
 
+    /// <summary>
+    /// The inputs of <see cref="Day"/> ("book", "quotes", "trades") read from their Parquet compaction: their offset
+    /// above is a row number, not a byte offset. Empty at a new day.
+    /// </summary>
+    public List<string> ParquetInputs { get; set; } = [];
+
     /// <summary>The next minute to write (Unix ms); null until the series' first event.</summary>
     public long? NextMinute { get; set; }
 

@@ -11,12 +11,7 @@ public sealed class CalculatorPass(VaultLayout vault, PipelineConfig config, Tim
 {
     private readonly ILogger _log = Log.ForContext<CalculatorPass>();
 
-    public CalcOptions Options { get; } = new()
-    {
-        AllowedLateness = config.Calculators.Lateness,
-        SessionResetHour = config.Calculators.SessionHour,
-        Time = time,
-    };
+    public CalcOptions Options { get; } = config.Calculators.ToOptions(time);
 
     public Task<CalcPassResult> RunAsync(CancellationToken cancellationToken) =>
         Task.Run(() => Run(cancellationToken), cancellationToken);

@@ -28,6 +28,13 @@ public static class ConfigKeys
     public const string DrainTimeoutSeconds = "schedule.drainTimeoutSeconds";
     public const string LatenessSeconds = "calculators.latenessSeconds";
     public const string SessionHour = "calculators.sessionHour";
+    public const string AdxPeriod = "calculators.adxPeriod";
+    public const string Bands = "calculators.bands";
+    public const string OfiWindowMinutes = "calculators.ofiWindowMinutes";
+    public const string VpinBucket = "calculators.vpinBucket";
+    public const string VpinBuckets = "calculators.vpinBuckets";
+    public const string DepthBps = "calculators.depthBps";
+    public const string KyleWindow = "calculators.kyleWindow";
     public const string MaxEventTimeSkewSeconds = "exporter.maxEventTimeSkewSeconds";
 
     /// <summary>Each key and whether it holds a list (YAML sequence; comma-separated in env and flags).</summary>
@@ -55,6 +62,13 @@ public static class ConfigKeys
         [DrainTimeoutSeconds] = false,
         [LatenessSeconds] = false,
         [SessionHour] = false,
+        [AdxPeriod] = false,
+        [Bands] = true,
+        [OfiWindowMinutes] = false,
+        [VpinBucket] = false,
+        [VpinBuckets] = false,
+        [DepthBps] = false,
+        [KyleWindow] = false,
         [MaxEventTimeSkewSeconds] = false,
     };
 

@@ -1,3 +1,4 @@
+using Pipeline.Calculators.Runner;
 using Pipeline.Exporter.Micro;
 using Pipeline.Vault.Micro;
 using System.Globalization;
@@ -20,6 +21,8 @@ public static class PipelineConfigLoader
     public static readonly TimeSpan MinCalculatorInterval = TimeSpan.FromMinutes(1);
     public static readonly TimeSpan MaxCalculatorInterval = TimeSpan.FromMinutes(5);
 
+    private static readonly CalcOptions CalcDefaults = new();
+
     private static readonly Dictionary<string, string> Defaults = new(StringComparer.Ordinal)
     {
         [ConfigKeys.OkxEnabled] = "true",
@@ -38,6 +41,12 @@ public static class PipelineConfigLoader
         [ConfigKeys.DrainTimeoutSeconds] = "120",
         [ConfigKeys.LatenessSeconds] = "2",
         [ConfigKeys.SessionHour] = "0",
+        [ConfigKeys.AdxPeriod] = Invariant(CalcDefaults.AdxPeriod),
+        [ConfigKeys.OfiWindowMinutes] = Invariant(CalcDefaults.OfiWindowMinutes),
+        [ConfigKeys.VpinBucket] = Invariant(CalcDefaults.VpinBucketVolume),
+        [ConfigKeys.VpinBuckets] = Invariant(CalcDefaults.VpinBuckets),
+        [ConfigKeys.DepthBps] = Invariant(CalcDefaults.DepthBps),
+        [ConfigKeys.KyleWindow] = Invariant(CalcDefaults.KyleWindow),
         [ConfigKeys.MaxEventTimeSkewSeconds] = "86400",
     };
 
@@ -46,6 +55,7 @@ public static class PipelineConfigLoader
         [ConfigKeys.OkxInstruments] = ["BTC-USDT-SWAP", "ETH-USDT-SWAP"],
         [ConfigKeys.BinanceInstruments] = ["BTCUSDT", "ETHUSDT"],
         [ConfigKeys.Strategies] = [],
+        [ConfigKeys.Bands] = [.. CalcDefaults.BandMultipliers.Select(Invariant)],
     };
 
     /// <summary>Loads for this process: its environment and working directory.</summary>
@@ -123,6 +133,10 @@ public static class PipelineConfigLoader
         return File.Exists(implicitFile) ? implicitFile : null;
     }
 
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Invariant(decimal value) => value.ToString(CultureInfo.InvariantCulture);
+
     private static ConfigValue FromText(string key, string text, string source) =>
         ConfigKeys.IsList(key)
             ? new ConfigValue(null, CommonOptions.List(text), source)
@@ -187,7 +201,17 @@ public static class PipelineConfigLoader
             allowFast,
             TimeSpan.FromSeconds(reader.Int(ConfigKeys.DrainTimeoutSeconds, 1, 3600)));
 
-        var calculators = new CalculationConfig(latenessSpan, reader.Int(ConfigKeys.SessionHour, 0, 23));
+        // The ranges are CalcOptions.Validate's, checked here so a bad value names its key and source.
+        var calculators = new CalculationConfig(latenessSpan, reader.Int(ConfigKeys.SessionHour, 0, 23))
+        {
+            AdxPeriod = reader.Int(ConfigKeys.AdxPeriod, 2, 1000),
+            Bands = reader.PositiveDecimals(ConfigKeys.Bands),
+            OfiWindowMinutes = reader.Int(ConfigKeys.OfiWindowMinutes, 1, 1440),
+            VpinBucket = reader.PositiveDecimal(ConfigKeys.VpinBucket, decimal.MaxValue, "a positive volume in base units (e.g. 10 or 0.5)"),
+            VpinBuckets = reader.Int(ConfigKeys.VpinBuckets, 1, 10_000),
+            DepthBps = reader.PositiveDecimal(ConfigKeys.DepthBps, 10_000m, "a number of basis points above 0 and at most 10000"),
+            KyleWindow = reader.Int(ConfigKeys.KyleWindow, 3, 10_000),
+        };
 
         var strategies = new List<string>();
         foreach (var item in reader.List(ConfigKeys.Strategies))
@@ -247,6 +271,33 @@ public static class PipelineConfigLoader
                 ? value
                 : throw Error(key, $"'{Text(key)}' is not a number of seconds from {min} to {max}");
 
+        /// <summary>A decimal above 0 and at most <paramref name="max"/> (plain notation: digits and one point).</summary>
+        public decimal PositiveDecimal(string key, decimal max, string what) =>
+            ParsePositive(Text(key), max) is { } value ? value : throw Error(key, $"'{Text(key)}' is not {what}");
+
+        /// <summary>A non-empty list of positive decimals; the error names the first bad item.</summary>
+        public List<decimal> PositiveDecimals(string key)
+        {
+            var list = List(key);
+            if (list.Count == 0)
+            {
+                throw Error(key, "needs at least one multiplier, e.g. [1, 2]");
+            }
+
+            var values = new List<decimal>();
+            foreach (var item in list)
+            {
+                values.Add(ParsePositive(item, decimal.MaxValue) ?? throw Error(key, $"'{item}' is not a positive number"));
+            }
+
+            return values;
+        }
+
+        private static decimal? ParsePositive(string text, decimal max) =>
+            decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) && value > 0 && value <= max
+                ? value
+                : null;
+
         public Uri Uri(string key, params string[] schemes)
         {
             var text = Text(key);
@@ -272,9 +323,15 @@ public static class PipelineConfigLoader
         /// <summary>The data kinds an exporter records (unset: trades only).</summary>
         public ExportData Data(string key, string exchange)
         {
-            if (!values.TryGetValue(key, out var value) || value.List is not { Count: > 0 } list)
+            if (!values.TryGetValue(key, out var value))
             {
                 return ExportData.Default;
+            }
+
+            // An empty list set on purpose names nothing to record; it must not quietly mean "trades".
+            if (value.List is not { Count: > 0 } list)
+            {
+                throw Error(key, $"names no data kind (expected a list of {string.Join(", ", ExportData.Names)}; leave the key out for trades only)");
             }
 
             ExportData data;

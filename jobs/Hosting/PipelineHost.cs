@@ -66,6 +66,10 @@ public static class PipelineHost
         var host = builder.Build();
         Log.Information("Host {Mode}: vault {Vault}, config {Config}, jobs {Jobs}, calculators cron {Cron}",
             mode.ToString().ToLowerInvariant(), config.Vault, config.SourceFile ?? "(built-in defaults)", scheduled, config.Schedule.Calculators);
+        var calc = config.Calculators;
+        Log.Information(
+            "Calculators: lateness {Lateness}, session hour {SessionHour}, ADX period {AdxPeriod}, bands {Bands}, OFI window {OfiWindowMinutes} min, VPIN bucket {VpinBucket} x {VpinBuckets}, depth band {DepthBps} bps, Kyle window {KyleWindow} bars",
+            calc.Lateness, calc.SessionHour, calc.AdxPeriod, calc.Bands, calc.OfiWindowMinutes, calc.VpinBucket, calc.VpinBuckets, calc.DepthBps, calc.KyleWindow);
         if (config.Schedule.AllowFastSchedule)
         {
             Log.Warning("schedule.allowFastSchedule is on: the calculators cron is not held to 1–5 minutes (tests and demos only)");

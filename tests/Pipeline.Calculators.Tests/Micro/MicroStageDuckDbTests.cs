@@ -170,19 +170,6 @@ public sealed class MicroStageDuckDbTests
         Assert.All(book.Values, l => Assert.True(D(l, "bidDepth") > 0 && D(l, "askDepth") > 0));
     }
 
-    [Fact]
-    public void Recalc_TradesDayCompactedToParquet_FailsNamingTheFileInsteadOfLosingTheTrades()
-    {
-        using var v = TestVault.Create();
-        MicroDay.Write(v, Day, minutes: 30);
-        v.Watermark(MinuteTime.DayEnd(Day) + 5_000);
-        v.Calc(Options);
-        v.CompactDay(TestVault.Exchange, TestVault.InstId, Day);
-        var error = Assert.Throws<InvalidDataException>(() => v.Recalc(Day, options: Options));
-        Assert.Contains("compacted to Parquet", error.Message, StringComparison.Ordinal);
-        Assert.Contains(Path.GetFileName(v.Layout.RawDayJsonl(TestVault.Exchange, TestVault.InstId, Day)), error.Message, StringComparison.Ordinal);
-    }
-
     private static Dictionary<long, JsonElement> Index(string[] lines) =>
         lines.Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToDictionary(e => MinuteTime.Parse(e.GetProperty("minute").GetString()), e => e);
 

@@ -47,6 +47,35 @@ public sealed class ExportDataConfigTests : IDisposable
     }
 
     [Fact]
+    public void Load_UnknownDataKind_ErrorListsTheValidKinds()
+    {
+        var error = Assert.Throws<UsageException>(() => Load("exchanges:\n  binance:\n    data: [trades, bookticker]\n"));
+        Assert.Contains("exchanges.binance.data: unknown data kind 'bookticker' (expected a comma-separated list of trades,quotes,book,liquidations,derivatives)",
+            error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_EmptyDataList_IsAUsageErrorNotTradesOnly()
+    {
+        var error = Assert.Throws<UsageException>(() => Load("exchanges:\n  okx:\n    data: []\n"));
+        Assert.Contains("exchanges.okx.data: names no data kind", error.Message, StringComparison.Ordinal);
+        Assert.Contains("trades, quotes, book, liquidations, derivatives", error.Message, StringComparison.Ordinal);
+        error = Assert.Throws<UsageException>(() => Load("vault: v\n", new Dictionary<string, string> { ["PIPELINE_EXCHANGES__BINANCE__DATA"] = " " }));
+        Assert.StartsWith("environment variable PIPELINE_EXCHANGES__BINANCE__DATA: exchanges.binance.data: names no data kind", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_UnknownDataKindInConfig_ExitsTwoWithOneLine()
+    {
+        var file = _dir.File("bad.yaml");
+        await File.WriteAllTextAsync(file, $"vault: {_dir.File("vault")}\nexchanges:\n  okx:\n    data: [trades, candles]\n");
+        var (code, _, error) = await CliRunner.RunAsync("run", "--config", file);
+        Assert.Equal(ExitCodes.Usage, code);
+        var line = Assert.Single(error.Trim().Split('\n'));
+        Assert.Contains("exchanges.okx.data: unknown data kind 'candles'", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_EveryKind_InDocumentedOrder()
     {
         var data = ExportData.Parse("derivatives,book,trades,quotes,liquidations,book");
