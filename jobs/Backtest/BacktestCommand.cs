@@ -125,6 +125,10 @@ public static class BacktestCommand
                     try
                     {
                         backtester = new Backtester(source, exchange, instId, from, to);
+                        foreach (var (_, config) in configs)
+                        {
+                            backtester.Check(config); // e.g. a micro strategy over days without quotes or book
+                        }
                     }
                     catch (ArgumentException ex)
                     {
@@ -141,7 +145,8 @@ public static class BacktestCommand
                             {
                                 task.Description = Markup.Escape($"{label}: {stage}");
                                 task.Value = stage == "calculators" ? fraction * 30 : 30 + (fraction * 70);
-                            }, token: token) with { Notes = csvInput?.Import.Notes ?? [] }, token);
+                            }, token: token), token);
+                            run = run with { Notes = [.. csvInput?.Import.Notes ?? [], .. run.Notes] };
                             task.Value = 100;
                             task.StopTask();
                             var dir = reportRoot;

@@ -14,10 +14,25 @@ namespace Pipeline.Jobs.Execution.Live;
 /// them by minute into <see cref="MinuteInputs"/>. Only minutes every calculator has written are
 /// returned, up to the oldest "latest minute" among them, so a lagging calculator simply holds the
 /// executor back. Field names come from <see cref="MinuteFieldMap"/>.
+/// <para>With <paramref name="micro"/> (a strategy that uses them) it also joins kyle and the microstructure outputs (ofi,
+/// microprice, vpin, bookdepth) into <see cref="MinuteInputs.Micro"/> and <see cref="MinuteInputs.KyleLambda"/>: optional
+/// (a minute they have not written gets null), but while they have written the last day read they hold the executor
+/// back like the others, so a pass never decides a minute before its micro line exists — and a backtest, which reads
+/// after every calculator has run, sees the same values. When quotes and book stop being recorded, their outputs stop
+/// at that day's end and later minutes go on with null micro values rather than wait for ever.</para>
 /// </summary>
-public sealed class MinuteRecordReader(VaultLayout vault, string exchange, string instId, BandWindow window, MinuteFieldMap? map = null)
+public sealed class MinuteRecordReader(VaultLayout vault, string exchange, string instId, BandWindow window, MinuteFieldMap? map = null,
+    bool micro = false)
 {
     private readonly MinuteFieldMap _map = map ?? MinuteFieldMap.Default;
+
+    /// <summary>The reader of a strategy's minutes, the same for `pipeline signal` and backtest: its band window and whether it reads micro.</summary>
+    public static MinuteRecordReader For(VaultLayout vault, StrategyConfig config, MinuteFieldMap? map = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var window = config.Parameters is VwapMeanReversionParameters p ? p.BandWindow : BandWindow.OneHour;
+        return new MinuteRecordReader(vault, config.Exchange, config.InstId, window, map, config.UsesMicro);
+    }
 
     /// <summary>Lines that could not be used (bad JSON, missing minute or field), by file and offset.</summary>
     public List<LineIssue> Issues { get; } = [];
@@ -48,7 +63,9 @@ public sealed class MinuteRecordReader(VaultLayout vault, string exchange, strin
             return [];
         }
 
-        var horizon = new[] { bars.Keys.Max(), vwap.Keys.Max(), bands.Keys.Max(), adx.Keys.Max() }.Min();
+        var horizons = new List<long> { bars.Keys.Max(), vwap.Keys.Max(), bands.Keys.Max(), adx.Keys.Max() };
+        var extra = micro ? ReadMicro(start, days, horizons) : null;
+        var horizon = horizons.Min();
         var result = new List<MinuteInputs>();
         var seriesStart = FirstBarMinute();
         foreach (var minute in bars.Keys.Where(m => m <= horizon).Order())
@@ -71,10 +88,71 @@ public sealed class MinuteRecordReader(VaultLayout vault, string exchange, strin
             {
                 SeriesMinutes = seriesStart is { } first && minute >= first ? ((minute - first) / TradeTime.MsPerMinute) + 1 : null,
                 WindowWarm = v[1] == Absent ? null : v[1] is not null,
+                Micro = extra?.Micro(minute),
+                KyleLambda = extra?.Kyle.TryGetValue(minute, out var k) == true ? k[0] : null,
             });
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Reads kyle and the micro outputs; each that has a file for the last day read joins the horizon (it is current and
+    /// must not be overtaken), one that has stopped earlier does not.
+    /// </summary>
+    private MicroColumns ReadMicro(long start, HashSet<DateOnly> days, List<long> horizons)
+    {
+        var columns = new MicroColumns(
+            ReadCalc(_map.KyleCalc, start, days, [_map.KyleLambdaField]),
+            ReadCalc(_map.OfiCalc, start, days, [_map.OfiField, Optional + _map.OfiZField]),
+            ReadCalc(_map.MicroPriceCalc, start, days,
+                [_map.MicroPriceField, _map.ImbalanceField, _map.DivergenceBpsField, Optional + _map.DivergenceZField]),
+            ReadCalc(_map.VpinCalc, start, days, [_map.VpinField]),
+            ReadCalc(_map.BookDepthCalc, start, days, [_map.BidDepthField, _map.AskDepthField]));
+        var lastDay = days.Max();
+        foreach (var (calc, values) in new[]
+                 {
+                     (_map.KyleCalc, columns.Kyle), (_map.OfiCalc, columns.Ofi), (_map.MicroPriceCalc, columns.Price),
+                     (_map.VpinCalc, columns.Vpin), (_map.BookDepthCalc, columns.Depth),
+                 })
+        {
+            if (values.Count > 0 && File.Exists(vault.DerivedDay(calc, exchange, instId, lastDay)))
+            {
+                horizons.Add(values.Keys.Max());
+            }
+        }
+
+        return columns;
+    }
+
+    private sealed record MicroColumns(
+        Dictionary<long, decimal?[]> Kyle,
+        Dictionary<long, decimal?[]> Ofi,
+        Dictionary<long, decimal?[]> Price,
+        Dictionary<long, decimal?[]> Vpin,
+        Dictionary<long, decimal?[]> Depth)
+    {
+        /// <summary>The minute's micro values; null when the micro stage wrote none of its outputs for it.</summary>
+        public MicroInputs? Micro(long minute)
+        {
+            var ofi = Ofi.GetValueOrDefault(minute);
+            var price = Price.GetValueOrDefault(minute);
+            var vpin = Vpin.GetValueOrDefault(minute);
+            var depth = Depth.GetValueOrDefault(minute);
+            if (ofi is null && price is null && vpin is null && depth is null)
+            {
+                return null;
+            }
+
+            return new MicroInputs
+            {
+                Ofi = ofi?[0], OfiZ = Present(ofi?[1]),
+                MicroPrice = price?[0], Imbalance = price?[1], DivergenceBps = price?[2], DivergenceZ = Present(price?[3]),
+                Vpin = vpin?[0], BidDepth = depth?[0], AskDepth = depth?[1],
+            };
+        }
+
+        private static decimal? Present(decimal? value) => value == Absent ? null : value;
     }
 
     /// <summary>The first minute of the bar series (the first line of the first bars_1m day), for warm-up progress; null when unreadable.</summary>
