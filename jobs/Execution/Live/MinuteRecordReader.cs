@@ -4,6 +4,7 @@ using Pipeline.Jobs.Strategies;
 using Pipeline.Jobs.Strategies.VwapMeanReversion;
 using Pipeline.Vault.Jsonl;
 using Pipeline.Vault.Layout;
+using Pipeline.Vault.Micro;
 using Pipeline.Vault.Trades;
 using Serilog;
 
@@ -16,10 +17,11 @@ namespace Pipeline.Jobs.Execution.Live;
 /// executor back. Field names come from <see cref="MinuteFieldMap"/>.
 /// <para>With <paramref name="micro"/> (a strategy that uses them) it also joins kyle and the microstructure outputs (ofi,
 /// microprice, vpin, bookdepth) into <see cref="MinuteInputs.Micro"/> and <see cref="MinuteInputs.KyleLambda"/>: optional
-/// (a minute they have not written gets null), but while they have written the last day read they hold the executor
-/// back like the others, so a pass never decides a minute before its micro line exists — and a backtest, which reads
-/// after every calculator has run, sees the same values. When quotes and book stop being recorded, their outputs stop
-/// at that day's end and later minutes go on with null micro values rather than wait for ever.</para>
+/// (a minute they have not written gets null), but on a day whose quotes or book are recorded the micro outputs hold
+/// the executor back like the others, so a pass never decides a minute before its micro line exists (also when the
+/// micro stage failed and lags) — and a backtest, which reads after every calculator has run, sees the same values.
+/// On a day without quotes or book (recording stopped, or not started) later minutes go on with null micro values
+/// rather than wait for ever.</para>
 /// </summary>
 public sealed class MinuteRecordReader(VaultLayout vault, string exchange, string instId, BandWindow window, MinuteFieldMap? map = null,
     bool micro = false)
@@ -97,8 +99,8 @@ public sealed class MinuteRecordReader(VaultLayout vault, string exchange, strin
     }
 
     /// <summary>
-    /// Reads kyle and the micro outputs; each that has a file for the last day read joins the horizon (it is current and
-    /// must not be overtaken), one that has stopped earlier does not.
+    /// Reads kyle and the micro outputs. The micro outputs join the horizon when the last day read has quotes or book
+    /// recorded (the micro stage must catch up with them), kyle when it has written that day.
     /// </summary>
     private MicroColumns ReadMicro(long start, HashSet<DateOnly> days, List<long> horizons)
     {
@@ -110,20 +112,28 @@ public sealed class MinuteRecordReader(VaultLayout vault, string exchange, strin
             ReadCalc(_map.VpinCalc, start, days, [_map.VpinField]),
             ReadCalc(_map.BookDepthCalc, start, days, [_map.BidDepthField, _map.AskDepthField]));
         var lastDay = days.Max();
-        foreach (var (calc, values) in new[]
-                 {
-                     (_map.KyleCalc, columns.Kyle), (_map.OfiCalc, columns.Ofi), (_map.MicroPriceCalc, columns.Price),
-                     (_map.VpinCalc, columns.Vpin), (_map.BookDepthCalc, columns.Depth),
-                 })
+        if (columns.Kyle.Count > 0 && File.Exists(vault.DerivedDay(_map.KyleCalc, exchange, instId, lastDay)))
         {
-            if (values.Count > 0 && File.Exists(vault.DerivedDay(calc, exchange, instId, lastDay)))
+            horizons.Add(columns.Kyle.Keys.Max());
+        }
+
+        if (MicroRecorded(lastDay))
+        {
+            foreach (var values in new[] { columns.Ofi, columns.Price, columns.Vpin, columns.Depth })
             {
-                horizons.Add(values.Keys.Max());
+                // Nothing written yet on a recorded day: hold everything back until the micro stage has run.
+                horizons.Add(values.Count > 0 ? values.Keys.Max() : long.MinValue);
             }
         }
 
         return columns;
     }
+
+    /// <summary>Whether quotes or book lines are recorded for <paramref name="day"/> (JSONL or compacted Parquet).</summary>
+    private bool MicroRecorded(DateOnly day) =>
+        new[] { MicroKind.Quotes, MicroKind.Book }
+            .Select(kind => vault.MicroDayJsonl(kind, exchange, instId, day))
+            .Any(jsonl => File.Exists(jsonl) || File.Exists(Path.ChangeExtension(jsonl, ".parquet")));
 
     private sealed record MicroColumns(
         Dictionary<long, decimal?[]> Kyle,
