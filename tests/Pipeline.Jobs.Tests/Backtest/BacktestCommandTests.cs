@@ -35,6 +35,16 @@ public sealed class BacktestCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Backtest_BadMicroSetting_Exit2OneLine()
+    {
+        var (code, output, error) = await CliRunner.RunAsync("backtest", "--vault", _vault.Root, "--strategy", _strategy,
+            "--from", "2026-03-01", "--to", "2026-03-03", "--z-window", "1");
+
+        Assert.True(code == 2, output + error);
+        Assert.Equal("error: robust z window must be 2..1440 minutes", error.Trim());
+    }
+
+    [Fact]
     public async Task Backtest_OneRun_WritesReportsAndPrintsSummary()
     {
         var report = _dir.File("report");
