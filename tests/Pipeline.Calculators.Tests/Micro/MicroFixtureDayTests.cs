@@ -123,6 +123,8 @@ public sealed class MicroFixtureDayTests
         Assert.Equal(0.75m, db.Scalar<decimal>("select max(vpin) from vpin"));
         Assert.Equal(100.14m, db.Scalar<decimal>("select microPrice from microprice where minute = '2025-12-14 00:01:00+00'"));
         Assert.Equal(1L, db.Scalar<long>("select sum(resyncs) from bookdepth"));
+        Assert.Equal(-1.124151265794325284410270246m, db.Scalar<decimal>("select ofiZ from ofi where ofiZ is not null"));
+        Assert.Equal(1L, db.Scalar<long>("select count(divergenceZ) from microprice"));
         Assert.Equal(MinuteTime.DayStart(Day), db.Scalar<DateTimeOffset>("select min(minute) from bookdepth").ToUnixTimeMilliseconds());
     }
 }

@@ -150,6 +150,42 @@ public sealed class BacktestMicroTests : IDisposable
             && TradeTime.Day(s.MinuteMs) == day2);
     }
 
+    [Fact]
+    public void Backtest_MicroStrategy_LinksTheQuotesAndBookDaysInEveryFormTheyExist()
+    {
+        // A compacted copy next to the JSONL (compaction keeps both until it has verified the Parquet): both are linked,
+        // so the micro stage chooses between them in the scratch vault exactly as it would over the vault itself.
+        var quotes = _vault.MicroDayJsonl(Vault.Micro.MicroKind.Quotes, TestVault.Exchange, TestVault.InstId, Day);
+        File.WriteAllText(Path.ChangeExtension(quotes, ".parquet"), "stand-in");
+        var scratch = _dir.File("scratch");
+        var config = StrategyRegistry.CreateDefault().Parse(MicroYaml, "(test)");
+
+        using var backtester = new Backtester(_vault, TestVault.Exchange, TestVault.InstId, Day, Day, Options, scratch);
+        backtester.Run(config);
+
+        var links = Directory.EnumerateFiles(scratch, "*", SearchOption.AllDirectories)
+            .Where(f => new FileInfo(f).LinkTarget is not null)
+            .ToDictionary(f => Path.GetRelativePath(scratch, f).Replace('\\', '/'), f => new FileInfo(f).LinkTarget);
+        Assert.Equal(quotes, links["adx14-micro/raw/okx/quotes_perps/BTC-USDT-SWAP/2026-03-01.jsonl"]);
+        Assert.Equal(Path.ChangeExtension(quotes, ".parquet"), links["adx14-micro/raw/okx/quotes_perps/BTC-USDT-SWAP/2026-03-01.parquet"]);
+        Assert.Equal(_vault.MicroDayJsonl(Vault.Micro.MicroKind.Book, TestVault.Exchange, TestVault.InstId, Day),
+            links["adx14-micro/raw/okx/book_perps/BTC-USDT-SWAP/2026-03-01.jsonl"]);
+        Assert.Equal(4, links.Count); // trades, quotes ×2, book
+    }
+
+    [Fact]
+    public void Backtest_StrategyWithoutMicro_LinksNoQuotesOrBook()
+    {
+        var scratch = _dir.File("scratch");
+        var config = StrategyRegistry.CreateDefault().Parse("id: vwap_mean_reversion\nexchange: okx\ninstId: BTC-USDT-SWAP\n", "(test)");
+
+        using var backtester = new Backtester(_vault, TestVault.Exchange, TestVault.InstId, Day, Day, Options, scratch);
+        backtester.Run(config);
+
+        Assert.Single(Directory.EnumerateFiles(scratch, "*", SearchOption.AllDirectories), f => new FileInfo(f).LinkTarget is not null);
+        Assert.False(Directory.Exists(Path.Combine(scratch, "adx14", "derived", "ofi")));
+    }
+
     private Dictionary<long, JsonElement> Derived(string calc) =>
         File.ReadAllLines(_vault.DerivedDay(calc, TestVault.Exchange, TestVault.InstId, Day))
             .Select(l => JsonDocument.Parse(l).RootElement)
