@@ -120,6 +120,31 @@ public sealed class BacktestMicroTests : IDisposable
     }
 
     [Fact]
+    public async Task BacktestCommand_MicroMrWithCalcSettings_WritesTheReportWithHorizonExits()
+    {
+        // Take-profit and stop far away: the one-minute horizon closes the positions.
+        var yaml = MicroYaml.Replace("takeProfitPct: 0.02", "takeProfitPct: 0.5", StringComparison.Ordinal)
+            .Replace("stopLossPct: 0.02", "stopLossPct: 0.5", StringComparison.Ordinal);
+        var strategy = _dir.File("micro.yaml");
+        File.WriteAllText(strategy, yaml);
+        var report = _dir.File("report");
+
+        var (code, output, error) = await CliRunner.RunAsync("backtest", "--vault", _vault.Root, "--strategy", strategy,
+            "--from", "2026-03-01", "--to", "2026-03-01", "--report", report,
+            "--z-window", "10", "--vpin-bucket", "5", "--vpin-buckets", "5", "--kyle-window", "10");
+
+        Assert.True(code == 0, output + error);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(report, "report.json")));
+        Assert.Equal("1", json.RootElement.GetProperty("parameters").GetProperty("ofiZEntry").ToString());
+        // The same run as in-process with the same settings: the command passed them to the micro stage.
+        using var backtester = new Backtester(_vault, TestVault.Exchange, TestVault.InstId, Day, Day, Options);
+        var run = backtester.Run(StrategyRegistry.CreateDefault().Parse(yaml, "(test)"));
+        Assert.Equal(run.Sink.Fills.Count, json.RootElement.GetProperty("fills").GetArrayLength());
+        Assert.Contains(run.Sink.Fills, f => f.Kind == "exit_time");
+        Assert.Contains(json.RootElement.GetProperty("fills").EnumerateArray(), f => f.GetProperty("kind").GetString() == "exit_time");
+    }
+
+    [Fact]
     public void Backtest_MicroStrategyWithoutQuotesOrBook_FailsNamingWhatToRecord()
     {
         using var trades = new TempDir();
