@@ -36,6 +36,7 @@ public sealed class MicroStage
     private readonly string _instId;
     private readonly StateFile<MicroState> _stateFile;
     private readonly OfiIndicator _ofi;
+    private readonly MicroPriceIndicator _micro;
     private readonly VpinIndicator _vpin;
     private readonly BookDepthIndicator _book;
 
@@ -48,7 +49,8 @@ public sealed class MicroStage
         _exchange = VaultNames.Exchange(exchange);
         _instId = VaultNames.InstId(instId);
         _stateFile = new StateFile<MicroState>(layout.CalcState(StateName, exchange, instId), syncDirectory: false);
-        _ofi = new OfiIndicator(options.OfiWindowMinutes);
+        _ofi = new OfiIndicator(options.OfiWindowMinutes, options.RobustZMinutes);
+        _micro = new MicroPriceIndicator(options.RobustZMinutes);
         _vpin = new VpinIndicator(options.VpinBucketVolume, options.VpinBuckets);
         _book = new BookDepthIndicator(options.DepthBps);
     }
@@ -297,7 +299,7 @@ public sealed class MicroStage
         _ofi.EndMinute(state.Ofi, minute, ofi, _exchange, _instId);
         ofi.EndLine();
         var micro = outputs[MicroPriceIndicator.Calc].For(day);
-        MicroPriceIndicator.EndMinute(state.MicroPrice, minute, micro, _exchange, _instId);
+        _micro.EndMinute(state.MicroPrice, minute, micro, _exchange, _instId);
         micro.EndLine();
         var vpin = outputs[VpinIndicator.Calc].For(day);
         _vpin.EndMinute(state.Vpin, minute, vpin, _exchange, _instId);

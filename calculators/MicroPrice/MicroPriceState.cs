@@ -1,3 +1,5 @@
+using Pipeline.Calculators.Windows;
+
 namespace Pipeline.Calculators.MicroPrice;
 
 /// <summary>
@@ -13,6 +15,9 @@ public sealed class MicroPriceState
     public decimal AskPx { get; set; }
     public decimal AskSz { get; set; }
     public decimal? LastTradePx { get; set; }
+
+    /// <summary>The robust z-score's baseline: the previous minutes' divergenceBps.</summary>
+    public RobustZ DivergenceZ { get; set; } = new();
 
     /// <summary>Micro-price (ask·bidSize + bid·askSize)/(bidSize + askSize) of the last quote; null before one (or both sizes zero).</summary>
     public decimal? MicroPrice { get; set; }

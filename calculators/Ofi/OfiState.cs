@@ -1,3 +1,5 @@
+using Pipeline.Calculators.Windows;
+
 namespace Pipeline.Calculators.Ofi;
 
 /// <summary>
@@ -23,6 +25,9 @@ public sealed class OfiState
 
     /// <summary>Minutes seen since the series start (for the rolling window's warm-up).</summary>
     public long MinutesSeen { get; set; }
+
+    /// <summary>The robust z-score's baseline: the previous minutes' ofi.</summary>
+    public RobustZ Z { get; set; } = new();
 
     /// <summary>
     /// One best bid/ask event; returns e_n = 1{Pb ≥ Pb'}·qb − 1{Pb ≤ Pb'}·qb' − 1{Pa ≤ Pa'}·qa + 1{Pa ≥ Pa'}·qa'

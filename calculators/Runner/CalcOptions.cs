@@ -18,6 +18,9 @@ public sealed record CalcOptions
     /// <summary>Minutes in the rolling OFI sum (<c>ofiRolling</c>, default 5).</summary>
     public int OfiWindowMinutes { get; init; } = 5;
 
+    /// <summary>Minutes in the robust z-scores' baseline (<c>ofiZ</c>, <c>divergenceZ</c>: rolling median and MAD; default 60).</summary>
+    public int RobustZMinutes { get; init; } = 60;
+
     /// <summary>VPIN bucket size in base units (default 10; set it per instrument, e.g. a day's volume / 50).</summary>
     public decimal VpinBucketVolume { get; init; } = 10m;
 
@@ -52,6 +55,11 @@ public sealed record CalcOptions
         if (OfiWindowMinutes is < 1 or > 1440)
         {
             throw new ArgumentException("OFI window must be 1..1440 minutes");
+        }
+
+        if (RobustZMinutes is < 2 or > 1440)
+        {
+            throw new ArgumentException("robust z window must be 2..1440 minutes");
         }
 
         if (VpinBucketVolume <= 0 || VpinBuckets is < 1 or > 10_000)

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using Pipeline.Calculators.Runner;
 using Pipeline.Jobs.Backtest.Csv;
+using Pipeline.Jobs.Calc;
 using Pipeline.Jobs.Cli;
 using Pipeline.Jobs.Strategies;
 using Spectre.Console;
@@ -62,6 +64,7 @@ public static class BacktestCommand
         command.Options.Add(Csv);
         command.Options.Add(ReportDir);
         command.Options.Add(Sweep);
+        CalcOptionsCli.AddMicroSettings(command); // the micro stage's settings, as given to calc
         CommandAction.Set(command, RunAsync, vault: VaultUse.Examine);
         return command;
     }
@@ -109,6 +112,7 @@ public static class BacktestCommand
             throw new UsageException($"--to {to:yyyy-MM-dd} is before --from {from:yyyy-MM-dd}");
         }
 
+        var calc = CalcOptionsCli.WithMicroSettings(context, new CalcOptions { Time = context.Time });
         var source = csvInput?.Import.Vault ?? context.Vault;
         var reportRoot = Path.GetFullPath(context.Get(ReportDir)
             ?? Path.Combine("backtest-report", $"{base_.Id}_{from:yyyy-MM-dd}_{to:yyyy-MM-dd}"));
@@ -124,7 +128,11 @@ public static class BacktestCommand
                     Backtester backtester;
                     try
                     {
-                        backtester = new Backtester(source, exchange, instId, from, to);
+                        backtester = new Backtester(source, exchange, instId, from, to, calc);
+                        foreach (var (_, config) in configs)
+                        {
+                            backtester.Check(config); // e.g. a micro strategy over days without quotes or book
+                        }
                     }
                     catch (ArgumentException ex)
                     {
@@ -141,7 +149,8 @@ public static class BacktestCommand
                             {
                                 task.Description = Markup.Escape($"{label}: {stage}");
                                 task.Value = stage == "calculators" ? fraction * 30 : 30 + (fraction * 70);
-                            }, token: token) with { Notes = csvInput?.Import.Notes ?? [] }, token);
+                            }, token: token), token);
+                            run = run with { Notes = [.. csvInput?.Import.Notes ?? [], .. run.Notes] };
                             task.Value = 100;
                             task.StopTask();
                             var dir = reportRoot;

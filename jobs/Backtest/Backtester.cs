@@ -7,6 +7,7 @@ using Pipeline.Jobs.Execution.Live;
 using Pipeline.Jobs.Strategies;
 using Pipeline.Jobs.Strategies.VwapMeanReversion;
 using Pipeline.Vault.Layout;
+using Pipeline.Vault.Micro;
 using Pipeline.Vault.State;
 using Pipeline.Vault.Trades;
 
@@ -21,6 +22,10 @@ namespace Pipeline.Jobs.Backtest;
 /// same trade range the live executor reads (first minute's start to last minute's end). Indicators
 /// start cold at <c>from</c>. The scratch vault is computed once per calculator setting and reused by
 /// every run (a sweep), then deleted on dispose.
+/// <para>For a strategy that reads the microstructure indicators (<see cref="StrategyConfig.UsesMicro"/>) the scratch vault
+/// also links the instrument's quotes and book days (JSONL and compacted Parquet, whichever exist), so the micro stage
+/// runs exactly as in <c>calc</c> and the same reader joins its outputs; a strategy that does not read them does not
+/// pay for reading a day's quotes.</para>
 /// </summary>
 public sealed class Backtester : IDisposable
 {
@@ -31,7 +36,7 @@ public sealed class Backtester : IDisposable
     private readonly DateOnly _to;
     private readonly CalcOptions _calc;
     private readonly string _scratchRoot;
-    private readonly Dictionary<int, (VaultLayout Vault, TimeSpan Elapsed)> _prepared = [];
+    private readonly Dictionary<(int AdxPeriod, bool Micro), (VaultLayout Vault, TimeSpan Elapsed)> _prepared = [];
 
     public Backtester(VaultLayout source, string exchange, string instId, DateOnly from, DateOnly to, CalcOptions? calc = null,
         string? scratchRoot = null)
@@ -60,6 +65,30 @@ public sealed class Backtester : IDisposable
     /// <summary>The raw days in range that exist (JSONL or Parquet).</summary>
     public IReadOnlyList<DateOnly> Days { get; }
 
+    /// <summary>The raw days in range that also have quotes or book recorded (JSONL or Parquet).</summary>
+    public IReadOnlyList<DateOnly> MicroDays =>
+        _microDays ??= [.. Days.Where(d => MicroKindsLinked.Any(k => MicroFiles(_source, k, d).Any(File.Exists)))];
+
+    private IReadOnlyList<DateOnly>? _microDays;
+
+    private static readonly MicroKind[] MicroKindsLinked = [MicroKind.Quotes, MicroKind.Book];
+
+    /// <summary>
+    /// Whether <paramref name="config"/> can run on this range: a strategy that reads the microstructure indicators needs
+    /// quotes or book recorded on at least one day, else it could only ever say "no micro data" — an
+    /// <see cref="ArgumentException"/> naming what to record. Some days without them: a note in the run (those minutes
+    /// do not trade).
+    /// </summary>
+    public void Check(StrategyConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (config.UsesMicro && MicroDays.Count == 0)
+        {
+            throw new ArgumentException(
+                $"{config.Strategy} reads quotes and book indicators, but {_exchange}/{_instId} has no quotes or book recorded between {_from:yyyy-MM-dd} and {_to:yyyy-MM-dd} (record them with `pipeline export --data trades,quotes,book`, or pick days that have them: {_source.MicroInstrumentDir(MicroKind.Quotes, _exchange, _instId)})");
+        }
+    }
+
     /// <summary>
     /// One run. <paramref name="progress"/> gets a stage name and the fraction done (0..1) now and then.
     /// </summary>
@@ -67,6 +96,7 @@ public sealed class Backtester : IDisposable
         Action<string, double>? progress = null, bool keepSignals = false, CancellationToken token = default)
     {
         ArgumentNullException.ThrowIfNull(config);
+        Check(config);
         var clock = Stopwatch.StartNew();
         config = config with
         {
@@ -102,9 +132,9 @@ public sealed class Backtester : IDisposable
         try
         {
             VaultLayout vault;
-            (vault, calcTime) = Prepare(parameters?.AdxPeriod ?? _calc.AdxPeriod, progress, token);
+            (vault, calcTime) = Prepare(parameters?.AdxPeriod ?? _calc.AdxPeriod, config.UsesMicro, progress, token);
             progress?.Invoke("minutes", 0);
-            minutes = new MinuteRecordReader(vault, _exchange, _instId, parameters?.BandWindow ?? BandWindow.OneHour).ReadAfter(null);
+            minutes = MinuteRecordReader.For(vault, config).ReadAfter(null); // the reader of `pipeline signal`
             if (minutes.Count > 0)
             {
                 // The live executor's range: the first minute's start to the last minute's end.
@@ -134,22 +164,38 @@ public sealed class Backtester : IDisposable
         {
             Config = config, From = _from, To = _to, Overrides = overrides ?? new Dictionary<string, string>(),
             Report = run.Report(), Sink = run.Sink, Minutes = minutes.Count, MinutesWithData = tradeMinutes.Count, Trades = fed,
-            Series = Series(minutes, parameters), BadLines = reader.BadLines,
+            Series = Series(minutes, parameters), BadLines = reader.BadLines, Notes = Notes(config),
             LateTrades = run.Engine.LateTrades, CalculatorTime = calcTime, Elapsed = clock.Elapsed,
         };
     }
 
-    /// <summary>The scratch vault with every calculator's output over the range (computed on first use).</summary>
-    private (VaultLayout, TimeSpan) Prepare(int adxPeriod, Action<string, double>? progress, CancellationToken token)
+    /// <summary>What the run could not see: the days in range without quotes or book (a micro strategy does not trade them).</summary>
+    private List<string> Notes(StrategyConfig config)
     {
-        if (_prepared.TryGetValue(adxPeriod, out var ready))
+        if (!config.UsesMicro || MicroDays.Count == Days.Count)
+        {
+            return [];
+        }
+
+        var missing = Days.Except(MicroDays).ToList();
+        return
+        [
+            $"{missing.Count} of {Days.Count} days have no quotes or book recorded ({string.Join(", ", missing.Take(5).Select(d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)))}{(missing.Count > 5 ? ", …" : "")}): their minutes have no micro values and {config.Strategy} does not enter on them",
+        ];
+    }
+
+    /// <summary>The scratch vault with every calculator's output over the range (computed on first use).</summary>
+    private (VaultLayout, TimeSpan) Prepare(int adxPeriod, bool micro, Action<string, double>? progress, CancellationToken token)
+    {
+        if (_prepared.TryGetValue((adxPeriod, micro), out var ready))
         {
             return ready;
         }
 
         progress?.Invoke("calculators", 0);
         var clock = Stopwatch.StartNew();
-        var vault = new VaultLayout(Path.Combine(_scratchRoot, "adx" + adxPeriod.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var vault = new VaultLayout(Path.Combine(_scratchRoot,
+            "adx" + adxPeriod.ToString(System.Globalization.CultureInfo.InvariantCulture) + (micro ? "-micro" : "")));
         foreach (var day in Days)
         {
             // Parquet wins when both forms exist, as for every reader.
@@ -157,8 +203,25 @@ public sealed class Backtester : IDisposable
             var (target, link) = File.Exists(parquet)
                 ? (parquet, vault.RawDayParquet(_exchange, _instId, day))
                 : (_source.RawDayJsonl(_exchange, _instId, day), vault.RawDayJsonl(_exchange, _instId, day));
-            Directory.CreateDirectory(Path.GetDirectoryName(link)!);
-            File.CreateSymbolicLink(link, target);
+            Link(link, target);
+        }
+
+        if (micro)
+        {
+            // Both forms when both exist: the micro stage decides which it reads, exactly as over the source vault.
+            foreach (var day in MicroDays)
+            {
+                foreach (var kind in MicroKindsLinked)
+                {
+                    foreach (var (target, link) in MicroFiles(_source, kind, day).Zip(MicroFiles(vault, kind, day)))
+                    {
+                        if (File.Exists(target))
+                        {
+                            Link(link, target);
+                        }
+                    }
+                }
+            }
         }
 
         // Every linked day is complete as it is: mark it closed the way backfill does (no made-up watermark);
@@ -171,8 +234,21 @@ public sealed class Backtester : IDisposable
 
         CalculatorRunner.RunOnce(vault, _calc with { AdxPeriod = adxPeriod }, _exchange, _instId, token);
         progress?.Invoke("calculators", 1);
-        _prepared[adxPeriod] = (vault, clock.Elapsed);
+        _prepared[(adxPeriod, micro)] = (vault, clock.Elapsed);
         return (vault, clock.Elapsed);
+    }
+
+    /// <summary>A micro kind's day files: the JSONL and its compacted Parquet (the same name, .parquet).</summary>
+    private IEnumerable<string> MicroFiles(VaultLayout layout, MicroKind kind, DateOnly day)
+    {
+        var jsonl = layout.MicroDayJsonl(kind, _exchange, _instId, day);
+        return [jsonl, Path.ChangeExtension(jsonl, ".parquet")];
+    }
+
+    private static void Link(string link, string target)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(link)!);
+        File.CreateSymbolicLink(link, target);
     }
 
     /// <summary>The price chart's minutes: close, VWAP and the strategy's bands (VWAP ± bandMultiplier × sigma, as it decides on them).</summary>

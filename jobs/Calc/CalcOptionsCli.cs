@@ -22,6 +22,8 @@ internal static class CalcOptionsCli
 
     public static Option<int?> OfiWindow { get; } = new("--ofi-window") { Description = "Minutes in the rolling OFI sum, ofiRolling (default 5)" };
 
+    public static Option<int?> ZWindow { get; } = new("--z-window") { Description = "Minutes in the robust z-scores' baseline, ofiZ and divergenceZ (default 60)" };
+
     public static Option<decimal?> VpinBucket { get; } = new("--vpin-bucket") { Description = "VPIN bucket size in base units (default 10; about a day's volume / 50 suits most instruments)" };
 
     public static Option<int?> VpinBuckets { get; } = new("--vpin-buckets") { Description = "Buckets in VPIN's window (default 50)" };
@@ -40,12 +42,46 @@ internal static class CalcOptionsCli
             command.Options.Add(SessionHour);
             command.Options.Add(AdxPeriod);
             command.Options.Add(Bands);
-            command.Options.Add(OfiWindow);
-            command.Options.Add(VpinBucket);
-            command.Options.Add(VpinBuckets);
-            command.Options.Add(DepthBps);
-            command.Options.Add(KyleWindow);
+            AddMicroSettings(command);
         }
+    }
+
+    /// <summary>The microstructure settings (and λ's window), also on <c>backtest</c> so its micro stage matches <c>calc</c>'s.</summary>
+    public static void AddMicroSettings(Command command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        command.Options.Add(OfiWindow);
+        command.Options.Add(ZWindow);
+        command.Options.Add(VpinBucket);
+        command.Options.Add(VpinBuckets);
+        command.Options.Add(DepthBps);
+        command.Options.Add(KyleWindow);
+    }
+
+    /// <summary><paramref name="options"/> with the microstructure settings given on the command line, validated (exit 2).</summary>
+    public static CalcOptions WithMicroSettings(CommandContext context, CalcOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(options);
+        options = options with
+        {
+            OfiWindowMinutes = context.Get(OfiWindow) ?? options.OfiWindowMinutes,
+            RobustZMinutes = context.Get(ZWindow) ?? options.RobustZMinutes,
+            VpinBucketVolume = context.Get(VpinBucket) ?? options.VpinBucketVolume,
+            VpinBuckets = context.Get(VpinBuckets) ?? options.VpinBuckets,
+            DepthBps = context.Get(DepthBps) ?? options.DepthBps,
+            KyleWindow = context.Get(KyleWindow) ?? options.KyleWindow,
+        };
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UsageException(ex.Message, ex);
+        }
+
+        return options;
     }
 
     public static CalcOptions Options(CommandContext context)
@@ -71,25 +107,7 @@ internal static class CalcOptionsCli
             options = options with { BandMultipliers = ParseBands(bands) };
         }
 
-        options = options with
-        {
-            OfiWindowMinutes = context.Get(OfiWindow) ?? options.OfiWindowMinutes,
-            VpinBucketVolume = context.Get(VpinBucket) ?? options.VpinBucketVolume,
-            VpinBuckets = context.Get(VpinBuckets) ?? options.VpinBuckets,
-            DepthBps = context.Get(DepthBps) ?? options.DepthBps,
-            KyleWindow = context.Get(KyleWindow) ?? options.KyleWindow,
-        };
-
-        try
-        {
-            options.Validate();
-        }
-        catch (ArgumentException ex)
-        {
-            throw new UsageException(ex.Message, ex);
-        }
-
-        return options;
+        return WithMicroSettings(context, options);
     }
 
     public static IReadOnlyList<(string Exchange, string InstId)> Instruments(CommandContext context)

@@ -18,6 +18,9 @@ public sealed record CalculationConfig(TimeSpan Lateness, int SessionHour)
     /// <summary>Minutes in the rolling OFI sum (<c>calculators.ofiWindowMinutes</c>).</summary>
     public int OfiWindowMinutes { get; init; } = Default.OfiWindowMinutes;
 
+    /// <summary>Minutes of the robust z-scores' median/MAD baseline (<c>calculators.zWindowMinutes</c>).</summary>
+    public int ZWindowMinutes { get; init; } = Default.RobustZMinutes;
+
     /// <summary>VPIN bucket size in base units (<c>calculators.vpinBucket</c>).</summary>
     public decimal VpinBucket { get; init; } = Default.VpinBucketVolume;
 
@@ -38,6 +41,7 @@ public sealed record CalculationConfig(TimeSpan Lateness, int SessionHour)
         AdxPeriod = AdxPeriod,
         BandMultipliers = Bands,
         OfiWindowMinutes = OfiWindowMinutes,
+        RobustZMinutes = ZWindowMinutes,
         VpinBucketVolume = VpinBucket,
         VpinBuckets = VpinBuckets,
         DepthBps = DepthBps,
@@ -48,8 +52,8 @@ public sealed record CalculationConfig(TimeSpan Lateness, int SessionHour)
     /// <summary>Value equality, the band list compared item by item.</summary>
     public bool Equals(CalculationConfig? other) =>
         other is not null && Lateness == other.Lateness && SessionHour == other.SessionHour && AdxPeriod == other.AdxPeriod
-        && Bands.SequenceEqual(other.Bands) && OfiWindowMinutes == other.OfiWindowMinutes && VpinBucket == other.VpinBucket
+        && Bands.SequenceEqual(other.Bands) && OfiWindowMinutes == other.OfiWindowMinutes && ZWindowMinutes == other.ZWindowMinutes && VpinBucket == other.VpinBucket
         && VpinBuckets == other.VpinBuckets && DepthBps == other.DepthBps && KyleWindow == other.KyleWindow;
 
-    public override int GetHashCode() => HashCode.Combine(Lateness, SessionHour, AdxPeriod, Bands.Count, OfiWindowMinutes, VpinBucket, VpinBuckets, HashCode.Combine(DepthBps, KyleWindow));
+    public override int GetHashCode() => HashCode.Combine(Lateness, SessionHour, AdxPeriod, Bands.Count, OfiWindowMinutes, VpinBucket, VpinBuckets, HashCode.Combine(DepthBps, KyleWindow, ZWindowMinutes));
 }

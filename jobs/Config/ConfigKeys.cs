@@ -31,6 +31,7 @@ public static class ConfigKeys
     public const string AdxPeriod = "calculators.adxPeriod";
     public const string Bands = "calculators.bands";
     public const string OfiWindowMinutes = "calculators.ofiWindowMinutes";
+    public const string ZWindowMinutes = "calculators.zWindowMinutes";
     public const string VpinBucket = "calculators.vpinBucket";
     public const string VpinBuckets = "calculators.vpinBuckets";
     public const string DepthBps = "calculators.depthBps";
@@ -65,6 +66,7 @@ public static class ConfigKeys
         [AdxPeriod] = false,
         [Bands] = true,
         [OfiWindowMinutes] = false,
+        [ZWindowMinutes] = false,
         [VpinBucket] = false,
         [VpinBuckets] = false,
         [DepthBps] = false,

@@ -24,6 +24,9 @@ namespace Pipeline.Jobs.Execution;
 /// The trade that fills the entry is also checked against the stop.</item>
 /// <item>Exit at VWAP (optional): at a minute close that is at or beyond VWAP (long: close ≥ vwap),
 /// taker at the close. That minute opens nothing new.</item>
+/// <item>Exit after a horizon (optional, <see cref="ExecutionSettings.ExitAfter"/>): at the first minute close at least
+/// exitAfter after the entry fill, taker at the close (the exit levels of earlier minutes are resolved first). That
+/// minute opens nothing new either.</item>
 /// <item>PnL, fees and the daily loss are valued by <see cref="ContractPnl"/> for the instrument's
 /// <see cref="ContractTerms"/>: linear in the quote currency, fees on the position's notional for both legs,
 /// so a take-profit nets exactly tp − 2·maker (0.6 − 0.04 = +0.56 %) and a stop −sl − maker − taker
@@ -163,6 +166,12 @@ public sealed class PaperTradingEngine
             ExitAtVwap(position, minute);
             action = SignalAction.ExitVwap;
             reason = $"close {Text(minute.Close)} {(position.IsLong ? "≥" : "≤")} vwap {Text(Math.Round(vwap, 8))}: exit {(position.IsLong ? "long" : "short")} {position.PositionId}";
+        }
+        else if (_position is { } held && _x.ExitAfterMs is { } hold && minute.CloseTs >= held.EntryTs + hold)
+        {
+            ExitAtClose(held, minute, "exit_time", $"held {Seconds(minute.CloseTs - held.EntryTs)} ≥ exitAfter {Seconds(hold)}");
+            action = SignalAction.ExitTime;
+            reason = $"horizon: exit {(held.IsLong ? "long" : "short")} {held.PositionId} at close {Text(minute.Close)}, held {Seconds(minute.CloseTs - held.EntryTs)} since the fill";
         }
         else if (signal.Action is SignalAction.EnterLong or SignalAction.EnterShort)
         {
@@ -325,15 +334,20 @@ public sealed class PaperTradingEngine
         }
     }
 
-    private void ExitAtVwap(OpenPosition position, MinuteInputs minute)
+    private void ExitAtVwap(OpenPosition position, MinuteInputs minute) =>
+        ExitAtClose(position, minute, "exit_vwap", "close crossed vwap");
+
+    /// <summary>A taker exit at the minute close (exit_vwap, exit_time): cancels the stop, fills, cancels the take-profit.</summary>
+    private void ExitAtClose(OpenPosition position, MinuteInputs minute, string kind, string why)
     {
         var orderId = NextOrderId();
-        _sink.OnOrder(new OrderEvent(minute.CloseTs, orderId, position.PositionId, "placed", "exit_vwap", Side(!position.IsLong),
-            "market", minute.Close, position.Qty, null, "close crossed vwap"));
+        var what = kind == "exit_vwap" ? "exit at vwap" : "exit at the horizon";
+        _sink.OnOrder(new OrderEvent(minute.CloseTs, orderId, position.PositionId, "placed", kind, Side(!position.IsLong),
+            "market", minute.Close, position.Qty, null, why));
         _sink.OnOrder(new OrderEvent(minute.CloseTs, position.StopLossOrderId, position.PositionId, "cancelled", "stop_loss",
-            Side(!position.IsLong), "stop_market", position.StopLossPx, position.Qty, null, "replaced by exit at vwap"));
-        ClosePosition(position, minute.CloseTs, "exit_vwap", orderId, "market", minute.Close, "taker", _x.TakerFeeRate, null,
-            position.TakeProfitOrderId, "limit", position.TakeProfitPx, "take_profit", "exit at vwap");
+            Side(!position.IsLong), "stop_market", position.StopLossPx, position.Qty, null, "replaced by " + what));
+        ClosePosition(position, minute.CloseTs, kind, orderId, "market", minute.Close, "taker", _x.TakerFeeRate, null,
+            position.TakeProfitOrderId, "limit", position.TakeProfitPx, "take_profit", what);
     }
 
     private void ClosePosition(OpenPosition position, long ts, string reason, string orderId, string orderType, decimal px,

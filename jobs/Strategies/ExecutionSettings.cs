@@ -26,6 +26,14 @@ public sealed record ExecutionSettings
     /// <summary>How long the post-only entry limit rests before it is cancelled.</summary>
     public TimeSpan EntryTtl { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// The holding horizon (key <c>exitAfter</c>): at the first minute close at least this long after the entry fill, an
+    /// open position is closed at that close (taker), unless take-profit or stop closed it first. Null: no time exit.
+    /// </summary>
+    public TimeSpan? ExitAfter { get; init; }
+
+    public long? ExitAfterMs => ExitAfter is { } t ? (long)t.TotalMilliseconds : null;
+
     public decimal TakeProfitRate => TakeProfitPct / 100m;
     public decimal StopLossRate => StopLossPct / 100m;
     public decimal MakerFeeRate => MakerFeePct / 100m;
@@ -41,9 +49,9 @@ public sealed record ExecutionSettings
     /// <summary>Win rate (%) at which take-profits and stops break even: loss / (win + loss) (39.78… by default).</summary>
     public decimal BreakEvenWinRatePct => NetLossPct / (NetWinPct + NetLossPct) * 100m;
 
-    internal static ExecutionSettings Parse(YamlSection p)
+    internal static ExecutionSettings Parse(YamlSection p, ExecutionSettings? strategyDefaults = null)
     {
-        var defaults = new ExecutionSettings();
+        var defaults = strategyDefaults ?? new ExecutionSettings();
         return new ExecutionSettings
         {
             TakeProfitPct = p.Number("takeProfitPct", defaults.TakeProfitPct, v => v > 0 && v < 100, "0 < takeProfitPct < 100"),
@@ -56,6 +64,20 @@ public sealed record ExecutionSettings
             MaxDailyLossPct = p.Number("maxDailyLossPct", defaults.MaxDailyLossPct, v => v > 0 && v <= 100, "0 < maxDailyLossPct <= 100"),
             EntryTtl = p.Duration("entryTtl", defaults.EntryTtl, v => v >= TimeSpan.FromSeconds(1) && v <= TimeSpan.FromHours(1),
                 "between 1s and 1h"),
+            ExitAfter = ParseExitAfter(p, defaults.ExitAfter),
         };
+    }
+
+    /// <summary>A duration between 1m and 1 day, or "off" (no time exit).</summary>
+    private static TimeSpan? ParseExitAfter(YamlSection p, TimeSpan? fallback)
+    {
+        if (p.OptionalString("exitAfter") is "off")
+        {
+            return null;
+        }
+
+        var value = p.Duration("exitAfter", fallback ?? TimeSpan.Zero, v => v >= TimeSpan.FromMinutes(1) && v <= TimeSpan.FromDays(1),
+            "between 1m and 24h, or off");
+        return value == TimeSpan.Zero ? null : value;
     }
 }

@@ -22,6 +22,15 @@ public sealed record MinuteInputs(long MinuteMs, decimal Close, decimal? Vwap, d
     /// </summary>
     public bool? WindowWarm { get; init; }
 
+    /// <summary>
+    /// The minute's microstructure indicators; null when the instrument has no quotes or book recorded for this minute
+    /// (the micro stage wrote no line), or when the strategy does not read them (<see cref="StrategyConfig.UsesMicro"/>).
+    /// </summary>
+    public MicroInputs? Micro { get; init; }
+
+    /// <summary>Kyle's λ of the minute (kyle.lambda: price change per unit of signed volume); null while warming up or not read.</summary>
+    public decimal? KyleLambda { get; init; }
+
     /// <summary>Event time at which the minute's values exist: the end of the minute.</summary>
     public long CloseTs => MinuteMs + TradeTime.MsPerMinute;
 

@@ -29,6 +29,12 @@ public sealed record StrategyConfig
     /// </summary>
     public ContractTerms? Contract { get; init; }
 
+    /// <summary>
+    /// The strategy reads the microstructure indicators (<see cref="MinuteInputs.Micro"/>, <see cref="MinuteInputs.KyleLambda"/>):
+    /// the minute reader then joins them, and a backtest over a range without quotes or book fails (set by the registry).
+    /// </summary>
+    public bool UsesMicro { get; init; }
+
     /// <summary>Where it was read from ("(inline)" for configs built in code).</summary>
     public string Source { get; init; } = "(inline)";
 

@@ -1,4 +1,5 @@
 using Pipeline.Exporter.Venues;
+using Pipeline.Jobs.Strategies.MicroMeanReversion;
 using Pipeline.Jobs.Strategies.VwapMeanReversion;
 using Pipeline.Vault.Layout;
 using YamlDotNet.Core;
@@ -23,6 +24,10 @@ public sealed class StrategyRegistry
         registry.Register(VwapMeanReversionStrategy.StrategyName,
             VwapMeanReversionParameters.Parse,
             config => new VwapMeanReversionStrategy((VwapMeanReversionParameters)config.Parameters));
+        registry.Register(MicroMeanReversionStrategy.StrategyName,
+            MicroMeanReversionParameters.Parse,
+            config => new MicroMeanReversionStrategy((MicroMeanReversionParameters)config.Parameters),
+            usesMicro: true, executionDefaults: MicroMeanReversionParameters.ExecutionDefaults);
         return registry;
     }
 
@@ -31,14 +36,17 @@ public sealed class StrategyRegistry
     /// <param name="name">The value of <c>strategy:</c> in YAML.</param>
     /// <param name="parseParameters">Reads the strategy's keys from <c>parameters</c> (unknown keys are rejected after).</param>
     /// <param name="create">Makes a fresh instance from a loaded config.</param>
-    public void Register(string name, Func<YamlSection, object> parseParameters, Func<StrategyConfig, IStrategy> create)
+    /// <param name="usesMicro">The strategy reads the microstructure indicators (<see cref="StrategyConfig.UsesMicro"/>).</param>
+    /// <param name="executionDefaults">The strategy's own execution defaults (e.g. a short holding horizon); null: the common ones.</param>
+    public void Register(string name, Func<YamlSection, object> parseParameters, Func<StrategyConfig, IStrategy> create,
+        bool usesMicro = false, ExecutionSettings? executionDefaults = null)
     {
         if (!VaultNames.IsName(name))
         {
             throw new ArgumentException($"'{name}' is not a valid strategy name", nameof(name));
         }
 
-        _entries[name] = new Entry(parseParameters, create);
+        _entries[name] = new Entry(parseParameters, create, usesMicro, executionDefaults);
     }
 
     /// <summary>Reads and validates a strategy file; errors name the file and key.</summary>
@@ -112,19 +120,20 @@ public sealed class StrategyRegistry
         var instId = Named(top, "instId", top.RequiredString("instId"), VaultNames.IsInstId,
             "the exchange's instrument id, e.g. BTC-USDT-SWAP or BTCUSDT");
         var parameters = top.Section("parameters");
-        var execution = ExecutionSettings.Parse(parameters);
+        var execution = ExecutionSettings.Parse(parameters, entry.ExecutionDefaults);
         var own = entry.Parse(parameters);
         parameters.RejectUnknown();
         top.RejectUnknown();
         return new StrategyConfig
         {
             Id = id, Strategy = strategy, Exchange = exchange, InstId = instId, Execution = execution,
-            Parameters = own, Source = source, Factory = entry.Create,
+            Parameters = own, Source = source, Factory = entry.Create, UsesMicro = entry.UsesMicro,
         };
     }
 
     private static string Named(YamlSection section, string key, string value, Func<string, bool> isValid, string expected) =>
         isValid(value) ? value : throw new StrategyConfigException(section.File, section.KeyOf(key), $"'{value}' is not valid: expected {expected}");
 
-    private sealed record Entry(Func<YamlSection, object> Parse, Func<StrategyConfig, IStrategy> Create);
+    private sealed record Entry(Func<YamlSection, object> Parse, Func<StrategyConfig, IStrategy> Create, bool UsesMicro,
+        ExecutionSettings? ExecutionDefaults);
 }

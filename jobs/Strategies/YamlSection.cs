@@ -159,7 +159,7 @@ public sealed class YamlSection
         {
             if (!_used.Contains(key))
             {
-                throw Error(key, $"unknown key (line {_entries[key].Start.Line}); check the spelling against config/strategies/vwap_mean_reversion.yaml");
+                throw Error(key, $"unknown key (line {_entries[key].Start.Line}); check the spelling against the strategy's file in config/strategies/ (vwap_mean_reversion.yaml, micro_mr.yaml)");
             }
         }
     }

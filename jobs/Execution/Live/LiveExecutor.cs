@@ -1,6 +1,5 @@
 using Pipeline.Jobs.Execution.Ledger;
 using Pipeline.Jobs.Strategies;
-using Pipeline.Jobs.Strategies.VwapMeanReversion;
 using Pipeline.Vault.Layout;
 using Pipeline.Vault.State;
 using Serilog;
@@ -54,8 +53,7 @@ public sealed class LiveExecutor(VaultLayout vault, StrategyConfig config, TimeP
                 $"{StatePath} belongs to {state.Strategy} on {state.Exchange}/{state.InstId}, but {config.Source} says {config.Strategy} on {config.Exchange}/{config.InstId}; use another id or move the state and ledger away");
         }
 
-        var window = config.Parameters is VwapMeanReversionParameters p ? p.BandWindow : BandWindow.OneHour;
-        var minutesReader = new MinuteRecordReader(vault, config.Exchange, config.InstId, window, map);
+        var minutesReader = MinuteRecordReader.For(vault, config, map);
         var minutes = minutesReader.ReadAfter(state?.Engine.LastMinuteMs, state is null ? startMinuteMs : null, maxDays);
         if (minutes.Count == 0)
         {

@@ -10,7 +10,7 @@ public sealed record LivePassResult
     public int Orders { get; init; }
     public int Fills { get; init; }
 
-    /// <summary>Decisions by action text ("none", "long", "short", "exit_vwap").</summary>
+    /// <summary>Decisions by action text ("none", "long", "short", "exit_vwap", "exit_time").</summary>
     public IReadOnlyDictionary<string, int> Actions { get; init; } = new Dictionary<string, int>();
 
     public long? LastMinuteMs { get; init; }

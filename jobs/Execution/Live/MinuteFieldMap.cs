@@ -35,6 +35,27 @@ public sealed record MinuteFieldMap
     public string AdxCalc { get; init; } = "adx";
     public string AdxField { get; init; } = "adx";
 
+    // The microstructure outputs (read only for a strategy that uses them: StrategyConfig.UsesMicro).
+    public string KyleCalc { get; init; } = "kyle";
+    public string KyleLambdaField { get; init; } = "lambda";
+
+    public string OfiCalc { get; init; } = "ofi";
+    public string OfiField { get; init; } = "ofi";
+    public string OfiZField { get; init; } = "ofiZ";
+
+    public string MicroPriceCalc { get; init; } = "microprice";
+    public string MicroPriceField { get; init; } = "microPrice";
+    public string ImbalanceField { get; init; } = "imbalance";
+    public string DivergenceBpsField { get; init; } = "divergenceBps";
+    public string DivergenceZField { get; init; } = "divergenceZ";
+
+    public string VpinCalc { get; init; } = "vpin";
+    public string VpinField { get; init; } = "vpin";
+
+    public string BookDepthCalc { get; init; } = "bookdepth";
+    public string BidDepthField { get; init; } = "bidDepth";
+    public string AskDepthField { get; init; } = "askDepth";
+
     public string VwapField(BandWindow window) => window switch
     {
         BandWindow.OneHour => Vwap1hField,

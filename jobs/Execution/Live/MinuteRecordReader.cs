@@ -4,6 +4,7 @@ using Pipeline.Jobs.Strategies;
 using Pipeline.Jobs.Strategies.VwapMeanReversion;
 using Pipeline.Vault.Jsonl;
 using Pipeline.Vault.Layout;
+using Pipeline.Vault.Micro;
 using Pipeline.Vault.Trades;
 using Serilog;
 
@@ -14,10 +15,26 @@ namespace Pipeline.Jobs.Execution.Live;
 /// them by minute into <see cref="MinuteInputs"/>. Only minutes every calculator has written are
 /// returned, up to the oldest "latest minute" among them, so a lagging calculator simply holds the
 /// executor back. Field names come from <see cref="MinuteFieldMap"/>.
+/// <para>With <paramref name="micro"/> (a strategy that uses them) it also joins kyle and the microstructure outputs (ofi,
+/// microprice, vpin, bookdepth) into <see cref="MinuteInputs.Micro"/> and <see cref="MinuteInputs.KyleLambda"/>: optional
+/// (a minute they have not written gets null), but on a day whose quotes or book are recorded the micro outputs hold
+/// the executor back like the others, so a pass never decides a minute before its micro line exists (also when the
+/// micro stage failed and lags) — and a backtest, which reads after every calculator has run, sees the same values.
+/// On a day without quotes or book (recording stopped, or not started) later minutes go on with null micro values
+/// rather than wait for ever.</para>
 /// </summary>
-public sealed class MinuteRecordReader(VaultLayout vault, string exchange, string instId, BandWindow window, MinuteFieldMap? map = null)
+public sealed class MinuteRecordReader(VaultLayout vault, string exchange, string instId, BandWindow window, MinuteFieldMap? map = null,
+    bool micro = false)
 {
     private readonly MinuteFieldMap _map = map ?? MinuteFieldMap.Default;
+
+    /// <summary>The reader of a strategy's minutes, the same for `pipeline signal` and backtest: its band window and whether it reads micro.</summary>
+    public static MinuteRecordReader For(VaultLayout vault, StrategyConfig config, MinuteFieldMap? map = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var window = config.Parameters is VwapMeanReversionParameters p ? p.BandWindow : BandWindow.OneHour;
+        return new MinuteRecordReader(vault, config.Exchange, config.InstId, window, map, config.UsesMicro);
+    }
 
     /// <summary>Lines that could not be used (bad JSON, missing minute or field), by file and offset.</summary>
     public List<LineIssue> Issues { get; } = [];
@@ -48,7 +65,9 @@ public sealed class MinuteRecordReader(VaultLayout vault, string exchange, strin
             return [];
         }
 
-        var horizon = new[] { bars.Keys.Max(), vwap.Keys.Max(), bands.Keys.Max(), adx.Keys.Max() }.Min();
+        var horizons = new List<long> { bars.Keys.Max(), vwap.Keys.Max(), bands.Keys.Max(), adx.Keys.Max() };
+        var extra = micro ? ReadMicro(start, days, horizons) : null;
+        var horizon = horizons.Min();
         var result = new List<MinuteInputs>();
         var seriesStart = FirstBarMinute();
         foreach (var minute in bars.Keys.Where(m => m <= horizon).Order())
@@ -71,10 +90,79 @@ public sealed class MinuteRecordReader(VaultLayout vault, string exchange, strin
             {
                 SeriesMinutes = seriesStart is { } first && minute >= first ? ((minute - first) / TradeTime.MsPerMinute) + 1 : null,
                 WindowWarm = v[1] == Absent ? null : v[1] is not null,
+                Micro = extra?.Micro(minute),
+                KyleLambda = extra?.Kyle.TryGetValue(minute, out var k) == true ? k[0] : null,
             });
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Reads kyle and the micro outputs. The micro outputs join the horizon when the last day read has quotes or book
+    /// recorded (the micro stage must catch up with them), kyle when it has written that day.
+    /// </summary>
+    private MicroColumns ReadMicro(long start, HashSet<DateOnly> days, List<long> horizons)
+    {
+        var columns = new MicroColumns(
+            ReadCalc(_map.KyleCalc, start, days, [_map.KyleLambdaField]),
+            ReadCalc(_map.OfiCalc, start, days, [_map.OfiField, Optional + _map.OfiZField]),
+            ReadCalc(_map.MicroPriceCalc, start, days,
+                [_map.MicroPriceField, _map.ImbalanceField, _map.DivergenceBpsField, Optional + _map.DivergenceZField]),
+            ReadCalc(_map.VpinCalc, start, days, [_map.VpinField]),
+            ReadCalc(_map.BookDepthCalc, start, days, [_map.BidDepthField, _map.AskDepthField]));
+        var lastDay = days.Max();
+        if (columns.Kyle.Count > 0 && File.Exists(vault.DerivedDay(_map.KyleCalc, exchange, instId, lastDay)))
+        {
+            horizons.Add(columns.Kyle.Keys.Max());
+        }
+
+        if (MicroRecorded(lastDay))
+        {
+            foreach (var values in new[] { columns.Ofi, columns.Price, columns.Vpin, columns.Depth })
+            {
+                // Nothing written yet on a recorded day: hold everything back until the micro stage has run.
+                horizons.Add(values.Count > 0 ? values.Keys.Max() : long.MinValue);
+            }
+        }
+
+        return columns;
+    }
+
+    /// <summary>Whether quotes or book lines are recorded for <paramref name="day"/> (JSONL or compacted Parquet).</summary>
+    private bool MicroRecorded(DateOnly day) =>
+        new[] { MicroKind.Quotes, MicroKind.Book }
+            .Select(kind => vault.MicroDayJsonl(kind, exchange, instId, day))
+            .Any(jsonl => File.Exists(jsonl) || File.Exists(Path.ChangeExtension(jsonl, ".parquet")));
+
+    private sealed record MicroColumns(
+        Dictionary<long, decimal?[]> Kyle,
+        Dictionary<long, decimal?[]> Ofi,
+        Dictionary<long, decimal?[]> Price,
+        Dictionary<long, decimal?[]> Vpin,
+        Dictionary<long, decimal?[]> Depth)
+    {
+        /// <summary>The minute's micro values; null when the micro stage wrote none of its outputs for it.</summary>
+        public MicroInputs? Micro(long minute)
+        {
+            var ofi = Ofi.GetValueOrDefault(minute);
+            var price = Price.GetValueOrDefault(minute);
+            var vpin = Vpin.GetValueOrDefault(minute);
+            var depth = Depth.GetValueOrDefault(minute);
+            if (ofi is null && price is null && vpin is null && depth is null)
+            {
+                return null;
+            }
+
+            return new MicroInputs
+            {
+                Ofi = ofi?[0], OfiZ = Present(ofi?[1]),
+                MicroPrice = price?[0], Imbalance = price?[1], DivergenceBps = price?[2], DivergenceZ = Present(price?[3]),
+                Vpin = vpin?[0], BidDepth = depth?[0], AskDepth = depth?[1],
+            };
+        }
+
+        private static decimal? Present(decimal? value) => value == Absent ? null : value;
     }
 
     /// <summary>The first minute of the bar series (the first line of the first bars_1m day), for warm-up progress; null when unreadable.</summary>

@@ -20,7 +20,7 @@ namespace Pipeline.Calculators.Tests.Micro;
 public sealed class MicroFixtureDayTests
 {
     private static readonly DateOnly Day = TestVault.Day1;
-    private static readonly CalcOptions Options = new() { OfiWindowMinutes = 2, VpinBucketVolume = 2m, VpinBuckets = 2, DepthBps = 10m };
+    private static readonly CalcOptions Options = new() { OfiWindowMinutes = 2, RobustZMinutes = 2, VpinBucketVolume = 2m, VpinBuckets = 2, DepthBps = 10m };
 
     /// <summary>Writes the README's fixture day into <paramref name="v"/>.</summary>
     private static void Write(TestVault v)
@@ -64,16 +64,16 @@ public sealed class MicroFixtureDayTests
         v.Calc(Options);
         string[] ofi =
         [
-            """{"minute":"2025-12-14T00:00:00Z","exchange":"okx","instId":"BTC-USDT-SWAP","ofi":"4","ofiRolling":null,"quotes":3}""",
-            """{"minute":"2025-12-14T00:01:00Z","exchange":"okx","instId":"BTC-USDT-SWAP","ofi":"1","ofiRolling":"5","quotes":1}""",
-            """{"minute":"2025-12-14T00:02:00Z","exchange":"okx","instId":"BTC-USDT-SWAP","ofi":"0","ofiRolling":"1","quotes":0}""",
+            """{"minute":"2025-12-14T00:00:00Z","exchange":"okx","instId":"BTC-USDT-SWAP","ofi":"4","ofiRolling":null,"quotes":3,"ofiZ":null}""",
+            """{"minute":"2025-12-14T00:01:00Z","exchange":"okx","instId":"BTC-USDT-SWAP","ofi":"1","ofiRolling":"5","quotes":1,"ofiZ":null}""",
+            """{"minute":"2025-12-14T00:02:00Z","exchange":"okx","instId":"BTC-USDT-SWAP","ofi":"0","ofiRolling":"1","quotes":0,"ofiZ":"-1.124151265794325284410270246"}""",
         ];
         Assert.Equal(ofi, v.Lines("ofi", Day));
         string[] micro =
         [
-            """{"minute":"2025-12-14T00:00:00Z","exchange":"okx","instId":"BTC-USDT-SWAP","microPrice":"100.125","mid":"100.15","imbalance":"-0.5","lastTradePx":"100.2","divergence":"-0.075","divergenceBps":"-7.4850299401197604790419161677"}""",
-            """{"minute":"2025-12-14T00:01:00Z","exchange":"okx","instId":"BTC-USDT-SWAP","microPrice":"100.14","mid":"100.15","imbalance":"-0.2","lastTradePx":"100.2","divergence":"-0.06","divergenceBps":"-5.9880239520958083832335329341"}""",
-            """{"minute":"2025-12-14T00:02:00Z","exchange":"okx","instId":"BTC-USDT-SWAP","microPrice":"100.14","mid":"100.15","imbalance":"-0.2","lastTradePx":"100","divergence":"0.14","divergenceBps":"14"}""",
+            """{"minute":"2025-12-14T00:00:00Z","exchange":"okx","instId":"BTC-USDT-SWAP","microPrice":"100.125","mid":"100.15","imbalance":"-0.5","lastTradePx":"100.2","divergence":"-0.075","divergenceBps":"-7.4850299401197604790419161677","divergenceZ":null}""",
+            """{"minute":"2025-12-14T00:01:00Z","exchange":"okx","instId":"BTC-USDT-SWAP","microPrice":"100.14","mid":"100.15","imbalance":"-0.2","lastTradePx":"100.2","divergence":"-0.06","divergenceBps":"-5.9880239520958083832335329341","divergenceZ":null}""",
+            """{"minute":"2025-12-14T00:02:00Z","exchange":"okx","instId":"BTC-USDT-SWAP","microPrice":"100.14","mid":"100.15","imbalance":"-0.2","lastTradePx":"100","divergence":"0.14","divergenceBps":"14","divergenceZ":"18.686092000539592607581276135"}""",
         ];
         Assert.Equal(micro, v.Lines("microprice", Day));
         string[] vpin =
@@ -98,7 +98,7 @@ public sealed class MicroFixtureDayTests
         using var v = TestVault.Create();
         Write(v);
         v.Calc(Options);
-        IIndicator[] indicators = [new OfiIndicator(2), new MicroPriceIndicator(), new VpinIndicator(2m, 2), new BookDepthIndicator()];
+        IIndicator[] indicators = [new OfiIndicator(2, 2), new MicroPriceIndicator(2), new VpinIndicator(2m, 2), new BookDepthIndicator()];
         Assert.Equal(MicroStage.Calcs, indicators.Select(i => i.Name));
         foreach (var indicator in indicators)
         {
@@ -123,6 +123,8 @@ public sealed class MicroFixtureDayTests
         Assert.Equal(0.75m, db.Scalar<decimal>("select max(vpin) from vpin"));
         Assert.Equal(100.14m, db.Scalar<decimal>("select microPrice from microprice where minute = '2025-12-14 00:01:00+00'"));
         Assert.Equal(1L, db.Scalar<long>("select sum(resyncs) from bookdepth"));
+        Assert.Equal(-1.124151265794325284410270246m, db.Scalar<decimal>("select ofiZ from ofi where ofiZ is not null"));
+        Assert.Equal(1L, db.Scalar<long>("select count(divergenceZ) from microprice"));
         Assert.Equal(MinuteTime.DayStart(Day), db.Scalar<DateTimeOffset>("select min(minute) from bookdepth").ToUnixTimeMilliseconds());
     }
 }

@@ -126,6 +126,72 @@ public sealed class MicroStageDuckDbTests
         }
     }
 
+    // Robust z of ofi and of divergenceBps against the previous 60 minutes: median and MAD with list aggregates.
+    private const string RobustZ = """
+        create table z as
+        with s as (select m, ofi::DOUBLE as x, (micro - px::DOUBLE) * 10000 / px::DOUBLE as y from mins),
+        w as (select m, x, y,
+          list(x) over (order by m rows between 60 preceding and 1 preceding) as px_,
+          list(y) over (order by m rows between 60 preceding and 1 preceding) as py_ from s),
+        med as (select *, list_aggregate(px_, 'median') as mx, list_aggregate(py_, 'median') as my from w)
+        select m, coalesce(len(px_), 0) as n, coalesce(y is not null and list_count(py_) = 60, false) as ywarm,
+          (x - mx) / (1.4826 * list_aggregate(list_transform(px_, v -> abs(v - mx)), 'median')) as zx,
+          coalesce(list_aggregate(list_transform(px_, v -> abs(v - mx)), 'median'), 0) as madx,
+          (y - my) / (1.4826 * list_aggregate(list_transform(py_, v -> abs(v - my)), 'median')) as zy,
+          coalesce(list_aggregate(list_transform(py_, v -> abs(v - my)), 'median'), 0) as mady
+        from med order by m;
+        """;
+
+    [Fact]
+    public void Calc_FixtureDay_RobustZScoresMatchDuckDbMedianAndMad()
+    {
+        using var v = TestVault.Create();
+        MicroDay.Write(v, Day, minutes: 240);
+        v.Watermark(MinuteTime.DayEnd(Day) + 5_000);
+        v.Calc(Options); // RobustZMinutes: the default 60
+
+        using var db = DuckDbConnection.OpenInMemory();
+        db.Query(Quotes, v.Layout.MicroDayJsonl(MicroKind.Quotes, TestVault.Exchange, TestVault.InstId, Day)).Dispose();
+        db.Query(Trades, v.Layout.RawDayJsonl(TestVault.Exchange, TestVault.InstId, Day)).Dispose();
+        db.Query(Minutes, MinuteTime.DayStart(Day), MinuteTime.DayEnd(Day)).Dispose();
+        db.Execute(RobustZ);
+
+        var ofi = Index(v.Lines("ofi", Day));
+        var micro = Index(v.Lines("microprice", Day));
+        int ofiScored = 0, divScored = 0;
+        using (var r = db.Query("select m, n, ywarm, zx, madx, zy, mady from z order by m"))
+        {
+            while (r.Read())
+            {
+                var m = r.GetInt64(0);
+                var ofiZ = N(ofi[m], "ofiZ");
+                if (r.GetInt64(1) < 60 || r.GetDouble(4) == 0)
+                {
+                    Assert.Null(ofiZ); // warming up, or a flat baseline (the quiet hours after the fixture's 240 minutes)
+                }
+                else
+                {
+                    Close(r.GetDouble(3), ofiZ ?? throw new InvalidOperationException($"ofiZ null at {m}"), "ofiZ", absolute: 1e-9);
+                    ofiScored++;
+                }
+
+                var divZ = N(micro[m], "divergenceZ");
+                if (!r.GetBoolean(2) || r.GetDouble(6) == 0)
+                {
+                    Assert.Null(divZ);
+                }
+                else
+                {
+                    Close(r.GetDouble(5), divZ ?? throw new InvalidOperationException($"divergenceZ null at {m}"), "divergenceZ", absolute: 1e-9);
+                    divScored++;
+                }
+            }
+        }
+
+        Assert.True(ofiScored > 150, $"only {ofiScored} ofi z-scores compared");
+        Assert.True(divScored > 150, $"only {divScored} divergence z-scores compared");
+    }
+
     [Fact]
     public void Calc_InTwoPassesAndRecalc_ByteIdenticalToOnePass()
     {

@@ -20,6 +20,31 @@ public sealed class BacktestCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Backtest_MicroStrategyOnTradesOnlyVault_Exit2NamingWhatToRecord()
+    {
+        var micro = _dir.File("micro.yaml");
+        File.WriteAllText(micro, "id: micro_mr\nexchange: okx\ninstId: BTC-USDT-SWAP\n");
+
+        var (code, output, error) = await CliRunner.RunAsync("backtest", "--vault", _vault.Root, "--strategy", micro,
+            "--from", "2026-03-01", "--to", "2026-03-03");
+
+        Assert.True(code == 2, output + error);
+        Assert.Contains("error: micro_mr reads quotes and book indicators, but okx/BTC-USDT-SWAP has no quotes or book recorded between 2026-03-01 and 2026-03-03",
+            error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(Environment.CurrentDirectory, "backtest-report", "micro_mr_2026-03-01_2026-03-03")));
+    }
+
+    [Fact]
+    public async Task Backtest_BadMicroSetting_Exit2OneLine()
+    {
+        var (code, output, error) = await CliRunner.RunAsync("backtest", "--vault", _vault.Root, "--strategy", _strategy,
+            "--from", "2026-03-01", "--to", "2026-03-03", "--z-window", "1");
+
+        Assert.True(code == 2, output + error);
+        Assert.Equal("error: robust z window must be 2..1440 minutes", error.Trim());
+    }
+
+    [Fact]
     public async Task Backtest_OneRun_WritesReportsAndPrintsSummary()
     {
         var report = _dir.File("report");

@@ -71,6 +71,7 @@ public sealed class CalcCommandTests : IDisposable
     [InlineData("calc", "--bands", "1,x")]
     [InlineData("calc", "--vpin-bucket", "0")]
     [InlineData("calc", "--ofi-window", "0")]
+    [InlineData("calc", "--z-window", "1")]
     [InlineData("calc", "--depth-bps", "-1")]
     [InlineData("calc", "--exchange", "okx", "--inst", "bad/id")]
     public async Task CalcCommands_BadUsage_ExitTwoWithOneLine(params string[] args)

@@ -28,8 +28,8 @@ public sealed class CalculatorsConfigTests : IDisposable
         var options = Load("vault: v\n").Calculators.ToOptions(TimeProvider.System);
         var defaults = new CalcOptions();
         Assert.Equal(
-            (defaults.AdxPeriod, defaults.OfiWindowMinutes, defaults.VpinBucketVolume, defaults.VpinBuckets, defaults.DepthBps, defaults.KyleWindow),
-            (options.AdxPeriod, options.OfiWindowMinutes, options.VpinBucketVolume, options.VpinBuckets, options.DepthBps, options.KyleWindow));
+            (defaults.AdxPeriod, defaults.OfiWindowMinutes, defaults.RobustZMinutes, defaults.VpinBucketVolume, defaults.VpinBuckets, defaults.DepthBps, defaults.KyleWindow),
+            (options.AdxPeriod, options.OfiWindowMinutes, options.RobustZMinutes, options.VpinBucketVolume, options.VpinBuckets, options.DepthBps, options.KyleWindow));
         Assert.Equal(defaults.BandMultipliers, options.BandMultipliers);
         Assert.Equal((10m, 50, 5, 10m, 30), (options.VpinBucketVolume, options.VpinBuckets, options.OfiWindowMinutes, options.DepthBps, options.KyleWindow));
     }
@@ -44,6 +44,7 @@ public sealed class CalculatorsConfigTests : IDisposable
               adxPeriod: 20
               bands: [1.5, 3]
               ofiWindowMinutes: 15
+              zWindowMinutes: 120
               vpinBucket: 2.5
               vpinBuckets: 7
               depthBps: 25.5
@@ -55,6 +56,7 @@ public sealed class CalculatorsConfigTests : IDisposable
         Assert.Equal(20, options.AdxPeriod);
         Assert.Equal([1.5m, 3m], options.BandMultipliers);
         Assert.Equal(15, options.OfiWindowMinutes);
+        Assert.Equal(120, options.RobustZMinutes);
         Assert.Equal(2.5m, options.VpinBucketVolume);
         Assert.Equal(7, options.VpinBuckets);
         Assert.Equal(25.5m, options.DepthBps);
@@ -88,6 +90,8 @@ public sealed class CalculatorsConfigTests : IDisposable
     [InlineData("vpinBuckets", "2.5")]
     [InlineData("ofiWindowMinutes", "0")]
     [InlineData("ofiWindowMinutes", "1441")]
+    [InlineData("zWindowMinutes", "1")]
+    [InlineData("zWindowMinutes", "1441")]
     [InlineData("depthBps", "0")]
     [InlineData("depthBps", "10000.5")]
     [InlineData("kyleWindow", "2")]

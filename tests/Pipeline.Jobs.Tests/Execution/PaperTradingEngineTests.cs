@@ -246,6 +246,39 @@ public sealed class PaperTradingEngineTests
     }
 
     [Fact]
+    public void ExitAfter_HorizonElapsed_ClosesAtTheFirstMinuteCloseAfterItAsTakerAndOpensNothing()
+    {
+        var h = new EngineHarness(new ExecutionSettings { ExitAfter = TimeSpan.FromMinutes(1) });
+        h.OpenLong(); // filled at 00:01:00.5
+        var early = h.Bar(1, 990m); // its close 00:02:00 is 59.5 s after the fill
+        Assert.Equal(SignalAction.None, early.Action);
+        Assert.NotNull(h.Engine.Position);
+
+        var signal = h.Bar(2, 985m); // 119.5 s: the horizon passed; 985 is also a long signal, which must not enter
+        Assert.Equal(SignalAction.ExitTime, signal.Action);
+        Assert.Equal("exit_time", signal.ActionText);
+        Assert.Equal("horizon: exit long p1 at close 985, held 119 s since the fill", signal.Reason);
+        var close = h.Sink.Positions[^1];
+        Assert.Equal(("exit_time", 985m, Minute(3)), (close.ExitReason, close.ExitPx, close.Ts));
+        Assert.Equal(1000m * 5m / 980m - 0.7m, close.NetPnl); // maker in 0.2, taker out 0.5
+        Assert.Equal("taker", h.Sink.Fills[^1].Liquidity);
+        Assert.Null(h.Engine.Position);
+        Assert.Null(h.Engine.PendingEntry);
+    }
+
+    [Fact]
+    public void ExitAfter_StopInTheSameMinute_StopWinsOverTheHorizon()
+    {
+        var h = new EngineHarness(new ExecutionSettings { ExitAfter = TimeSpan.FromMinutes(1) });
+        h.OpenLong();
+        h.Bar(1, 990m);
+        h.Trade(At(2, 10_000), 970m); // through the stop 977.06 within minute 2
+        var signal = h.Bar(2, 985m);
+        Assert.Equal("stop_loss", h.Sink.Positions[^1].ExitReason);
+        Assert.NotEqual(SignalAction.ExitTime, signal.Action);
+    }
+
+    [Fact]
     public void ExitAtVwap_Disabled_KeepsThePosition()
     {
         var h = new EngineHarness();

@@ -98,7 +98,7 @@ public sealed class StrategyRegistryTests : IDisposable
         var ex = Assert.Throws<StrategyConfigException>(() =>
             _registry.Parse("id: a\nstrategy: momentum\nexchange: okx\ninstId: BTCUSDT\n", "f.yaml"));
         Assert.Equal("strategy", ex.Key);
-        Assert.Contains("unknown strategy 'momentum'; known: vwap_mean_reversion", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("unknown strategy 'momentum'; known: micro_mr, vwap_mean_reversion", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
