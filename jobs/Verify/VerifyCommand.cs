@@ -221,6 +221,20 @@ public static class VerifyCommand
             if (m.Kind == MicroKind.Quotes)
             {
                 w.WriteNumber("outOfOrder", m.OutOfOrder);
+                w.WriteNumber("seqResetCount", m.SeqResetCount);
+                w.WriteStartArray("seqResets");
+                foreach (var r in m.SeqResets)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("file", r.File);
+                    w.WriteNumber("offset", r.Offset);
+                    w.WriteNumber("ts", r.Ts);
+                    w.WriteNumber("seq", r.Seq);
+                    w.WriteNumber("previousSeq", r.PreviousSeq);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
             }
 
             if (m.Kind == MicroKind.Book)
@@ -268,7 +282,7 @@ public static class VerifyCommand
             var columns = new List<string> { "exchange", "instId", "days", "lines", "torn", "unparsable", "unreadable files", "wrong date", "duplicates" };
             if (kind == MicroKind.Quotes)
             {
-                columns.Add("seq out of order");
+                columns.AddRange(["seq out of order", "seq resets"]);
             }
 
             if (kind == MicroKind.Book)
@@ -287,7 +301,7 @@ public static class VerifyCommand
                     N(m.UnreadableFiles), N(m.WrongDate), N(m.Duplicates) };
                 if (kind == MicroKind.Quotes)
                 {
-                    row.Add(N(m.OutOfOrder));
+                    row.AddRange([N(m.OutOfOrder), N(m.SeqResetCount)]);
                 }
 
                 if (kind == MicroKind.Book)
@@ -304,6 +318,12 @@ public static class VerifyCommand
                 foreach (var problem in m.Problems.Take(10))
                 {
                     console.MarkupLine($"[yellow]{Markup.Escape(MicroKinds.Name(kind))} {Markup.Escape(m.Exchange)} {Markup.Escape(m.InstId)}[/]: {Markup.Escape(problem)}");
+                }
+
+                foreach (var r in m.SeqResets.Take(20))
+                {
+                    console.MarkupLine($"seq reset {Markup.Escape(m.Exchange)} {Markup.Escape(m.InstId)} at {BookReconstructor.Iso(r.Ts)} ({Markup.Escape(r.File)}@{r.Offset}): " +
+                        $"quote seq {r.Seq} after {r.PreviousSeq} at a later event time: the exchange restarted its ids (kept as new quotes, not a defect)");
                 }
 
                 foreach (var r in m.Resyncs.Take(20))
