@@ -116,7 +116,7 @@ public sealed class BookCheckpoints(VaultLayout vault)
             var extended = Build(exchange, instId, day, path, parquet, validated.Deps, validated.Entries, validated.End);
             if (extended.Covered != validated.Covered)
             {
-                BookCheckpointFile.Write(file, extended);
+                Save(file, extended);
             }
 
             return extended;
@@ -125,8 +125,21 @@ public sealed class BookCheckpoints(VaultLayout vault)
         var start = previous is { End.State: BookCheckpointState.Known } ? previous.End with { Offset = 0, LinesSinceEntry = 0 }
             : new BookCheckpointEntry { Offset = 0, State = BookCheckpointState.Unknown };
         var built = Build(exchange, instId, day, path, parquet, deps ?? [], [], start);
-        BookCheckpointFile.Write(file, built);
+        Save(file, built);
         return built;
+    }
+
+    /// <summary>Writes the index; a vault whose state/ cannot be written (read-only) still gets it for this call.</summary>
+    private void Save(string file, BookCheckpointDay index)
+    {
+        try
+        {
+            BookCheckpointFile.Write(file, index);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Notice?.Invoke($"warning: could not save the book checkpoint index {file} ({ex.Message}); used for this call only");
+        }
     }
 
     /// <summary>

@@ -237,6 +237,24 @@ public sealed class BookCheckpointsTests
     }
 
     [Fact]
+    public void At_StateNotWritable_WarnsAndStillStartsFromTheCheckpointsItBuilt()
+    {
+        using var vault = TestVault.Create();
+        vault.AppendMicro([.. Numbered(T0, count: 200)]);
+        Directory.CreateDirectory(vault.Layout.StateDir);
+        File.WriteAllText(Path.Combine(vault.Layout.StateDir, "book-checkpoints"), "a file where the index folder would be");
+        var notices = new List<string>();
+        var end = T0 + 10_000;
+
+        var result = Fast(vault, interval: 16, notices).At(Okx, Inst, end);
+
+        AssertSameBook(Full(vault).At(Okx, Inst, end), result);
+        Assert.NotNull(result.CheckpointFile);
+        Assert.True(result.UpdatesReplayed <= 16);
+        Assert.Contains(notices, n => n.Contains("could not save the book checkpoint index", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void At_CompactedDay_CheckpointsGiveTheSameBook()
     {
         using var vault = TestVault.Create();
