@@ -85,7 +85,7 @@ internal static class BookCheckpointFile
             throw new InvalidDataException("not a book checkpoint index (no magic)");
         }
 
-        var stored = BitConverter.ToUInt64(bytes, bytes.Length - 8);
+        var stored = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(bytes.Length - 8));
         if (XxHash64.Hash(bytes.AsSpan(0, bytes.Length - 8)) != stored)
         {
             throw new InvalidDataException("its hash does not match its content (torn or altered)");
