@@ -82,6 +82,12 @@ public sealed class BookCheckpoints(VaultLayout vault)
     }
 
     /// <summary>
+    /// Builds the indexes of one instrument's book days from the lines a reader already reads, day after day in order
+    /// (<c>pipeline verify --book-index</c>), instead of reading them again.
+    /// </summary>
+    public BookCheckpointFeed Feed(string exchange, string instId) => new(this, exchange, instId);
+
+    /// <summary>
     /// The up-to-date index of one day. <paramref name="previous"/> is the ensured index of the day file before it (null
     /// for the first day of the range: its index then starts with no book, and only its own snapshots are trusted).
     /// </summary>
@@ -93,6 +99,37 @@ public sealed class BookCheckpoints(VaultLayout vault)
             return null;
         }
 
+        var plan = Plan(exchange, instId, day, previous, file, path);
+        if (plan.Ready is { } ready)
+        {
+            return ready;
+        }
+
+        var bytes = new FileInfo(path).Length - plan.Start.Offset;
+        if (bytes > AnnounceBytes)
+        {
+            Notice?.Invoke($"indexing the book of {exchange} {instId} on {day:yyyy-MM-dd} ({bytes / (1 << 20)} MB {(plan.Start.Offset > 0 ? "added" : "to read")}) " +
+                "into checkpoints, once; later calls replay at most " + Interval.ToString(CultureInfo.InvariantCulture) + " lines");
+        }
+
+        var entries = new List<BookCheckpointEntry>(plan.Kept);
+        var end = BookCheckpointBuilder.Replay(path, day, plan.Parquet, exchange, instId, plan.Start, entries, Interval);
+        var built = Finish(plan, entries, end);
+        if (plan.Start.Offset == 0 || built.Covered != plan.Start.Offset)
+        {
+            Save(file, built);
+        }
+
+        return built;
+    }
+
+    /// <summary>
+    /// How to bring one day's index up to date: <see cref="IndexPlan.Ready"/> when the stored one is valid and covers
+    /// the file; else the replay's start (the stored end of a grown JSONL day, the previous day's end book, or no book)
+    /// and the entries kept.
+    /// </summary>
+    internal IndexPlan Plan(string exchange, string instId, DateOnly day, BookCheckpointDay? previous, string file, string path)
+    {
         var parquet = path.EndsWith(".parquet", StringComparison.Ordinal);
         var deps = previous is null ? null : DepsAfter(previous);
         BookCheckpointDay? stored = null;
@@ -108,29 +145,18 @@ public sealed class BookCheckpoints(VaultLayout vault)
         if (stored is not null && stored.Exchange == exchange && stored.InstId == instId && stored.Day == day && stored.Parquet == parquet &&
             (deps is null || stored.Deps.SequenceEqual(deps)) && Valid(stored, path) is { } validated)
         {
-            if (parquet || new FileInfo(path).Length <= validated.Covered)
-            {
-                return validated;
-            }
-
-            var extended = Build(exchange, instId, day, path, parquet, validated.Deps, validated.Entries, validated.End);
-            if (extended.Covered != validated.Covered)
-            {
-                Save(file, extended);
-            }
-
-            return extended;
+            return parquet || new FileInfo(path).Length <= validated.Covered
+                ? new IndexPlan(exchange, instId, day, path, parquet, validated.Deps, validated.Entries, validated.End, validated)
+                : new IndexPlan(exchange, instId, day, path, parquet, validated.Deps, validated.Entries, validated.End, null);
         }
 
         var start = previous is { End.State: BookCheckpointState.Known } ? previous.End with { Offset = 0, LinesSinceEntry = 0 }
             : new BookCheckpointEntry { Offset = 0, State = BookCheckpointState.Unknown };
-        var built = Build(exchange, instId, day, path, parquet, deps ?? [], [], start);
-        Save(file, built);
-        return built;
+        return new IndexPlan(exchange, instId, day, path, parquet, deps ?? [], [], start, null);
     }
 
     /// <summary>Writes the index; a vault whose state/ cannot be written (read-only) still gets it for this call.</summary>
-    private void Save(string file, BookCheckpointDay index)
+    internal void Save(string file, BookCheckpointDay index)
     {
         try
         {
@@ -173,38 +199,34 @@ public sealed class BookCheckpoints(VaultLayout vault)
         return hashes is not null && hashes.SequenceEqual(all.Select(e => e.SegmentHash)) ? stored : null;
     }
 
-    /// <summary>Replays the day from <paramref name="start"/> and keys the result to the file's bytes.</summary>
-    private BookCheckpointDay Build(string exchange, string instId, DateOnly day, string path, bool parquet, IReadOnlyList<BookCheckpointKey> deps,
-        IReadOnlyList<BookCheckpointEntry> kept, BookCheckpointEntry start)
+    /// <summary>Keys a replayed day to the file's bytes: whole-file hash of a Parquet day, segment hashes of a JSONL one.</summary>
+    internal static BookCheckpointDay Finish(IndexPlan plan, List<BookCheckpointEntry> entries, BookCheckpointEntry end)
     {
-        var bytes = parquet ? new FileInfo(path).Length : new FileInfo(path).Length - start.Offset;
-        if (bytes > AnnounceBytes)
-        {
-            Notice?.Invoke($"indexing the book of {exchange} {instId} on {day:yyyy-MM-dd} ({bytes / (1 << 20)} MB {(start.Offset > 0 ? "added" : "to read")}) " +
-                "into checkpoints, once; later calls replay at most " + Interval.ToString(CultureInfo.InvariantCulture) + " lines");
-        }
-
-        var entries = new List<BookCheckpointEntry>(kept);
-        var end = BookCheckpointBuilder.Replay(path, day, parquet, exchange, instId, start, entries, Interval);
-        if (parquet)
+        var (exchange, instId, day, path) = (plan.Exchange, plan.InstId, plan.Day, plan.Path);
+        if (plan.Parquet)
         {
             return new BookCheckpointDay
             {
                 Exchange = exchange, InstId = instId, Day = day, Parquet = true, Covered = end.Offset, FileLength = new FileInfo(path).Length,
-                FileHash = BookCheckpointBuilder.FileHash(path), Deps = deps, Entries = entries, End = end,
+                FileHash = BookCheckpointBuilder.FileHash(path), Deps = plan.Deps, Entries = entries, End = end,
             };
         }
 
         // Segments before the first new entry are unchanged (validated); hash only from the last kept entry on.
+        var kept = plan.Kept;
         var from = kept.Count > 0 ? kept[^1].Offset : 0;
         var fresh = entries.Skip(kept.Count).Append(end).ToList();
         var hashes = BookCheckpointBuilder.Segments(path, from, [.. fresh.Select(e => e.Offset)])
             ?? throw new IOException($"{path} became shorter while its book was indexed");
         return new BookCheckpointDay
         {
-            Exchange = exchange, InstId = instId, Day = day, Parquet = false, Covered = end.Offset, Deps = deps,
+            Exchange = exchange, InstId = instId, Day = day, Parquet = false, Covered = end.Offset, Deps = plan.Deps,
             Entries = [.. kept, .. fresh.SkipLast(1).Select((e, i) => e with { SegmentHash = hashes[i] })],
             End = end with { SegmentHash = hashes[^1] },
         };
     }
+
+    /// <summary>What <see cref="Plan"/> decided for one day.</summary>
+    internal sealed record IndexPlan(string Exchange, string InstId, DateOnly Day, string Path, bool Parquet, IReadOnlyList<BookCheckpointKey> Deps,
+        IReadOnlyList<BookCheckpointEntry> Kept, BookCheckpointEntry Start, BookCheckpointDay? Ready);
 }

@@ -22,6 +22,9 @@ public sealed class MicroVerifier(VaultLayout vault)
     private const int MaxProblems = 20;
     private const int MaxResyncsListed = 100;
 
+    /// <summary>When set, every book day read also builds <c>pipeline book</c>'s checkpoint index in the same pass (<c>--book-index</c>).</summary>
+    public BookCheckpoints? BookIndex { get; init; }
+
     public IReadOnlyList<MicroVerifyResult> Verify(VerifyOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -57,6 +60,7 @@ public sealed class MicroVerifier(VaultLayout vault)
 
         long lines = 0, torn = 0, unparsable = 0, unreadable = 0, wrongDate = 0, duplicates = 0, outOfOrder = 0;
         var check = new KindCheck(kind, days.Count > 0 && allDays[0] < days[0]);
+        var index = kind == MicroKind.Book ? BookIndex?.Feed(exchange, instId) : null;
         foreach (var day in days)
         {
             var path = MicroDayFiles.DayPath(vault, kind, exchange, instId, day);
@@ -72,11 +76,13 @@ public sealed class MicroVerifier(VaultLayout vault)
             }
 
             var dayStart = TradeTime.DayStartMs(day);
+            index?.BeginDay(day, path);
             try
             {
                 var tornTail = MicroDayFiles.ForEachLine(path, kind, (line, offset) =>
                 {
                     lines++;
+                    index?.Line(line, offset);
                     var text = Encoding.UTF8.GetString(line);
                     var (ts, ex, inst, error) = check.Read(text);
                     if (error is not null)
@@ -114,9 +120,12 @@ public sealed class MicroVerifier(VaultLayout vault)
                     torn++;
                     Problem($"{name}: ends in a torn line (the writer cuts it when it reopens the file)");
                 }
+
+                index?.EndDay();
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DuckDbException)
             {
+                index?.Abandon();
                 unreadable++;
                 problems.Add($"{path}: unreadable: {ex.Message.Split('\n', 2)[0]}");
             }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Pipeline.Vault.Compaction;
 using Pipeline.Vault.Micro;
+using Pipeline.Vault.Verify;
 using static Pipeline.Vault.Tests.Micro.BookReconstructorTests;
 
 namespace Pipeline.Vault.Tests.Micro;
@@ -145,6 +146,39 @@ public sealed class BookCheckpointsTests
 
         Assert.True(fromCheckpoint >= 200, $"only {fromCheckpoint} of 300 books started from a checkpoint");
         Assert.True(unknown > 0, "no instant fell into a resync window");
+    }
+
+    [Fact]
+    public void Verify_WithBookIndex_BuildsTheIndexesTheReconstructionThenUsesWithoutReading()
+    {
+        using var vault = TestVault.Create();
+        var start = TestVault.T(TestVault.Day1, 23, 58, 30);
+        var records = RandomDay(seed: 21, lines: 4000, start);
+        vault.AppendMicro([.. records]);
+        var verifierIndex = new BookCheckpoints(vault.Layout) { Interval = 64 };
+
+        var result = Assert.Single(new MicroVerifier(vault.Layout) { BookIndex = verifierIndex }.Verify(new VerifyOptions()), r => r.Kind == MicroKind.Book);
+
+        Assert.True(result.IsClean, string.Join("; ", result.Problems));
+        Assert.True(File.Exists(verifierIndex.IndexPath(Okx, Inst, TestVault.Day1)));
+        Assert.True(File.Exists(verifierIndex.IndexPath(Okx, Inst, TestVault.Day1.AddDays(1))));
+        var notices = new List<string>();
+        var fast = new BookReconstructor(vault.Layout)
+        {
+            Checkpoints = new BookCheckpoints(vault.Layout) { Interval = 64, AnnounceBytes = 0, Notice = notices.Add },
+        };
+        var random = new Random(3);
+        var fromCheckpoint = 0;
+        for (var i = 0; i < 100; i++)
+        {
+            var at = random.NextInt64(start, records[^1].Ts + 50);
+            var actual = fast.At(Okx, Inst, at);
+            AssertSameBook(Full(vault).At(Okx, Inst, at), actual);
+            fromCheckpoint += actual.CheckpointFile is null ? 0 : 1;
+        }
+
+        Assert.True(fromCheckpoint >= 60, $"only {fromCheckpoint} of 100 books started from a checkpoint");
+        Assert.Empty(notices); // nothing indexed again: verify's indexes were valid, the book carried over midnight included
     }
 
     [Fact]
