@@ -107,6 +107,7 @@ public sealed class ExporterService(ExporterOptions options, VaultLayout vault, 
         using var quarantine = new Quarantine(vault, options.Exchange, time, _log);
         var recorders = new List<InstrumentRecorder>();
         MicroRecorder? micro = null;
+        IDisposable? ownedProtocol = null; // what the venue made for the protocol (Binance: its REST pacer)
         using var microRest = options.Data.Micro.Count > 0 ? ResilientHttp.Rest(venue, time, _log, venue.Defaults.FillRetries, options.MaxBackoff) : null;
         try
         {
@@ -125,6 +126,7 @@ public sealed class ExporterService(ExporterOptions options, VaultLayout vault, 
             {
                 var protocol = venue.CreateMicroProtocol(options, microRest, time)
                     ?? throw new InvalidOperationException($"{options.Exchange} has no microstructure protocol for --data {options.Data}");
+                ownedProtocol = protocol as IDisposable;
                 micro = new MicroRecorder(protocol, instIds, options.Data.Micro, vault, time, options.Micro, quarantine, _log);
                 Micro = micro;
                 micro.Open();
@@ -176,6 +178,7 @@ public sealed class ExporterService(ExporterOptions options, VaultLayout vault, 
             }
 
             micro?.Dispose();
+            ownedProtocol?.Dispose();
         }
 
         _log.Information("{Exchange} exporter stopped; files synced and state written", options.Exchange);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Pipeline.Exporter.GapFill;
 using Pipeline.Exporter.Micro;
 using Pipeline.Vault.Micro;
 using Pipeline.Vault.Trades;
@@ -16,7 +17,7 @@ namespace Pipeline.Exporter.Binance;
 /// <see cref="SubscribeFrames"/> gives the equivalent live SUBSCRIBE requests for a connection opened without streams.
 /// Frames may be combined (<c>{"stream","data"}</c>) or raw events.
 /// </summary>
-public sealed class BinanceMicroProtocol : IMicroProtocol
+public sealed class BinanceMicroProtocol : IMicroProtocol, IDisposable
 {
     /// <summary>The routed path of bookTicker and depth.</summary>
     public const string PublicRoute = "public";
@@ -34,6 +35,11 @@ public sealed class BinanceMicroProtocol : IMicroProtocol
 
     /// <summary>REST for the depth snapshots and the open-interest poll; null: neither (tests of the parser).</summary>
     public BinanceMicroRestClient? Rest { get; init; }
+
+    /// <summary>The pacer of <see cref="Rest"/> when it was made for this protocol (<see cref="BinanceVenue.CreateMicroProtocol"/>): disposed with it.</summary>
+    public RequestPacer? OwnedPacer { get; init; }
+
+    public void Dispose() => OwnedPacer?.Dispose();
 
     /// <summary>How often open interest is polled (Binance documents no cadence; the recorder's default is 10 s).</summary>
     public TimeSpan OpenInterestInterval { get; init; } = TimeSpan.FromSeconds(10);

@@ -66,7 +66,8 @@ public sealed class BinanceVenue : IVenue
     {
         ArgumentNullException.ThrowIfNull(options);
         // The depth snapshot weighs 20; one request a second keeps a resync storm far inside the 2,400/min limit.
+        // The protocol owns the pacer (disposed with it by whoever created the protocol: the exporter).
         var pacer = new RequestPacer(TimeSpan.FromSeconds(1), time);
-        return new BinanceMicroProtocol { WsBase = options.BinanceWs, Rest = new BinanceMicroRestClient(options.BinanceRest, rest, pacer, time) };
+        return new BinanceMicroProtocol { WsBase = options.BinanceWs, Rest = new BinanceMicroRestClient(options.BinanceRest, rest, pacer, time), OwnedPacer = pacer };
     }
 }

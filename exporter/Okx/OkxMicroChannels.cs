@@ -15,6 +15,9 @@ public static class OkxMicroChannels
     public const string FundingRate = "funding-rate";
     public const string OpenInterest = "open-interest";
 
+    /// <summary>Subscribed by index (<see cref="OkxIndexTickers.IndexOf"/>), not by swap.</summary>
+    public const string IndexTickers = OkxIndexTickers.Channel;
+
     /// <summary>liquidation-orders is subscribed by instrument type, not instrument; the recorder filters the instruments.</summary>
     public const string LiquidationInstType = "SWAP";
 
@@ -24,14 +27,14 @@ public static class OkxMicroChannels
         MicroKind.Quotes => [BboTbt],
         MicroKind.Book => [Books],
         MicroKind.Liquidations => [LiquidationOrders],
-        MicroKind.Derivatives => [MarkPrice, FundingRate, OpenInterest],
+        MicroKind.Derivatives => [MarkPrice, FundingRate, OpenInterest, IndexTickers],
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a micro kind"),
     };
 
     /// <summary>The endpoint <paramref name="channel"/> is served on (a channel on the wrong one gets error 60018).</summary>
     public static OkxWsEndpoint EndpointOf(string channel) => channel switch
     {
-        BboTbt or Books or LiquidationOrders or MarkPrice or FundingRate or OpenInterest or "trades" => OkxWsEndpoint.Public,
+        BboTbt or Books or LiquidationOrders or MarkPrice or FundingRate or OpenInterest or IndexTickers or "trades" => OkxWsEndpoint.Public,
         "trades-all" => OkxWsEndpoint.Business,
         _ => throw new ArgumentOutOfRangeException(nameof(channel), channel, "not a channel the OKX module subscribes to"),
     };

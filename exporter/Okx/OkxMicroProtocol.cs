@@ -8,7 +8,7 @@ namespace Pipeline.Exporter.Okx;
 /// OKX v5 public microstructure channels (PROTOCOL.md, "Microstructure"): <c>bbo-tbt</c> → quotes, <c>books</c> →
 /// book (snapshot, then updates chained by seqId/prevSeqId, CRC32 checksum), <c>liquidation-orders</c> (instType
 /// SWAP, filtered to the subscribed instruments) → liquidations, <c>mark-price</c>/<c>funding-rate</c>/<c>open-interest</c>
-/// → derivatives. All on /ws/v5/public (<see cref="OkxMicroChannels.UrlFor"/>). Decimals stay the strings sent; a
+/// and <c>index-tickers</c> (by index: <see cref="OkxIndexTickers"/>) → derivatives. All on /ws/v5/public (<see cref="OkxMicroChannels.UrlFor"/>). Decimals stay the strings sent; a
 /// frame with any invalid row is rejected whole with the reason (the recorder quarantines it).
 /// </summary>
 public sealed class OkxMicroProtocol : IMicroProtocol
@@ -54,7 +54,8 @@ public sealed class OkxMicroProtocol : IMicroProtocol
                     continue;
                 }
 
-                args.AddRange(instIds.Select(id => new Dictionary<string, string> { ["channel"] = channel, ["instId"] = id }));
+                var ids = channel == OkxMicroChannels.IndexTickers ? OkxIndexTickers.Indexes(instIds) : instIds;
+                args.AddRange(ids.Select(id => new Dictionary<string, string> { ["channel"] = channel, ["instId"] = id }));
             }
 
             if (args.Count > 0)
@@ -201,6 +202,12 @@ public sealed class OkxMicroProtocol : IMicroProtocol
         if (channel == OkxMicroChannels.LiquidationOrders)
         {
             return ReadRows(data, pending, (ref Utf8JsonReader r) => OkxMicroRows.ReadLiquidations(ref r, _instIds, recvTs, pending));
+        }
+
+        if (channel == OkxMicroChannels.IndexTickers && envelope.InstId is { } index &&
+            _instIds.Where(id => OkxIndexTickers.IndexOf(id) == index).Order(StringComparer.Ordinal).ToList() is { Count: > 0 } swaps)
+        {
+            return ReadRows(data, pending, (ref Utf8JsonReader r) => OkxIndexTickers.ReadRow(ref r, index, swaps, recvTs, pending));
         }
 
         if (envelope.InstId is not { } instId || !_instIds.Contains(instId))

@@ -37,6 +37,11 @@ public static class BookCommand
         DefaultValueFactory = _ => "table",
     };
 
+    private static readonly Option<bool> NoCheckpoints = new("--no-checkpoints")
+    {
+        Description = "Replay from the snapshot; neither read nor build the checkpoint index (state/book-checkpoints/…)",
+    };
+
     public static Command Create()
     {
         var command = new Command("book",
@@ -44,7 +49,7 @@ public static class BookCommand
             "update up to it, each checked to continue the book. Exit 1 with the reason when the book is unknown there (after a resync, before its " +
             "new snapshot) or not proven.\n" +
             "Example: pipeline book --exchange okx --inst BTC-USDT-SWAP --at 2026-01-05T12:00:00Z --depth 10");
-        foreach (var option in new Option[] { Exchange, Inst, At, Depth, Format })
+        foreach (var option in new Option[] { Exchange, Inst, At, Depth, Format, NoCheckpoints })
         {
             command.Options.Add(option);
         }
@@ -80,14 +85,18 @@ public static class BookCommand
             throw new UsageException($"--format: '{format}' is not table, csv or json");
         }
 
-        var result = await Task.Run(() => new BookReconstructor(context.Vault).At(exchange, instId, at), token);
+        var reconstructor = new BookReconstructor(context.Vault)
+        {
+            Checkpoints = context.Get(NoCheckpoints) ? null : new BookCheckpoints(context.Vault) { Notice = context.Error.WriteLine },
+        };
+        var result = await Task.Run(() => reconstructor.At(exchange, instId, at), token);
         if (result.Book is not { } book)
         {
             throw new InvalidOperationException($"{exchange} {instId}: {result.Unknown}");
         }
 
-        Serilog.Log.Debug("Book at {At}: snapshot {File}@{Offset}, {Updates} updates applied, {Indexed} lines indexed in {Elapsed}",
-            at, result.SnapshotFile, result.SnapshotOffset, result.UpdatesApplied, result.LinesIndexed, result.Elapsed);
+        Serilog.Log.Debug("Book at {At}: snapshot {File}@{Offset}, checkpoint {Checkpoint}@{CheckpointOffset}, {Updates} updates replayed, {Indexed} lines indexed in {Elapsed}",
+            at, result.SnapshotFile, result.SnapshotOffset, result.CheckpointFile, result.CheckpointOffset, result.UpdatesReplayed, result.LinesIndexed, result.Elapsed);
         var bids = book.Bids(depth);
         var asks = book.Asks(depth);
         switch (format)

@@ -25,6 +25,11 @@ public static class VerifyCommand
     private static readonly Option<string?> Truth = new("--truth") { Description = "Simulator ground truth: {dir}/truth.json and {dir}/{exchange}/{instId}.jsonl (raw-trade lines); a directory holding neither is a usage error" };
     private static readonly Option<bool> Json = new("--json") { Description = "Print {\"duplicates\",\"torn\",\"missing\",\"extra\",\"gaps\",\"lines\",...} as JSON" };
 
+    private static readonly Option<bool> BookIndex = new("--book-index")
+    {
+        Description = "Also build pipeline book's checkpoint index (state/book-checkpoints/…) of every book day read, in the same pass",
+    };
+
     public static Command Create()
     {
         var command = new Command("verify",
@@ -33,7 +38,7 @@ public static class VerifyCommand
             "quote seq order and repeats, repeated liquidation and derivatives lines, each day's book continuity and its resyncs with their reasons; with --truth also missing and extra trades and every field of every trade (but recvTs, src). " +
             "Exit 0 only when clean, 1 otherwise, 2 on a usage error.\n" +
             "Example: pipeline verify --exchange okx --inst BTC-USDT-SWAP --from 2026-01-01 --to 2026-01-31");
-        foreach (var option in new Option[] { Exchange, Inst, From, To, Truth, Json })
+        foreach (var option in new Option[] { Exchange, Inst, From, To, Truth, Json, BookIndex })
         {
             command.Options.Add(option);
         }
@@ -74,7 +79,11 @@ public static class VerifyCommand
             Progress = (exchange, instId) => Serilog.Log.Information("Verifying {Exchange} {InstId}", exchange, instId),
         };
         var report = await Task.Run(() => verifier.Verify(options), token);
-        report = report with { Micro = await Task.Run(() => new MicroVerifier(context.Vault).Verify(options), token) };
+        var micro = new MicroVerifier(context.Vault)
+        {
+            BookIndex = context.Get(BookIndex) ? new BookCheckpoints(context.Vault) { Notice = context.Error.WriteLine } : null,
+        };
+        report = report with { Micro = await Task.Run(() => micro.Verify(options), token) };
         if (report.Lines == 0 && report.Micro.Sum(m => m.Lines + m.UnreadableFiles) == 0 && options.TruthDir is null && report.KnownGapCount == 0 && report.StateErrors == 0 && report.UnreadableFiles == 0)
         {
             // An empty selection is not "clean": most likely a wrong --vault, --exchange or --inst.
@@ -221,6 +230,20 @@ public static class VerifyCommand
             if (m.Kind == MicroKind.Quotes)
             {
                 w.WriteNumber("outOfOrder", m.OutOfOrder);
+                w.WriteNumber("seqResetCount", m.SeqResetCount);
+                w.WriteStartArray("seqResets");
+                foreach (var r in m.SeqResets)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("file", r.File);
+                    w.WriteNumber("offset", r.Offset);
+                    w.WriteNumber("ts", r.Ts);
+                    w.WriteNumber("seq", r.Seq);
+                    w.WriteNumber("previousSeq", r.PreviousSeq);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
             }
 
             if (m.Kind == MicroKind.Book)
@@ -268,7 +291,7 @@ public static class VerifyCommand
             var columns = new List<string> { "exchange", "instId", "days", "lines", "torn", "unparsable", "unreadable files", "wrong date", "duplicates" };
             if (kind == MicroKind.Quotes)
             {
-                columns.Add("seq out of order");
+                columns.AddRange(["seq out of order", "seq resets"]);
             }
 
             if (kind == MicroKind.Book)
@@ -287,7 +310,7 @@ public static class VerifyCommand
                     N(m.UnreadableFiles), N(m.WrongDate), N(m.Duplicates) };
                 if (kind == MicroKind.Quotes)
                 {
-                    row.Add(N(m.OutOfOrder));
+                    row.AddRange([N(m.OutOfOrder), N(m.SeqResetCount)]);
                 }
 
                 if (kind == MicroKind.Book)
@@ -304,6 +327,12 @@ public static class VerifyCommand
                 foreach (var problem in m.Problems.Take(10))
                 {
                     console.MarkupLine($"[yellow]{Markup.Escape(MicroKinds.Name(kind))} {Markup.Escape(m.Exchange)} {Markup.Escape(m.InstId)}[/]: {Markup.Escape(problem)}");
+                }
+
+                foreach (var r in m.SeqResets.Take(20))
+                {
+                    console.MarkupLine($"seq reset {Markup.Escape(m.Exchange)} {Markup.Escape(m.InstId)} at {BookReconstructor.Iso(r.Ts)} ({Markup.Escape(r.File)}@{r.Offset}): " +
+                        $"quote seq {r.Seq} after {r.PreviousSeq} at a later event time: the exchange restarted its ids (kept as new quotes, not a defect)");
                 }
 
                 foreach (var r in m.Resyncs.Take(20))

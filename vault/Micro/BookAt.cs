@@ -24,8 +24,17 @@ public sealed record BookAt
     public long SnapshotOffset { get; init; }
     public long SnapshotTs { get; init; }
 
-    /// <summary>Updates applied after the snapshot.</summary>
+    /// <summary>Updates applied after the snapshot (those a checkpoint held included).</summary>
     public long UpdatesApplied { get; init; }
+
+    /// <summary>The checkpoint index the book started from instead of the snapshot (<see cref="BookCheckpoints"/>); null when none was used.</summary>
+    public string? CheckpointFile { get; init; }
+
+    /// <summary>Where in its day file the replay resumed after the checkpoint (byte offset, or row of a Parquet day).</summary>
+    public long CheckpointOffset { get; init; }
+
+    /// <summary>Updates this call parsed and applied (after the checkpoint, or after the snapshot when none was used).</summary>
+    public long UpdatesReplayed { get; init; }
 
     /// <summary>Lines looked at by the index pass (type and time only, no parse).</summary>
     public long LinesIndexed { get; init; }

@@ -17,6 +17,9 @@ namespace Pipeline.Vault.Micro;
 /// </summary>
 public sealed class BookReconstructor(VaultLayout vault)
 {
+    /// <summary>The checkpoint index to start from instead of the snapshot when it holds a later book (null: always replay from the snapshot).</summary>
+    public BookCheckpoints? Checkpoints { get; init; }
+
     public BookAt At(string exchange, string instId, long atTs)
     {
         VaultNames.Exchange(exchange);
@@ -79,10 +82,19 @@ public sealed class BookReconstructor(VaultLayout vault)
         var book = new OrderBook();
         long updates = 0;
         var firstAfterSnapshot = false;
-        for (var i = anchorIndex; i >= 0; i--)
+        var (startIndex, startOffset) = (anchorIndex, anchor.Offset);
+        var checkpoint = Checkpoints?.Latest(exchange, instId, candidates[anchorIndex], anchor.Offset, atTs);
+        if (checkpoint is not null)
+        {
+            (book, updates, firstAfterSnapshot) = (checkpoint.Book, checkpoint.UpdatesSinceSnapshot, checkpoint.FirstAfterSnapshot);
+            (startIndex, startOffset) = (candidates.IndexOf(checkpoint.Day), checkpoint.Offset);
+        }
+
+        var updatesBefore = updates;
+        for (var i = startIndex; i >= 0; i--)
         {
             var path = i == anchorIndex ? anchor.Path : MicroDayFiles.DayPath(vault, MicroKind.Book, exchange, instId, candidates[i])!;
-            var from = i == anchorIndex ? anchor.Offset : 0;
+            var from = i == startIndex ? startOffset : 0;
             var stopped = false;
             MicroDayFiles.ForEachLine(path, MicroKind.Book, (line, offset) =>
             {
@@ -128,6 +140,7 @@ public sealed class BookReconstructor(VaultLayout vault)
         {
             Exchange = exchange, InstId = instId, AtTs = atTs, Book = book, SnapshotFile = anchor.Path, SnapshotOffset = anchor.Offset,
             SnapshotTs = anchor.Ts, UpdatesApplied = updates, LinesIndexed = indexed, Elapsed = clock.Elapsed,
+            CheckpointFile = checkpoint?.IndexFile, CheckpointOffset = checkpoint?.Offset ?? 0, UpdatesReplayed = updates - updatesBefore,
         };
     }
 

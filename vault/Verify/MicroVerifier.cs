@@ -10,7 +10,8 @@ namespace Pipeline.Vault.Verify;
 /// <summary>
 /// Checks the microstructure days (<c>quotes</c>, <c>book</c>, <c>liquidations</c>, <c>derivatives</c>) in whichever form
 /// they are stored: torn and unparsable lines (file and offset), unreadable files, misfiled lines; quotes' seq strictly
-/// increasing per instrument and no repeated quote; no repeated liquidation or derivatives line; and each instrument's
+/// increasing per instrument and no repeated quote (a lower seq at a newer event time is the exchange restarting its ids,
+/// as the recorder keeps it: reported as information, and the ids count afresh); no repeated liquidation or derivatives line; and each instrument's
 /// book continuity across its days: every update applies to a known book (<see cref="BookContinuity"/>: after a
 /// snapshot, its prevSeq is the previous line's seq, or for Binance's first update the snapshot lies within
 /// firstSeq..seq), an update after a resync before its snapshot is a defect, and every resync is reported with its
@@ -20,6 +21,9 @@ public sealed class MicroVerifier(VaultLayout vault)
 {
     private const int MaxProblems = 20;
     private const int MaxResyncsListed = 100;
+
+    /// <summary>When set, every book day read also builds <c>pipeline book</c>'s checkpoint index in the same pass (<c>--book-index</c>).</summary>
+    public BookCheckpoints? BookIndex { get; init; }
 
     public IReadOnlyList<MicroVerifyResult> Verify(VerifyOptions options)
     {
@@ -56,6 +60,7 @@ public sealed class MicroVerifier(VaultLayout vault)
 
         long lines = 0, torn = 0, unparsable = 0, unreadable = 0, wrongDate = 0, duplicates = 0, outOfOrder = 0;
         var check = new KindCheck(kind, days.Count > 0 && allDays[0] < days[0]);
+        var index = kind == MicroKind.Book ? BookIndex?.Feed(exchange, instId) : null;
         foreach (var day in days)
         {
             var path = MicroDayFiles.DayPath(vault, kind, exchange, instId, day);
@@ -71,11 +76,13 @@ public sealed class MicroVerifier(VaultLayout vault)
             }
 
             var dayStart = TradeTime.DayStartMs(day);
+            index?.BeginDay(day, path);
             try
             {
                 var tornTail = MicroDayFiles.ForEachLine(path, kind, (line, offset) =>
                 {
                     lines++;
+                    index?.Line(line, offset);
                     var text = Encoding.UTF8.GetString(line);
                     var (ts, ex, inst, error) = check.Read(text);
                     if (error is not null)
@@ -113,9 +120,12 @@ public sealed class MicroVerifier(VaultLayout vault)
                     torn++;
                     Problem($"{name}: ends in a torn line (the writer cuts it when it reopens the file)");
                 }
+
+                index?.EndDay();
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DuckDbException)
             {
+                index?.Abandon();
                 unreadable++;
                 problems.Add($"{path}: unreadable: {ex.Message.Split('\n', 2)[0]}");
             }
@@ -126,7 +136,7 @@ public sealed class MicroVerifier(VaultLayout vault)
             Kind = kind, Exchange = exchange, InstId = instId, Days = days.Count, Lines = lines, Torn = torn, Unparsable = unparsable,
             UnreadableFiles = unreadable, WrongDate = wrongDate, Duplicates = duplicates, OutOfOrder = outOfOrder,
             Snapshots = check.Snapshots, Updates = check.Updates, Resyncs = check.Resyncs, ResyncCount = check.ResyncCount, ContinuityBreaks = check.Breaks,
-            Unchecked = check.Unchecked, Problems = problems,
+            Unchecked = check.Unchecked, SeqResetCount = check.SeqResetCount, SeqResets = check.SeqResets, Problems = problems,
         };
     }
 
@@ -152,7 +162,9 @@ public sealed class MicroVerifier(VaultLayout vault)
         private readonly HashSet<(long, string, string, string)> _liquidations = [];
         private readonly HashSet<(long, string)> _derivatives = [];
         private readonly List<BookResyncEntry> _resyncs = [];
+        private readonly List<QuoteSeqReset> _seqResets = [];
         private long? _lastQuoteSeq;
+        private long _lastQuoteTs = long.MinValue;
         private BookState _book = BookState.NotStarted;
         private long? _bookSeq;
         private bool _firstAfterSnapshot;
@@ -164,6 +176,8 @@ public sealed class MicroVerifier(VaultLayout vault)
         public long Unchecked { get; private set; }
         public long ResyncCount { get; private set; }
         public IReadOnlyList<BookResyncEntry> Resyncs => _resyncs;
+        public long SeqResetCount { get; private set; }
+        public IReadOnlyList<QuoteSeqReset> SeqResets => _seqResets;
 
         /// <summary>What the last judged line was about (its key, or why it breaks the book).</summary>
         public string Key { get; private set; } = "";
@@ -195,6 +209,23 @@ public sealed class MicroVerifier(VaultLayout vault)
             {
                 case QuoteRecord q:
                     Key = q.Seq.ToString(c);
+                    if (_lastQuoteSeq is { } before && q.Seq < before && q.Ts > _lastQuoteTs)
+                    {
+                        // The recorder's rule: OKX restarts seqId on maintenance, so a lower seq at a newer event time is a
+                        // new quote (a replay repeats an old seq at an old time). Its ids start again: the old ones may recur.
+                        SeqResetCount++;
+                        if (_seqResets.Count < MaxResyncsListed)
+                        {
+                            _seqResets.Add(new QuoteSeqReset(file, offset, q.Ts, q.Seq, before));
+                        }
+
+                        _quoteSeqs.Clear();
+                        _quoteSeqs.Add(q.Seq);
+                        (_lastQuoteSeq, _lastQuoteTs) = (q.Seq, q.Ts);
+                        return Verdict.Ok;
+                    }
+
+                    _lastQuoteTs = Math.Max(q.Ts, _lastQuoteTs);
                     if (!_quoteSeqs.Add(q.Seq))
                     {
                         return Verdict.Duplicate;

@@ -29,7 +29,7 @@ public sealed record MicroVerifyResult
     /// <summary>Repeated records: quotes by seq, liquidations by (ts, side, px, sz), derivatives by (ts, channel).</summary>
     public long Duplicates { get; init; }
 
-    /// <summary>Quotes whose seq is not above the previous quote's (and not a duplicate).</summary>
+    /// <summary>Quotes whose seq is not above the previous quote's (and not a duplicate, nor a seq reset: a lower seq at a newer event time).</summary>
     public long OutOfOrder { get; init; }
 
     /// <summary>Book: snapshot lines.</summary>
@@ -50,6 +50,12 @@ public sealed record MicroVerifyResult
 
     /// <summary>Book: updates before the first snapshot of a range that starts after the instrument's first day (their book is on an earlier, unverified day).</summary>
     public long Unchecked { get; init; }
+
+    /// <summary>Quotes: the times the exchange restarted its seq (a lower seq at a newer event time, OKX's maintenance reset), all of them; not a defect.</summary>
+    public long SeqResetCount { get; init; }
+
+    /// <summary>Quotes: the first 100 seq resets, where and from which seq.</summary>
+    public IReadOnlyList<QuoteSeqReset> SeqResets { get; init; } = [];
 
     public IReadOnlyList<string> Problems { get; init; } = [];
 

@@ -20,4 +20,7 @@ public enum MicroChannel
 
     /// <summary>OKX <c>open-interest</c> (Binance: REST <c>GET /fapi/v1/openInterest</c>).</summary>
     OpenInterest,
+
+    /// <summary>OKX <c>index-tickers</c>, subscribed by index (the instrument's family, <c>BTC-USDT</c>); Binance carries the index in markPrice.</summary>
+    IndexTickers,
 }

@@ -254,6 +254,15 @@ public sealed class MicroFeed
                 }
 
                 Send(instId, state, MicroChannel.MarkPrice);
+                if (i.IsOkx)
+                {
+                    // OKX sends the index on its own channel (index-tickers), Binance inside markPrice.
+                    _truth?.WriteMicro(instId, MicroTruth.Index(i, m));
+                    _buffer.ResetWrittenCount();
+                    MicroWire.OkxIndex(_buffer, i, m);
+                    Send(instId, state, MicroChannel.IndexTickers);
+                }
+
                 break;
             case FundingEvent f:
                 _truth?.WriteMicro(instId, MicroTruth.Funding(i, f));

@@ -83,6 +83,18 @@ public static class MicroTruth
             };
     }
 
+    /// <summary>OKX index-tickers: the index price of the instrument's index, filed under the instrument.</summary>
+    public static DerivativesRecord Index(SimInstrument i, MarkEvent m)
+    {
+        ArgumentNullException.ThrowIfNull(i);
+        ArgumentNullException.ThrowIfNull(m);
+        return new DerivativesRecord
+        {
+            Exchange = i.Exchange, InstId = i.InstId, Ts = m.Ts, Channel = MicroWire.OkxIndexTickers, IndexPx = Fixed8(m.Index8, trim: true),
+            RecvTs = m.Ts, Src = "ws",
+        };
+    }
+
     /// <summary>OKX funding-rate: the rate and its settlement time (<c>fundingTime</c>) as the next funding time.</summary>
     public static DerivativesRecord Funding(SimInstrument i, FundingEvent f)
     {

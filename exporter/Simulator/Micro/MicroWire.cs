@@ -17,6 +17,7 @@ public static class MicroWire
     public const string OkxMarkPrice = "mark-price";
     public const string OkxFundingRate = "funding-rate";
     public const string OkxOpenInterest = "open-interest";
+    public const string OkxIndexTickers = "index-tickers";
 
     /// <summary>The OKX channel name of a micro channel.</summary>
     public static string OkxChannel(MicroChannel channel) => channel switch
@@ -27,6 +28,7 @@ public static class MicroWire
         MicroChannel.MarkPrice => OkxMarkPrice,
         MicroChannel.FundingRate => OkxFundingRate,
         MicroChannel.OpenInterest => OkxOpenInterest,
+        MicroChannel.IndexTickers => OkxIndexTickers,
         _ => throw new ArgumentOutOfRangeException(nameof(channel), channel, "not a channel"),
     };
 
@@ -38,6 +40,7 @@ public static class MicroWire
         OkxMarkPrice => MicroChannel.MarkPrice,
         OkxFundingRate => MicroChannel.FundingRate,
         OkxOpenInterest => MicroChannel.OpenInterest,
+        OkxIndexTickers => MicroChannel.IndexTickers,
         _ => null,
     };
 
@@ -133,6 +136,24 @@ public static class MicroWire
         o.Ascii(i.InstId);
         o.Raw("\",\"instType\":\"SWAP\",\"markPx\":\""u8);
         o.Number(m.Mark8, 8, trim: true);
+        o.Raw("\",\"ts\":\""u8);
+        o.WholeNumber(m.Ts);
+        o.Raw("\"}]}"u8);
+    }
+
+    /// <summary>
+    /// <c>index-tickers</c> of the instrument's index (its family, <c>BTC-USDT</c>): <c>idxPx</c> and <c>ts</c> as OKX's push
+    /// carries them (the 24 h statistics the real push adds are not simulated).
+    /// </summary>
+    public static void OkxIndex(IBufferWriter<byte> o, SimInstrument i, MarkEvent m)
+    {
+        ArgumentNullException.ThrowIfNull(i);
+        ArgumentNullException.ThrowIfNull(m);
+        OkxArg(o, OkxIndexTickers, i.Family);
+        o.Raw("\"data\":[{\"instId\":\""u8);
+        o.Ascii(i.Family);
+        o.Raw("\",\"idxPx\":\""u8);
+        o.Number(m.Index8, 8, trim: true);
         o.Raw("\",\"ts\":\""u8);
         o.WholeNumber(m.Ts);
         o.Raw("\"}]}"u8);

@@ -12,7 +12,7 @@ namespace Pipeline.Simulator.Okx;
 /// <summary>
 /// An OKX v5 public WebSocket: /ws/v5/public serves <c>trades</c> (one message per taker order and
 /// price, with count and tradeId = last fill) and the microstructure channels <c>books</c> (snapshot, then updates),
-/// <c>bbo-tbt</c>, <c>mark-price</c>, <c>funding-rate</c>, <c>open-interest</c> (by instId) and <c>liquidation-orders</c>
+/// <c>bbo-tbt</c>, <c>mark-price</c>, <c>funding-rate</c>, <c>open-interest</c> (by instId), <c>index-tickers</c> (by index) and <c>liquidation-orders</c>
 /// (by instType SWAP); /ws/v5/business serves <c>trades-all</c> (one message per fill). Subscribe/unsubscribe acks, 60018 for a channel on the wrong path or an unknown instId,
 /// 60012 for a bad request, text ping → pong, close 4004 after the idle timeout.
 /// </summary>
@@ -113,6 +113,35 @@ public sealed class OkxSocket : SimSocket
                 if (channel is null || instId is null)
                 {
                     Error(id, "60012", "Invalid request: " + Encoding.UTF8.GetString(message));
+                    continue;
+                }
+
+                if (micro == MicroChannel.IndexTickers)
+                {
+                    // index-tickers is keyed by the index (an instrument's family, BTC-USDT): every instrument on it publishes it.
+                    var markets = Context.Exchange(SimInstruments.Okx).Where(m => m.Instrument.Family == instId).ToList();
+                    if (markets.Count == 0)
+                    {
+                        Error(id, "60018",
+                            $"Wrong URL or channel:{channel},instId:{instId} doesn't exist. Please use the correct URL, channel and parameters referring to API document.");
+                        continue;
+                    }
+
+                    if (operation == "subscribe")
+                    {
+                        Reply(Ack(id, operation, channel, "instId", instId));
+                    }
+
+                    foreach (var market in markets)
+                    {
+                        SetMicro(operation, market.Instrument.InstId, MicroChannel.IndexTickers);
+                    }
+
+                    if (operation != "subscribe")
+                    {
+                        Reply(Ack(id, operation, channel, "instId", instId));
+                    }
+
                     continue;
                 }
 

@@ -8,7 +8,7 @@ namespace Pipeline.Exporter.Tests.Binance;
 /// The Binance microstructure parsers on the committed documentation examples (Binance/Fixtures, see the README there):
 /// every field of every record asserted against the example's values.
 /// </summary>
-public sealed class BinanceMicroFixtureTests
+public sealed class BinanceMicroFixtureTests : IDisposable
 {
     private const string Venue = "Binance";
     private readonly BinanceMicroProtocol _protocol = new();
@@ -16,6 +16,8 @@ public sealed class BinanceMicroFixtureTests
 
     private bool Parse(string fixture, out string? problem) =>
         _protocol.TryParse(WireFixtures.Bytes(Venue, fixture), 42, _sink, out problem);
+
+    public void Dispose() => _protocol.Dispose();
 
     [Fact]
     public void TryParse_BookTickerFixture_QuoteWithUpdateIdAsSeqAndTransactionTime()

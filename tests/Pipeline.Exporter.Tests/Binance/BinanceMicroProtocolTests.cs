@@ -5,11 +5,13 @@ using Pipeline.Vault.Micro;
 namespace Pipeline.Exporter.Tests.Binance;
 
 /// <summary>Binance microstructure subscriptions (routes, stream names) and how malformed frames are refused.</summary>
-public sealed class BinanceMicroProtocolTests
+public sealed class BinanceMicroProtocolTests : IDisposable
 {
     private static readonly HashSet<MicroKind> AllKinds = [.. MicroKinds.All];
     private readonly BinanceMicroProtocol _protocol = new();
     private readonly BinanceMicroCollector _sink = new();
+
+    public void Dispose() => _protocol.Dispose();
 
     [Fact]
     public void SubscribeFrames_AllKinds_PublicStreamsThenMarketStreamsLowercase()

@@ -148,7 +148,10 @@ public sealed class MicroExportSimulatorTests
         var truthQuotes = MicroLineReaderLines(TruthLayout.MicroPath(truth, MicroKind.Quotes, exchange, instId)).Select(l => MicroLineReader.Quote(l, out _)!)
             .Where(q => q.Seq >= quotes[0].Seq && q.Seq <= quotes[^1].Seq).ToList();
         Assert.Equal(truthQuotes.Select(Fields), quotes.Select(Fields));
-        Assert.NotEmpty(MicroLineReaderLines(vault.MicroDayJsonl(MicroKind.Derivatives, exchange, instId, DateOnly.FromDateTime(SimTestKit.PastStart.UtcDateTime))));
+        var derivatives = MicroLineReaderLines(vault.MicroDayJsonl(MicroKind.Derivatives, exchange, instId, DateOnly.FromDateTime(SimTestKit.PastStart.UtcDateTime)))
+            .Select(l => MicroLineReader.Derivatives(l, out _)!).ToList();
+        Assert.NotEmpty(derivatives);
+        Assert.Contains(derivatives, d => d.IndexPx is not null); // OKX: index-tickers, subscribed by index; Binance: markPrice
     }
 
     private static List<string> MicroLineReaderLines(string path) =>

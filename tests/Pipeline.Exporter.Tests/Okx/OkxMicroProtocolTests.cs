@@ -218,7 +218,8 @@ public sealed class OkxMicroProtocolTests
         Assert.Equal(["books/BTC-USDT-SWAP", "books/ETH-USDT-SWAP"], args["book"]);
         Assert.Equal(["liquidation-orders/instType=SWAP"], args["liquidations"]);
         Assert.Equal(
-            ["mark-price/BTC-USDT-SWAP", "mark-price/ETH-USDT-SWAP", "funding-rate/BTC-USDT-SWAP", "funding-rate/ETH-USDT-SWAP", "open-interest/BTC-USDT-SWAP", "open-interest/ETH-USDT-SWAP"],
+            ["mark-price/BTC-USDT-SWAP", "mark-price/ETH-USDT-SWAP", "funding-rate/BTC-USDT-SWAP", "funding-rate/ETH-USDT-SWAP", "open-interest/BTC-USDT-SWAP", "open-interest/ETH-USDT-SWAP",
+                "index-tickers/BTC-USDT", "index-tickers/ETH-USDT"],
             args["derivatives"]);
         Assert.All(frames, f => Assert.Equal("subscribe", JsonDocument.Parse(f).RootElement.GetProperty("op").GetString()));
     }

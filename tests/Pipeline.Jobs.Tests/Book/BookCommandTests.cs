@@ -58,6 +58,24 @@ public sealed class BookCommandTests
     }
 
     [Fact]
+    public async Task Book_CheckpointIndex_WrittenUnderStateSameBookAndSkippedWithNoCheckpoints()
+    {
+        using var vault = Vault();
+        var index = Path.Combine(vault.Layout.StateDir, "book-checkpoints", "okx", "BTC-USDT-SWAP", "2025-12-14.ckpt");
+
+        var plain = await Book(vault, "--at", "2025-12-14T10:00:00.200Z", "--format", "json", "--no-checkpoints");
+        Assert.True(plain.Code == 0, plain.Error);
+        Assert.False(File.Exists(index));
+
+        var first = await Book(vault, "--at", "2025-12-14T10:00:00.200Z", "--format", "json");
+        Assert.True(File.Exists(index));
+        var second = await Book(vault, "--at", "2025-12-14T10:00:00.200Z", "--format", "json");
+
+        Assert.Equal(plain, first);
+        Assert.Equal(plain, second);
+    }
+
+    [Fact]
     public async Task Book_Table_ShowsBidsAndAsksSideBySide()
     {
         using var vault = Vault();

@@ -202,4 +202,24 @@ public sealed class VerifyCommandTests : IDisposable
         Assert.Contains("prevSeq 21 after seq 20", brokenTable, StringComparison.Ordinal);
         Assert.Contains("NOT clean", brokenTable, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Verify_BookIndex_WritesPipelineBooksCheckpointIndexOnlyWhenAsked()
+    {
+        using var vault = TestVault.Over(new VaultLayout(_dir.Path));
+        var t0 = TradeTime.DayStartMs(Day) + 1000;
+        vault.AppendMicro(new Pipeline.Vault.Micro.BookRecord
+        {
+            Exchange = "okx", InstId = "BTC-USDT-SWAP", Type = Pipeline.Vault.Micro.BookRecordType.Snapshot, Ts = t0, Seq = 10,
+            Bids = [new("1", "1")], Asks = [new("2", "1")], RecvTs = t0, Src = "ws",
+        });
+        var index = new Pipeline.Vault.Micro.BookCheckpoints(vault.Layout).IndexPath("okx", "BTC-USDT-SWAP", Day);
+
+        var (plain, _) = await RunAsync();
+        Assert.False(File.Exists(index));
+        var (code, output) = await RunAsync("--book-index");
+
+        Assert.Equal((ExitCodes.Ok, ExitCodes.Ok), (plain, code));
+        Assert.True(File.Exists(index), output);
+    }
 }

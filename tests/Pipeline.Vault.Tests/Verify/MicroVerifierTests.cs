@@ -88,11 +88,41 @@ public sealed class MicroVerifierTests
     public void Verify_QuoteSeqRepeatedOrGoingBack_IsCounted()
     {
         using var vault = TestVault.Create();
-        vault.AppendMicro(Quote(T0, 10), Quote(T0 + 1, 11), Quote(T0 + 2, 11), Quote(T0 + 3, 9), Quote(T0 + 4, 12));
+        vault.AppendMicro(Quote(T0, 10), Quote(T0 + 1, 11), Quote(T0 + 2, 11), Quote(T0 + 2, 9), Quote(T0 + 4, 12)); // 9 at no later time: out of order
 
         var quotes = Only(vault, MicroKind.Quotes);
 
-        Assert.Equal((5, 1, 1), (quotes.Lines, quotes.Duplicates, quotes.OutOfOrder));
+        Assert.Equal((5, 1, 1, 0), (quotes.Lines, quotes.Duplicates, quotes.OutOfOrder, quotes.SeqResetCount));
+        Assert.False(quotes.IsClean);
+    }
+
+    [Fact]
+    public void Verify_OkxQuoteSeqResetAtALaterTime_IsReportedAsInfoNotOutOfOrder()
+    {
+        // OKX restarts seqId on maintenance; the recorder keeps a lower seq at a newer event time as a new quote
+        // (MicroRecorderTests), so verify must not call the recorder's own output out of order.
+        using var vault = TestVault.Create();
+        var path = vault.AppendMicro(Quote(T0, 500), Quote(T0 + 1, 501), Quote(T0 + 2, 502))[0];
+        var offset = new FileInfo(path).Length;
+        vault.AppendMicro(Quote(T0 + 5, 3), Quote(T0 + 6, 4), Quote(T0 + 7, 500), Quote(T0 + 8, 501)); // old ids recur after the reset
+
+        var quotes = Only(vault, MicroKind.Quotes);
+
+        Assert.True(quotes.IsClean, string.Join("; ", quotes.Problems));
+        Assert.Equal((7, 0, 0), (quotes.Lines, quotes.Duplicates, quotes.OutOfOrder));
+        Assert.Equal(1, quotes.SeqResetCount);
+        Assert.Equal(new QuoteSeqReset("2025-12-14.jsonl", offset, T0 + 5, 3, 502), Assert.Single(quotes.SeqResets));
+    }
+
+    [Fact]
+    public void Verify_QuoteRepeatedWithinTheSequenceAfterAReset_IsStillADuplicate()
+    {
+        using var vault = TestVault.Create();
+        vault.AppendMicro(Quote(T0, 500), Quote(T0 + 5, 3), Quote(T0 + 6, 4), Quote(T0 + 6, 3)); // a replay of 3 at an old time
+
+        var quotes = Only(vault, MicroKind.Quotes);
+
+        Assert.Equal((1, 1), (quotes.SeqResetCount, quotes.Duplicates));
         Assert.False(quotes.IsClean);
     }
 
