@@ -204,7 +204,7 @@ internal static class BinanceDepthReader
         }
 
         var text = reader.ValueSpan;
-        return text.Length is > 0 and <= MaxShortDecimal && text[0] != (byte)'-' && ExactDecimal.IsPlain(text) &&
-            (!positive || text.IndexOfAnyInRange((byte)'1', (byte)'9') >= 0);
+        return text.Length is > 0 and <= MaxShortDecimal && text[0] != (byte)'-' &&
+            (positive ? PlainDecimal.IsPositive(text) : ExactDecimal.IsPlain(text));
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Pipeline.Exporter.Micro;
 using Pipeline.Exporter.Recording;
 using Pipeline.Vault.Trades;
 
@@ -67,6 +68,6 @@ internal static class OkxMicroFields
         }
 
         // Up to 28 characters a plain decimal always fits decimal, and it is above zero exactly when unsigned with a non-zero digit.
-        return ExactDecimal.IsPlain(text) && (!positive || (text[0] != (byte)'-' && text.IndexOfAnyInRange((byte)'1', (byte)'9') >= 0));
+        return positive ? PlainDecimal.IsPositive(text) : ExactDecimal.IsPlain(text);
     }
 }
