@@ -8,12 +8,15 @@ namespace Pipeline.Exporter.Micro;
 /// </summary>
 public sealed class BookUpdate
 {
+    /// <summary>Levels a side held without growing: more than a busy 100 ms diff brings (the simulator's largest are ~100).</summary>
+    private const int InitialLevels = 256;
+
     private readonly byte[] _instId = new byte[MaxInstIdLength];
-    private byte[] _text = new byte[2048];
+    private byte[] _text = new byte[InitialLevels * 2 * 32];
     private int _textLength;
     private int _instIdLength;
-    private int[] _bids = new int[4 * 32];
-    private int[] _asks = new int[4 * 32];
+    private int[] _bids = new int[4 * InitialLevels];
+    private int[] _asks = new int[4 * InitialLevels];
 
     /// <summary>Exchange event time, Unix ms.</summary>
     public long Ts { get; set; }
