@@ -21,6 +21,11 @@ internal static class BinanceDepthReader
     {
         update.Clear();
         update.RecvTs = recvTs;
+        if (frame.IsEmpty || frame[0] != (byte)'{')
+        {
+            return false; // "pong" and other non-JSON frames: no exception thrown for them
+        }
+
         try
         {
             return Read(frame, update);

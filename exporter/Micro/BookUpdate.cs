@@ -2,21 +2,25 @@ namespace Pipeline.Exporter.Micro;
 
 /// <summary>
 /// One book update as sent, held for the allocation-free hot path (<see cref="IMicroProtocol.TryReadBookUpdate"/> →
-/// <see cref="IBookSequencer.TryContinue"/> → <see cref="BookUpdateLine"/>): the instrument and every level's price
-/// and size as the exact UTF-8 bytes of the frame, copied into a buffer reused for every frame, and the sequence
-/// numbers. The buffers grow to the largest update seen and are then reused: nothing is allocated per update.
+/// <see cref="IBookSequencer.TryContinue"/> → <see cref="BookUpdateLine"/>): the instrument, the sequence numbers, and
+/// each side's levels already laid out as the line's JSON (<c>["px","sz"],["px","sz"]</c>, the price and size the
+/// exact UTF-8 bytes of the frame), so writing the line copies each side at once. The buffers are reused for every
+/// frame and grow only past the largest update seen: nothing is allocated per update.
 /// </summary>
 public sealed class BookUpdate
 {
-    /// <summary>Levels a side held without growing: more than a busy 100 ms diff brings (the simulator's largest are ~100).</summary>
-    private const int InitialLevels = 256;
+    /// <summary>The longest instrument name the hot path takes (longer ones take the record path).</summary>
+    public const int MaxInstIdLength = 64;
+
+    /// <summary>Bytes a side holds without growing: 256 levels of 24-character prices and sizes, more than a busy 100 ms diff brings.</summary>
+    private const int InitialSideBytes = 256 * 56;
 
     private readonly byte[] _instId = new byte[MaxInstIdLength];
-    private byte[] _text = new byte[InitialLevels * 2 * 32];
-    private int _textLength;
+    private byte[] _bids = new byte[InitialSideBytes];
+    private byte[] _asks = new byte[InitialSideBytes];
     private int _instIdLength;
-    private int[] _bids = new int[4 * InitialLevels];
-    private int[] _asks = new int[4 * InitialLevels];
+    private int _bidsLength;
+    private int _asksLength;
 
     /// <summary>Exchange event time, Unix ms.</summary>
     public long Ts { get; set; }
@@ -40,12 +44,15 @@ public sealed class BookUpdate
     /// <summary>The instrument as sent (UTF-8).</summary>
     public ReadOnlySpan<byte> InstId => _instId.AsSpan(0, _instIdLength);
 
-    /// <summary>The longest instrument name the hot path takes (longer ones take the record path).</summary>
-    public const int MaxInstIdLength = 64;
+    /// <summary>The bids as the line's array elements, without the brackets: <c>["px","sz"],["px","sz"]</c>.</summary>
+    public ReadOnlySpan<byte> BidsJson => _bids.AsSpan(0, _bidsLength);
+
+    /// <summary>The asks, laid out as <see cref="BidsJson"/>.</summary>
+    public ReadOnlySpan<byte> AsksJson => _asks.AsSpan(0, _asksLength);
 
     /// <summary>
     /// The instrument as UTF-16 into <paramref name="destination"/> (at least <see cref="MaxInstIdLength"/> long), for a
-    /// lookup by span in a string-keyed table; -1 when it is too long.
+    /// lookup by span in a string-keyed table; -1 when the destination is too short.
     /// </summary>
     public int InstIdChars(Span<char> destination) =>
         destination.Length < MaxInstIdLength ? -1 : System.Text.Encoding.UTF8.GetChars(InstId, destination);
@@ -53,8 +60,9 @@ public sealed class BookUpdate
     /// <summary>Forgets the previous update (the buffers stay).</summary>
     public void Clear()
     {
-        _textLength = 0;
         _instIdLength = 0;
+        _bidsLength = 0;
+        _asksLength = 0;
         BidCount = 0;
         AskCount = 0;
         FirstSeq = null;
@@ -74,21 +82,39 @@ public sealed class BookUpdate
         return true;
     }
 
-    /// <summary>Adds a level (bid or ask) in the order sent.</summary>
+    /// <summary>
+    /// Adds a level (bid or ask) in the order sent. The price and size must be plain decimals (digits and '.'), as the
+    /// venue readers check: they go into the line as they are, with no escaping.
+    /// </summary>
     public void AddLevel(bool bid, ReadOnlySpan<byte> px, ReadOnlySpan<byte> sz)
     {
-        ref var slots = ref bid ? ref _bids : ref _asks;
-        var count = bid ? BidCount : AskCount;
-        if ((count + 1) * 4 > slots.Length)
+        ref var side = ref bid ? ref _bids : ref _asks;
+        ref var length = ref bid ? ref _bidsLength : ref _asksLength;
+        var needed = length + px.Length + sz.Length + 8;
+        if (needed > side.Length)
         {
-            Array.Resize(ref slots, slots.Length * 2);
+            Array.Resize(ref side, Math.Max(side.Length * 2, needed));
         }
 
-        var at = count * 4;
-        slots[at] = _textLength;
-        slots[at + 1] = Append(px);
-        slots[at + 2] = _textLength;
-        slots[at + 3] = Append(sz);
+        var span = side.AsSpan(length);
+        var n = 0;
+        if (length > 0)
+        {
+            span[n++] = (byte)',';
+        }
+
+        span[n++] = (byte)'[';
+        span[n++] = (byte)'"';
+        px.CopyTo(span[n..]);
+        n += px.Length;
+        span[n++] = (byte)'"';
+        span[n++] = (byte)',';
+        span[n++] = (byte)'"';
+        sz.CopyTo(span[n..]);
+        n += sz.Length;
+        span[n++] = (byte)'"';
+        span[n++] = (byte)']';
+        length += n;
         if (bid)
         {
             BidCount++;
@@ -97,27 +123,5 @@ public sealed class BookUpdate
         {
             AskCount++;
         }
-    }
-
-    public ReadOnlySpan<byte> BidPx(int i) => Slice(_bids, i, 0);
-
-    public ReadOnlySpan<byte> BidSz(int i) => Slice(_bids, i, 2);
-
-    public ReadOnlySpan<byte> AskPx(int i) => Slice(_asks, i, 0);
-
-    public ReadOnlySpan<byte> AskSz(int i) => Slice(_asks, i, 2);
-
-    private ReadOnlySpan<byte> Slice(int[] slots, int i, int field) => _text.AsSpan(slots[(i * 4) + field], slots[(i * 4) + field + 1]);
-
-    private int Append(ReadOnlySpan<byte> bytes)
-    {
-        if (_textLength + bytes.Length > _text.Length)
-        {
-            Array.Resize(ref _text, Math.Max(_text.Length * 2, _textLength + bytes.Length));
-        }
-
-        bytes.CopyTo(_text.AsSpan(_textLength));
-        _textLength += bytes.Length;
-        return bytes.Length;
     }
 }

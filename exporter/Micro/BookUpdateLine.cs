@@ -8,7 +8,7 @@ namespace Pipeline.Exporter.Micro;
 /// Writes a <see cref="BookUpdate"/> as its <c>book_perps</c> line straight from the frame's bytes: byte for byte the
 /// line <see cref="MicroLineWriter"/> writes for the same update parsed into a <see cref="BookRecord"/> (keys in the
 /// same order, src ws, no checksum: an update with one takes the record path). The levels are plain decimals, so
-/// they need no escaping and are copied as sent. Nothing is allocated.
+/// they need no escaping: each side is copied at once as <see cref="BookUpdate"/> laid it out. Nothing is allocated.
 /// </summary>
 public static class BookUpdateLine
 {
@@ -29,44 +29,11 @@ public static class BookUpdateLine
         }
 
         w.Raw(",\"bids\":["u8);
-        for (var i = 0; i < update.BidCount; i++)
-        {
-            Level(output, i == 0, update.BidPx(i), update.BidSz(i));
-        }
-
+        w.Raw(update.BidsJson);
         w.Raw("],\"asks\":["u8);
-        for (var i = 0; i < update.AskCount; i++)
-        {
-            Level(output, i == 0, update.AskPx(i), update.AskSz(i));
-        }
-
+        w.Raw(update.AsksJson);
         w.Raw("]"u8);
         w.Number(",\"recvTs\":"u8, update.RecvTs);
         w.Raw(",\"src\":\"ws\"}\n"u8);
-    }
-
-    /// <summary>["px","sz"], preceded by a comma unless first.</summary>
-    private static void Level(IBufferWriter<byte> output, bool first, ReadOnlySpan<byte> px, ReadOnlySpan<byte> sz)
-    {
-        var length = px.Length + sz.Length + 8;
-        var span = output.GetSpan(length);
-        var n = 0;
-        if (!first)
-        {
-            span[n++] = (byte)',';
-        }
-
-        span[n++] = (byte)'[';
-        span[n++] = (byte)'"';
-        px.CopyTo(span[n..]);
-        n += px.Length;
-        span[n++] = (byte)'"';
-        span[n++] = (byte)',';
-        span[n++] = (byte)'"';
-        sz.CopyTo(span[n..]);
-        n += sz.Length;
-        span[n++] = (byte)'"';
-        span[n++] = (byte)']';
-        output.Advance(n);
     }
 }
