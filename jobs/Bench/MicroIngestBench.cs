@@ -30,7 +30,7 @@ public static class MicroIngestBench
     private static readonly Option<int> Instruments = new("--instruments") { Description = "Instruments in the memory run (default 50; 0 skips)", DefaultValueFactory = _ => 50 };
     private static readonly Option<double> GrowthMinutes = new("--growth-minutes") { Description = "Simulated minutes of the busy market recorded per venue for the vault growth, scaled to a day (default 60; 0 skips)", DefaultValueFactory = _ => 60 };
     private static readonly Option<int> MaxLevels = new("--max-levels") { Description = "Keep at most this many changed levels per update (default 0: as the simulator generates them)", DefaultValueFactory = _ => 0 };
-    private static readonly Option<string?> Dir = new("--dir") { Description = "Scratch directory (default: a temp folder, deleted afterwards)" };
+    private static readonly Option<string?> Dir = new("--dir") { Description = "Keep the run's files in a new folder under this directory (default: a temp folder, deleted afterwards)" };
 
     /// <summary>2026-01-01 00:00 UTC: every run's event time starts here.</summary>
     private const long StartMs = 1_767_225_600_000L;
@@ -85,7 +85,8 @@ public static class MicroIngestBench
             throw new UsageException("--checksum-updates, --instruments, --growth-minutes and --max-levels must be 0 (skip/off) or more");
         }
 
-        var root = context.Get(Dir) ?? Path.Combine(Path.GetTempPath(), "pipeline-bench-micro-" + Guid.NewGuid().ToString("N"));
+        // A folder of its own each run, also under --dir: the vault growth must not count an earlier run's files.
+        var root = Path.Combine(context.Get(Dir) ?? Path.GetTempPath(), "pipeline-bench-micro-" + Guid.NewGuid().ToString("N"));
         var console = CliConsole.For(context.Output);
         console.Profile.Width = 200;
         try
