@@ -62,6 +62,19 @@ public sealed class BinanceBookSequencer(string instId) : IBookSequencer
         }
     }
 
+    /// <summary>An event whose pu is the last applied u, once synced: the same as Decide's Record, without the record.</summary>
+    public bool TryContinue(BookUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        if (_state != State.Synced || update.PrevSeq != _lastU)
+        {
+            return false; // before the snapshot, the first event after it, a repeat or a gap: Decide says which
+        }
+
+        _lastU = update.Seq;
+        return true;
+    }
+
     public void Reset() => _state = State.NoSnapshot;
 
     private BookDecision DecideUpdate(BookRecord line)

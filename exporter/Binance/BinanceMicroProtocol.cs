@@ -159,6 +159,13 @@ public sealed class BinanceMicroProtocol : IMicroProtocol, IDisposable
 
     public IBookSequencer NewBookSequencer(string instId) => new BinanceBookSequencer(instId);
 
+    /// <summary>A combined-stream depthUpdate, read without allocating (<see cref="BinanceDepthReader"/>).</summary>
+    public bool TryReadBookUpdate(ReadOnlySpan<byte> frame, long recvTs, BookUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        return BinanceDepthReader.TryRead(frame, recvTs, update);
+    }
+
     public bool TryParse(ReadOnlySpan<byte> frame, long recvTs, IMicroSink sink, out string? problem)
     {
         ArgumentNullException.ThrowIfNull(sink);

@@ -18,6 +18,8 @@ internal sealed class BinanceMicroRoute(BinanceMicroProtocol protocol, string ro
 
     public bool TryParse(ReadOnlySpan<byte> frame, long recvTs, IMicroSink sink, out string? problem) => protocol.TryParse(frame, recvTs, sink, out problem);
 
+    public bool TryReadBookUpdate(ReadOnlySpan<byte> frame, long recvTs, BookUpdate update) => protocol.TryReadBookUpdate(frame, recvTs, update);
+
     public IBookSequencer NewBookSequencer(string instId) => protocol.NewBookSequencer(instId);
 
     public ValueTask<IReadOnlyList<string>?> RequestSnapshotAsync(string instId, IMicroSink sink, CancellationToken token) =>

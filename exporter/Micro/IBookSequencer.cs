@@ -11,6 +11,14 @@ public interface IBookSequencer
     /// <summary>What to do with <paramref name="line"/> (a snapshot or an update as parsed).</summary>
     BookDecision Decide(BookRecord line);
 
+    /// <summary>
+    /// The allocation-free form of <see cref="Decide"/> for the commonest line, an update (from
+    /// <see cref="IMicroProtocol.TryReadBookUpdate"/>) that continues the book: true when Decide would say
+    /// <see cref="BookAction.Record"/>, with the state moved on as Decide would; false, with nothing changed, for
+    /// anything else, and the caller then decides the parsed record with Decide. Default: false.
+    /// </summary>
+    bool TryContinue(BookUpdate update) => false;
+
     /// <summary>Forget the book (after a reconnect): the next line accepted is a snapshot.</summary>
     void Reset();
 }

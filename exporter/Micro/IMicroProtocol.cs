@@ -23,6 +23,15 @@ public interface IMicroProtocol
     /// </summary>
     bool TryParse(ReadOnlySpan<byte> frame, long recvTs, IMicroSink sink, out string? problem);
 
+    /// <summary>
+    /// The hot path for the commonest frame, one book update without a checksum: reads it into the reusable
+    /// <paramref name="update"/> straight from the UTF-8 bytes, allocating nothing. True only when the frame is exactly
+    /// such an update and valid by the same rules as <see cref="TryParse"/>; false for anything else (a snapshot, a
+    /// checksum, another channel, a malformed or unusual frame), and the caller then reads the frame with
+    /// <see cref="TryParse"/>, which says what is wrong. Default: false (every frame takes <see cref="TryParse"/>).
+    /// </summary>
+    bool TryReadBookUpdate(ReadOnlySpan<byte> frame, long recvTs, BookUpdate update) => false;
+
     /// <summary>A new per-instrument book continuity checker (the venue's sequence and checksum rules).</summary>
     IBookSequencer NewBookSequencer(string instId);
 

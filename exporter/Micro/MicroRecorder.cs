@@ -15,7 +15,10 @@ namespace Pipeline.Exporter.Micro;
 /// instrument's <see cref="IBookSequencer"/>; an update is written only while the book is known (after a
 /// snapshot, with no break since): a break writes one resync line with the reason and asks for a snapshot
 /// (<see cref="SnapshotNeeded"/>). Thread-safe (one lock: a REST snapshot may arrive beside the receive loop);
-/// a book update allocates nothing here (the parser's record is the only allocation).
+/// the steady state of the book, an update that continues it, allocates nothing at all: the venue reads the frame into
+/// a reused <see cref="BookUpdate"/>, the sequencer checks the numbers and the line is written from the frame's bytes
+/// (<see cref="BookUpdateLine"/>, byte for byte the record path's line). Everything else (snapshots, resyncs, checksums,
+/// buffering, repeats, implausible times, other kinds) takes the record path.
 /// </summary>
 public sealed class MicroRecorder : IMicroSink, IDisposable
 {
@@ -27,6 +30,8 @@ public sealed class MicroRecorder : IMicroSink, IDisposable
     private readonly ILogger _log;
     private readonly long _skewMs;
     private readonly Dictionary<string, Instrument> _instruments = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Instrument>.AlternateLookup<ReadOnlySpan<char>> _instrumentsBySpan;
+    private readonly BookUpdate _update = new();
     private readonly List<MicroKindWriter> _streams = [];
     private long _unknownInstrument;
     private long _lastState;
@@ -63,6 +68,7 @@ public sealed class MicroRecorder : IMicroSink, IDisposable
                 book is null ? null : protocol.NewBookSequencer(instId), Stream(MicroKind.Liquidations), Stream(MicroKind.Derivatives));
         }
 
+        _instrumentsBySpan = _instruments.GetAlternateLookup<ReadOnlySpan<char>>();
         _lastState = time.GetTimestamp();
     }
 
@@ -114,6 +120,11 @@ public sealed class MicroRecorder : IMicroSink, IDisposable
     {
         lock (_gate)
         {
+            if (_protocol.TryReadBookUpdate(frame, recvTs, _update) && TryContinueBook(_update))
+            {
+                return true;
+            }
+
             if (_protocol.TryParse(frame, recvTs, this, out var problem))
             {
                 return true;
@@ -283,6 +294,35 @@ public sealed class MicroRecorder : IMicroSink, IDisposable
         }
     }
 
+    /// <summary>
+    /// The hot path of <see cref="Book"/> for an update that continues a live book: the same checks in the same order
+    /// (plausible time, sequencer, repeat) and the same line, without a record. False, with nothing changed, hands the
+    /// frame to the record path.
+    /// </summary>
+    private bool TryContinueBook(BookUpdate update)
+    {
+        Span<char> name = stackalloc char[BookUpdate.MaxInstIdLength];
+        var length = update.InstIdChars(name);
+        if (length <= 0 || !_instrumentsBySpan.TryGetValue(name[..length], out var instrument) ||
+            instrument.Book is not { } stream || !instrument.BookLive || !Plausible(update.Ts, update.RecvTs) ||
+            !instrument.Sequencer!.TryContinue(update))
+        {
+            return false;
+        }
+
+        if (stream.LastSeq is { } last && update.Seq <= last && update.PrevSeq != last)
+        {
+            stream.Duplicates++;
+            return true;
+        }
+
+        var appender = stream.For(update.Ts);
+        BookUpdateLine.Write(appender, update, _protocol.Exchange, instrument.InstId);
+        appender.EndLine();
+        stream.Written(update.Ts, update.Seq, resync: false);
+        return true;
+    }
+
     private void Decide(Instrument instrument, MicroKindWriter stream, BookRecord book)
     {
         var decision = instrument.Sequencer!.Decide(book);
@@ -422,7 +462,7 @@ public sealed class MicroRecorder : IMicroSink, IDisposable
     /// <summary>An event time before 2010 or further than the bound from the receive time: quarantined, never a day file.</summary>
     private bool Implausible(MicroKindWriter stream, long ts, long recvTs, object record)
     {
-        if (ts >= EventTimeCheck.Floor && ts <= recvTs + _skewMs && ts >= recvTs - _skewMs)
+        if (Plausible(ts, recvTs))
         {
             return false;
         }
@@ -446,6 +486,8 @@ public sealed class MicroRecorder : IMicroSink, IDisposable
 
         return true;
     }
+
+    private bool Plausible(long ts, long recvTs) => ts >= EventTimeCheck.Floor && ts <= recvTs + _skewMs && ts >= recvTs - _skewMs;
 
     /// <summary>Book counters of one instrument (tests and logs).</summary>
     public (long Skipped, long DroppedUnknown, long SnapshotRequests, int Buffered) BookCounters(string instId)

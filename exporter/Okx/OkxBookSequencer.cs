@@ -11,6 +11,9 @@ namespace Pipeline.Exporter.Okx;
 /// and the first applied one must straddle it (prevSeqId ≤ snapshot &lt; seqId). A non-zero checksum is verified on
 /// the book with the line applied (0 means none: always so from 23 June 2026). A break → Resync with the reason;
 /// until the next snapshot, updates are buffered (they may precede a REST snapshot) and nothing is applied.
+/// The book is kept only to verify checksums: an update taken by <see cref="TryContinue"/> (checksum 0, the hot path)
+/// is not applied to it, so from then until the next snapshot it is stale, and an update that does carry a checksum
+/// then is a break (there is nothing to verify it against) rather than a false mismatch.
 /// </summary>
 public sealed class OkxBookSequencer(string instId) : IBookSequencer
 {
@@ -20,9 +23,12 @@ public sealed class OkxBookSequencer(string instId) : IBookSequencer
     /// <summary>Set after a REST snapshot until the first update bridges it.</summary>
     private bool _bridging;
 
+    /// <summary>An update since the snapshot took the hot path and is not in <see cref="_book"/>.</summary>
+    private bool _stale;
+
     public string InstId { get; } = instId;
 
-    /// <summary>The book as the recorded lines leave it (for tests and the recorder's own checks).</summary>
+    /// <summary>The book as the recorded lines leave it (for tests and the checksum); updates taken by <see cref="TryContinue"/> are not in it.</summary>
     public OrderBook Book => _book;
 
     public BookDecision Decide(BookRecord line)
@@ -40,8 +46,24 @@ public sealed class OkxBookSequencer(string instId) : IBookSequencer
         }
     }
 
+    /// <summary>An update without a checksum that names the last seqId: the chain moves on, the book is not touched.</summary>
+    public bool TryContinue(BookUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        if (!_book.IsKnown || _bridging || update.PrevSeq != _lastSeq ||
+            (update.Seq == update.PrevSeq && update.BidCount == 0 && update.AskCount == 0))
+        {
+            return false; // no book, a REST bridge, a gap or a keep-alive: Decide says which
+        }
+
+        _lastSeq = update.Seq;
+        _stale = true;
+        return true;
+    }
+
     public void Reset()
     {
+        _stale = false;
         _book.Apply(new BookRecord { Exchange = OkxVenue.Name, InstId = InstId, Type = BookRecordType.Resync, Ts = _book.Ts, RecvTs = 0, Src = "ws" });
         _bridging = false;
     }
@@ -55,6 +77,7 @@ public sealed class OkxBookSequencer(string instId) : IBookSequencer
 
         _book.Apply(line);
         _lastSeq = seq;
+        _stale = false;
         _bridging = line.Src == "rest";
         return Verify(line) ?? BookDecision.Record;
     }
@@ -105,6 +128,11 @@ public sealed class OkxBookSequencer(string instId) : IBookSequencer
         if (line.Checksum is not { } sent || sent == 0)
         {
             return null;
+        }
+
+        if (_stale)
+        {
+            return Break($"checksum at seqId {line.Seq} after updates without one: the book to verify it against was not kept");
         }
 
         var computed = OkxBookChecksum.Of(_book);

@@ -15,12 +15,14 @@ public sealed class OkxMicroProtocol : IMicroProtocol
 {
     private const string Ws = "ws";
     private readonly HashSet<string> _instIds;
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _instIdsBySpan;
 
     /// <param name="instIds">The instruments recorded: data for others is refused (liquidations: dropped, the channel covers all SWAPs).</param>
     public OkxMicroProtocol(IReadOnlyList<string> instIds)
     {
         ArgumentNullException.ThrowIfNull(instIds);
         _instIds = new HashSet<string>(instIds, StringComparer.Ordinal);
+        _instIdsBySpan = _instIds.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     public string Exchange => OkxVenue.Name;
@@ -72,6 +74,20 @@ public sealed class OkxMicroProtocol : IMicroProtocol
         JsonSerializer.Serialize(new { id = op == "subscribe" ? "resub" : "unsub", op, args = new[] { new Dictionary<string, string> { ["channel"] = channel, ["instId"] = instId } } });
 
     public IBookSequencer NewBookSequencer(string instId) => new OkxBookSequencer(instId);
+
+    /// <summary>A books update with checksum 0 for a subscribed instrument, read without allocating (<see cref="OkxBookUpdateReader"/>).</summary>
+    public bool TryReadBookUpdate(ReadOnlySpan<byte> frame, long recvTs, BookUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        if (!OkxBookUpdateReader.TryRead(frame, recvTs, update))
+        {
+            return false;
+        }
+
+        Span<char> instId = stackalloc char[BookUpdate.MaxInstIdLength];
+        var length = update.InstIdChars(instId);
+        return length > 0 && _instIdsBySpan.Contains(instId[..length]);
+    }
 
     public bool TryParse(ReadOnlySpan<byte> frame, long recvTs, IMicroSink sink, out string? problem)
     {

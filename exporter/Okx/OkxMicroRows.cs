@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Pipeline.Exporter.Recording;
 using Pipeline.Vault.Micro;
 using Pipeline.Vault.Trades;
 
@@ -21,14 +20,14 @@ internal static class OkxMicroRows
             reader.Read();
             if (name.SequenceEqual("ts"u8))
             {
-                if (!TradeFields.TryLong(ref reader, out ts) || ts == 0)
+                if (!OkxMicroFields.TryTs(ref reader, out ts))
                 {
                     return "ts is not a ms timestamp";
                 }
             }
             else if (name.SequenceEqual("seqId"u8))
             {
-                if (!TradeFields.TryLong(ref reader, out seq))
+                if (!OkxMicroFields.TrySeqId(ref reader, out seq))
                 {
                     return "seqId is not a non-negative integer";
                 }
@@ -88,21 +87,21 @@ internal static class OkxMicroRows
             reader.Read();
             if (name.SequenceEqual("ts"u8))
             {
-                if (!TradeFields.TryLong(ref reader, out ts) || ts == 0)
+                if (!OkxMicroFields.TryTs(ref reader, out ts))
                 {
                     return "ts is not a ms timestamp";
                 }
             }
             else if (name.SequenceEqual("seqId"u8))
             {
-                if (!TradeFields.TryLong(ref reader, out seq))
+                if (!OkxMicroFields.TrySeqId(ref reader, out seq))
                 {
                     return "seqId is not a non-negative integer";
                 }
             }
             else if (name.SequenceEqual("prevSeqId"u8))
             {
-                if (!TrySigned(ref reader, out var p) || p < -1)
+                if (!OkxMicroFields.TryPrevSeqId(ref reader, out var p))
                 {
                     return "prevSeqId is not an integer ≥ -1";
                 }
@@ -112,12 +111,10 @@ internal static class OkxMicroRows
             }
             else if (name.SequenceEqual("checksum"u8))
             {
-                if (!TrySigned(ref reader, out var c) || c is < int.MinValue or > int.MaxValue)
+                if (!OkxMicroFields.TryChecksum(ref reader, out checksum))
                 {
                     return "checksum is not a signed 32-bit integer";
                 }
-
-                checksum = c == 0 ? null : c; // 0: no checksum (always so from 23 June 2026)
             }
             else if (name.SequenceEqual("bids"u8))
             {
@@ -232,7 +229,7 @@ internal static class OkxMicroRows
             reader.Read();
             if (name.SequenceEqual("ts"u8))
             {
-                if (!TradeFields.TryLong(ref reader, out ts) || ts == 0)
+                if (!OkxMicroFields.TryTs(ref reader, out ts))
                 {
                     return "liquidation ts is not a ms timestamp";
                 }
@@ -298,7 +295,7 @@ internal static class OkxMicroRows
             reader.Read();
             if (name.SequenceEqual("ts"u8))
             {
-                if (!TradeFields.TryLong(ref reader, out ts) || ts == 0)
+                if (!OkxMicroFields.TryTs(ref reader, out ts))
                 {
                     return "ts is not a ms timestamp";
                 }
@@ -326,7 +323,7 @@ internal static class OkxMicroRows
             }
             else if (name.SequenceEqual("fundingTime"u8) && channel == OkxMicroChannels.FundingRate)
             {
-                if (!TradeFields.TryLong(ref reader, out var t) || t == 0)
+                if (!OkxMicroFields.TryTs(ref reader, out var t))
                 {
                     return "fundingTime is not a ms timestamp";
                 }
@@ -413,20 +410,5 @@ internal static class OkxMicroRows
     }
 
     internal static string? ReadDecimal(ref Utf8JsonReader reader, bool positive) =>
-        reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped &&
-        ExactDecimal.TryParse(reader.ValueSpan, out var value) && (!positive || value > 0)
-            ? reader.GetString() : null;
-
-    /// <summary>An integer sent as a JSON number or string, sign allowed (prevSeqId -1, negative checksums).</summary>
-    private static bool TrySigned(ref Utf8JsonReader reader, out long value)
-    {
-        value = 0;
-        return reader.TokenType switch
-        {
-            JsonTokenType.Number => reader.TryGetInt64(out value),
-            JsonTokenType.String => long.TryParse(reader.ValueSpan, System.Globalization.NumberStyles.AllowLeadingSign,
-                System.Globalization.CultureInfo.InvariantCulture, out value),
-            _ => false,
-        };
-    }
+        OkxMicroFields.IsDecimal(reader, positive) ? reader.GetString() : null;
 }

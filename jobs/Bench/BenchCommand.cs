@@ -22,6 +22,7 @@ public static class BenchCommand
         yield return CalcBench.Create();
         yield return QueryBench.Create();
         yield return ExportBench.Create();
+        yield return MicroIngestBench.Create();
         yield return BacktestBench.Create();
     }
 }
