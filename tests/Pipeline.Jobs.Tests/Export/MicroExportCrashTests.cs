@@ -12,8 +12,8 @@ using Xunit.Abstractions;
 namespace Pipeline.Jobs.Tests.Export;
 
 /// <summary>
-/// The microstructure chaos test: the exporter binaries record quotes, book, liquidations and derivatives from the
-/// simulator while it breaks the book stream (dropped diffs, OKX seqId gaps and corrupt checksums, Binance stale
+/// The microstructure chaos test: the exporter binaries record trades, quotes, book, liquidations and derivatives from
+/// the simulator while it breaks the book stream (dropped diffs, OKX seqId gaps and corrupt checksums, Binance stale
 /// snapshots) and cuts connections; each exporter is SIGKILLed at random moments and restarted, then a final run is
 /// stopped gracefully. Afterwards: at 200 random instants per instrument the book reconstructed from the vault is the
 /// truth book (top 20 levels, exact strings) or is said to be unknown; every applied book fault and every restart is
@@ -22,7 +22,7 @@ namespace Pipeline.Jobs.Tests.Export;
 /// </summary>
 public sealed class MicroExportCrashTests(ITestOutputHelper output) : IDisposable
 {
-    private const string Data = "quotes,book,liquidations,derivatives";
+    private const string Data = "trades,quotes,book,liquidations,derivatives";
     private const int Instants = 200;
     private const int Depth = 20;
     private static readonly string[] OkxInstruments = ["BTC-USDT-SWAP", "ETH-USDT-SWAP"];
@@ -87,6 +87,7 @@ public sealed class MicroExportCrashTests(ITestOutputHelper output) : IDisposabl
                 await RecordAsync(vault, okx, binance, "the final run");
                 await DisconnectAsync(sim, vault, okx, binance, ConnectionFault.Disconnect, "the final run");
                 await DisconnectAsync(sim, vault, okx, binance, ConnectionFault.Abort, "the final run");
+                await RecordAsync(vault, okx, binance, "the final run's last stretch");
                 Assert.True(await okx.TerminateAsync(PipelineProcess.DefaultBound) == 0, okx.Describe());
                 Assert.True(await binance.TerminateAsync(PipelineProcess.DefaultBound) == 0, binance.Describe());
                 runs.AddRange(await EndedRunsAsync(sim, truth, runs, killed: false));
@@ -228,12 +229,12 @@ public sealed class MicroExportCrashTests(ITestOutputHelper output) : IDisposabl
         output.WriteLine($"{exchange} {instId}: {known}/{Instants} instants known and equal to the truth ({checkedByCli} through pipeline book), {ahead} a REST snapshot between diffs, " +
             $"{down} inside a recorder's downtime (unknown); other unknown: " +
             string.Join(", ", reasons.Select(r => $"{r.Value} {r.Key}")) + $"; {checkedFaults} faults resynced, {restarts.Count - 1} restarts");
-        // Over the whole span 115–150 of 200 instants are known (measured): three kills in ~40 s leave 10–15 % of it in
-        // downtimes (the unwritten second before a kill, a process start on a busy machine, the first snapshot), so 150/200
-        // would need a much longer test. Outside the downtimes a book is unknown only from the last line before a break to
-        // its resync, and from the resync to the new snapshot (an OKX resubscribe; a Binance REST round trip, longer when a
-        // stale snapshot is refused): with a book fault every few seconds, OKX 75–85 %, Binance 65–75 % of those instants
-        // are known. Half is the bound: it fails a reconstructor that gives up on whole stretches, not a slow machine.
+        // Over the whole span 110–170 of 200 instants are known (measured): three kills in ~35 s of recording leave 15–25 % of
+        // it in downtimes (the unwritten second before a kill, a process start on a busy machine, the first snapshot), so
+        // 150/200 would need a much longer test. Outside the downtimes a book is unknown only from the last line before a
+        // break to its resync, and from the resync to the new snapshot (an OKX resubscribe; a Binance REST round trip, longer
+        // when a stale snapshot is refused): with a book fault every few seconds, OKX 75–90 %, Binance 60–75 % of those
+        // instants are known. Half is the bound: it fails a reconstructor that gives up on whole stretches, not a slow machine.
         var live = Instants - down;
         Assert.True(known + ahead >= live / 2, $"{exchange} {instId}: only {known + ahead} of the {live} instants outside a downtime had a known book");
     }
