@@ -165,6 +165,9 @@ public sealed class MicroExportCrashTests(ITestOutputHelper output) : IDisposabl
         }
 
         Assert.True(checkedFaults >= 1, $"{exchange} {instId}: no book fault fell inside the recording");
+        // The server cut the book's connection three times while it was live (a close and an abort): each is a resync.
+        Assert.True(resyncs.Count(r => r.Reason!.StartsWith("reconnect", StringComparison.Ordinal)) >= 2,
+            $"{exchange} {instId}: fewer than 2 reconnect resyncs after 3 cuts of the book's connection");
 
         // 200 random instants over the recorded span (first snapshot to last line); the truth book at an instant is every
         // truth line at or before it (snapshot, then every published update, dropped ones included).
