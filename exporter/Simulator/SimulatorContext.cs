@@ -4,6 +4,7 @@ using Pipeline.Simulator.Faults;
 using Pipeline.Simulator.Live;
 using Pipeline.Simulator.Market;
 using Pipeline.Simulator.Micro;
+using Pipeline.Simulator.Truth;
 
 namespace Pipeline.Simulator;
 
@@ -21,6 +22,7 @@ public sealed class SimulatorContext
         LiveFeed feed, ArchiveStore archives, MicroFeed? micro = null)
     {
         Micro = micro;
+        Deliveries = micro is not null && options.TruthDir is { } truth ? new DeliveryLog(truth, options.Time) : null;
         Faults = new FaultTrigger(micro);
         Options = options;
         Clock = clock;
@@ -53,6 +55,9 @@ public sealed class SimulatorContext
     public MicroFeed? Micro { get; }
 
     public SlidingWindowLimiter OkxHistoryLimiter { get; }
+
+    /// <summary>Per-connection log of the quotes and liquidations sent (with the microstructure and a truth dir; else null).</summary>
+    public DeliveryLog? Deliveries { get; }
 
     /// <summary>Base URL of the archive (http://host:port/archive), set once the server listens.</summary>
     public string ArchiveUrl { get; internal set; } = "";

@@ -13,7 +13,10 @@ namespace Pipeline.Vault.Micro;
 /// scanning the instant's day first and earlier days only when that day has none; then only the lines from that
 /// snapshot on are parsed and applied. Every update is checked to continue the book (<see cref="BookContinuity"/>):
 /// the book returned is proven, or the reconstruction fails naming the file and offset. An instant inside a
-/// resync → snapshot window (or before the first snapshot) gives a book that is unknown there, and why.
+/// resync → snapshot window (or before the first snapshot) gives a book that is unknown there, and why; so does one
+/// whose next line (on this day or a later one) is a resync: the break it records (a gap the next message revealed, a
+/// restart or reconnect after a downtime) happened at an unknown moment after the last line before it, so the last
+/// known book is not the book of any instant after that line.
 /// </summary>
 public sealed class BookReconstructor(VaultLayout vault)
 {
@@ -41,6 +44,7 @@ public sealed class BookReconstructor(VaultLayout vault)
         var candidates = days.Where(d => d <= atDay).Reverse().ToList();
         long indexed = 0;
         long? nextSnapshotTs = null;
+        Anchor? after = null; // the first line after the instant
         Anchor? anchor = null;
         var anchorIndex = -1;
         for (var i = 0; i < candidates.Count && anchor is null; i++)
@@ -49,25 +53,37 @@ public sealed class BookReconstructor(VaultLayout vault)
             var scan = Index(path, atTs, wantNextSnapshot: i == 0);
             indexed += scan.Lines;
             nextSnapshotTs ??= scan.NextSnapshotTs;
+            after ??= scan.Next;
             anchor = scan.Anchor;
             anchorIndex = i;
         }
 
+        // The next snapshot may be on a later day (the instant's day has none after the instant).
+        long? SnapshotAfterDay(DateOnly day) => days.Where(d => d > day)
+            .Select(d => Index(MicroDayFiles.DayPath(vault, MicroKind.Book, exchange, instId, d)!, long.MinValue, wantNextSnapshot: true).NextSnapshotTs)
+            .FirstOrDefault(t => t is not null);
         if (nextSnapshotTs is null && (anchor is null || anchor.Type == BookRecordType.Resync))
         {
-            // The next snapshot may be on a later day (the instant's day has none after the instant).
-            foreach (var day in days.Where(d => d > atDay))
-            {
-                var scan = Index(MicroDayFiles.DayPath(vault, MicroKind.Book, exchange, instId, day)!, long.MinValue, wantNextSnapshot: true);
-                if (scan.NextSnapshotTs is { } next)
-                {
-                    nextSnapshotTs = next;
-                    break;
-                }
-            }
+            nextSnapshotTs = SnapshotAfterDay(atDay);
         }
 
         var until = nextSnapshotTs is { } n ? $"the next snapshot is at {Iso(n)}" : "no later snapshot is recorded";
+        if (anchor?.Type == BookRecordType.Snapshot)
+        {
+            // A resync next after the instant means a change was missed at an unknown moment after the last line before it
+            // (a gap the next message revealed, or a downtime: restart, reconnect): the book is unknown up to the resync.
+            after ??= days.Where(d => d > atDay).Select(d => Index(MicroDayFiles.DayPath(vault, MicroKind.Book, exchange, instId, d)!, long.MinValue, wantNextSnapshot: false).Next)
+                .FirstOrDefault(n => n is not null);
+            if (after?.Type == BookRecordType.Resync)
+            {
+                var fromResync = Index(after.Path, after.Ts, wantNextSnapshot: true); // a snapshot in the resync's millisecond ends the pass as its anchor
+                var snapshot = fromResync.NextSnapshotTs ?? (fromResync.Anchor?.Type == BookRecordType.Snapshot ? fromResync.Anchor.Ts : SnapshotAfterDay(TradeTime.Day(after.Ts)));
+                until = snapshot is { } s ? $"the next snapshot is at {Iso(s)}" : "no later snapshot is recorded";
+                return Unknown($"the book is unknown before the resync at {Iso(after.Ts)} ({after.Reason ?? "no reason recorded"}, " +
+                    $"{Path.GetFileName(after.Path)}@{after.Offset}): a change was missed at an unknown moment after the last line before it; {until}", indexed);
+            }
+        }
+
         if (anchor is null)
         {
             return Unknown($"no book snapshot is recorded at or before {Iso(atTs)} ({until})", indexed);
@@ -152,14 +168,15 @@ public sealed class BookReconstructor(VaultLayout vault)
 
     /// <summary>
     /// The index pass over one day file: the last snapshot or resync among the lines up to the first one after
-    /// <paramref name="atTs"/>; with <paramref name="wantNextSnapshot"/>, when that is not a snapshot, also the time of
+    /// <paramref name="atTs"/>, and that first line after it (<see cref="IndexScan.Next"/>); with <paramref name="wantNextSnapshot"/>, when that is not a snapshot, also the time of
     /// the first snapshot after the instant.
     /// </summary>
     private static IndexScan Index(string path, long atTs, bool wantNextSnapshot)
     {
         Anchor? anchor = null;
         long lines = 0;
-        long? next = null;
+        long? nextSnapshot = null;
+        Anchor? next = null;
         var past = false;
         MicroDayFiles.ForEachLine(path, MicroKind.Book, (line, offset) =>
         {
@@ -169,7 +186,12 @@ public sealed class BookReconstructor(VaultLayout vault)
                 return true; // not in the writer's format: the replay parses it and says what is wrong, if it is after the anchor
             }
 
-            past |= ts > atTs;
+            if (!past && ts > atTs)
+            {
+                past = true;
+                next = new Anchor(path, offset, type, ts, type == BookRecordType.Resync ? ResyncReason(line) : null);
+            }
+
             if (past)
             {
                 if (!wantNextSnapshot || anchor?.Type == BookRecordType.Snapshot)
@@ -179,7 +201,7 @@ public sealed class BookReconstructor(VaultLayout vault)
 
                 if (type == BookRecordType.Snapshot)
                 {
-                    next = ts;
+                    nextSnapshot = ts;
                     return false;
                 }
 
@@ -188,16 +210,17 @@ public sealed class BookReconstructor(VaultLayout vault)
 
             if (type != BookRecordType.Update)
             {
-                var reason = type == BookRecordType.Resync ? MicroLineReader.Book(System.Text.Encoding.UTF8.GetString(line), out _)?.Reason : null;
-                anchor = new Anchor(path, offset, type, ts, reason);
+                anchor = new Anchor(path, offset, type, ts, type == BookRecordType.Resync ? ResyncReason(line) : null);
             }
 
             return true;
         });
-        return new IndexScan(anchor, lines, next);
+        return new IndexScan(anchor, lines, nextSnapshot, next);
     }
+
+    private static string? ResyncReason(ReadOnlySpan<byte> line) => MicroLineReader.Book(System.Text.Encoding.UTF8.GetString(line), out _)?.Reason;
 
     private sealed record Anchor(string Path, long Offset, BookRecordType Type, long Ts, string? Reason);
 
-    private sealed record IndexScan(Anchor? Anchor, long Lines, long? NextSnapshotTs);
+    private sealed record IndexScan(Anchor? Anchor, long Lines, long? NextSnapshotTs, Anchor? Next);
 }

@@ -32,6 +32,27 @@ public static class TruthLayout
     /// <summary>The book faults applied (each a JSON object: exchange, instId, fault, ts, seq, streamSeq), in order.</summary>
     public static string BookFaultsPath(string dir) => Path.Combine(dir, BookFaultsFileName);
 
+    /// <summary>
+    /// What each simulated WebSocket connection was sent of the streams no venue replays (quotes, liquidations):
+    /// <c>{dir}/deliveries/{n:D5}-{connId}.jsonl</c>, n numbering connections in the order of their first such record, a file only for a
+    /// connection sent at least one such record. First line <c>{"conn","exchange"}</c>; then one line per record sent, in
+    /// order: <c>{"kind":"quotes"|"liquidations","instId","line"}</c>, line being the record's 0-based line number in
+    /// <see cref="MicroPath"/>; last line <c>{"end","clientCode"}</c> with end one of <see cref="DeliveryEnds"/> (no last
+    /// line: the connection has not ended yet). Exact when no per-message fault (dup, reorder, malformed) is configured.
+    /// </summary>
+    public static string DeliveriesDir(string dir) => Path.Combine(dir, "deliveries");
+
+    /// <summary>The delivery log of connection number <paramref name="n"/> (<see cref="DeliveriesDir"/>).</summary>
+    public static string DeliveryPath(string dir, int n, string connId) =>
+        Path.Combine(DeliveriesDir(dir), n.ToString("D5", System.Globalization.CultureInfo.InvariantCulture) + "-" + VaultNames.Name(connId) + TradesExtension);
+
+    /// <summary>
+    /// How a connection ended: "server-close" (the server sent its close frame after everything logged: a disconnect
+    /// fault, idle or slow-consumer close; a client reading to the close got it all), "abort" (the server dropped it
+    /// without a close: what was in flight may be lost), "client" (the client closed or vanished, e.g. was killed).
+    /// </summary>
+    public static readonly IReadOnlyList<string> DeliveryEnds = ["server-close", "abort", "client"];
+
     /// <summary>One instrument's truth file; exchange and instId must be valid vault names (no path tricks).</summary>
     /// <exception cref="VaultPathException">an invalid exchange or instId</exception>
     public static string TradesPath(string dir, string exchange, string instId) =>

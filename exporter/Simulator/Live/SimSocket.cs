@@ -4,6 +4,7 @@ using System.Text;
 using System.Threading.Channels;
 using Pipeline.Simulator.Faults;
 using Pipeline.Simulator.Micro;
+using Pipeline.Simulator.Truth;
 using Serilog;
 
 namespace Pipeline.Simulator.Live;
@@ -27,6 +28,8 @@ public abstract class SimSocket : ILiveSink, IMicroListener
     private volatile bool _closing;
     private volatile bool _serverClosed;
     private int _clientCode = SimClose.Abnormal;
+    private string _end = "client";
+    private DeliveryLog.Connection? _deliveries;
 
     protected SimSocket(WebSocket socket, SimulatorContext context, ConnectionFaults faults, string connId)
     {
@@ -138,8 +141,10 @@ public abstract class SimSocket : ILiveSink, IMicroListener
             else if (Socket.State == WebSocketState.Open)
             {
                 Socket.Abort();
+                _end = _end == "client" ? "abort" : _end; // the server stopped with the connection open
             }
 
+            _deliveries?.End(_end, Volatile.Read(ref _clientCode));
             Context.RecordClose(new SimClose(ConnId, Volatile.Read(ref _clientCode), _serverClosed));
         }
     }
@@ -156,6 +161,7 @@ public abstract class SimSocket : ILiveSink, IMicroListener
             case ConnectionFault.Abort:
                 _closing = true;
                 _serverClosed = true;
+                _end = "abort";
                 if (Socket is SimWebSocket sim)
                 {
                     sim.Drop();
@@ -307,6 +313,11 @@ public abstract class SimSocket : ILiveSink, IMicroListener
                 if (item.Micro is { } micro)
                 {
                     await SendMicroAsync(micro, _buffer, token);
+                    if (micro.TruthLine >= 0 && !_stalled && Context.Deliveries is { } deliveries)
+                    {
+                        (_deliveries ??= deliveries.Open(ConnId, Exchange)).Sent(micro);
+                    }
+
                     continue;
                 }
 
@@ -329,7 +340,8 @@ public abstract class SimSocket : ILiveSink, IMicroListener
 
     private async Task CloseAsync(WebSocketCloseStatus status, string reason, CancellationToken token)
     {
-        if (Socket.State == WebSocketState.Open)
+        var first = Socket.State == WebSocketState.Open;
+        if (first)
         {
             _serverClosed = true;
         }
@@ -339,6 +351,10 @@ public abstract class SimSocket : ILiveSink, IMicroListener
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
             timeout.CancelAfter(TimeSpan.FromSeconds(2));
             await Socket.CloseOutputAsync(status, reason, timeout.Token);
+            if (first && _end == "client")
+            {
+                _end = "server-close"; // the close frame is out after everything sent before it
+            }
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException)
         {

@@ -223,7 +223,7 @@ public sealed class MicroFeed
                     MicroWire.BinanceBookTicker(_buffer, i, q);
                 }
 
-                Send(instId, state, MicroChannel.Quotes);
+                Send(instId, state, MicroChannel.Quotes, state.QuoteLines++);
                 break;
             case BookEvent b:
                 _truth?.WriteMicro(instId, MicroTruth.Update(i, b));
@@ -240,7 +240,7 @@ public sealed class MicroFeed
                     MicroWire.BinanceForceOrder(_buffer, i, l);
                 }
 
-                Send(instId, state, MicroChannel.Liquidations);
+                Send(instId, state, MicroChannel.Liquidations, state.LiquidationLines++);
                 break;
             case MarkEvent m:
                 _truth?.WriteMicro(instId, MicroTruth.Mark(i, m));
@@ -341,7 +341,7 @@ public sealed class MicroFeed
     /// <summary>A wrong, non-zero checksum.</summary>
     private static int Corrupt(int checksum) => (checksum ^ 0x5A5A5A5A) is var bad and not 0 ? bad : 1;
 
-    private void Send(string instId, State state, MicroChannel channel)
+    private void Send(string instId, State state, MicroChannel channel, long truthLine = -1)
     {
         var listeners = state.Listeners[(int)channel];
         if (listeners.Length == 0)
@@ -349,7 +349,7 @@ public sealed class MicroFeed
             return;
         }
 
-        var frame = new MicroFrame(instId, channel, _buffer.WrittenSpan.ToArray());
+        var frame = new MicroFrame(instId, channel, _buffer.WrittenSpan.ToArray()) { TruthLine = truthLine };
         foreach (var listener in listeners)
         {
             listener.OfferMicro(frame);
@@ -393,5 +393,10 @@ public sealed class MicroFeed
         public List<(BookFault Fault, TaskCompletionSource<BookFaultEvent> Done)> Armed { get; } = [];
 
         public long Requests { get; set; }
+
+        /// <summary>Quotes and liquidations published so far: the next one's line in its truth file.</summary>
+        public long QuoteLines { get; set; }
+
+        public long LiquidationLines { get; set; }
     }
 }

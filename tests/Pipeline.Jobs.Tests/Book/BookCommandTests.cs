@@ -22,6 +22,8 @@ public sealed class BookCommandTests
         vault.AppendMicro(
             Line(BookRecordType.Snapshot, 0, 100, null, [new("65000.10", "2"), new("64999.9", "1")], [new("65000.2", "3"), new("65000.3", "0.5")]),
             Line(BookRecordType.Update, 100, 101, 100, [new("65000.10", "0"), new("64999.95", "4.000")], [new("65000.25", "1")]),
+            // Not the last line before the resync: the book is unknown from that line to the resync (the missed change's moment is unknown).
+            Line(BookRecordType.Update, 250, 102, 101, [], [new("65009", "1")]),
             Line(BookRecordType.Resync, 300, null, null, [], [], "checksum mismatch: computed 123, sent 456"),
             Line(BookRecordType.Snapshot, 400, 200, null, [new("65001", "1")], [new("65002", "1")]));
         return vault;

@@ -56,9 +56,59 @@ public sealed class BookReconstructorTests
         Assert.Equal(101, at150.Book.Seq);
         Assert.Equal(1, at150.UpdatesApplied);
 
-        var at200 = reconstructor.At("okx", "BTC-USDT-SWAP", T0 + 200); // a line at the instant is applied
-        Assert.Equal([new BookLevel("100.6", "1.25"), new BookLevel("100.65", "4"), new BookLevel("100.7", "1.5")], at200.Book!.Asks());
-        Assert.Equal([new BookLevel("100.4", "1")], at200.Book.Bids(1));
+        var at100 = reconstructor.At("okx", "BTC-USDT-SWAP", T0 + 100); // a line at the instant is applied
+        Assert.Equal(at150.Book.Bids(), at100.Book!.Bids());
+        Assert.Equal(101, at100.Book.Seq);
+    }
+
+    /// <summary>
+    /// The update at T0+200 is the last line before a resync: the changes the resync says were missed (seq 103, 104)
+    /// happened at an unknown moment after it, so from that line up to the resync the book is unknown, not the last
+    /// known one (which the reconstructor used to return although the market had moved).
+    /// </summary>
+    [Fact]
+    public void At_AfterTheLastLineBeforeAResync_IsUnknownNamingTheResync()
+    {
+        using var vault = Day();
+        var reconstructor = new BookReconstructor(vault.Layout);
+
+        foreach (var at in new[] { T0 + 200, T0 + 250, T0 + 299 })
+        {
+            var result = reconstructor.At("okx", "BTC-USDT-SWAP", at);
+            Assert.Null(result.Book);
+            Assert.Contains("unknown before the resync at 2025-12-14T10:00:00.300Z (gap: prevSeq 104 after seq 102", result.Unknown, StringComparison.Ordinal);
+            Assert.Contains("the next snapshot is at 2025-12-14T10:00:00.400Z", result.Unknown, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(101, reconstructor.At("okx", "BTC-USDT-SWAP", T0 + 199).Book!.Seq); // before that line: known
+        Assert.Equal(111, reconstructor.At("okx", "BTC-USDT-SWAP", T0 + 600).Book!.Seq); // after the last line, no resync follows: known
+    }
+
+    /// <summary>
+    /// A recorder killed before midnight writes its "restart" resync when it comes back after midnight: an instant between
+    /// the last line of the old day and that resync (in the next day's file) is unknown; the market moved during the downtime.
+    /// </summary>
+    [Fact]
+    public void At_BeforeARestartResyncInTheNextDaysFile_IsUnknown()
+    {
+        using var vault = TestVault.Create();
+        var midnight = TestVault.T(TestVault.Day1.AddDays(1), 0, 0);
+        vault.AppendMicro(
+            Snapshot(midnight - 1000, 7, [new("10", "1")], [new("11", "1")]),
+            Update(midnight - 500, 8, 7, [new("10.5", "2")], []),
+            Resync(midnight + 2000, "restart"),
+            Snapshot(midnight + 2100, 20, [new("10", "3")], [new("11", "1")]));
+        var reconstructor = new BookReconstructor(vault.Layout);
+
+        Assert.Equal(7, reconstructor.At("okx", "BTC-USDT-SWAP", midnight - 600).Book!.Seq);
+        foreach (var at in new[] { midnight - 500, midnight - 1, midnight + 1999 })
+        {
+            var result = reconstructor.At("okx", "BTC-USDT-SWAP", at);
+            Assert.Null(result.Book);
+            Assert.Contains("unknown before the resync at 2025-12-15T00:00:02.000Z (restart", result.Unknown, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(20, reconstructor.At("okx", "BTC-USDT-SWAP", midnight + 2100).Book!.Seq);
     }
 
     [Fact]
@@ -162,12 +212,12 @@ public sealed class BookReconstructorTests
     public void At_CompactedDay_GivesTheSameBookAsItsJsonl()
     {
         using var vault = Day();
-        var before = new BookReconstructor(vault.Layout).At("okx", "BTC-USDT-SWAP", T0 + 200);
+        var before = new BookReconstructor(vault.Layout).At("okx", "BTC-USDT-SWAP", T0 + 150);
         var report = new VaultCompactor(vault.Layout, new CompactionOptions { Time = TestClock.At(TestVault.Day1.AddDays(2), TimeOnly.MinValue) }).Run();
         Assert.Contains(report.Days, d => d.Day.Micro == MicroKind.Book && d.Outcome == CompactionOutcome.Compacted);
         Assert.False(File.Exists(vault.Layout.MicroDayJsonl(MicroKind.Book, "okx", "BTC-USDT-SWAP", TestVault.Day1)));
 
-        var after = new BookReconstructor(vault.Layout).At("okx", "BTC-USDT-SWAP", T0 + 200);
+        var after = new BookReconstructor(vault.Layout).At("okx", "BTC-USDT-SWAP", T0 + 150);
 
         Assert.Equal(before.Book!.Bids(), after.Book!.Bids());
         Assert.Equal(before.Book.Asks(), after.Book.Asks());
