@@ -4,8 +4,8 @@ namespace Pipeline.Exporter.Okx;
 
 /// <summary>
 /// A control frame of the microstructure connection: an ack (<c>event:subscribe</c>), an error (<c>event:error</c>,
-/// code and message), a notice (64008). <see cref="OkxMicroProtocol.TryParse"/> emits nothing for these; the recorder
-/// reads them with <see cref="Read"/> to log, count and decide (the same codes end the connection as for trades).
+/// code and message), a notice (64008). <see cref="OkxMicroProtocol.TryParse"/> emits nothing for acks and notices and
+/// refuses an error with its code and message (quarantined, so it is never silent); this describes any of them.
 /// </summary>
 public sealed record OkxMicroEvent(string Event, string? Code, string? Message, string? Channel, string? InstId, string? InstType)
 {

@@ -205,7 +205,9 @@ public sealed class OkxMicroProtocol : IMicroProtocol
 
         if (envelope.Event is not null)
         {
-            return null; // ack, error, notice: OkxMicroEvent.Read tells the recorder which
+            // An error (a refused subscription, an invalid request) is quarantined with the venue's code and message, as
+            // Binance's error replies are: a kind the venue refuses must never be missing in silence. Acks, notices: nothing.
+            return envelope.Event == "error" ? $"error event: code {envelope.Code ?? "none"}: {envelope.Msg ?? "no message"}" : null;
         }
 
         if (envelope.DataLength == 0)

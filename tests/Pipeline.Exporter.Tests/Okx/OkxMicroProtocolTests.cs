@@ -116,13 +116,21 @@ public sealed class OkxMicroProtocolTests
 
     [Theory]
     [InlineData("ws-books-subscribe-ack.json")]
-    [InlineData("ws-error-60018.json")]
     [InlineData("ws-notice-64008.json")]
     [InlineData("ws-pong.txt")]
     public void TryParse_ControlFrame_EmitsNothingAndIsNoProblem(string fixture)
     {
         Assert.True(_protocol.TryParse(WireFixtures.Bytes(Venue, fixture), 1, _sink, out var problem));
         Assert.Null(problem);
+        Assert.Equal(0, _sink.Count);
+    }
+
+    [Fact]
+    public void TryParse_ErrorEvent_FalseWithCodeAndMessageNeverSilentlyIgnored()
+    {
+        // The micro path once returned true for every event, so a refused subscription left a kind unrecorded with no trace.
+        Assert.False(_protocol.TryParse(WireFixtures.Bytes(Venue, "ws-error-60018.json"), 1, _sink, out var problem));
+        Assert.StartsWith("error event: code 60018: ", problem, StringComparison.Ordinal);
         Assert.Equal(0, _sink.Count);
     }
 
