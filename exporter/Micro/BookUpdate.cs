@@ -9,6 +9,9 @@ namespace Pipeline.Exporter.Micro;
 /// </summary>
 public sealed class BookUpdate
 {
+    /// <summary>A venue's reader of one JSON frame into a cleared update; false leaves the frame to the record path.</summary>
+    public delegate bool FrameReader(ReadOnlySpan<byte> frame, BookUpdate update);
+
     /// <summary>The longest instrument name the hot path takes (longer ones take the record path).</summary>
     public const int MaxInstIdLength = 64;
 
@@ -122,6 +125,32 @@ public sealed class BookUpdate
         else
         {
             AskCount++;
+        }
+    }
+
+    /// <summary>
+    /// Clears <paramref name="update"/> and reads <paramref name="frame"/> with the venue's <paramref name="read"/>: a
+    /// frame that is not a JSON object ("pong") or not valid JSON is false without a thrown exception reaching the
+    /// caller (the record path then says what is wrong). A static method group is cached, so nothing is allocated.
+    /// </summary>
+    public static bool TryReadJson(ReadOnlySpan<byte> frame, long recvTs, BookUpdate update, FrameReader read)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        ArgumentNullException.ThrowIfNull(read);
+        update.Clear();
+        update.RecvTs = recvTs;
+        if (frame.IsEmpty || frame[0] != (byte)'{')
+        {
+            return false;
+        }
+
+        try
+        {
+            return read(frame, update);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
         }
     }
 }

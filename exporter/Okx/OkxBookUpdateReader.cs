@@ -12,24 +12,8 @@ namespace Pipeline.Exporter.Okx;
 /// </summary>
 internal static class OkxBookUpdateReader
 {
-    public static bool TryRead(ReadOnlySpan<byte> frame, long recvTs, BookUpdate update)
-    {
-        update.Clear();
-        update.RecvTs = recvTs;
-        if (frame.IsEmpty || frame[0] != (byte)'{')
-        {
-            return false; // "pong" and other non-JSON frames: no exception thrown for them
-        }
-
-        try
-        {
-            return Read(frame, update);
-        }
-        catch (JsonException)
-        {
-            return false; // the record path reports it
-        }
-    }
+    public static bool TryRead(ReadOnlySpan<byte> frame, long recvTs, BookUpdate update) =>
+        BookUpdate.TryReadJson(frame, recvTs, update, Read);
 
     private static bool Read(ReadOnlySpan<byte> frame, BookUpdate update)
     {
