@@ -47,7 +47,7 @@ public sealed class MicroExportCrashTests(ITestOutputHelper output) : IDisposabl
             Faults = FaultSpec.Parse("disconnect=15s,bookdrop=2%,seqgap=0.5%,checksum=0.5%,stalesnap=20%"),
             TruthDir = truth,
         });
-        var runs = new List<Run>();
+        var runs = new List<ExporterRun>();
         var restarts = new Dictionary<string, List<long>>(StringComparer.Ordinal) { ["okx"] = [], ["binance"] = [] };
         try
         {
@@ -265,7 +265,7 @@ public sealed class MicroExportCrashTests(ITestOutputHelper output) : IDisposabl
     /// everything before its close frame, so all of it is there, unless its recorder was killed before writing it (then
     /// everything that recorder received later is missing too: the unwritten tail of a dead process).
     /// </summary>
-    private void CheckDelivered(VaultLayout vault, string truth, string exchange, string instId, MicroKind kind, List<Run> runs)
+    private void CheckDelivered(VaultLayout vault, string truth, string exchange, string instId, MicroKind kind, List<ExporterRun> runs)
     {
         var truthLines = ReadLines(TruthLayout.MicroPath(truth, kind, exchange, instId)).Select(l => Identity(kind, l)).ToList();
         var index = new Dictionary<string, Queue<long>>(StringComparer.Ordinal);
@@ -354,7 +354,7 @@ public sealed class MicroExportCrashTests(ITestOutputHelper output) : IDisposabl
     /// Once every connection of the exporters just ended has closed on the server too (its delivery log complete), the
     /// runs they belonged to: each new delivery log by its exchange, in the order the connections opened.
     /// </summary>
-    private static async Task<List<Run>> EndedRunsAsync(SimulatorHost sim, string truth, List<Run> known, bool killed)
+    private static async Task<List<ExporterRun>> EndedRunsAsync(SimulatorHost sim, string truth, List<ExporterRun> known, bool killed)
     {
         var closed = await Waits.UntilAsync(PipelineProcess.Sampled(() => sim.Context.Closes.Count >= sim.Context.Connections), TimeSpan.FromSeconds(20),
             "the simulator to see every connection of the ended exporters closed", throwOnTimeout: false);
@@ -363,7 +363,7 @@ public sealed class MicroExportCrashTests(ITestOutputHelper output) : IDisposabl
         var dir = TruthLayout.DeliveriesDir(truth);
         var fresh = (Directory.Exists(dir) ? Directory.GetFiles(dir, "*.jsonl") : []).Order(StringComparer.Ordinal)
             .Where(f => !seen.Contains(Path.GetFileName(f))).Select(ReadDelivery).ToList();
-        return [.. fresh.GroupBy(c => c.Exchange).Select(g => new Run(g.Key, killed, [.. g]))];
+        return [.. fresh.GroupBy(c => c.Exchange).Select(g => new ExporterRun(g.Key, killed, [.. g]))];
     }
 
     private static Connection ReadDelivery(string path)
@@ -435,5 +435,5 @@ public sealed class MicroExportCrashTests(ITestOutputHelper output) : IDisposabl
     private sealed record Connection(string File, string Exchange, string End, List<Sent> Sent);
 
     /// <summary>One exporter process: its connections that carried quotes or liquidations, in the order they opened.</summary>
-    private sealed record Run(string Exchange, bool Killed, List<Connection> Connections);
+    private sealed record ExporterRun(string Exchange, bool Killed, List<Connection> Connections);
 }
