@@ -81,17 +81,12 @@ public sealed class CredentialLoaderTests : IDisposable
         Assert.Equal(key, credentials.ApiKey);
     }
 
-    [Theory]
+    [UnixTheory("Unix file modes")]
     [InlineData(UnixFileMode.GroupRead, "0640")]
     [InlineData(UnixFileMode.OtherRead, "0604")]
     [InlineData(UnixFileMode.GroupRead | UnixFileMode.OtherRead, "0644")]
     public void Load_FileReadableByOthers_RefusedWithChmodFix(UnixFileMode extra, string mode)
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return; // no Unix modes to check
-        }
-
         var (key, secret, _) = TestSecrets.New();
         var path = WriteFile(UnixFileMode.UserRead | UnixFileMode.UserWrite | extra, $"PIPELINE_BINANCE_API_KEY={key}", $"PIPELINE_BINANCE_API_SECRET={secret}");
 
