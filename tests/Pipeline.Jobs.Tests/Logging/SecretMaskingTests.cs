@@ -70,5 +70,19 @@ public sealed class SecretMaskingTests : IDisposable
             PipelineLogging.Describe(new InvalidOperationException($"request failed for {secret}", new IOException($"inner {secret}"))));
     }
 
+    [Fact]
+    public async Task Cli_UsageErrorCarryingSecret_ErrorLineMasked()
+    {
+        var secret = "cli-secret-" + Guid.NewGuid().ToString("N");
+        SecretRedactor.Register(secret);
+        var strategy = _dir.File(secret + ".yaml");
+
+        var (code, _, error) = await CliRunner.RunAsync("signal", "--vault", _dir.File("vault"), "--strategy", strategy);
+
+        Assert.Equal(2, code);
+        Assert.DoesNotContain(secret, error, StringComparison.Ordinal);
+        Assert.Contains($"error: --strategy: {_dir.File("***.yaml")} does not exist", error, StringComparison.Ordinal);
+    }
+
     private sealed record Holder(string Value);
 }
