@@ -44,7 +44,7 @@ public static class CommandAction
         }
         catch (Exception ex) when (ex is UsageException or Strategies.StrategyConfigException)
         {
-            await error.WriteLineAsync("error: " + ex.Message);
+            await error.WriteLineAsync("error: " + Pipeline.Exporter.Trading.SecretRedactor.Redact(ex.Message));
             return ExitCodes.Usage;
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)

@@ -23,16 +23,22 @@ public static class PipelineLogging
             .MinimumLevel.Override("Quartz", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .Enrich.FromLogContext()
-            .Enrich.With(new Pipeline.Exporter.Rest.EndpointRedactingEnricher()) // no endpoint credentials in any log line
+            .Enrich.With(new Pipeline.Exporter.Rest.EndpointRedactingEnricher()); // no endpoint credentials in any log line
+
+        // Every sink behind the secret mask: no API key, secret or passphrase in any log line (console or file). The
+        // sinks form an inner logger (not Serilog's Wrap, whose aggregate swallows a file sink's failure at close).
+        var sinks = new LoggerConfiguration()
+            .MinimumLevel.Verbose()
             .WriteTo.Logger(sub => WriteConsole(sub, level, console));
         if (vault is not null)
         {
-            configuration = configuration.WriteTo.File(Path.Combine(vault.LogsDir, "pipeline-.log"),
+            sinks = sinks.WriteTo.File(Path.Combine(vault.LogsDir, "pipeline-.log"),
                 outputTemplate: FileTemplate, rollingInterval: RollingInterval.Day, retainedFileCountLimit: 31,
                 formatProvider: System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        return configuration.CreateLogger();
+        var masked = new SecretMaskingSink(sinks.CreateLogger());
+        return configuration.WriteTo.Sink(masked).CreateLogger();
     }
 
     /// <summary>
@@ -69,7 +75,8 @@ public static class PipelineLogging
         var text = ReferenceEquals(inner, ex) || ex.Message.Contains(inner.Message, StringComparison.Ordinal)
             ? ex.Message
             : $"{ex.Message} ({inner.Message})";
-        // One line even when a message spans several (aggregate and parser messages do).
+        // One line even when a message spans several (aggregate and parser messages do); never a credential value.
+        text = Pipeline.Exporter.Trading.SecretRedactor.Redact(text);
         return string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 }
