@@ -139,8 +139,8 @@ public sealed partial class BinancePrivateRest(SimulatorContext context, Binance
             return;
         }
 
-        var order = Exchange.Cancel(account, instrument.InstId, orderId, clientId);
-        if (order is null || order.Status != PrivateOrderStatus.Canceled)
+        var (order, canceled) = Exchange.Cancel(account, instrument.InstId, orderId, clientId);
+        if (order is null || !canceled)
         {
             await ErrorAsync(http, 400, -2011, "Unknown order sent.");
             return;

@@ -76,8 +76,8 @@ public sealed class PrivateExchange : ILiveSink, IDisposable
         }
     }
 
-    /// <summary>Cancels an open order found by id or client id; null when there is no such order, the order itself when it is no longer open.</summary>
-    public PrivateOrder? Cancel(PrivateAccount account, string instId, long? orderId, string? clientOrderId)
+    /// <summary>Cancels an open order found by id or client id: the order (null when there is none) and whether this call canceled it (false: it was no longer open).</summary>
+    public (PrivateOrder? Order, bool Canceled) Cancel(PrivateAccount account, string instId, long? orderId, string? clientOrderId)
     {
         ArgumentNullException.ThrowIfNull(account);
         lock (_gate)
@@ -85,14 +85,14 @@ public sealed class PrivateExchange : ILiveSink, IDisposable
             var order = FindLocked(account, instId, orderId, clientOrderId);
             if (order is null || !order.IsOpen)
             {
-                return order;
+                return (order, false);
             }
 
             var now = _clock.NowMs;
             var canceled = order with { Status = PrivateOrderStatus.Canceled, UpdatedMs = now };
             account.Orders[order.OrderId] = canceled;
             Emit(account, new PrivateEvent("CANCELED", now, canceled, null, account.Position(instId), account.WalletBalance));
-            return canceled;
+            return (canceled, true);
         }
     }
 

@@ -1,0 +1,222 @@
+using System.Globalization;
+using System.Text.Json;
+using Pipeline.Simulator.Market;
+using Pipeline.Simulator.Trading;
+
+namespace Pipeline.Exporter.Tests.Simulator.Trading;
+
+/// <summary>Binance USD-M orders against the simulated book and tape, checked against independent numbers (the public depth, the generator's prints).</summary>
+[Collection(SocketTestGroup.Collection)]
+public sealed class BinanceOrderTests
+{
+    private static decimal D(JsonElement e) => decimal.Parse(e.GetString()!, CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task PostOnly_CrossingTheBook_RejectedWith5022AndNotRecorded()
+    {
+        using var dir = new TempDir();
+        var account = SimPrivateClient.Account();
+        await using var host = await SimPrivateClient.StartAsync(dir.Path, account);
+        using var client = new SimPrivateClient(host, account);
+        var depth = await client.DepthAsync();
+        var ask = depth.GetProperty("asks")[0][0].GetString();
+        var bid = depth.GetProperty("bids")[0][0].GetString();
+        const string msg = "Due to the order could not be executed as maker, the Post Only order will be rejected. The order will not be recorded in the order history";
+
+        await BinanceAuthTests.Expect(client.OrderAsync($"symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTX&quantity=0.001&price={ask}&newClientOrderId=x1"), 400, -5022, msg);
+        await BinanceAuthTests.Expect(client.OrderAsync($"symbol=BTCUSDT&side=SELL&type=LIMIT&timeInForce=GTX&quantity=0.001&price={bid}&newClientOrderId=x2"), 400, -5022, msg);
+        await BinanceAuthTests.Expect(client.SignedAsync(HttpMethod.Get, "/fapi/v1/order", "symbol=BTCUSDT&origClientOrderId=x1"), 400, -2013, "Order does not exist.");
+
+        // At the best ask a sell rests (it joins the queue, crossing nothing).
+        var (status, body) = await client.OrderAsync($"symbol=BTCUSDT&side=SELL&type=LIMIT&timeInForce=GTX&quantity=0.001&price={ask}&newClientOrderId=x3");
+        Assert.Equal(200, status);
+        Assert.Equal("NEW", body.GetProperty("status").GetString());
+        Assert.Equal("GTX", body.GetProperty("timeInForce").GetString());
+
+        var truth = File.ReadAllLines(PrivateTruthLog.PathOf(dir.Path, "alice"));
+        Assert.Equal(3, truth.Length);
+        Assert.Contains("\"reason\":\"PostOnlyWouldTake\"", truth[0], StringComparison.Ordinal);
+        Assert.Contains("\"event\":\"new\"", truth[2], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PostOnlyBuy_TapeTradesThroughIt_FilledAsMakerAtItsPriceOnTheFirstSellPrintBelow()
+    {
+        using var dir = new TempDir();
+        var account = SimPrivateClient.Account();
+        await using var host = await SimPrivateClient.StartAsync(dir.Path, account);
+        using var client = new SimPrivateClient(host, account);
+        using var ws = await client.UserStreamAsync();
+        var bidText = (await client.DepthAsync()).GetProperty("bids")[0][0].GetString()!;
+        var limit = decimal.Parse(bidText, CultureInfo.InvariantCulture);
+        var placedAt = host.Clock.NowMs;
+        var (status, body) = await client.OrderAsync($"symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTX&quantity=0.001&price={bidText}&newClientOrderId=maker-1");
+        Assert.Equal(200, status);
+
+        // Independently: the first taker sell printed strictly below the limit after placement (a print at the limit does not fill).
+        var generator = new MarketGenerator(SimInstruments.Find("BTCUSDT"), 5, 20);
+        var through = generator.PrintsBetween(placedAt + 1, placedAt + 3_600_000)
+            .First(p => !p.Buy && p.PriceUnits / 10m < limit);
+        host.AdvanceTo(through.Ts - 1);
+        (status, body) = await client.SignedAsync(HttpMethod.Get, "/fapi/v1/order", "symbol=BTCUSDT&origClientOrderId=maker-1");
+        Assert.Equal((200, "NEW"), (status, body.GetProperty("status").GetString()));
+
+        host.AdvanceTo(through.Ts);
+        (status, body) = await client.SignedAsync(HttpMethod.Get, "/fapi/v1/order", "symbol=BTCUSDT&origClientOrderId=maker-1");
+        Assert.Equal((200, "FILLED"), (status, body.GetProperty("status").GetString()));
+        Assert.Equal(limit, D(body.GetProperty("avgPrice")));
+        Assert.Equal("0.001", body.GetProperty("executedQty").GetString());
+
+        var fee = limit * 0.001m * 0.0002m; // maker 0.02 %
+        var ack = await SimTestKit.ExpectAsync(ws, t => t.Contains("ORDER_TRADE_UPDATE", StringComparison.Ordinal));
+        Assert.Contains("\"x\":\"NEW\"", ack, StringComparison.Ordinal);
+        using var trade = JsonDocument.Parse(await SimTestKit.ExpectAsync(ws, t => t.Contains("ORDER_TRADE_UPDATE", StringComparison.Ordinal)));
+        var o = trade.RootElement.GetProperty("o");
+        Assert.Equal(through.Ts, trade.RootElement.GetProperty("T").GetInt64());
+        Assert.Equal(("BTCUSDT", "maker-1", "BUY", "LIMIT", "GTX", "TRADE", "FILLED"),
+            (o.GetProperty("s").GetString(), o.GetProperty("c").GetString(), o.GetProperty("S").GetString(), o.GetProperty("o").GetString(),
+             o.GetProperty("f").GetString(), o.GetProperty("x").GetString(), o.GetProperty("X").GetString()));
+        Assert.Equal(bidText, o.GetProperty("L").GetString());
+        Assert.Equal("0.001", o.GetProperty("l").GetString());
+        Assert.Equal("0.001", o.GetProperty("z").GetString());
+        Assert.True(o.GetProperty("m").GetBoolean());
+        Assert.Equal(fee, D(o.GetProperty("n")));
+        Assert.Equal("USDT", o.GetProperty("N").GetString());
+        Assert.Equal(0m, D(o.GetProperty("rp")));
+
+        using var update = JsonDocument.Parse(await SimTestKit.ExpectAsync(ws, t => t.Contains("ACCOUNT_UPDATE", StringComparison.Ordinal)));
+        var a = update.RootElement.GetProperty("a");
+        Assert.Equal("ORDER", a.GetProperty("m").GetString());
+        Assert.Equal(10_000m - fee, D(a.GetProperty("B")[0].GetProperty("wb")));
+        Assert.Equal("0.001", a.GetProperty("P")[0].GetProperty("pa").GetString());
+        Assert.Equal(limit, D(a.GetProperty("P")[0].GetProperty("ep")));
+    }
+
+    [Fact]
+    public async Task MarketBuyThenSell_WalkTheLevels_TakerFillsPositionPnlAndFeesAsWorkedFromTheDepth()
+    {
+        var account = SimPrivateClient.Account();
+        await using var host = await SimPrivateClient.StartAsync(null, account);
+        using var client = new SimPrivateClient(host, account);
+        using var ws = await client.UserStreamAsync();
+        var depth = await client.DepthAsync();
+        var asks = depth.GetProperty("asks");
+        var (a0, s0, a1) = (D(asks[0][0]), D(asks[0][1]), D(asks[1][0]));
+        var qty = s0 + 0.001m; // the whole first level and one step of the second
+
+        var (status, body) = await client.OrderAsync($"symbol=BTCUSDT&side=BUY&type=MARKET&quantity={qty.ToString("F3", CultureInfo.InvariantCulture)}&newOrderRespType=RESULT&newClientOrderId=buy-1");
+        Assert.Equal(200, status);
+        var entry = (a0 * s0 + a1 * 0.001m) / qty;
+        Assert.Equal(("FILLED", "MARKET"), (body.GetProperty("status").GetString(), body.GetProperty("type").GetString()));
+        Assert.Equal(Math.Round(entry, 8), D(body.GetProperty("avgPrice")));
+        var buyFees = (a0 * s0 + a1 * 0.001m) * 0.0005m;
+
+        var trades = new List<JsonElement>();
+        while (trades.Count < 2)
+        {
+            using var doc = JsonDocument.Parse(await SimTestKit.ExpectAsync(ws, t => t.Contains("\"x\":\"TRADE\"", StringComparison.Ordinal)));
+            trades.Add(doc.RootElement.GetProperty("o").Clone());
+        }
+
+        Assert.Equal((a0, s0, false), (D(trades[0].GetProperty("L")), D(trades[0].GetProperty("l")), trades[0].GetProperty("m").GetBoolean()));
+        Assert.Equal((a1, 0.001m, "FILLED"), (D(trades[1].GetProperty("L")), D(trades[1].GetProperty("l")), trades[1].GetProperty("X").GetString()));
+        Assert.Equal(Math.Round(a0 * s0 * 0.0005m, 8), D(trades[0].GetProperty("n")));
+
+        (status, body) = await client.SignedAsync(HttpMethod.Get, "/fapi/v3/positionRisk", "symbol=BTCUSDT");
+        Assert.Equal(200, status);
+        Assert.Equal(qty, D(body[0].GetProperty("positionAmt")));
+        Assert.Equal(Math.Round(entry, 8), D(body[0].GetProperty("entryPrice")));
+
+        // Sell it all back into the bids, level by level.
+        var bids = depth.GetProperty("bids");
+        var left = qty;
+        var realized = 0m;
+        var sellFees = 0m;
+        for (var k = 0; left > 0; k++)
+        {
+            var take = Math.Min(left, D(bids[k][1]));
+            realized += (D(bids[k][0]) - entry) * take;
+            sellFees += D(bids[k][0]) * take * 0.0005m;
+            left -= take;
+        }
+
+        (status, body) = await client.OrderAsync($"symbol=BTCUSDT&side=SELL&type=MARKET&quantity={qty.ToString("F3", CultureInfo.InvariantCulture)}&newOrderRespType=RESULT");
+        Assert.Equal((200, "FILLED"), (status, body.GetProperty("status").GetString()));
+        var exchange = host.Context.Private!;
+        var (positions, wallet) = exchange.Snapshot(exchange.Accounts.Single());
+        Assert.Equal(0m, positions.Single().Quantity);
+        Assert.Equal(realized, positions.Single().RealizedPnl);
+        Assert.Equal(10_000m + realized - buyFees - sellFees, wallet);
+        Assert.True(realized < 0, "a round trip across the spread loses");
+
+        (status, body) = await client.SignedAsync(HttpMethod.Get, "/fapi/v3/positionRisk", "");
+        Assert.Equal((200, 0), (status, body.GetArrayLength())); // v3: only symbols with a position or open orders
+        (status, body) = await client.SignedAsync(HttpMethod.Get, "/fapi/v2/positionRisk", "");
+        Assert.Equal((200, "0.000", "cross"), (status, body[0].GetProperty("positionAmt").GetString(), body[0].GetProperty("marginType").GetString()));
+    }
+
+    [Fact]
+    public async Task ClientOrderId_RepeatedLookedUpAndCanceled_DuplicateRefusedLookupByOrigClientOrderIdWorks()
+    {
+        var account = SimPrivateClient.Account();
+        await using var host = await SimPrivateClient.StartAsync(null, account);
+        using var client = new SimPrivateClient(host, account);
+        var bid = (await client.DepthAsync()).GetProperty("bids")[3][0].GetString();
+        var order = $"symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTX&quantity=0.002&price={bid}&newClientOrderId=s1-202603020000-entry";
+        var (status, placed) = await client.OrderAsync(order);
+        Assert.Equal(200, status);
+        await BinanceAuthTests.Expect(client.OrderAsync(order), 400, -4116, "ClientOrderId is duplicated.");
+
+        var (_, found) = await client.SignedAsync(HttpMethod.Get, "/fapi/v1/order", "symbol=BTCUSDT&origClientOrderId=s1-202603020000-entry");
+        Assert.Equal(placed.GetProperty("orderId").GetInt64(), found.GetProperty("orderId").GetInt64());
+        Assert.Equal(("NEW", "0.002", bid), (found.GetProperty("status").GetString(), found.GetProperty("origQty").GetString(), found.GetProperty("price").GetString()));
+        var (_, open) = await client.SignedAsync(HttpMethod.Get, "/fapi/v1/openOrders", "symbol=BTCUSDT");
+        Assert.Equal(1, open.GetArrayLength());
+
+        var (cancelStatus, canceled) = await client.SignedAsync(HttpMethod.Delete, "/fapi/v1/order", "symbol=BTCUSDT&origClientOrderId=s1-202603020000-entry");
+        Assert.Equal((200, "CANCELED"), (cancelStatus, canceled.GetProperty("status").GetString()));
+        await BinanceAuthTests.Expect(client.SignedAsync(HttpMethod.Delete, "/fapi/v1/order", "symbol=BTCUSDT&origClientOrderId=s1-202603020000-entry"), 400, -2011, "Unknown order sent.");
+        await BinanceAuthTests.Expect(client.OrderAsync(order), 400, -4116, "ClientOrderId is duplicated."); // never reusable on the account
+        await BinanceAuthTests.Expect(client.SignedAsync(HttpMethod.Get, "/fapi/v1/order", "symbol=BTCUSDT&origClientOrderId=nope"), 400, -2013, "Order does not exist.");
+        await BinanceAuthTests.Expect(client.SignedAsync(HttpMethod.Get, "/fapi/v1/order", "symbol=BTCUSDT"), 400, -1102,
+            "Param 'origClientOrderId' or 'orderId' must be sent, but both were empty/null!");
+        (_, open) = await client.SignedAsync(HttpMethod.Get, "/fapi/v1/openOrders", "");
+        Assert.Equal(0, open.GetArrayLength());
+    }
+
+    [Fact]
+    public async Task NewOrders_PastTheAccountLimit_Refused429With1015()
+    {
+        var account = SimPrivateClient.Account(limits: [new SimRateLimit(2, TimeSpan.FromHours(1))]);
+        await using var host = await SimPrivateClient.StartAsync(null, account);
+        using var client = new SimPrivateClient(host, account);
+        var bid = (await client.DepthAsync()).GetProperty("bids")[3][0].GetString();
+        for (var k = 0; k < 2; k++)
+        {
+            var (status, _) = await client.OrderAsync($"symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTX&quantity=0.001&price={bid}");
+            Assert.Equal(200, status);
+        }
+
+        await BinanceAuthTests.Expect(client.OrderAsync($"symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTX&quantity=0.001&price={bid}"), 429, -1015,
+            "Too many new orders; current limit is 2 orders per 60m.");
+        var (s, open) = await client.SignedAsync(HttpMethod.Get, "/fapi/v1/openOrders", "");
+        Assert.Equal((200, 2), (s, open.GetArrayLength()));
+    }
+
+    [Fact]
+    public async Task ListenKey_PostPutDelete_KeepAliveUntilDeletedThen1125()
+    {
+        var account = SimPrivateClient.Account();
+        await using var host = await SimPrivateClient.StartAsync(null, account);
+        using var client = new SimPrivateClient(host, account);
+        var (_, first) = await client.SendAsync(HttpMethod.Post, "/fapi/v1/listenKey", "");
+        var (_, again) = await client.SendAsync(HttpMethod.Post, "/fapi/v1/listenKey", "");
+        Assert.Equal(first.GetProperty("listenKey").GetString(), again.GetProperty("listenKey").GetString()); // the active key, extended
+        var (put, _) = await client.SendAsync(HttpMethod.Put, "/fapi/v1/listenKey", "");
+        Assert.Equal(200, put);
+        var (del, _) = await client.SendAsync(HttpMethod.Delete, "/fapi/v1/listenKey", "");
+        Assert.Equal(200, del);
+        await BinanceAuthTests.Expect(client.SendAsync(HttpMethod.Put, "/fapi/v1/listenKey", ""), 400, -1125, "This listenKey does not exist.");
+        await BinanceAuthTests.Expect(client.SendAsync(HttpMethod.Post, "/fapi/v1/listenKey", "", key: "unknown"), 401, -2015, "Invalid API-key, IP, or permissions for action.");
+    }
+}
