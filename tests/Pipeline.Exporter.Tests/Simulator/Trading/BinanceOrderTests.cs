@@ -90,6 +90,56 @@ public sealed class BinanceOrderTests
         Assert.Equal(10_000m - fee, D(a.GetProperty("B")[0].GetProperty("wb")));
         Assert.Equal("0.001", a.GetProperty("P")[0].GetProperty("pa").GetString());
         Assert.Equal(limit, D(a.GetProperty("P")[0].GetProperty("ep")));
+
+        var truth = File.ReadAllLines(PrivateTruthLog.PathOf(dir.Path, "alice"));
+        Assert.Equal(2, truth.Length);
+        using var fill = JsonDocument.Parse(truth[1]);
+        Assert.Equal(("trade", "maker", through.Ts), (fill.RootElement.GetProperty("event").GetString(),
+            fill.RootElement.GetProperty("liquidity").GetString(), fill.RootElement.GetProperty("ts").GetInt64()));
+        Assert.Equal(fee, D(fill.RootElement.GetProperty("fee")));
+    }
+
+    [Fact]
+    public async Task PostOnlyBuy_LargerThanThePrintThroughIt_PartiallyFilledByExactlyThePrintSize()
+    {
+        var account = SimPrivateClient.Account();
+        await using var host = await SimPrivateClient.StartAsync(null, account);
+        using var client = new SimPrivateClient(host, account);
+        var bidText = (await client.DepthAsync()).GetProperty("bids")[0][0].GetString()!;
+        var limit = decimal.Parse(bidText, CultureInfo.InvariantCulture);
+        var placedAt = host.Clock.NowMs;
+        var (status, _) = await client.OrderAsync($"symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTX&quantity=50.000&price={bidText}&newClientOrderId=big");
+        Assert.Equal(200, status);
+
+        // Every print through the price fills its own size (several prints may share a millisecond: one taker order, two levels).
+        var through = new MarketGenerator(SimInstruments.Find("BTCUSDT"), 5, 20).PrintsBetween(placedAt + 1, placedAt + 3_600_000)
+            .Where(p => !p.Buy && p.PriceUnits / 10m < limit).Take(20).ToList();
+        var second = through.First(p => p.Ts > through[0].Ts).Ts;
+        decimal FilledBy(long ts) => through.Where(p => p.Ts <= ts).Sum(p => p.SizeUnits) / 1000m;
+        host.AdvanceTo(through[0].Ts);
+        var (_, body) = await client.SignedAsync(HttpMethod.Get, "/fapi/v1/order", "symbol=BTCUSDT&origClientOrderId=big");
+        Assert.Equal("PARTIALLY_FILLED", body.GetProperty("status").GetString());
+        Assert.Equal(FilledBy(through[0].Ts), D(body.GetProperty("executedQty")));
+
+        host.AdvanceTo(second);
+        (_, body) = await client.SignedAsync(HttpMethod.Get, "/fapi/v1/order", "symbol=BTCUSDT&origClientOrderId=big");
+        Assert.Equal(FilledBy(second), D(body.GetProperty("executedQty")));
+        Assert.Equal(limit, D(body.GetProperty("avgPrice")));
+    }
+
+    [Fact]
+    public async Task IocBuy_AtTheBestAsk_FillsThatLevelOnlyAndExpiresTheRest()
+    {
+        var account = SimPrivateClient.Account();
+        await using var host = await SimPrivateClient.StartAsync(null, account);
+        using var client = new SimPrivateClient(host, account);
+        var asks = (await client.DepthAsync()).GetProperty("asks");
+        var (a0, s0) = (asks[0][0].GetString(), D(asks[0][1]));
+        var (status, body) = await client.OrderAsync(
+            $"symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=IOC&quantity={(s0 + 0.001m).ToString("F3", CultureInfo.InvariantCulture)}&price={a0}&newOrderRespType=RESULT");
+        Assert.Equal((200, "EXPIRED", "IOC"), (status, body.GetProperty("status").GetString(), body.GetProperty("timeInForce").GetString()));
+        Assert.Equal(s0, D(body.GetProperty("executedQty")));
+        Assert.Equal(D(asks[0][0]), D(body.GetProperty("avgPrice")));
     }
 
     [Fact]
