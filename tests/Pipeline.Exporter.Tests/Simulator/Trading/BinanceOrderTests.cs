@@ -235,6 +235,39 @@ public sealed class BinanceOrderTests
     }
 
     [Fact]
+    public async Task NewOrder_EachBadParameter_BinanceCodeAndMessage()
+    {
+        var account = SimPrivateClient.Account();
+        await using var host = await SimPrivateClient.StartAsync(null, account);
+        using var client = new SimPrivateClient(host, account);
+        const string gtx = "side=BUY&type=LIMIT&timeInForce=GTX&quantity=0.001";
+        var cases = new (string Query, int Code, string Msg)[]
+        {
+            ($"symbol=NOPE&{gtx}&price=1000.0", -1121, "Invalid symbol."),
+            ($"{gtx}&price=1000.0", -1102, "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed."),
+            ("symbol=BTCUSDT&side=HOLD&type=MARKET&quantity=0.001", -1117, "Invalid side."),
+            ("symbol=BTCUSDT&side=BUY&type=STOP&quantity=0.001", -1116, "Invalid orderType."),
+            ("symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.001&price=1000.0", -1115, "Invalid timeInForce."),
+            ("symbol=BTCUSDT&side=BUY&type=LIMIT&quantity=0.001&price=1000.0", -1102, "Mandatory parameter 'timeInForce' was not sent, was empty/null, or malformed."),
+            ($"symbol=BTCUSDT&{gtx}", -1102, "Mandatory parameter 'price' was not sent, was empty/null, or malformed."),
+            ("symbol=BTCUSDT&side=BUY&type=MARKET&quantity=0", -4003, "Quantity less than or equal to zero."),
+            ("symbol=BTCUSDT&side=BUY&type=MARKET&quantity=0.0005", -1111, "Precision is over the maximum defined for this asset."),
+            ("symbol=BTCUSDT&side=BUY&type=MARKET&quantity=abc", -1100, "Illegal characters found in parameter 'quantity'; legal range is '^([0-9]{1,20})(\\.[0-9]{1,20})?$'."),
+            ($"symbol=BTCUSDT&{gtx}&price=0", -4001, "Price less than 0."),
+            ($"symbol=BTCUSDT&{gtx}&price=1000.05", -4014, "Price not increased by tick size."),
+            ($"symbol=BTCUSDT&{gtx}&price=1000.0&newClientOrderId=has%20space", -1100,
+                "Illegal characters found in parameter 'newClientOrderId'; legal range is '^[\\.A-Z\\:/a-z0-9_-]{1,36}$'."),
+        };
+        foreach (var (query, code, msg) in cases)
+        {
+            await BinanceAuthTests.Expect(client.OrderAsync(query), 400, code, msg);
+        }
+
+        var (_, open) = await client.SignedAsync(HttpMethod.Get, "/fapi/v1/openOrders", "");
+        Assert.Equal(0, open.GetArrayLength());
+    }
+
+    [Fact]
     public async Task NewOrders_PastTheAccountLimit_Refused429With1015()
     {
         var account = SimPrivateClient.Account(limits: [new SimRateLimit(2, TimeSpan.FromHours(1))]);
