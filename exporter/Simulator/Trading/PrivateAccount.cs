@@ -24,7 +24,11 @@ public sealed class PrivateAccount
 
     internal Dictionary<long, PrivateOrder> Orders { get; } = [];
 
-    internal HashSet<string> ClientOrderIds { get; } = new(StringComparer.Ordinal);
+    /// <summary>Every order's id by its client order id (ids are never reused on an account).</summary>
+    internal Dictionary<string, long> ByClientOrderId { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The open orders only, so matching a print does not scan the account's history.</summary>
+    internal Dictionary<long, PrivateOrder> Open { get; } = [];
 
     internal Dictionary<string, PrivatePosition> Positions { get; } = new(StringComparer.Ordinal);
 
@@ -34,6 +38,21 @@ public sealed class PrivateAccount
     public int ListenerCount => Listeners.Count;
 
     internal IReadOnlyList<(SimRateLimit Limit, SlidingWindowLimiter Limiter)> Limiters { get; }
+
+    /// <summary>Records the order's new state (and whether it is still open).</summary>
+    internal void Store(PrivateOrder order)
+    {
+        Orders[order.OrderId] = order;
+        ByClientOrderId[order.ClientOrderId] = order.OrderId;
+        if (order.IsOpen)
+        {
+            Open[order.OrderId] = order;
+        }
+        else
+        {
+            Open.Remove(order.OrderId);
+        }
+    }
 
     internal PrivatePosition Position(string instId) =>
         Positions.TryGetValue(instId, out var p) ? p : new PrivatePosition(instId, 0, 0, 0);

@@ -90,7 +90,7 @@ public sealed class PrivateExchange : ILiveSink, IDisposable
 
             var now = _clock.NowMs;
             var canceled = order with { Status = PrivateOrderStatus.Canceled, UpdatedMs = now };
-            account.Orders[order.OrderId] = canceled;
+            account.Store(canceled);
             Emit(account, new PrivateEvent("CANCELED", now, canceled, null, account.Position(instId), account.WalletBalance));
             return (canceled, true);
         }
@@ -111,7 +111,7 @@ public sealed class PrivateExchange : ILiveSink, IDisposable
         ArgumentNullException.ThrowIfNull(account);
         lock (_gate)
         {
-            return [.. account.Orders.Values.Where(o => o.IsOpen && (instId is null || o.InstId == instId)).OrderBy(o => o.OrderId)];
+            return [.. account.Open.Values.Where(o => instId is null || o.InstId == instId).OrderBy(o => o.OrderId)];
         }
     }
 
@@ -179,7 +179,7 @@ public sealed class PrivateExchange : ILiveSink, IDisposable
         var instrument = batch.Block.Instrument;
         lock (_gate)
         {
-            var resting = _byKey.Values.SelectMany(a => a.Orders.Values.Where(o => o.IsOpen && o.InstId == instrument.InstId).Select(o => (a, o))).ToList();
+            var resting = _byKey.Values.SelectMany(a => a.Open.Values.Where(o => o.InstId == instrument.InstId).Select(o => (a, o))).ToList();
             if (resting.Count == 0)
             {
                 return;
@@ -256,7 +256,7 @@ public sealed class PrivateExchange : ILiveSink, IDisposable
             return PlaceResult.Refused(PlaceError.BadPrice);
         }
 
-        if (request.ClientOrderId is { } cid && account.ClientOrderIds.Contains(cid))
+        if (request.ClientOrderId is { } cid && account.ByClientOrderId.ContainsKey(cid))
         {
             return PlaceResult.Refused(PlaceError.DuplicateClientOrderId);
         }
@@ -280,13 +280,12 @@ public sealed class PrivateExchange : ILiveSink, IDisposable
 
         var id = ++_nextOrderId;
         var clientId = request.ClientOrderId ?? "sim" + id.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        account.ClientOrderIds.Add(clientId);
         var order = new PrivateOrder
         {
             OrderId = id, ClientOrderId = clientId, Account = account.Name, InstId = i.InstId, Side = request.Side, Type = request.Type,
             Price = request.Type == PrivateOrderType.Market ? 0 : request.Price, Quantity = request.Quantity, CreatedMs = now, UpdatedMs = now,
         };
-        account.Orders[id] = order;
+        account.Store(order);
         if (!Faults.Take(PrivateFault.EventLost))
         {
             Emit(account, new PrivateEvent("NEW", now, order, null, account.Position(i.InstId), account.WalletBalance));
@@ -334,7 +333,7 @@ public sealed class PrivateExchange : ILiveSink, IDisposable
         if (order.IsOpen)
         {
             order = order with { Status = PrivateOrderStatus.Expired, UpdatedMs = now };
-            account.Orders[order.OrderId] = order;
+            account.Store(order);
             Emit(account, new PrivateEvent("EXPIRED", now, order, null, account.Position(i.InstId), account.WalletBalance));
         }
 
@@ -368,7 +367,7 @@ public sealed class PrivateExchange : ILiveSink, IDisposable
             Status = filled == order.Quantity ? PrivateOrderStatus.Filled : PrivateOrderStatus.PartiallyFilled,
             UpdatedMs = ts,
         };
-        account.Orders[order.OrderId] = next;
+        account.Store(next);
         var fill = new PrivateFill(++_nextTradeId, ts, price, qty, maker, fee, realized);
         Emit(account, new PrivateEvent("TRADE", ts, next, fill, position, account.WalletBalance));
         return next;
@@ -405,6 +404,6 @@ public sealed class PrivateExchange : ILiveSink, IDisposable
             return account.Orders.TryGetValue(id, out var o) && o.InstId == instId ? o : null;
         }
 
-        return clientOrderId is null ? null : account.Orders.Values.FirstOrDefault(o => o.InstId == instId && o.ClientOrderId == clientOrderId);
+        return clientOrderId is null ? null : account.ByClientOrderId.TryGetValue(clientOrderId, out var id2) && account.Orders[id2].InstId == instId ? account.Orders[id2] : null;
     }
 }
