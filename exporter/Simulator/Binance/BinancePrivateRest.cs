@@ -324,6 +324,7 @@ public sealed partial class BinancePrivateRest(SimulatorContext context, Binance
         if (account is not null)
         {
             listenKeys.Close(account);
+            Exchange.DropUserStreams(account); // the stream is closed: its connections end
             await HttpReplies.JsonAsync(http, 200, w =>
             {
                 w.WriteStartObject();

@@ -100,6 +100,33 @@ public sealed class BinanceOrderTests
     }
 
     [Fact]
+    public async Task PostOnlyBuy_OnAWallClockSimulator_FilledFromTheLiveFeedAndReportedOnTheStream()
+    {
+        var account = SimPrivateClient.Account();
+        await using var host = await SimTestKit.StartAsync(new Pipeline.Simulator.SimulatorOptions
+        {
+            Instruments = ["BTCUSDT"], Rate = 50, Seed = 9, Speed = 20, Micro = true, Accounts = [account],
+        });
+        using var client = new SimPrivateClient(host, account);
+        using var ws = await client.UserStreamAsync();
+        await Waits.UntilAsync(() => host.Context.Micro!.Read("BTCUSDT", e => e.Current()).Bids.Count > 0, SimTestKit.Bound, "the book has bids");
+        // The market moves between the depth read and the order: a post-only that now crosses (-5022) is placed again at the new bid.
+        string? bid = null;
+        var status = 0;
+        for (var attempt = 0; attempt < 10 && status != 200; attempt++)
+        {
+            bid = (await client.DepthAsync()).GetProperty("bids")[0][0].GetString();
+            (status, _) = await client.OrderAsync($"symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTX&quantity=0.001&price={bid}&newClientOrderId=wall{attempt}");
+        }
+
+        Assert.Equal(200, status);
+
+        var fill = await SimTestKit.ExpectAsync(ws, t => t.Contains("\"x\":\"TRADE\"", StringComparison.Ordinal));
+        Assert.Contains("\"X\":\"FILLED\"", fill, StringComparison.Ordinal);
+        Assert.Contains($"\"L\":\"{bid}\"", fill, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PostOnlyBuy_LargerThanThePrintThroughIt_PartiallyFilledByExactlyThePrintSize()
     {
         var account = SimPrivateClient.Account();
@@ -297,8 +324,11 @@ public sealed class BinanceOrderTests
         Assert.Equal(first.GetProperty("listenKey").GetString(), again.GetProperty("listenKey").GetString()); // the active key, extended
         var (put, _) = await client.SendAsync(HttpMethod.Put, "/fapi/v1/listenKey", "");
         Assert.Equal(200, put);
+        using var ws = await SimTestKit.ConnectAsync(Pipeline.Simulator.SimulatorEndpoints.Text(host.Endpoints.BinanceWs) + "/private/ws/" + first.GetProperty("listenKey").GetString());
+        await Waits.UntilAsync(() => host.Context.Private!.Accounts.Single().ListenerCount == 1, SimTestKit.Bound, "the user stream subscribed");
         var (del, _) = await client.SendAsync(HttpMethod.Delete, "/fapi/v1/listenKey", "");
         Assert.Equal(200, del);
+        Assert.Equal(0, await SimTestKit.DrainUntilClosedAsync(ws)); // the stream's connection ends with its key
         await BinanceAuthTests.Expect(client.SendAsync(HttpMethod.Put, "/fapi/v1/listenKey", ""), 400, -1125, "This listenKey does not exist.");
         await BinanceAuthTests.Expect(client.SendAsync(HttpMethod.Post, "/fapi/v1/listenKey", "", key: "unknown"), 401, -2015, "Invalid API-key, IP, or permissions for action.");
     }
