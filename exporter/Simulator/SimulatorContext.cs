@@ -4,6 +4,7 @@ using Pipeline.Simulator.Faults;
 using Pipeline.Simulator.Live;
 using Pipeline.Simulator.Market;
 using Pipeline.Simulator.Micro;
+using Pipeline.Simulator.Trading;
 using Pipeline.Simulator.Truth;
 
 namespace Pipeline.Simulator;
@@ -31,7 +32,18 @@ public sealed class SimulatorContext
         Archives = archives;
         RestFaults = new RestFaults(options.Faults, unchecked((int)options.Seed) ^ 0x5EED);
         OkxHistoryLimiter = new SlidingWindowLimiter(options.OkxHistoryRateLimit, options.OkxHistoryRateWindow, options.Time);
+        if (options.Accounts.Count > 0 && micro is not null)
+        {
+            Private = new PrivateExchange(options, clock, markets, micro);
+            foreach (var instId in markets.Keys)
+            {
+                feed.Subscribe(instId, Private); // resting orders fill from the tape
+            }
+        }
     }
+
+    /// <summary>The private trading API's exchange (accounts, orders, positions); null without accounts.</summary>
+    public PrivateExchange? Private { get; }
 
     public SimulatorOptions Options { get; }
 

@@ -94,6 +94,11 @@ public sealed class SimulatorHost : IAsyncDisposable
             throw new ArgumentException($"silence for '{stray.InstId}', which is not a simulated instrument here", nameof(options));
         }
 
+        if (options.Accounts.Count > 0 && !options.Micro)
+        {
+            throw new ArgumentException("the private API (accounts) needs the simulated order book: set SimulatorOptions.Micro", nameof(options));
+        }
+
         var startMs = (options.Start ?? options.Time.GetUtcNow()).ToUnixTimeMilliseconds();
 
         // Id prefix sums up to the start day, computed before serving so the first tick is not late.
@@ -126,6 +131,7 @@ public sealed class SimulatorHost : IAsyncDisposable
             await app.DisposeAsync();
             truth?.Dispose();
             context.Archives.Dispose();
+            context.Private?.Dispose();
             throw;
         }
 
@@ -200,6 +206,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         await Task.WhenAll(sockets).WaitAsync(TimeSpan.FromSeconds(5), token).ContinueWith(_ => { }, TaskScheduler.Default);
         await _app.StopAsync(token);
         _truth?.Dispose();
+        _context.Private?.Dispose();
     }
 
     public async ValueTask DisposeAsync()
@@ -241,6 +248,23 @@ public sealed class SimulatorHost : IAsyncDisposable
         app.MapGet("/fapi/v1/openInterest", binance.OpenInterestAsync);
         app.MapGet("/archive/data/futures/um/daily/aggTrades/{symbol}/{file}", http =>
             binance.ArchiveAsync(http, (string)http.GetRouteValue("symbol")!, (string)http.GetRouteValue("file")!));
+
+        if (_context.Private is not null)
+        {
+            // The private trading API (accounts configured): Binance USD-M signed REST and the user data stream.
+            var keys = new BinanceListenKeys(_context.Time);
+            var trading = new BinancePrivateRest(_context, keys);
+            app.MapPost("/fapi/v1/order", trading.NewOrderAsync);
+            app.MapDelete("/fapi/v1/order", trading.CancelOrderAsync);
+            app.MapGet("/fapi/v1/order", trading.QueryOrderAsync);
+            app.MapGet("/fapi/v1/openOrders", trading.OpenOrdersAsync);
+            app.MapGet("/fapi/v2/positionRisk", http => trading.PositionRiskAsync(http, 2));
+            app.MapGet("/fapi/v3/positionRisk", http => trading.PositionRiskAsync(http, 3));
+            app.MapPost("/fapi/v1/listenKey", trading.ListenKeyPostAsync);
+            app.MapPut("/fapi/v1/listenKey", trading.ListenKeyPutAsync);
+            app.MapDelete("/fapi/v1/listenKey", trading.ListenKeyDeleteAsync);
+            app.Map("/private/ws/{listenKey}", http => BinanceUserSocketAsync(http, keys));
+        }
     }
 
     private async Task OkxSocketAsync(HttpContext http, bool business)
@@ -284,6 +308,35 @@ public sealed class SimulatorHost : IAsyncDisposable
         var faults = _context.NewConnectionFaults(out var connId);
         var connection = new BinanceSocket(socket, _context, faults, connId, combined, route, streams);
         await RunSocketAsync(connection.RunAsync(_stopping.Token));
+    }
+
+    private async Task BinanceUserSocketAsync(HttpContext http, BinanceListenKeys keys)
+    {
+        var account = keys.Find((string)http.GetRouteValue("listenKey")!);
+        if (!http.WebSockets.IsWebSocketRequest || account is null)
+        {
+            http.Response.StatusCode = 400; // not a WebSocket, or an unknown/expired listen key
+            return;
+        }
+
+        using var socket = await SimWebSocket.AcceptAsync(http, _context.Options.BinancePingInterval, _context.Options.BinancePongTimeout,
+            _context.CountServerPing);
+        if (socket is null)
+        {
+            return;
+        }
+
+        var faults = _context.NewConnectionFaults(out var connId);
+        var connection = new BinanceUserSocket(socket, _context, faults, connId);
+        _context.Private!.Subscribe(account, connection);
+        try
+        {
+            await RunSocketAsync(connection.RunAsync(_stopping.Token));
+        }
+        finally
+        {
+            _context.Private.Unsubscribe(account, connection);
+        }
     }
 
     private async Task RunSocketAsync(Task run)

@@ -79,4 +79,10 @@ public sealed record SimulatorOptions
     public TimeSpan PublishInterval { get; init; } = TimeSpan.FromMilliseconds(20);
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Trading accounts of the private API (Binance USD-M signed REST and user data stream); empty = no private API.
+    /// Needs <see cref="Micro"/> (orders are checked and matched against the simulated book).
+    /// </summary>
+    public IReadOnlyList<Trading.SimAccountSpec> Accounts { get; init; } = [];
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Pipeline.Simulator;
 using Pipeline.Simulator.Faults;
+using Pipeline.Simulator.Trading;
 using Pipeline.Jobs.Cli;
 
 namespace Pipeline.Jobs.Sim;
@@ -29,7 +30,7 @@ public static class SimCommand
 
     private static readonly Option<string?> Faults = new("--faults")
     {
-        Description = "Comma list: disconnect=5s, dup=0.01, reorder=0.01, malformed=0.001, stall=60s, rest429=0.05; book faults bookdrop=0.01, checksum=0.01, seqgap=0.01 (OKX), stalesnap=0.1 (Binance REST depth) (probabilities as 0.01 or 1%)",
+        Description = "Comma list: disconnect=5s, dup=0.01, reorder=0.01, malformed=0.001, stall=60s, rest429=0.05; book faults bookdrop=0.01, checksum=0.01, seqgap=0.01 (OKX), stalesnap=0.1 (Binance REST depth); private API orderreject, partialfill, userdrop, eventlost, acklost (probabilities as 0.01 or 1%)",
     };
 
     private static readonly Option<bool> NoMicro = new("--no-micro")
@@ -64,10 +65,21 @@ public static class SimCommand
         Description = "Fault hook: comma list of dates (yyyy-MM-dd) whose archive zips are served with one byte flipped (Binance .CHECKSUM stays that of the good file)",
     };
 
+    private static readonly Option<int> Accounts = new("--accounts")
+    {
+        Description = "Serve the private trading API (Binance USD-M signed REST + user data stream) with N generated test accounts; prints 'account NAME KEY SECRET' per account (simulator keys only)",
+        DefaultValueFactory = _ => 0,
+    };
+
+    private static readonly Option<string?> AccountsFile = new("--accounts-file")
+    {
+        Description = "Serve the private trading API with the accounts of this JSON file (owner-only, chmod 600): [{\"name\",\"apiKey\",\"secret\",\"balance\",\"makerFee\",\"takerFee\",\"ordersPer10s\",\"ordersPerMinute\"}]; prints 'account NAME KEY' (no secret)",
+    };
+
     public static Command Create()
     {
         var command = new Command("sim", "Serve a loopback OKX + Binance USD-M exchange simulator (WebSocket, REST, daily archives) over a deterministic market, with optional faults and ground truth");
-        foreach (var option in new Option[] { Host, Port, Instruments, Rate, Seed, Start, Speed, Faults, Silence, Truth, OkxIdle, OkxLegacyArchive, CorruptArchive, NoMicro, OkxZeroChecksum })
+        foreach (var option in new Option[] { Host, Port, Instruments, Rate, Seed, Start, Speed, Faults, Silence, Truth, OkxIdle, OkxLegacyArchive, CorruptArchive, NoMicro, OkxZeroChecksum, Accounts, AccountsFile })
         {
             command.Options.Add(option);
         }
@@ -164,8 +176,15 @@ public static class SimCommand
             throw new UsageException("--okx-idle: must be a positive number of seconds");
         }
 
+        var accounts = AccountsOf(context);
+        if (accounts.Count > 0 && context.Get(NoMicro))
+        {
+            throw new UsageException("--accounts/--accounts-file: the private API matches orders against the order book, which --no-micro turns off");
+        }
+
         return new SimulatorOptions
         {
+            Accounts = accounts,
             Host = host,
             Port = port,
             Instruments = instruments,
@@ -188,13 +207,66 @@ public static class SimCommand
         };
     }
 
+    /// <summary>
+    /// The accounts of --accounts N (generated; their secret is printed, the one place a simulator's test secret is shown) or
+    /// --accounts-file (given; the file must be readable by its owner only, and its secrets are never printed).
+    /// </summary>
+    private static IReadOnlyList<SimAccountSpec> AccountsOf(CommandContext context)
+    {
+        var count = context.Get(Accounts);
+        var file = context.Get(AccountsFile);
+        if (count is < 0 or > 100)
+        {
+            throw new UsageException("--accounts: must be 0..100");
+        }
+
+        if (count > 0 && file is not null)
+        {
+            throw new UsageException("--accounts and --accounts-file: give one of them");
+        }
+
+        if (file is null)
+        {
+            return [.. Enumerable.Range(1, count).Select(n => SimAccountSpec.Generate("acct" + n.ToString(CultureInfo.InvariantCulture)))];
+        }
+
+        if (!File.Exists(file))
+        {
+            throw new UsageException($"--accounts-file: '{file}' does not exist");
+        }
+
+        if (!OperatingSystem.IsWindows() &&
+            (File.GetUnixFileMode(file) & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite)) != 0)
+        {
+            throw new UsageException($"--accounts-file: '{file}' holds secrets but others can read or write it (chmod 600)");
+        }
+
+        try
+        {
+            return SimAccountsFile.Parse(File.ReadAllText(file));
+        }
+        catch (FormatException ex)
+        {
+            throw new UsageException($"--accounts-file: {ex.Message}", ex);
+        }
+    }
+
     private static async Task<int> RunAsync(CommandContext context, CancellationToken token)
     {
         var options = Options(context);
+        var generated = context.Get(Accounts) > 0;
         await using var host = await SimulatorHost.StartAsync(options, token);
         foreach (var line in host.Endpoints.Lines())
         {
             await context.Output.WriteLineAsync(line);
+        }
+
+        foreach (var account in options.Accounts)
+        {
+            // A simulator's generated test key must reach its user; a given (file) secret is never echoed.
+            await context.Output.WriteLineAsync(generated
+                ? $"account {account.Name} {account.ApiKey} {account.Secret}"
+                : $"account {account.Name} {account.ApiKey}");
         }
 
         await context.Output.FlushAsync(token);

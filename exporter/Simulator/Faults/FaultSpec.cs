@@ -40,6 +40,21 @@ public sealed record FaultSpec
     /// <summary>Probability that a Binance REST depth snapshot is stale (at least a second older than the stream).</summary>
     public double StaleSnapshot { get; init; }
 
+    /// <summary>Private API: probability that a new order is rejected by the venue.</summary>
+    public double OrderReject { get; init; }
+
+    /// <summary>Private API: probability that a fill which would complete an order fills only half of what is left.</summary>
+    public double PartialFill { get; init; }
+
+    /// <summary>Private API: probability, per user-stream event, that the connection is dropped instead (the event is lost to it).</summary>
+    public double UserDrop { get; init; }
+
+    /// <summary>Private API: probability that an acknowledged order's NEW event is never sent on the user stream.</summary>
+    public double EventLost { get; init; }
+
+    /// <summary>Private API: probability that an order is placed but its REST reply is lost (execution status unknown).</summary>
+    public double AckLost { get; init; }
+
     public bool IsNone => this == None;
 
     /// <summary>Parses a spec; a <see cref="FormatException"/> names the bad item.</summary>
@@ -57,7 +72,7 @@ public sealed record FaultSpec
             var eq = raw.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0)
             {
-                throw new FormatException($"fault '{raw}': expected name=value (disconnect, dup, reorder, malformed, stall, rest429, bookdrop, checksum, seqgap, stalesnap)");
+                throw new FormatException($"fault '{raw}': expected name=value (disconnect, dup, reorder, malformed, stall, rest429, bookdrop, checksum, seqgap, stalesnap, orderreject, partialfill, userdrop, eventlost, acklost)");
             }
 
             var name = raw[..eq].Trim().ToLowerInvariant();
@@ -79,7 +94,12 @@ public sealed record FaultSpec
                 "checksum" => spec with { BookChecksum = Probability(raw, value) },
                 "seqgap" => spec with { BookSeqGap = Probability(raw, value) },
                 "stalesnap" => spec with { StaleSnapshot = Probability(raw, value) },
-                _ => throw new FormatException($"fault '{raw}': unknown fault '{name}' (disconnect, dup, reorder, malformed, stall, rest429, bookdrop, checksum, seqgap, stalesnap)"),
+                "orderreject" => spec with { OrderReject = Probability(raw, value) },
+                "partialfill" => spec with { PartialFill = Probability(raw, value) },
+                "userdrop" => spec with { UserDrop = Probability(raw, value) },
+                "eventlost" => spec with { EventLost = Probability(raw, value) },
+                "acklost" => spec with { AckLost = Probability(raw, value) },
+                _ => throw new FormatException($"fault '{raw}': unknown fault '{name}' (disconnect, dup, reorder, malformed, stall, rest429, bookdrop, checksum, seqgap, stalesnap, orderreject, partialfill, userdrop, eventlost, acklost)"),
             };
         }
 
@@ -119,7 +139,8 @@ public sealed record FaultSpec
             parts.Add("rest429=" + Rest429.ToString(CultureInfo.InvariantCulture));
         }
 
-        foreach (var (name, p) in new[] { ("bookdrop", BookDrop), ("checksum", BookChecksum), ("seqgap", BookSeqGap), ("stalesnap", StaleSnapshot) })
+        foreach (var (name, p) in new[] { ("bookdrop", BookDrop), ("checksum", BookChecksum), ("seqgap", BookSeqGap), ("stalesnap", StaleSnapshot),
+            ("orderreject", OrderReject), ("partialfill", PartialFill), ("userdrop", UserDrop), ("eventlost", EventLost), ("acklost", AckLost) })
         {
             if (p > 0)
             {

@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Net.WebSockets;
+using Pipeline.Simulator.Faults;
+using Pipeline.Simulator.Trading;
+
+namespace Pipeline.Exporter.Tests.Simulator.Trading;
+
+/// <summary>Each private-API fault, armed for the next occasion (the spec's probabilities take the same path).</summary>
+[Collection(SocketTestGroup.Collection)]
+public sealed class PrivateFaultsTests
+{
+    [Fact]
+    public void FaultSpec_PrivateItems_ParsedAndPrinted()
+    {
+        var spec = FaultSpec.Parse("orderreject=1%,partialfill=0.5,userdrop=0.1,eventlost=0.2,acklost=0.3");
+        Assert.Equal((0.01, 0.5, 0.1, 0.2, 0.3), (spec.OrderReject, spec.PartialFill, spec.UserDrop, spec.EventLost, spec.AckLost));
+        Assert.Equal("orderreject=0.01,partialfill=0.5,userdrop=0.1,eventlost=0.2,acklost=0.3", spec.ToString());
+        Assert.Equal(spec, FaultSpec.Parse(spec.ToString()));
+    }
+
+    [Fact]
+    public void PrivateFaults_SpecProbabilityOne_AppliesEveryTime()
+    {
+        var faults = new PrivateFaults(FaultSpec.Parse("orderreject=1"), 1);
+        Assert.True(faults.Take(PrivateFault.Reject));
+        Assert.True(faults.Take(PrivateFault.Reject));
+        Assert.False(faults.Take(PrivateFault.AckLost));
+    }
+
+    [Fact]
+    public async Task RejectFault_NextOrder_Refused2019ThenTheFollowingAccepted()
+    {
+        var (host, client, bid) = await StartAsync();
+        await using var _ = host;
+        using var __ = client;
+        host.Context.Private!.Faults.Arm(PrivateFault.Reject);
+        var order = $"symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTX&quantity=0.001&price={bid}&newClientOrderId=r1";
+        await BinanceAuthTests.Expect(client.OrderAsync(order), 400, -2019, "Margin is insufficient.");
+        await BinanceAuthTests.Expect(client.OrderAsync(order), 200, null, null); // a refused id was never recorded
+    }
+
+    [Fact]
+    public async Task PartialFillFault_MarketOrderForTheTopLevel_HalfFilledRestExpired()
+    {
+        var (host, client, _) = await StartAsync();
+        await using var _h = host;
+        using var _c = client;
+        using var ws = await client.UserStreamAsync();
+        var top = (await client.DepthAsync()).GetProperty("asks")[0];
+        var size = decimal.Parse(top[1].GetString()!, CultureInfo.InvariantCulture);
+        Assert.True(size >= 0.002m, $"top ask {size} too small to halve");
+        host.Context.Private!.Faults.Arm(PrivateFault.PartialFill);
+
+        var (status, body) = await client.OrderAsync($"symbol=BTCUSDT&side=BUY&type=MARKET&quantity={top[1].GetString()}&newOrderRespType=RESULT");
+        var half = Math.Floor(size / 2 / 0.001m) * 0.001m;
+        Assert.Equal((200, "EXPIRED"), (status, body.GetProperty("status").GetString()));
+        Assert.Equal(half, decimal.Parse(body.GetProperty("executedQty").GetString()!, CultureInfo.InvariantCulture));
+        var trade = await SimTestKit.ExpectAsync(ws, t => t.Contains("\"x\":\"TRADE\"", StringComparison.Ordinal));
+        Assert.Contains("\"X\":\"PARTIALLY_FILLED\"", trade, StringComparison.Ordinal);
+        var expired = await SimTestKit.ExpectAsync(ws, t => t.Contains("ORDER_TRADE_UPDATE", StringComparison.Ordinal));
+        Assert.Contains("\"x\":\"EXPIRED\"", expired, StringComparison.Ordinal);
+        Assert.Equal([PrivateFault.PartialFill], host.Context.Private.Faults.Applied);
+    }
+
+    [Fact]
+    public async Task AckLostFault_ReplyIs503ButTheOrderExists_FoundByOrigClientOrderIdAndNotPlacedTwice()
+    {
+        var (host, client, bid) = await StartAsync();
+        await using var _ = host;
+        using var __ = client;
+        host.Context.Private!.Faults.Arm(PrivateFault.AckLost);
+        var order = $"symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTX&quantity=0.001&price={bid}&newClientOrderId=lost-ack";
+        await BinanceAuthTests.Expect(client.OrderAsync(order), 503, -1007,
+            "Timeout waiting for response from backend server. Send status unknown; execution status unknown.");
+
+        var (status, found) = await client.SignedAsync(HttpMethod.Get, "/fapi/v1/order", "symbol=BTCUSDT&origClientOrderId=lost-ack");
+        Assert.Equal((200, "NEW"), (status, found.GetProperty("status").GetString()));
+        await BinanceAuthTests.Expect(client.OrderAsync(order), 400, -4116, "ClientOrderId is duplicated."); // a blind retry cannot double it
+        var (_, open) = await client.SignedAsync(HttpMethod.Get, "/fapi/v1/openOrders", "");
+        Assert.Equal(1, open.GetArrayLength());
+    }
+
+    [Fact]
+    public async Task EventLostFault_OrderAcknowledged_ItsNewEventNeverSentButLaterEventsAre()
+    {
+        var (host, client, bid) = await StartAsync();
+        await using var _ = host;
+        using var __ = client;
+        using var ws = await client.UserStreamAsync();
+        host.Context.Private!.Faults.Arm(PrivateFault.EventLost);
+        var (status, _) = await client.OrderAsync($"symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTX&quantity=0.001&price={bid}&newClientOrderId=quiet");
+        Assert.Equal(200, status);
+        var (cancel, _) = await client.SignedAsync(HttpMethod.Delete, "/fapi/v1/order", "symbol=BTCUSDT&origClientOrderId=quiet");
+        Assert.Equal(200, cancel);
+
+        var first = await SimTestKit.ExpectAsync(ws, t => t.Contains("ORDER_TRADE_UPDATE", StringComparison.Ordinal));
+        Assert.Contains("\"x\":\"CANCELED\"", first, StringComparison.Ordinal); // the NEW before it was lost
+    }
+
+    [Fact]
+    public async Task UserDropFault_NextEvent_ConnectionAbortedAndTheOrderStillPlaced()
+    {
+        var (host, client, bid) = await StartAsync();
+        await using var _ = host;
+        using var __ = client;
+        using var ws = await client.UserStreamAsync();
+        host.Context.Private!.Faults.Arm(PrivateFault.DropUserStream);
+        var (status, _) = await client.OrderAsync($"symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTX&quantity=0.001&price={bid}&newClientOrderId=dropped");
+        Assert.Equal(200, status);
+
+        Assert.Equal(0, await SimTestKit.DrainUntilClosedAsync(ws)); // aborted before the NEW event
+        var (_, open) = await client.SignedAsync(HttpMethod.Get, "/fapi/v1/openOrders", "");
+        Assert.Equal(1, open.GetArrayLength());
+
+        // A new connection gets the later events; the trigger drops every open user stream at once.
+        using var again = await client.UserStreamAsync();
+        Assert.Equal(1, host.Context.Private.DropUserStreams());
+        Assert.NotEqual(WebSocketState.Open, await StateAfterCloseAsync(again));
+    }
+
+    private static async Task<WebSocketState> StateAfterCloseAsync(ClientWebSocket ws)
+    {
+        await SimTestKit.DrainUntilClosedAsync(ws);
+        return ws.State;
+    }
+
+    private static async Task<(Pipeline.Simulator.SimulatorHost Host, SimPrivateClient Client, string Bid)> StartAsync()
+    {
+        var account = SimPrivateClient.Account();
+        var host = await SimPrivateClient.StartAsync(null, account);
+        var client = new SimPrivateClient(host, account);
+        var bid = (await client.DepthAsync()).GetProperty("bids")[3][0].GetString()!;
+        return (host, client, bid);
+    }
+}
