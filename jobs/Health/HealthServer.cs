@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Hosting;
@@ -9,10 +8,9 @@ namespace Pipeline.Jobs.Health;
 
 /// <summary>
 /// Serves <c>GET /health</c> (JSON; 200 ready, 503 not ready) and <c>GET /metrics</c> (Prometheus text) with the
-/// BCL's HttpListener: no web framework in the process. Registered before the host state service, so it listens
-/// before the state file says "running" (which then names its URL) and a port in use stops the start cleanly.
+/// BCL's HttpListener (bound by <see cref="HealthListener.Bind"/> while the host is built): no web framework in the process.
 /// </summary>
-public sealed class HealthServer(IPEndPoint address, HealthProbe probe, PipelineMetrics metrics) : IHostedService, IDisposable
+public sealed class HealthServer(HealthListener listener, HealthProbe probe, PipelineMetrics metrics) : IHostedService, IDisposable
 {
     public const string MetricsContentType = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -23,53 +21,14 @@ public sealed class HealthServer(IPEndPoint address, HealthProbe probe, Pipeline
     };
 
     private readonly CancellationTokenSource _stop = new();
-    private HttpListener? _listener;
     private Task _loop = Task.CompletedTask;
 
-    /// <summary>The base URL once listening, e.g. http://127.0.0.1:9464/ (the port picked when configured as 0).</summary>
-    public Uri? Url { get; private set; }
+    /// <summary>The base URL, e.g. http://127.0.0.1:9464/ (with the port picked when configured as 0).</summary>
+    public Uri Url => listener.Url;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        // HttpListener cannot take port 0: ask the OS for a free port and take it; a race lost to another
-        // process (rare) is retried with another free port.
-        var attempts = address.Port == 0 ? 5 : 1;
-        for (var attempt = 1; ; attempt++)
-        {
-            var port = address.Port == 0 ? FreePort(address.Address) : address.Port;
-            var host = address.Address.Equals(IPAddress.Any) ? "+" : address.Address.AddressFamily == AddressFamily.InterNetworkV6
-                ? $"[{address.Address}]"
-                : address.Address.ToString();
-            var listener = new HttpListener();
-            listener.Prefixes.Add($"http://{host}:{port}/");
-            if (IPAddress.Loopback.Equals(address.Address))
-            {
-                // HttpListener routes by the Host header: `curl localhost:9464/health` must not get a 404.
-                listener.Prefixes.Add($"http://localhost:{port}/");
-            }
-
-            try
-            {
-                listener.Start();
-            }
-            catch (HttpListenerException ex)
-            {
-                listener.Close();
-                if (attempt < attempts)
-                {
-                    continue;
-                }
-
-                throw new InvalidOperationException(
-                    $"health.address {Show(address.Address, port)}: cannot listen ({ex.Message}); set health.address to a free port, port 0 for any, or off");
-            }
-
-            _listener = listener;
-            Url = new Uri($"http://{Show(address.Address, port)}/");
-            break;
-        }
-
-        _loop = Task.Run(() => ServeAsync(_listener, _stop.Token), CancellationToken.None);
+        _loop = Task.Run(() => ServeAsync(listener.Listener, _stop.Token), CancellationToken.None);
         Log.Information("Health endpoints: {Url}health and {Url}metrics", Url, Url);
         return Task.CompletedTask;
     }
@@ -77,13 +36,13 @@ public sealed class HealthServer(IPEndPoint address, HealthProbe probe, Pipeline
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stop.CancelAsync();
-        _listener?.Stop();
+        listener.Listener.Stop();
         await _loop.WaitAsync(cancellationToken);
     }
 
     public void Dispose()
     {
-        _listener?.Close();
+        listener.Dispose();
         _stop.Dispose();
     }
 
@@ -166,14 +125,4 @@ public sealed class HealthServer(IPEndPoint address, HealthProbe probe, Pipeline
             // Headers already sent.
         }
     }
-
-    private static int FreePort(IPAddress address)
-    {
-        using var probe = new TcpListener(address, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
-
-    private static string Show(IPAddress address, int port) =>
-        address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]:{port}" : $"{address}:{port}";
 }

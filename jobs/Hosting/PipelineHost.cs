@@ -120,13 +120,17 @@ public static class PipelineHost
         }
     }
 
-    /// <summary>/health and /metrics (jobs/Health), registered before the state service: it listens first and stops last.</summary>
+    /// <summary>
+    /// /health and /metrics (jobs/Health): bound here, so a port in use fails the build of the host with one line;
+    /// registered before the state service, which names its URL.
+    /// </summary>
     private static void AddHealth(IServiceCollection services, PipelineConfig config)
     {
         services.AddSingleton<PipelineMetrics>();
         services.AddSingleton(sp => new HealthProbe(config, sp.GetRequiredService<VaultLayout>(), sp.GetRequiredService<HostExporters>(),
             sp.GetRequiredService<JobStats>(), StrategyIds(sp), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new HealthServer(config.Health.Address!, sp.GetRequiredService<HealthProbe>(), sp.GetRequiredService<PipelineMetrics>()));
+        var listener = HealthListener.Bind(config.Health.Address!);
+        services.AddSingleton(sp => new HealthServer(listener, sp.GetRequiredService<HealthProbe>(), sp.GetRequiredService<PipelineMetrics>()));
         services.AddHostedService(sp => sp.GetRequiredService<HealthServer>());
     }
 

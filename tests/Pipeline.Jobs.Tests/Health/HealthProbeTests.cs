@@ -79,19 +79,19 @@ public sealed class HealthProbeTests : IDisposable
         _jobs.Started("calculators");
         _jobs.Finished("calculators", TimeSpan.FromMilliseconds(1500), "failed", "disk full");
         var metrics = new PipelineMetrics();
-        using var server = new HealthServer(new IPEndPoint(IPAddress.Loopback, 0), Probe(), metrics);
+        using var server = new HealthServer(HealthListener.Bind(new IPEndPoint(IPAddress.Loopback, 0)), Probe(), metrics);
         await server.StartAsync(CancellationToken.None);
         try
         {
             using var http = new HttpClient();
-            using var response = await http.GetAsync(new Uri(server.Url!, "health"));
+            using var response = await http.GetAsync(new Uri(server.Url, "health"));
             Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
             using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
             Assert.Equal("not ready", body.RootElement.GetProperty("status").GetString());
             Assert.Equal("job calculators: last run failed: disk full", Assert.Single(body.RootElement.GetProperty("reasons").EnumerateArray()).GetString());
             Assert.Equal("failed", body.RootElement.GetProperty("jobs").GetProperty("calculators").GetProperty("lastOutcome").GetString());
 
-            using var scrape = await http.GetAsync(new Uri(server.Url!, "metrics"));
+            using var scrape = await http.GetAsync(new Uri(server.Url, "metrics"));
             Assert.Equal(HealthServer.MetricsContentType, scrape.Content.Headers.ContentType!.ToString());
             var text = await scrape.Content.ReadAsStringAsync();
             Assert.Equal(0, Value(text, "pipeline_ready"));
