@@ -75,6 +75,21 @@ public static class PipelineHost
         });
 
         var host = builder.Build();
+        if (health)
+        {
+            try
+            {
+                // Bound now, not at start: a port in use is one clear line (exit 1) before anything starts, and the
+                // container owns the listener, so disposing the host frees the port.
+                host.Services.GetRequiredService<HealthServer>();
+            }
+            catch
+            {
+                host.Dispose();
+                throw;
+            }
+        }
+
         Log.Information("Host {Mode}: vault {Vault}, config {Config}, jobs {Jobs}, calculators cron {Cron}",
             mode.ToString().ToLowerInvariant(), config.Vault, config.SourceFile ?? "(built-in defaults)", scheduled, config.Schedule.Calculators);
         var calc = config.Calculators;
@@ -121,16 +136,16 @@ public static class PipelineHost
     }
 
     /// <summary>
-    /// /health and /metrics (jobs/Health): bound here, so a port in use fails the build of the host with one line;
-    /// registered before the state service, which names its URL.
+    /// /health and /metrics (jobs/Health), registered before the state service, which names their URL. The listener
+    /// binds when <see cref="Build"/> resolves the server, after everything else is checked.
     /// </summary>
     private static void AddHealth(IServiceCollection services, PipelineConfig config)
     {
         services.AddSingleton<PipelineMetrics>();
         services.AddSingleton(sp => new HealthProbe(config, sp.GetRequiredService<VaultLayout>(), sp.GetRequiredService<HostExporters>(),
             sp.GetRequiredService<JobStats>(), StrategyIds(sp), sp.GetRequiredService<TimeProvider>()));
-        var listener = HealthListener.Bind(config.Health.Address!);
-        services.AddSingleton(sp => new HealthServer(listener, sp.GetRequiredService<HealthProbe>(), sp.GetRequiredService<PipelineMetrics>()));
+        services.AddSingleton(sp => new HealthServer(HealthListener.Bind(config.Health.Address!), sp.GetRequiredService<HealthProbe>(),
+            sp.GetRequiredService<PipelineMetrics>()));
         services.AddHostedService(sp => sp.GetRequiredService<HealthServer>());
     }
 
