@@ -29,7 +29,7 @@ public sealed class HealthServer(HealthListener listener, HealthProbe probe, Pip
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _loop = Task.Run(() => ServeAsync(listener.Listener, _stop.Token), CancellationToken.None);
-        Log.Information("Health endpoints: {Url}health and {Url}metrics", Url, Url);
+        Log.Information("Health endpoints at {HealthUrl}: /health and /metrics", Url);
         return Task.CompletedTask;
     }
 
@@ -46,22 +46,22 @@ public sealed class HealthServer(HealthListener listener, HealthProbe probe, Pip
         _stop.Dispose();
     }
 
-    private async Task ServeAsync(HttpListener listener, CancellationToken token)
+    private async Task ServeAsync(HttpListener http, CancellationToken token)
     {
         while (!token.IsCancellationRequested)
         {
             HttpListenerContext context;
             try
             {
-                context = await listener.GetContextAsync().WaitAsync(token);
+                context = await http.GetContextAsync().WaitAsync(token);
             }
             catch (Exception ex) when (ex is OperationCanceledException or HttpListenerException or ObjectDisposedException)
             {
                 return; // stopping
             }
 
-            // One request at a time is plenty for a scraper and a curl; a slow client cannot pile up work.
-            await HandleAsync(context, token);
+            // Each request on its own: a client that stops reading must not stall the next probe.
+            _ = Task.Run(() => HandleAsync(context, token), CancellationToken.None);
         }
     }
 
@@ -71,7 +71,7 @@ public sealed class HealthServer(HealthListener listener, HealthProbe probe, Pip
         try
         {
             var path = context.Request.Url?.AbsolutePath.TrimEnd('/') ?? "";
-            if (context.Request.HttpMethod is not ("GET" or "HEAD"))
+            if (context.Request.HttpMethod != "GET")
             {
                 response.StatusCode = 405;
             }
