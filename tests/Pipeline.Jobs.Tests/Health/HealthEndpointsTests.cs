@@ -106,6 +106,52 @@ public sealed class HealthEndpointsTests : IDisposable
         Assert.True(code == 0, process.Describe());
     }
 
+    [UnixFact("POSIX signals")]
+    public async Task Run_MarketAnHourBehind_HealthNotReadyNamingTheLag()
+    {
+        // The simulated market runs an hour behind the clock: connected, recording, but the watermark trails by ~3600 s.
+        await using var sim = await SimulatorHost.StartAsync(new SimulatorOptions
+        {
+            Instruments = [InstId], Rate = 20, Seed = 5, Start = TimeProvider.System.GetUtcNow().AddHours(-1),
+        });
+        var vaultDir = _dir.File("vault");
+        var config = _dir.File("pipeline.yaml");
+        await File.WriteAllTextAsync(config, $"""
+            vault: {vaultDir}
+            exchanges:
+              okx: {"{"} enabled: true, instruments: [{InstId}], channel: trades-all {"}"}
+              binance: {"{"} enabled: false {"}"}
+            endpoints:
+              okxWsPublic: {sim.Endpoints.OkxWsPublic}
+              okxWsBusiness: {sim.Endpoints.OkxWsBusiness}
+              okxRest: {SimulatorEndpoints.Text(sim.Endpoints.OkxRest)}
+              binanceWs: {SimulatorEndpoints.Text(sim.Endpoints.BinanceWs)}
+              binanceRest: {SimulatorEndpoints.Text(sim.Endpoints.BinanceRest)}
+            health:
+              maxLagSeconds: 600
+            """);
+        using var process = PipelineProcess.Start("run", "--config", config, "--log-level", "warning");
+        var statePath = HostStateService.PathFor(vaultDir, HostMode.Run);
+        Uri? url = null;
+        await process.WaitWhileRunningAsync(() => (url = HealthUrl(statePath, process.Id)) is not null, "the health URL in the host state file");
+
+        // Connected and trades written, yet 503: the only reason is the lag.
+        (HttpStatusCode Code, string Body)? health = null;
+        await process.WaitWhileRunningAsync(() => (health = Get(new Uri(url!, "health"))) is { Code: HttpStatusCode.ServiceUnavailable } h
+                && h.Body.Contains("\"state\": \"connected\"", StringComparison.Ordinal) && !h.Body.Contains("no trade recorded yet", StringComparison.Ordinal),
+            "/health to answer 503 with the exporter connected and trades recorded");
+        using (var doc = JsonDocument.Parse(health!.Value.Body))
+        {
+            var reason = Assert.Single(doc.RootElement.GetProperty("reasons").EnumerateArray()).GetString()!;
+            Assert.Matches($"^okx {InstId}: trade watermark 3[56][0-9][0-9] s behind the clock \\(health.maxLagSeconds 600\\)$", reason);
+            Assert.Equal("not ready", doc.RootElement.GetProperty("status").GetString());
+        }
+
+        Assert.Equal(0, Metric(Get(new Uri(url!, "metrics")), "pipeline_ready"));
+        var code = await process.TerminateAsync(PipelineProcess.DefaultBound);
+        Assert.True(code == 0, process.Describe());
+    }
+
     private static Uri? HealthUrl(string statePath, int pid)
     {
         try
