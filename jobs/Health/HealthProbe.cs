@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Pipeline.Calculators.Bars;
 using Pipeline.Exporter;
@@ -73,7 +74,8 @@ public sealed class HealthProbe(PipelineConfig config, VaultLayout vault, HostEx
             }
             else if (lag > config.Health.MaxLag.TotalSeconds)
             {
-                reasons.Add($"{exchange} {recorder.InstId}: trade watermark {lag:F0} s behind the clock (health.maxLagSeconds {config.Health.MaxLag.TotalSeconds:F0})");
+                reasons.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{exchange} {recorder.InstId}: trade watermark {lag:F0} s behind the clock (health.maxLagSeconds {config.Health.MaxLag.TotalSeconds:F0})"));
             }
         }
 
