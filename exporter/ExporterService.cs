@@ -42,6 +42,15 @@ public sealed class ExporterService(ExporterOptions options, VaultLayout vault, 
 
     public long Reconnects => _supervisor?.Reconnects ?? 0;
 
+    /// <summary>The trades connection is open and subscribed (false while it is being opened or between reconnects).</summary>
+    public bool Connected => _supervisor?.IsConnected ?? false;
+
+    /// <summary>Frames quarantined by this exporter since it started (the quarantine files keep them).</summary>
+    public long Quarantined => _quarantine?.Count ?? 0;
+
+    /// <summary>The microstructure connections (after <see cref="Started"/>; empty when --data names no such kind).</summary>
+    public IReadOnlyList<MicroFeed> MicroFeeds => _microFeeds;
+
     /// <summary>WebSocket frames received and handled.</summary>
     public long Frames => _supervisor?.Frames ?? 0;
 
@@ -68,6 +77,8 @@ public sealed class ExporterService(ExporterOptions options, VaultLayout vault, 
 
     private FeedContext? _context;
     private FeedSupervisor? _supervisor;
+    private Quarantine? _quarantine;
+    private IReadOnlyList<MicroFeed> _microFeeds = [];
 
     public async Task RunAsync(CancellationToken token)
     {
@@ -105,6 +116,7 @@ public sealed class ExporterService(ExporterOptions options, VaultLayout vault, 
         var instIds = specs.Select(s => s.InstId).ToList();
         var options = Options with { InstIds = instIds };
         using var quarantine = new Quarantine(vault, options.Exchange, time, _log);
+        _quarantine = quarantine;
         var recorders = new List<InstrumentRecorder>();
         MicroRecorder? micro = null;
         IDisposable? ownedProtocol = null; // what the venue made for the protocol (Binance: its REST pacer)
@@ -147,10 +159,14 @@ public sealed class ExporterService(ExporterOptions options, VaultLayout vault, 
             if (micro is not null)
             {
                 var connections = micro.Protocol.Connections(instIds, options.Data.Micro);
+                var feeds = new List<MicroFeed>();
                 for (var i = 0; i < connections.Count; i++)
                 {
-                    tasks.Add(new MicroFeed(connections[i], micro, instIds, options, time, _log) { CarriesBook = i == 0 }.RunAsync(stop.Token));
+                    feeds.Add(new MicroFeed(connections[i], micro, instIds, options, time, _log) { CarriesBook = i == 0 });
                 }
+
+                _microFeeds = feeds;
+                tasks.AddRange(feeds.Select(f => f.RunAsync(stop.Token)));
             }
 
             // One recorder failing stops the other: the cause reaches the caller, nothing runs half-recorded unseen.

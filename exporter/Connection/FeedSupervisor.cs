@@ -27,6 +27,9 @@ public sealed class FeedSupervisor(IFeedProtocol protocol, ExporterOptions optio
 
     public long Reconnects { get; private set; }
 
+    /// <summary>A subscribed connection is open (read by health checks on another thread).</summary>
+    public bool IsConnected => _current is not null;
+
     /// <summary>Frames received and handled on the connections so far.</summary>
     public long Frames => Interlocked.Read(ref _framesBefore) + (_current?.Frames ?? 0);
 

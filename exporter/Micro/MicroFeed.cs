@@ -25,6 +25,7 @@ public sealed class MicroFeed(IMicroProtocol protocol, MicroRecorder recorder, I
     private long _lastFrame;
     private long _frames;
     private long _reconnects;
+    private bool _connected;
     private string? _dropReason;
 
     /// <summary>
@@ -36,6 +37,9 @@ public sealed class MicroFeed(IMicroProtocol protocol, MicroRecorder recorder, I
     public long Frames => Interlocked.Read(ref _frames);
 
     public long Reconnects => Interlocked.Read(ref _reconnects);
+
+    /// <summary>The connection is open and subscribed (read by health checks on another thread).</summary>
+    public bool Connected => Volatile.Read(ref _connected);
 
     /// <summary>Runs until <paramref name="token"/> is cancelled; the recorder's files are the caller's to close.</summary>
     public async Task RunAsync(CancellationToken token)
@@ -58,6 +62,7 @@ public sealed class MicroFeed(IMicroProtocol protocol, MicroRecorder recorder, I
             {
                 var since = time.GetTimestamp();
                 var (connected, reason) = await ConnectionAsync(url, first, token);
+                Volatile.Write(ref _connected, false);
                 if (token.IsCancellationRequested)
                 {
                     break;
@@ -119,6 +124,7 @@ public sealed class MicroFeed(IMicroProtocol protocol, MicroRecorder recorder, I
             _outbound = outbound;
             _connection = connection;
             connected = true;
+            Volatile.Write(ref _connected, true);
             if (CarriesBook)
             {
                 recorder.Connected(first);

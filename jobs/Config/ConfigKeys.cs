@@ -37,6 +37,8 @@ public static class ConfigKeys
     public const string DepthBps = "calculators.depthBps";
     public const string KyleWindow = "calculators.kyleWindow";
     public const string MaxEventTimeSkewSeconds = "exporter.maxEventTimeSkewSeconds";
+    public const string HealthAddress = "health.address";
+    public const string HealthMaxLagSeconds = "health.maxLagSeconds";
 
     /// <summary>Each key and whether it holds a list (YAML sequence; comma-separated in env and flags).</summary>
     public static IReadOnlyDictionary<string, bool> All { get; } = new Dictionary<string, bool>(StringComparer.Ordinal)
@@ -72,6 +74,8 @@ public static class ConfigKeys
         [DepthBps] = false,
         [KyleWindow] = false,
         [MaxEventTimeSkewSeconds] = false,
+        [HealthAddress] = false,
+        [HealthMaxLagSeconds] = false,
     };
 
     public static bool IsList(string key) => All[key];

@@ -24,6 +24,12 @@ public sealed record PipelineConfig
     /// <summary>How far a trade's event time may lie from its receive time before the exporter quarantines it.</summary>
     public TimeSpan MaxEventTimeSkew { get; init; } = TimeSpan.FromDays(1);
 
+    /// <summary>
+    /// The /health and /metrics endpoints of <c>pipeline run</c>. The loader's default listens on
+    /// 127.0.0.1:9464; a config built in code (tests) has them off unless it says otherwise.
+    /// </summary>
+    public HealthConfig Health { get; init; } = HealthConfig.Off;
+
     /// <summary>The configuration file that was read, or null when only built-in defaults applied.</summary>
     public string? SourceFile { get; init; }
 

@@ -49,6 +49,8 @@ public static class PipelineConfigLoader
         [ConfigKeys.DepthBps] = Invariant(CalcDefaults.DepthBps),
         [ConfigKeys.KyleWindow] = Invariant(CalcDefaults.KyleWindow),
         [ConfigKeys.MaxEventTimeSkewSeconds] = "86400",
+        [ConfigKeys.HealthAddress] = HealthConfig.DefaultAddress,
+        [ConfigKeys.HealthMaxLagSeconds] = "120",
     };
 
     private static readonly Dictionary<string, IReadOnlyList<string>> DefaultLists = new(StringComparer.Ordinal)
@@ -241,6 +243,7 @@ public static class PipelineConfigLoader
             Calculators = calculators,
             Strategies = strategies,
             MaxEventTimeSkew = TimeSpan.FromSeconds(reader.Int(ConfigKeys.MaxEventTimeSkewSeconds, 1, 366 * 86_400)),
+            Health = new HealthConfig(reader.ListenAddress(ConfigKeys.HealthAddress), TimeSpan.FromSeconds(reader.Int(ConfigKeys.HealthMaxLagSeconds, 1, 86_400))),
             SourceFile = file,
         };
     }
@@ -306,6 +309,29 @@ public static class PipelineConfigLoader
             return System.Uri.TryCreate(text, UriKind.Absolute, out var uri) && schemes.Contains(uri.Scheme, StringComparer.Ordinal)
                 ? uri
                 : throw Error(key, $"'{text}' is not an absolute {string.Join(" or ", schemes)} URL");
+        }
+
+        /// <summary>
+        /// "off", or IP:port to listen on ("127.0.0.1:9464", "[::1]:9464", "0.0.0.0:9464"; "localhost" means 127.0.0.1;
+        /// port 0 picks a free port). A host name is refused: the listener binds an address, not a name.
+        /// </summary>
+        public System.Net.IPEndPoint? ListenAddress(string key)
+        {
+            var text = Text(key);
+            if (string.Equals(text, "off", StringComparison.OrdinalIgnoreCase))
+            {
+                return null;
+            }
+
+            var colon = text.LastIndexOf(':');
+            var hasPort = colon > 0 && colon < text.Length - 1 && text[(colon + 1)..].All(char.IsAsciiDigit)
+                && (text[..colon].EndsWith(']') || !text[..colon].Contains(':', StringComparison.Ordinal));
+            var address = hasPort && string.Equals(text[..colon], "localhost", StringComparison.OrdinalIgnoreCase)
+                ? "127.0.0.1" + text[colon..]
+                : text;
+            return hasPort && System.Net.IPEndPoint.TryParse(address, out var endpoint) && endpoint.Port <= 65535
+                ? endpoint
+                : throw Error(key, $"'{text}' is not an address to listen on (IP:port such as 127.0.0.1:9464 or [::1]:9464, port 0 for any free port, or off)");
         }
 
         public string Cron(string key)

@@ -18,5 +18,8 @@ public sealed record HostState
 
     public string? ConfigFile { get; init; }
 
+    /// <summary>Base URL of /health and /metrics (pipeline run; null when health.address is off).</summary>
+    public string? Health { get; init; }
+
     public IReadOnlyDictionary<string, JobRecord> Jobs { get; init; } = new Dictionary<string, JobRecord>();
 }

@@ -20,6 +20,9 @@ public sealed class HostStateService(PipelineConfig config, HostMode mode, JobSt
 
     public string StatePath => _file.Path;
 
+    /// <summary>The health endpoints' base URL once listening (they start first), or null when they are off.</summary>
+    public Func<Uri?> HealthUrl { get; init; } = () => null;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(_file.Path)!);
@@ -32,6 +35,7 @@ public sealed class HostStateService(PipelineConfig config, HostMode mode, JobSt
                 Status = "running",
                 StartedAt = time.GetUtcNow(),
                 ConfigFile = config.SourceFile,
+                Health = HealthUrl()?.ToString(),
             };
             _file.Write(_state);
         }

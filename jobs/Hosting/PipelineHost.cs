@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pipeline.Jobs.Config;
+using Pipeline.Jobs.Health;
 using Pipeline.Vault.Layout;
 using Quartz;
 using Serilog;
@@ -10,8 +11,8 @@ using Serilog;
 namespace Pipeline.Jobs.Hosting;
 
 /// <summary>
-/// Builds the long-running Generic Host: Serilog logging, the host state file, exporters (run mode)
-/// and the Quartz schedule, stopped in reverse order so jobs drain before exporters, and exporters
+/// Builds the long-running Generic Host: Serilog logging, the health endpoints and the host state file,
+/// exporters (run mode) and the Quartz schedule, stopped in reverse order so jobs drain before exporters, and exporters
 /// before the state file says "stopped".
 /// </summary>
 public static class PipelineHost
@@ -40,7 +41,17 @@ public static class PipelineHost
         services.AddSingleton(config);
         services.AddSingleton(new VaultLayout(config.Vault));
         services.AddSingleton<JobStats>();
-        services.AddSingleton(sp => new HostStateService(config, mode, sp.GetRequiredService<JobStats>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<HostExporters>();
+        var health = mode == HostMode.Run && config.Health.Address is not null;
+        if (health)
+        {
+            AddHealth(services, config);
+        }
+
+        services.AddSingleton(sp => new HostStateService(config, mode, sp.GetRequiredService<JobStats>(), sp.GetRequiredService<TimeProvider>())
+        {
+            HealthUrl = () => sp.GetService<HealthServer>()?.Url,
+        });
         services.AddHostedService(sp => sp.GetRequiredService<HostStateService>());
 
         compose(services, config);
@@ -64,6 +75,21 @@ public static class PipelineHost
         });
 
         var host = builder.Build();
+        if (health)
+        {
+            try
+            {
+                // Bound now, not at start: a port in use is one clear line (exit 1) before anything starts, and the
+                // container owns the listener, so disposing the host frees the port.
+                host.Services.GetRequiredService<HealthServer>();
+            }
+            catch
+            {
+                host.Dispose();
+                throw;
+            }
+        }
+
         Log.Information("Host {Mode}: vault {Vault}, config {Config}, jobs {Jobs}, calculators cron {Cron}",
             mode.ToString().ToLowerInvariant(), config.Vault, config.SourceFile ?? "(built-in defaults)", scheduled, config.Schedule.Calculators);
         var calc = config.Calculators;
@@ -100,7 +126,29 @@ public static class PipelineHost
 
         foreach (var exchange in enabled)
         {
-            services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<IExporterFactory>().Create(exchange, config));
+            services.AddSingleton<IHostedService>(sp =>
+            {
+                var exporter = sp.GetRequiredService<IExporterFactory>().Create(exchange, config);
+                sp.GetRequiredService<HostExporters>().Add(exchange.Name, exporter);
+                return exporter;
+            });
         }
     }
+
+    /// <summary>
+    /// /health and /metrics (jobs/Health), registered before the state service, which names their URL. The listener
+    /// binds when <see cref="Build"/> resolves the server, after everything else is checked.
+    /// </summary>
+    private static void AddHealth(IServiceCollection services, PipelineConfig config)
+    {
+        services.AddSingleton<PipelineMetrics>();
+        services.AddSingleton(sp => new HealthProbe(config, sp.GetRequiredService<VaultLayout>(), sp.GetRequiredService<HostExporters>(),
+            sp.GetRequiredService<JobStats>(), StrategyIds(sp), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new HealthServer(HealthListener.Bind(config.Health.Address!), sp.GetRequiredService<HealthProbe>(),
+            sp.GetRequiredService<PipelineMetrics>()));
+        services.AddHostedService(sp => sp.GetRequiredService<HealthServer>());
+    }
+
+    private static IReadOnlyList<string> StrategyIds(IServiceProvider services) =>
+        services.GetService<ISignalPass>() is Signal.SignalPass pass ? [.. pass.Strategies.Select(s => s.Id)] : [];
 }

@@ -43,7 +43,11 @@ public sealed class ExportDataHostTests : IDisposable
               binanceWs: {SimulatorEndpoints.Text(sim.Endpoints.BinanceWs)}
               binanceRest: {SimulatorEndpoints.Text(sim.Endpoints.BinanceRest)}
             """);
-        var config = PipelineConfigLoader.Load(file, new Dictionary<string, string>(), [], _dir.Path);
+        var config = PipelineConfigLoader.Load(file, new Dictionary<string, string>
+        {
+            // A run host serves /health: on a free port, never the machine's fixed 9464.
+            ["PIPELINE_HEALTH__ADDRESS"] = "127.0.0.1:0",
+        }, [], _dir.Path);
         var vault = new VaultLayout(config.Vault);
 
         using (var host = PipelineHost.Build(config, HostMode.Run, (services, _) => services.AddSingleton<IExporterFactory, ExporterFactory>()))

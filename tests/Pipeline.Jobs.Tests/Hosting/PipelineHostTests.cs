@@ -32,7 +32,11 @@ public sealed class PipelineHostTests : IDisposable
               heartbeat: "0 0 0 1 1 ?"
             {schedule}
             """);
-        return PipelineConfigLoader.Load(file, new Dictionary<string, string>(), [], _dir.Path);
+        return PipelineConfigLoader.Load(file, new Dictionary<string, string>
+        {
+            // A run host serves /health: on a free port, never the machine's fixed 9464.
+            ["PIPELINE_HEALTH__ADDRESS"] = "127.0.0.1:0",
+        }, [], _dir.Path);
     }
 
     [Fact]

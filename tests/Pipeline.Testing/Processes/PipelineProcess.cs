@@ -86,6 +86,9 @@ public sealed partial class PipelineProcess : IDisposable
         }
 
         info.Environment.Remove("PIPELINE_VAULT"); // a test never writes into the developer's vault
+        // pipeline run serves /health on 127.0.0.1:9464 by default: a test takes a free port instead, so it never
+        // collides with another test or a pipeline the developer runs (state/host/run.json says which port).
+        info.Environment["PIPELINE_HEALTH__ADDRESS"] = "127.0.0.1:0";
         foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
         {
             if (value is null)
