@@ -345,6 +345,7 @@ public sealed class RiskGate
             Strategy = Strategy, Day = _day, DayRealized = _dayRealized, Halts = halts,
             Positions = _books.Where(b => b.Value.Qty != 0).Select(b => new RiskPosition(b.Key, b.Value.Qty, b.Value.Avg, b.Value.Mark)).ToList(),
             RecentOrders = _orders.Where(o => o.Ts > _now - MinuteMs).ToList(), RecentFillIds = _fillIds.ToList(),
+            PriceSeconds = _volatility?.Save() ?? [],
             FlattenCheckedMs = _flattenChecked, KillFlattenedFor = _killFlattenedFor, DailyLossFlattenedFor = _dailyLossFlattenedFor, Now = _now,
         };
     }
@@ -387,6 +388,7 @@ public sealed class RiskGate
             }
         }
 
+        _volatility?.Restore(state.PriceSeconds);
         _killFlattenedFor = state.KillFlattenedFor;
         _dailyLossFlattenedFor = state.DailyLossFlattenedFor;
         if (state.FlattenCheckedMs is { } checkedMs)

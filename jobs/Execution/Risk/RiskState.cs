@@ -35,6 +35,9 @@ public sealed record RiskState
     /// <summary>The daily-loss halt (its until-time) whose flatten is done.</summary>
     public long? DailyLossFlattenedFor { get; init; }
 
+    /// <summary>Low and high live price of the seconds still inside the volatility window.</summary>
+    public IReadOnlyList<RiskPriceSecond> PriceSeconds { get; init; } = [];
+
     /// <summary>Event time of the latest price or fill seen.</summary>
     public long Now { get; init; }
 }
@@ -46,3 +49,6 @@ public sealed record RiskHalt(string Kind, string Reason, long SinceMs, long Unt
 public sealed record RiskPosition(string InstId, decimal Qty, decimal AvgPx, decimal MarkPx);
 
 public sealed record RiskOrder(long Ts, string OrderId);
+
+/// <summary>One second of live prices: its number (Unix seconds), lowest and highest price.</summary>
+public sealed record RiskPriceSecond(long Second, decimal Min, decimal Max);

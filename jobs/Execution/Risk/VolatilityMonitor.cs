@@ -59,4 +59,29 @@ internal sealed class VolatilityMonitor
 
         return (max - min) / min;
     }
+
+    /// <summary>The seconds still inside the window (persisted, so a restart between two passes misses no move).</summary>
+    public List<RiskPriceSecond> Save()
+    {
+        var seconds = new List<RiskPriceSecond>();
+        for (var k = 0; k < _second.Length; k++)
+        {
+            if (_second[k] > _latestSecond - _second.Length)
+            {
+                seconds.Add(new RiskPriceSecond(_second[k], _min[k], _max[k]));
+            }
+        }
+
+        seconds.Sort((a, b) => a.Second.CompareTo(b.Second));
+        return seconds;
+    }
+
+    public void Restore(IEnumerable<RiskPriceSecond> seconds)
+    {
+        foreach (var s in seconds)
+        {
+            Add(s.Second * 1000, s.Min);
+            Add(s.Second * 1000, s.Max);
+        }
+    }
 }

@@ -98,4 +98,17 @@ public sealed class RiskStoreTests : IDisposable
         Assert.True(File.Exists(path + ".bak")); // StateFile: temp + fsync + replace, previous copy kept
         Assert.False(File.Exists(path + ".tmp"));
     }
+
+    [Fact]
+    public void VolatilityWindow_SpanningARestart_StillHalts()
+    {
+        var gate = RiskStore.Load(_vault, "s1", Limits, Inst);
+        gate.OnPrice(T0 + 1000, 1000m);
+        RiskStore.Save(_vault, gate); // a pass ends between the two prices of one 5-second move
+
+        var restarted = RiskStore.Load(_vault, "s1", Limits, Inst);
+        restarted.OnPrice(T0 + 3000, 1002m);
+
+        Assert.Equal("volatility", restarted.Check(Order("o1"), 1002m, T0 + 3001).Limit);
+    }
 }
