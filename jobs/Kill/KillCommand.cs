@@ -66,6 +66,12 @@ public static class KillCommand
             return ExitCodes.Ok;
         }
 
+        if (!File.Exists(context.Vault.ExecutorState(id)) && !Directory.Exists(context.Vault.LedgerStrategyDir(id)) && !RiskStore.StateFile(context.Vault, id).Exists)
+        {
+            // Set anyway (a switch set before the first run must hold), but a typo in the id should not pass unnoticed.
+            await context.Error.WriteLineAsync($"warning: no strategy '{id}' has run in the vault {context.Vault.Root} yet; the switch applies when one with this id starts");
+        }
+
         file.Write(new KillSwitch { Strategy = id, Active = true, Reason = reason, SetAtMs = now });
         Log.Warning("Kill switch of {Strategy} set: {Reason}", id, reason);
         await context.Output.WriteLineAsync(

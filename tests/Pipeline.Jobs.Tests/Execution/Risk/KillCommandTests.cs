@@ -22,9 +22,10 @@ public sealed class KillCommandTests : IDisposable
         var order = new OrderIntent("o1", "BTC-USDT-SWAP", true, 0.01m);
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
 
-        var (code, output, _) = await CliRunner.RunAsync(clock, "kill", "--vault", Vault, "--strategy", "vwap_mr_okx", "--reason", "exchange incident");
+        var (code, output, error) = await CliRunner.RunAsync(clock, "kill", "--vault", Vault, "--strategy", "vwap_mr_okx", "--reason", "exchange incident");
 
         Assert.Equal(0, code);
+        Assert.Contains("warning: no strategy 'vwap_mr_okx' has run in the vault", error, StringComparison.Ordinal); // a typo shows
         Assert.Contains("kill switch of vwap_mr_okx set at 2026-01-05T10:00:00.000Z", output, StringComparison.Ordinal);
         var blocked = Gate().Check(order, 1000m, now + 1);
         Assert.Equal("kill_switch", blocked.Limit);

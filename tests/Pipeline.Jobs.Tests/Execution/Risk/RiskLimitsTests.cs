@@ -80,4 +80,14 @@ public sealed class RiskLimitsTests
         var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("error:", StringComparison.Ordinal));
         Assert.Contains("risk.maxNotional: 0 is out of range", line, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ShippedStrategyFile_RiskSection_HoldsTheDefaults()
+    {
+        var config = StrategyRegistry.CreateDefault().Load(Path.Combine(RepoPaths.Root(), "config", "strategies", "vwap_mean_reversion.yaml"));
+
+        Assert.Equal(RiskLimits.Default with { Maintenance = config.Risk.Maintenance, FlattenAt = config.Risk.FlattenAt }, config.Risk);
+        Assert.Empty(config.Risk.Maintenance);
+        Assert.Empty(config.Risk.FlattenAt);
+    }
 }
