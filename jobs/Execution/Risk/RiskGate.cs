@@ -133,6 +133,11 @@ public sealed class RiskGate
         Advance(nowMs);
         var book = BookOf(intent.InstId);
         book.Mark = livePx;
+        while (_orders.TryPeek(out var oldest) && oldest.Ts <= nowMs - MinuteMs)
+        {
+            _orders.Dequeue();
+        }
+
         if (intent.ReduceOnly || Counted(intent.OrderId))
         {
             return RiskDecision.Allow;
@@ -164,11 +169,6 @@ public sealed class RiskGate
         if (CheckDailyLoss(nowMs) is { } breach)
         {
             return RiskDecision.Block("daily_loss", breach.Reason + " until " + Iso(breach.UntilMs));
-        }
-
-        while (_orders.TryPeek(out var oldest) && oldest.Ts <= nowMs - MinuteMs)
-        {
-            _orders.Dequeue();
         }
 
         if (Limits.MaxOrdersPerMinute is { } perMinute && _orders.Count >= perMinute)
