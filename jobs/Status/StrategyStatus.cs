@@ -151,7 +151,9 @@ public sealed record StrategyStatus
 
         if (RiskStore.StateFile(vault, strategy).Read() is { } risk)
         {
-            halts.AddRange(risk.Halts.Where(h => h.UntilMs > risk.Now).Select(h => $"{h.Kind} until {PaperTradingEngine.Iso(h.UntilMs)}: {h.Reason}"));
+            halts.AddRange(risk.Halts.Where(h => h.UntilMs > risk.Now).Select(h => h.Reason.Contains(" until ", StringComparison.Ordinal)
+                ? $"{h.Kind}: {h.Reason}"
+                : $"{h.Kind} until {PaperTradingEngine.Iso(h.UntilMs)}: {h.Reason}"));
         }
 
         return halts;
