@@ -35,6 +35,7 @@ public static class PipelineCli
         yield return Calc.CalcCommand.Create();
         yield return Calc.RecalcCommand.Create();
         yield return Signal.SignalCommand.Create();
+        yield return Kill.KillCommand.Create();
         yield return Demo.DemoCommand.Create();
         yield return Query.QueryCommand.Create();
         yield return Compact.CompactCommand.Create();

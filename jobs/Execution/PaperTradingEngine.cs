@@ -1,4 +1,5 @@
 using System.Globalization;
+using Pipeline.Jobs.Execution.Risk;
 using Pipeline.Jobs.Strategies;
 using Pipeline.Vault.Trades;
 
@@ -33,6 +34,10 @@ namespace Pipeline.Jobs.Execution;
 /// (−0.37 %); inverse in the settlement coin, each fee on its leg's coin notional.</item>
 /// <item>One position or pending entry at a time; per UTC day at most maxTradesPerDay entries filled
 /// and no entries once the realised net loss of the day reaches maxDailyLossPct of notional.</item>
+/// <item>Risk (optional <see cref="RiskGate"/>): every trade is a live price for the gate (volatility halt, daily loss);
+/// an entry the gate blocks is skipped with the gate's reason in the signal log; when the gate says flatten (kill
+/// switch, daily loss with flattenOnDailyLoss, an auto-flatten time) the next trade cancels the pending entry and
+/// closes the position at that trade's price (taker, exit reason risk_flatten, the order's reason says why).</item>
 /// </list>
 /// </summary>
 public sealed class PaperTradingEngine
@@ -42,6 +47,7 @@ public sealed class PaperTradingEngine
     private readonly IStrategy _strategy;
     private readonly IExecutionSink _sink;
     private readonly ContractTerms _contract;
+    private readonly RiskGate? _risk;
 
     private long? _lastMinuteMs;
     private long _now;
@@ -54,7 +60,7 @@ public sealed class PaperTradingEngine
     private DayStats? _day;
     private long _lateTrades;
 
-    public PaperTradingEngine(StrategyConfig config, IStrategy strategy, IExecutionSink sink, EngineState? state = null)
+    public PaperTradingEngine(StrategyConfig config, IStrategy strategy, IExecutionSink sink, EngineState? state = null, RiskGate? risk = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(strategy);
@@ -64,6 +70,7 @@ public sealed class PaperTradingEngine
         _strategy = strategy;
         _sink = sink;
         _contract = config.Contract ?? ContractTerms.Linear(config.InstId);
+        _risk = risk;
         if (state is not null)
         {
             _lastMinuteMs = state.LastMinuteMs;
@@ -96,6 +103,9 @@ public sealed class PaperTradingEngine
 
     public long LateTrades => _lateTrades;
 
+    /// <summary>The risk gate the engine consults, if any.</summary>
+    public RiskGate? Risk => _risk;
+
     /// <summary>The state to persist; a new engine built from it continues exactly.</summary>
     public EngineState Snapshot() => new()
     {
@@ -125,6 +135,15 @@ public sealed class PaperTradingEngine
         }
 
         AdvanceTo(trade.Ts);
+        if (_risk is not null)
+        {
+            _risk.OnPrice(trade.Ts, trade.Px);
+            if (_risk.FlattenDue(trade.Ts) is { } why)
+            {
+                Flatten(trade, why);
+            }
+        }
+
         if (_entry is { } entry && (entry.IsLong ? trade.Px < entry.LimitPx : trade.Px > entry.LimitPx))
         {
             FillEntry(entry, trade);
@@ -176,7 +195,7 @@ public sealed class PaperTradingEngine
         else if (signal.Action is SignalAction.EnterLong or SignalAction.EnterShort)
         {
             var side = signal.Action == SignalAction.EnterLong ? "long" : "short";
-            var blocked = Gate(TradeTime.Day(minute.MinuteMs));
+            var blocked = Gate(TradeTime.Day(minute.MinuteMs)) ?? RiskBlock(signal.Action == SignalAction.EnterLong, minute);
             if (blocked is null)
             {
                 PlaceEntry(signal.Action == SignalAction.EnterLong, minute);
@@ -254,6 +273,49 @@ public sealed class PaperTradingEngine
         return null;
     }
 
+    /// <summary>The gate's verdict on the entry about to be placed (its order id, at the minute close), or null.</summary>
+    private string? RiskBlock(bool isLong, MinuteInputs minute)
+    {
+        if (_risk is null)
+        {
+            return null;
+        }
+
+        var orderId = "o" + (_orderSeq + 1).ToString(CultureInfo.InvariantCulture);
+        var decision = _risk.Check(new OrderIntent(orderId, _config.InstId, isLong, ContractPnl.Quantity(_x.Notional, minute.Close)),
+            minute.Close, minute.CloseTs);
+        return decision.Allowed ? null : $"risk {decision.Limit}: {decision.Reason}";
+    }
+
+    /// <summary>The gate asked to cancel and flatten: the pending entry is cancelled, the position closed at this trade (taker).</summary>
+    private void Flatten(in TradeTick trade, string why)
+    {
+        if (_hits is { } hits)
+        {
+            ResolveExit(hits); // an exit level reached earlier in this minute happened first
+        }
+
+        if (_entry is { } entry)
+        {
+            _entry = null;
+            _sink.OnOrder(new OrderEvent(trade.Ts, entry.OrderId, null, "cancelled", "entry", Side(entry.IsLong), "post_only_limit",
+                entry.LimitPx, entry.Qty, entry.ExpiresTs, "risk: " + why));
+        }
+
+        if (_position is { } position)
+        {
+            var orderId = NextOrderId();
+            _sink.OnOrder(new OrderEvent(trade.Ts, orderId, position.PositionId, "placed", "risk_flatten", Side(!position.IsLong),
+                "market", trade.Px, position.Qty, null, "risk: " + why));
+            _sink.OnOrder(new OrderEvent(trade.Ts, position.StopLossOrderId, position.PositionId, "cancelled", "stop_loss",
+                Side(!position.IsLong), "stop_market", position.StopLossPx, position.Qty, null, "replaced by the risk flatten"));
+            ClosePosition(position, trade.Ts, "risk_flatten", orderId, "market", trade.Px, "taker", _x.TakerFeeRate, trade.TradeId,
+                position.TakeProfitOrderId, "limit", position.TakeProfitPx, "take_profit", "risk: " + why);
+        }
+
+        _risk!.OnFlattened(trade.Ts);
+    }
+
     private void PlaceEntry(bool isLong, MinuteInputs minute)
     {
         var price = minute.Close;
@@ -271,7 +333,7 @@ public sealed class PaperTradingEngine
         var fee = ContractPnl.Fee(_contract.Inverse, _x.Notional, entry.LimitPx, _x.MakerFeeRate);
         _sink.OnOrder(new OrderEvent(trade.Ts, entry.OrderId, positionId, "filled", "entry", Side(entry.IsLong), "post_only_limit",
             entry.LimitPx, entry.Qty, entry.ExpiresTs, $"trade {trade.TradeId} at {Text(trade.Px)} crossed the limit"));
-        _sink.OnFill(new FillEvent(trade.Ts, NextFillId(), entry.OrderId, positionId, "entry", Side(entry.IsLong), entry.LimitPx,
+        Fill(new FillEvent(trade.Ts, NextFillId(), entry.OrderId, positionId, "entry", Side(entry.IsLong), entry.LimitPx,
             entry.Qty, _x.Notional, "maker", _x.MakerFeeRate, fee, trade.TradeId) { Inverse = _contract.Inverse, NotionalCcy = _contract.NotionalCcy, FeeCcy = _contract.PnlCcy });
 
         var tp = entry.IsLong ? entry.LimitPx * (1 + _x.TakeProfitRate) : entry.LimitPx * (1 - _x.TakeProfitRate);
@@ -358,7 +420,7 @@ public sealed class PaperTradingEngine
         var exitSide = Side(!position.IsLong);
         var fee = ContractPnl.Fee(_contract.Inverse, _x.Notional, px, feeRate);
         _sink.OnOrder(new OrderEvent(ts, orderId, position.PositionId, "filled", reason, exitSide, orderType, px, position.Qty, null, why));
-        _sink.OnFill(new FillEvent(ts, NextFillId(), orderId, position.PositionId, reason, exitSide, px, position.Qty, _x.Notional,
+        Fill(new FillEvent(ts, NextFillId(), orderId, position.PositionId, reason, exitSide, px, position.Qty, _x.Notional,
             liquidity, feeRate, fee, tradeId) { Inverse = _contract.Inverse, NotionalCcy = _contract.NotionalCcy, FeeCcy = _contract.PnlCcy });
         _sink.OnOrder(new OrderEvent(ts, otherOrderId, position.PositionId, "cancelled", otherKind, exitSide, otherType, otherPx,
             position.Qty, null, "other exit filled"));
@@ -370,6 +432,12 @@ public sealed class PaperTradingEngine
         _day = AddRealized(_day, TradeTime.Day(ts), net, netPct);
         _sink.OnPosition(new PositionEvent(ts, position.PositionId, "close", Direction(position.IsLong), position.Qty, _x.Notional,
             position.EntryPx, position.EntryTs, px, reason, gross, fees, net, netPct) { Inverse = _contract.Inverse, NotionalCcy = _contract.NotionalCcy, PnlCcy = _contract.PnlCcy });
+    }
+
+    private void Fill(FillEvent fill)
+    {
+        _sink.OnFill(fill);
+        _risk?.OnFill(RiskFill.From(fill, _config.InstId));
     }
 
     private static DayStats AddEntry(DayStats? current, DateOnly day) =>

@@ -3,7 +3,7 @@ namespace Pipeline.Jobs.Execution;
 /// <summary>
 /// A position opening or closing: a line of ledger/{strategy}/positions.jsonl. On close it
 /// carries the round trip's result: gross PnL, both fees, net PnL (in <see cref="PnlCcy"/>) and net
-/// return in % of the position's notional at entry (<see cref="ContractPnl.ReturnPct"/>). ExitReason: take_profit, stop_loss, exit_vwap, exit_time.
+/// return in % of the position's notional at entry (<see cref="ContractPnl.ReturnPct"/>). ExitReason: take_profit, stop_loss, exit_vwap, exit_time, risk_flatten (the risk gate flattened: kill switch, daily loss, auto-flatten time).
 /// </summary>
 public sealed record PositionEvent(
     long Ts,

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Pipeline.Jobs.Execution;
 using Pipeline.Jobs.Execution.Ledger;
 using Pipeline.Jobs.Execution.Live;
+using Pipeline.Jobs.Execution.Risk;
 using Pipeline.Jobs.Execution.Report;
 using Pipeline.Vault.Layout;
 using Pipeline.Vault.State;
@@ -51,6 +52,12 @@ public sealed record StrategyStatus
     /// <summary>The last decision written (derived/signals/…): its action and reason, e.g. "warming up: the 1h window has 23 of 60 minutes".</summary>
     public string? LastDecision { get; init; }
 
+    /// <summary>
+    /// Risk halts in force (state/risk/): the kill switch, and the daily-loss and volatility halts whose end lies after the
+    /// gate's last event, e.g. "kill_switch since 2026-01-05T10:00:00.000Z". Empty when none.
+    /// </summary>
+    public IReadOnlyList<string> Halts { get; init; } = [];
+
     /// <summary>Why the state or ledger could not be read, else null.</summary>
     public string? Error { get; init; }
 
@@ -62,6 +69,14 @@ public sealed record StrategyStatus
         if (Directory.Exists(vault.LedgerDir))
         {
             names.UnionWith(Directory.EnumerateDirectories(vault.LedgerDir).Select(Path.GetFileName).OfType<string>().Where(VaultNames.IsName));
+        }
+
+        var riskDir = RiskStore.Directory(vault);
+        if (Directory.Exists(riskDir))
+        {
+            names.UnionWith(Directory.EnumerateFiles(riskDir, "*.json").Select(Path.GetFileName).OfType<string>()
+                .Select(f => f.EndsWith(".kill.json", StringComparison.Ordinal) ? f[..^".kill.json".Length] : f[..^".json".Length])
+                .Where(VaultNames.IsName));
         }
 
         var executorDir = Path.GetDirectoryName(vault.ExecutorState("x"))!;
@@ -90,6 +105,7 @@ public sealed record StrategyStatus
                 PendingEntry = state?.Engine.Entry is { } e
                     ? $"{(e.IsLong ? "long" : "short")} {ExactDecimal.Format(e.Qty)} @ {ExactDecimal.Format(e.LimitPx)}"
                     : null,
+                Halts = RiskHalts(vault, strategy),
             };
 
             if (state is not null)
@@ -123,6 +139,24 @@ public sealed record StrategyStatus
         {
             return new StrategyStatus { Strategy = strategy, Error = ex.Message };
         }
+    }
+
+    private static List<string> RiskHalts(VaultLayout vault, string strategy)
+    {
+        var halts = new List<string>();
+        if (RiskStore.KillFile(vault, strategy).Read() is { Active: true } kill)
+        {
+            halts.Add($"kill_switch since {PaperTradingEngine.Iso(kill.SetAtMs)}" + (kill.Reason.Length > 0 ? $" ({kill.Reason})" : string.Empty));
+        }
+
+        if (RiskStore.StateFile(vault, strategy).Read() is { } risk)
+        {
+            halts.AddRange(risk.Halts.Where(h => h.UntilMs > risk.Now).Select(h => h.Reason.Contains(" until ", StringComparison.Ordinal)
+                ? $"{h.Kind}: {h.Reason}"
+                : $"{h.Kind} until {PaperTradingEngine.Iso(h.UntilMs)}: {h.Reason}"));
+        }
+
+        return halts;
     }
 
     /// <summary>"none: close inside bands" from the last complete line of the strategy's last signals day, or null.</summary>
@@ -203,7 +237,8 @@ public sealed record StrategyStatus
             ? $"decided up to {Time(m)}" + (LastDecision is { } d ? $" ({d})" : string.Empty)
             : "nothing decided yet";
         var saved = UpdatedAt is > 0 ? $", state saved {Time(UpdatedAt.Value, seconds: true)}" : string.Empty;
-        return $"{Strategy}{where}: {position}; {realized}; {asOf}{saved}";
+        var halted = Halts.Count > 0 ? "; HALTED: " + string.Join("; ", Halts) : string.Empty;
+        return $"{Strategy}{where}: {position}; {realized}; {asOf}{saved}{halted}";
     }
 
     private string Ccy => PnlCcy is null ? string.Empty : " " + PnlCcy;

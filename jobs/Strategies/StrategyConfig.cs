@@ -1,4 +1,5 @@
 using Pipeline.Jobs.Execution;
+using Pipeline.Jobs.Execution.Risk;
 
 namespace Pipeline.Jobs.Strategies;
 
@@ -18,6 +19,9 @@ public sealed record StrategyConfig
     public required string Exchange { get; init; }
     public required string InstId { get; init; }
     public required ExecutionSettings Execution { get; init; }
+
+    /// <summary>The hard limits the executor's <see cref="RiskGate"/> enforces (the file's <c>risk:</c> section).</summary>
+    public RiskLimits Risk { get; init; } = RiskLimits.Default;
 
     /// <summary>The strategy's parameters (e.g. VwapMeanReversion.VwapMeanReversionParameters).</summary>
     public required object Parameters { get; init; }

@@ -1,4 +1,5 @@
 using Pipeline.Exporter.Venues;
+using Pipeline.Jobs.Execution.Risk;
 using Pipeline.Jobs.Strategies.MicroMeanReversion;
 using Pipeline.Jobs.Strategies.VwapMeanReversion;
 using Pipeline.Vault.Layout;
@@ -123,11 +124,14 @@ public sealed class StrategyRegistry
         var execution = ExecutionSettings.Parse(parameters, entry.ExecutionDefaults);
         var own = entry.Parse(parameters);
         parameters.RejectUnknown();
+        var riskSection = top.Section("risk");
+        var risk = RiskLimits.Parse(riskSection);
+        riskSection.RejectUnknown();
         top.RejectUnknown();
         return new StrategyConfig
         {
             Id = id, Strategy = strategy, Exchange = exchange, InstId = instId, Execution = execution,
-            Parameters = own, Source = source, Factory = entry.Create, UsesMicro = entry.UsesMicro,
+            Parameters = own, Risk = risk, Source = source, Factory = entry.Create, UsesMicro = entry.UsesMicro,
         };
     }
 

@@ -138,6 +138,42 @@ public sealed class YamlSection
             : throw Error(key, $"'{text}' is not one of {string.Join(", ", allowed)} (line {line})");
     }
 
+    /// <summary>A YAML sequence of plain values (a single value counts as a one-item list); empty when the key is absent.</summary>
+    public IReadOnlyList<(string Value, long Line)> StringList(string key)
+    {
+        _used.Add(key);
+        if (!_entries.TryGetValue(key, out var node) || node is YamlScalarNode { Value: null or "" or "~" or "null" })
+        {
+            return [];
+        }
+
+        if (node is YamlScalarNode one)
+        {
+            return [(one.Value!.Trim(), node.Start.Line)];
+        }
+
+        if (node is not YamlSequenceNode sequence)
+        {
+            throw Error(key, $"must be a list of values (line {node.Start.Line})");
+        }
+
+        var items = new List<(string, long)>();
+        foreach (var item in sequence.Children)
+        {
+            if (item is not YamlScalarNode { Value: { } text } || string.IsNullOrWhiteSpace(text))
+            {
+                throw Error(key, $"every item must be a single non-empty value (line {item.Start.Line})");
+            }
+
+            items.Add((text.Trim(), item.Start.Line));
+        }
+
+        return items;
+    }
+
+    /// <summary>The dotted key's error (for getters built on top of this section).</summary>
+    public StrategyConfigException Problem(string key, string problem) => Error(key, problem);
+
     /// <summary>A nested mapping (an empty section when the key is absent).</summary>
     public YamlSection Section(string key)
     {

@@ -1,4 +1,5 @@
 using Pipeline.Jobs.Execution.Ledger;
+using Pipeline.Jobs.Execution.Risk;
 using Pipeline.Jobs.Strategies;
 using Pipeline.Vault.Layout;
 using Pipeline.Vault.State;
@@ -10,7 +11,9 @@ namespace Pipeline.Jobs.Execution.Live;
 /// One pass of `pipeline signal` for one strategy: restores the engine from
 /// state/executor/{id}.json, cuts the ledger back to the recorded lengths, reads the minutes every
 /// calculator has finished since the last decided one and the raw trades up to the end of the last
-/// of them, feeds both to the engine in event-time order, syncs the ledger, then writes the state.
+/// of them, feeds both to the engine in event-time order, syncs the ledger, then writes the risk gate's state
+/// (state/risk/{id}.json, <see cref="RiskStore"/>) and the executor's state. The gate is loaded at the start of the
+/// pass with the kill switch (state/risk/{id}.kill.json), so its halts survive a restart.
 /// A crash anywhere repeats the pass's work exactly once on the next run.
 /// </summary>
 public sealed class LiveExecutor(VaultLayout vault, StrategyConfig config, TimeProvider? time = null, MinuteFieldMap? map = null)
@@ -69,12 +72,14 @@ public sealed class LiveExecutor(VaultLayout vault, StrategyConfig config, TimeP
         using var ledger = LedgerWriter.Open(vault, config, state?.Ledger);
         var counter = new CountingSink(ledger);
         var valued = config.WithContract(vault); // linear or inverse, from the raw trades' contract facts
-        var engine = new PaperTradingEngine(valued, valued.CreateStrategy(), counter, state?.Engine);
+        var risk = RiskStore.Load(vault, config.Id, config.Risk, config.InstId);
+        var engine = new PaperTradingEngine(valued, valued.CreateStrategy(), counter, state?.Engine, risk);
         var trades = new RawTradeRangeReader(vault, config.Exchange, config.InstId);
         var horizon = minutes[^1].CloseTs;
         EngineFeed.Run(engine, minutes, trades.Read(state?.Trades, minutes[0].MinuteMs, horizon), cancellationToken);
 
         ledger.Sync();
+        RiskStore.Save(vault, risk); // before the executor's state: a repeated pass re-books by id, nothing twice
         stateFile.Write(new ExecutorState
         {
             Strategy = config.Strategy, Exchange = config.Exchange, InstId = config.InstId,

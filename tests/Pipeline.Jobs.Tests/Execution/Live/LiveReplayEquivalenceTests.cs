@@ -1,6 +1,7 @@
 using Pipeline.Jobs.Execution;
 using Pipeline.Jobs.Execution.Ledger;
 using Pipeline.Jobs.Execution.Live;
+using Pipeline.Jobs.Execution.Risk;
 using Pipeline.Jobs.Strategies;
 using Pipeline.Vault.Layout;
 using static Pipeline.Jobs.Tests.Execution.EngineHarness;
@@ -23,10 +24,14 @@ public sealed class LiveReplayEquivalenceTests : IDisposable
     public void LivePasses_WithACrash_MatchOneInMemoryRun()
     {
         var (minutes, trades) = Market(seed: 7);
-        var config = CreateConfig();
+        // The synthetic trades move several tenths of a percent within seconds (their minutes say 2.25 bps): the gate's
+        // volatility halt is set at 0.8 % so it halts now and then, and its state (saved before the executor's, so
+        // ahead of it after the crash) must replay exactly too.
+        var config = CreateConfig() with { Risk = new RiskLimits { VolatilityHaltPct = 0.8m } };
 
         var run = new PaperRun(config);
         EngineFeed.Run(run.Engine, minutes, trades);
+        Assert.Contains(run.Sink.Signals, s => s.Reason.Contains("risk volatility", StringComparison.Ordinal));
         Assert.True(run.Sink.Fills.Count >= 6, $"the synthetic market should trade; it made {run.Sink.Fills.Count} fills: " + string.Join(" | ", run.Sink.Signals.GroupBy(s => s.ActionText + ":" + s.Reason.Split(' ')[0]).Select(g => g.Key + " " + g.Count())));
 
         var vault = new VaultLayout(_dir.Path);
