@@ -19,6 +19,7 @@ public sealed class BinanceOrderClient
     public const string OrderPath = "/fapi/v1/order";
     public const string OpenOrdersPath = "/fapi/v1/openOrders";
     public const string PositionRiskPath = "/fapi/v3/positionRisk";
+    public const string ListenKeyPath = "/fapi/v1/listenKey";
 
     private readonly HttpClient _http;
     private readonly Uri _baseUrl;
@@ -114,6 +115,34 @@ public sealed class BinanceOrderClient
         return [.. document.RootElement.EnumerateArray().Select(p => new BinancePosition(
             Text(p, "symbol"), Number(p, "positionAmt"), Number(p, "entryPrice"), Number(p, "markPrice"), Number(p, "unRealizedProfit"),
             p.TryGetProperty("updateTime", out var u) ? u.GetInt64() : 0))];
+    }
+
+    /// <summary>POST /fapi/v1/listenKey (USER_STREAM: key header, no signature): the account's listen key (the active one if any).</summary>
+    public async Task<string> CreateListenKeyAsync(CancellationToken token)
+    {
+        using var document = JsonDocument.Parse(await KeyOnlyAsync(HttpMethod.Post, token).ConfigureAwait(false));
+        return Text(document.RootElement, "listenKey");
+    }
+
+    /// <summary>PUT /fapi/v1/listenKey: keeps the stream alive 60 more minutes (send every 30); -1125 when the key is gone (create a new one).</summary>
+    public Task KeepAliveListenKeyAsync(CancellationToken token) => KeyOnlyAsync(HttpMethod.Put, token);
+
+    /// <summary>DELETE /fapi/v1/listenKey: closes the stream.</summary>
+    public Task CloseListenKeyAsync(CancellationToken token) => KeyOnlyAsync(HttpMethod.Delete, token);
+
+    private async Task<byte[]> KeyOnlyAsync(HttpMethod method, CancellationToken token)
+    {
+        using var message = new HttpRequestMessage(method, new Uri(_baseUrl, ListenKeyPath));
+        _signer.Authorize(message);
+        using var response = await _http.SendAsync(message, token).ConfigureAwait(false);
+        var body = await response.Content.ReadAsByteArrayAsync(token).ConfigureAwait(false);
+        if (response.IsSuccessStatusCode)
+        {
+            return body;
+        }
+
+        var (code, msg) = ParseError(body);
+        throw new BinanceApiException(method.Method + " " + ListenKeyPath, (int)response.StatusCode, code == 0 ? -1 : code, msg);
     }
 
     private async Task<BinanceOrder> PlaceAsync(string symbol, BinanceOrderSide side, string rest, string clientOrderId, CancellationToken token)

@@ -158,6 +158,49 @@ public sealed class BinanceOrderClientTests
         Assert.Equal(1, rig.Counter.Count(HttpMethod.Post, BinanceOrderClient.OrderPath));
     }
 
+    [Fact]
+    public async Task UserDataStream_MakerFill_ParsedIntoTypedFillEventWithFeeAndTradeId()
+    {
+        await using var rig = await Rig.StartAsync();
+        var key = await rig.Client.CreateListenKeyAsync(CancellationToken.None);
+        Assert.Equal(key, await rig.Client.CreateListenKeyAsync(CancellationToken.None)); // one active key per account
+        await using var stream = await BinanceUserDataClient.ConnectAsync(rig.Host.Endpoints.BinanceWs, key, CancellationToken.None);
+        await Waits.UntilAsync(() => rig.Host.Context.Private!.Accounts.Any(a => a.ListenerCount > 0), SimTestKit.Bound, "the user stream subscribed");
+        await rig.Client.KeepAliveListenKeyAsync(CancellationToken.None);
+
+        var bid = await rig.BestAsync("bids", 0);
+        var placedAt = rig.Host.Clock.NowMs;
+        await rig.Client.PlacePostOnlyAsync(rig.Filters, BinanceOrderSide.Buy, 0.002m, bid, "stream-1", CancellationToken.None);
+        var through = new MarketGenerator(SimInstruments.Find("BTCUSDT"), 5, 20).PrintsBetween(placedAt + 1, placedAt + 3_600_000)
+            .First(p => !p.Buy && p.PriceUnits / 10m < bid);
+        rig.Host.AdvanceTo(through.Ts);
+
+        using var bound = new CancellationTokenSource(SimTestKit.Bound);
+        var ack = await stream.ReceiveAsync(bound.Token);
+        Assert.Equal(("stream-1", "NEW", "NEW", false), (ack!.ClientOrderId, ack.ExecutionType, ack.Status, ack.IsFill));
+        var fill = await stream.ReceiveAsync(bound.Token); // the ACCOUNT_UPDATE between is skipped
+        Assert.Equal(("stream-1", "BTCUSDT", "BUY", "TRADE", "FILLED", true), (fill!.ClientOrderId, fill.Symbol, fill.Side, fill.ExecutionType, fill.Status, fill.IsMaker));
+        Assert.Equal((0.002m, bid, 0.002m, "USDT", through.Ts), (fill.LastQty, fill.LastPrice, fill.CumulativeQty, fill.FeeAsset, fill.TransactionTimeMs));
+        Assert.Equal(bid * 0.002m * 0.0002m, fill.Fee); // maker 0.02 %
+        Assert.True(fill.IsFill);
+        Assert.NotEqual(0, fill.TradeId);
+
+        await rig.Client.CloseListenKeyAsync(CancellationToken.None);
+        Assert.Null(await stream.ReceiveAsync(bound.Token)); // the stream ends when its key is deleted
+        var e = await Assert.ThrowsAsync<BinanceApiException>(() => rig.Client.KeepAliveListenKeyAsync(CancellationToken.None));
+        Assert.Equal(-1125, e.Code);
+    }
+
+    [Fact]
+    public void OrderUpdate_OtherEvents_NotParsedAsOrderUpdates()
+    {
+        Assert.False(BinanceUserDataClient.TryParseOrderUpdate("""{"e":"ACCOUNT_UPDATE","E":1,"T":1,"a":{}}"""u8, out _));
+        Assert.True(BinanceUserDataClient.TryParseOrderUpdate(
+            """{"e":"ORDER_TRADE_UPDATE","E":2,"T":1,"o":{"s":"BTCUSDT","c":"x1","S":"SELL","x":"TRADE","X":"PARTIALLY_FILLED","i":7,"l":"0.001","L":"65000.1","z":"0.001","n":"0.03250005","N":"USDT","m":false,"t":9,"rp":"-0.5"}}"""u8,
+            out var u));
+        Assert.Equal(new BinanceOrderUpdate(2, 1, "BTCUSDT", "x1", 7, "SELL", "TRADE", "PARTIALLY_FILLED", 0.001m, 65000.1m, 0.001m, 0.03250005m, "USDT", false, 9, -0.5m), u);
+    }
+
     /// <summary>A simulator with account alice, a client signing with <paramref name="key"/>/<paramref name="secret"/> (alice's by default) on a fake local clock.</summary>
     private sealed class Rig : IAsyncDisposable
     {
