@@ -273,6 +273,7 @@ public sealed class SimulatorHost : IAsyncDisposable
             app.MapGet("/api/v5/trade/order", okxTrading.QueryAsync);
             app.MapGet("/api/v5/trade/orders-pending", okxTrading.PendingAsync);
             app.MapGet("/api/v5/account/positions", okxTrading.PositionsAsync);
+            app.Map("/ws/v5/private", OkxPrivateSocketAsync);
         }
     }
 
@@ -294,6 +295,35 @@ public sealed class SimulatorHost : IAsyncDisposable
         var faults = _context.NewConnectionFaults(out var connId);
         var connection = new OkxSocket(socket, _context, faults, connId, business);
         await RunSocketAsync(connection.RunAsync(_stopping.Token));
+    }
+
+    private async Task OkxPrivateSocketAsync(HttpContext http)
+    {
+        if (!http.WebSockets.IsWebSocketRequest)
+        {
+            http.Response.StatusCode = 400;
+            return;
+        }
+
+        using var socket = await SimWebSocket.AcceptAsync(http, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        if (socket is null)
+        {
+            return;
+        }
+
+        var faults = _context.NewConnectionFaults(out var connId);
+        var connection = new OkxPrivateSocket(socket, _context, faults, connId);
+        try
+        {
+            await RunSocketAsync(connection.RunAsync(_stopping.Token));
+        }
+        finally
+        {
+            if (connection.Account is { } account)
+            {
+                _context.Private!.Unsubscribe(account, connection);
+            }
+        }
     }
 
     private async Task BinanceSocketAsync(HttpContext http, bool combined, BinanceRoute route)

@@ -99,6 +99,13 @@ public sealed partial class OkxPrivateRest(SimulatorContext context)
             return;
         }
 
+        if (Exchange.Faults.Take(PrivateFault.AckLost))
+        {
+            // Placed, but the answer never comes: the connection is cut (OKX documents no "status unknown" code).
+            http.Abort();
+            return;
+        }
+
         var order = result.Ack!;
         await DataAsync(http, w =>
         {
@@ -378,18 +385,24 @@ public sealed partial class OkxPrivateRest(SimulatorContext context)
         w.WriteString("sz", Text(o.Quantity));
         w.WriteString("accFillSz", Text(o.FilledQuantity));
         w.WriteString("avgPx", o.FilledQuantity == 0 ? "" : Text(o.AveragePrice));
-        w.WriteString("state", o.Status switch
-        {
-            PrivateOrderStatus.New => "live",
-            PrivateOrderStatus.PartiallyFilled => "partially_filled",
-            PrivateOrderStatus.Filled => "filled",
-            _ => "canceled",
-        });
-        w.WriteString("cancelSource", o.PostOnlyCanceled ? "31" : o.Status == PrivateOrderStatus.Canceled ? "1" : "");
+        w.WriteString("state", State(o.Status));
+        w.WriteString("cancelSource", CancelSource(o));
         w.WriteString("cTime", o.CreatedMs.ToString(CultureInfo.InvariantCulture));
         w.WriteString("uTime", o.UpdatedMs.ToString(CultureInfo.InvariantCulture));
         w.WriteEndObject();
     }
+
+    internal static string State(PrivateOrderStatus s) => s switch
+    {
+        PrivateOrderStatus.New => "live",
+        PrivateOrderStatus.PartiallyFilled => "partially_filled",
+        PrivateOrderStatus.Filled => "filled",
+        _ => "canceled",
+    };
+
+    /// <summary>31 post-only that would take, 1 canceled by the user, 14 the unfilled rest of an IOC/market order.</summary>
+    internal static string CancelSource(PrivateOrder o) =>
+        o.PostOnlyCanceled ? "31" : o.Status == PrivateOrderStatus.Canceled ? "1" : o.Status == PrivateOrderStatus.Expired ? "14" : "";
 
     /// <summary>An exact decimal, trailing zeros trimmed (OKX's style: "0.01", "90000.1").</summary>
     internal static string Text(decimal value) => PrivateTruthLog.Text(Math.Round(value, 8));

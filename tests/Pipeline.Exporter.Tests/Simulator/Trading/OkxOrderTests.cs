@@ -183,4 +183,18 @@ public sealed class OkxOrderTests
         var (_, pending) = await client.SendAsync(HttpMethod.Get, "/api/v5/trade/orders-pending");
         Assert.Equal(1, pending.GetProperty("data").GetArrayLength());
     }
+
+    [Fact]
+    public async Task Place_AckLostFault_NoAnswerButTheOrderExistsByClOrdId()
+    {
+        var account = OkxPrivateClient.Account();
+        await using var host = await OkxPrivateClient.StartAsync(account);
+        using var client = new OkxPrivateClient(host, account);
+        var deep = Book(host).Bids[^1].Px - 100m;
+        host.Context.Private!.Faults.Arm(Pipeline.Simulator.Trading.PrivateFault.AckLost);
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.PlaceAsync("buy", "post_only", "1", S(deep), "lost1"));
+        var (code, order) = await client.OrderAsync("lost1");
+        Assert.Equal(("0", "live"), (code, order.GetProperty("state").GetString()));
+    }
 }
