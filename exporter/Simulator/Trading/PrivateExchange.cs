@@ -93,6 +93,7 @@ public sealed class PrivateExchange : ILiveSink, IDisposable
                 if (!result.Accepted)
                 {
                     _truth?.Refused(account.Name, now, request, result.Error);
+                    Log.Debug("Simulated order refused for {Account}: {Reason}", account.Name, result.Error);
                 }
 
                 return result;
