@@ -234,6 +234,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         app.Map("/public/stream", http => BinanceSocketAsync(http, combined: true, BinanceRoute.Public));
 
         app.MapGet("/api/v5/public/instruments", okx.InstrumentsAsync);
+        app.MapGet("/api/v5/public/time", okx.TimeAsync);
         app.MapGet("/api/v5/market/trades", okx.TradesAsync);
         app.MapGet("/api/v5/market/history-trades", okx.HistoryTradesAsync);
         app.MapGet("/api/v5/public/market-data-history", okx.MarketDataHistoryAsync);
@@ -264,6 +265,15 @@ public sealed class SimulatorHost : IAsyncDisposable
             app.MapPut("/fapi/v1/listenKey", trading.ListenKeyPutAsync);
             app.MapDelete("/fapi/v1/listenKey", trading.ListenKeyDeleteAsync);
             app.Map("/private/ws/{listenKey}", http => BinanceUserSocketAsync(http, keys));
+
+            // OKX's private REST (signed with OK-ACCESS-* headers; sizes in contracts).
+            var okxTrading = new OkxPrivateRest(_context);
+            app.MapPost("/api/v5/trade/order", okxTrading.PlaceAsync);
+            app.MapPost("/api/v5/trade/cancel-order", okxTrading.CancelAsync);
+            app.MapGet("/api/v5/trade/order", okxTrading.QueryAsync);
+            app.MapGet("/api/v5/trade/orders-pending", okxTrading.PendingAsync);
+            app.MapGet("/api/v5/account/positions", okxTrading.PositionsAsync);
+            app.Map("/ws/v5/private", OkxPrivateSocketAsync);
         }
     }
 
@@ -285,6 +295,35 @@ public sealed class SimulatorHost : IAsyncDisposable
         var faults = _context.NewConnectionFaults(out var connId);
         var connection = new OkxSocket(socket, _context, faults, connId, business);
         await RunSocketAsync(connection.RunAsync(_stopping.Token));
+    }
+
+    private async Task OkxPrivateSocketAsync(HttpContext http)
+    {
+        if (!http.WebSockets.IsWebSocketRequest)
+        {
+            http.Response.StatusCode = 400;
+            return;
+        }
+
+        using var socket = await SimWebSocket.AcceptAsync(http, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        if (socket is null)
+        {
+            return;
+        }
+
+        var faults = _context.NewConnectionFaults(out var connId);
+        var connection = new OkxPrivateSocket(socket, _context, faults, connId);
+        try
+        {
+            await RunSocketAsync(connection.RunAsync(_stopping.Token));
+        }
+        finally
+        {
+            if (connection.Account is { } account)
+            {
+                _context.Private!.Unsubscribe(account, connection);
+            }
+        }
     }
 
     private async Task BinanceSocketAsync(HttpContext http, bool combined, BinanceRoute route)

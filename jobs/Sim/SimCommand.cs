@@ -67,7 +67,7 @@ public static class SimCommand
 
     private static readonly Option<int> Accounts = new("--accounts")
     {
-        Description = "Serve the private trading API (Binance USD-M signed REST + user data stream) with N generated test accounts; prints 'account NAME KEY SECRET' per account (simulator keys only)",
+        Description = "Serve the private trading API (Binance USD-M signed REST + user data stream, OKX signed REST) with N generated test accounts; prints 'account NAME KEY SECRET PASSPHRASE' per account (simulator keys only)",
         DefaultValueFactory = _ => 0,
     };
 
@@ -265,7 +265,7 @@ public static class SimCommand
         {
             // A simulator's generated test key must reach its user; a given (file) secret is never echoed.
             await context.Output.WriteLineAsync(generated
-                ? $"account {account.Name} {account.ApiKey} {account.Secret}"
+                ? $"account {account.Name} {account.ApiKey} {account.Secret} {account.Passphrase}"
                 : $"account {account.Name} {account.ApiKey}");
         }
 

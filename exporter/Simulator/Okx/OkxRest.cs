@@ -14,6 +14,25 @@ namespace Pipeline.Simulator.Okx;
 /// </summary>
 public sealed class OkxRest(SimulatorContext context)
 {
+    /// <summary>GET /api/v5/public/time: the simulator's clock, epoch ms as a string (clients sync their request timestamps to it).</summary>
+    public async Task TimeAsync(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        var now = context.Clock.NowMs.ToString(CultureInfo.InvariantCulture);
+        await HttpReplies.JsonAsync(http, 200, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("code", "0");
+            w.WriteString("msg", "");
+            w.WriteStartArray("data");
+            w.WriteStartObject();
+            w.WriteString("ts", now);
+            w.WriteEndObject();
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+    }
+
     private static readonly long HistoryWindowMs = (long)TimeSpan.FromDays(90).TotalMilliseconds;
 
     public async Task InstrumentsAsync(HttpContext http)

@@ -76,6 +76,42 @@ public sealed class PrivateExchange : ILiveSink, IDisposable
         }
     }
 
+    /// <summary>
+    /// OKX's answer to a post-only order that would take: the order is accepted, recorded and canceled at once by the
+    /// engine (cancelSource 31), where Binance refuses it. Refused (any other reason) as <see cref="Place"/> would.
+    /// </summary>
+    public PlaceResult PlaceOrCancelPostOnly(PrivateAccount account, PlaceRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        ArgumentNullException.ThrowIfNull(request);
+        lock (_gate)
+        {
+            var now = _clock.NowMs;
+            var result = PlaceLocked(account, request, now);
+            if (result.Error != PlaceError.PostOnlyWouldTake)
+            {
+                if (!result.Accepted)
+                {
+                    _truth?.Refused(account.Name, now, request, result.Error);
+                    Log.Debug("Simulated order refused for {Account}: {Reason}", account.Name, result.Error);
+                }
+
+                return result;
+            }
+
+            var id = ++_nextOrderId;
+            var order = new PrivateOrder
+            {
+                OrderId = id, ClientOrderId = request.ClientOrderId ?? "sim" + id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Account = account.Name, InstId = request.InstId, Side = request.Side, Type = request.Type, Price = request.Price,
+                Quantity = request.Quantity, CreatedMs = now, UpdatedMs = now, Status = PrivateOrderStatus.Canceled, PostOnlyCanceled = true,
+            };
+            account.Store(order);
+            Emit(account, new PrivateEvent("CANCELED", now, order, null, account.Position(request.InstId), account.WalletBalance));
+            return new PlaceResult(PlaceError.None, order, order);
+        }
+    }
+
     /// <summary>Cancels an open order found by id or client id: the order (null when there is none) and whether this call canceled it (false: it was no longer open).</summary>
     public (PrivateOrder? Order, bool Canceled) Cancel(PrivateAccount account, string instId, long? orderId, string? clientOrderId)
     {

@@ -57,6 +57,9 @@ public sealed record PrivateOrder
 
     public long UpdatedMs { get; init; }
 
+    /// <summary>A post-only order the engine canceled at placement because it would take (OKX cancelSource 31).</summary>
+    public bool PostOnlyCanceled { get; init; }
+
     public decimal Remaining => Quantity - FilledQuantity;
 
     public decimal AveragePrice => FilledQuantity == 0 ? 0 : FilledQuote / FilledQuantity;

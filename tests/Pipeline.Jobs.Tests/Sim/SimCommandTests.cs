@@ -86,8 +86,9 @@ public sealed class SimCommandTests
         var lines = process.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var rest = lines.Single(l => l.StartsWith("binance-rest ", StringComparison.Ordinal)).Split(' ')[1];
         var account = lines.Single(l => l.StartsWith("account ", StringComparison.Ordinal)).Split(' ');
-        Assert.Equal(4, account.Length);
+        Assert.Equal(5, account.Length);
         Assert.Equal("acct1", account[1]);
+        Assert.Matches("^[0-9a-f]{16}$", account[4]); // the OKX passphrase
 
         using var client = new HttpClient { Timeout = PipelineProcess.DefaultBound };
         using var time = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync(new Uri(rest + "/fapi/v1/time")));
@@ -98,6 +99,21 @@ public sealed class SimCommandTests
         request.Headers.Add("X-MBX-APIKEY", account[2]);
         using var response = await client.SendAsync(request);
         Assert.Equal("[]", await response.Content.ReadAsStringAsync());
+
+        // The same account on OKX's private REST: the passphrase printed is the one the simulator checks.
+        var okx = lines.Single(l => l.StartsWith("okx-rest ", StringComparison.Ordinal)).Split(' ')[1];
+        using var okxTime = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync(new Uri(okx + "/api/v5/public/time")));
+        var ts = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(okxTime.RootElement.GetProperty("data")[0].GetProperty("ts").GetString()!,
+            System.Globalization.CultureInfo.InvariantCulture)).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        const string path = "/api/v5/trade/orders-pending";
+        using var signed = new HttpRequestMessage(HttpMethod.Get, new Uri(okx + path));
+        signed.Headers.Add("OK-ACCESS-KEY", account[2]);
+        signed.Headers.Add("OK-ACCESS-SIGN", Convert.ToBase64String(System.Security.Cryptography.HMACSHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes(account[3]), System.Text.Encoding.UTF8.GetBytes(ts + "GET" + path))));
+        signed.Headers.Add("OK-ACCESS-TIMESTAMP", ts);
+        signed.Headers.Add("OK-ACCESS-PASSPHRASE", account[4]);
+        using var okxResponse = await client.SendAsync(signed);
+        Assert.Equal("{\"code\":\"0\",\"msg\":\"\",\"data\":[]}", await okxResponse.Content.ReadAsStringAsync());
 
         var code = await process.TerminateAsync(PipelineProcess.DefaultBound);
         Assert.True(code == 0, process.Describe());
