@@ -100,7 +100,7 @@ public sealed class BinanceOrderTests
     }
 
     [Fact]
-    public async Task PostOnlyBuy_OnAWallClockSimulator_FilledFromTheLiveFeedAndReportedOnTheStream()
+    public async Task PostOnlyBothSides_OnAWallClockSimulator_FilledFromTheLiveFeedAndReportedOnTheStream()
     {
         var account = SimPrivateClient.Account();
         await using var host = await SimTestKit.StartAsync(new Pipeline.Simulator.SimulatorOptions
@@ -110,20 +110,28 @@ public sealed class BinanceOrderTests
         using var client = new SimPrivateClient(host, account);
         using var ws = await client.UserStreamAsync();
         await Waits.UntilAsync(() => host.Context.Micro!.Read("BTCUSDT", e => e.Current()).Bids.Count > 0, SimTestKit.Bound, "the book has bids");
-        // The market moves between the depth read and the order: a post-only that now crosses (-5022) is placed again at the new bid.
-        string? bid = null;
-        var status = 0;
-        for (var attempt = 0; attempt < 10 && status != 200; attempt++)
+        // A post-only buy at the bid and a post-only sell at the ask: whichever way the live market leaves the spread first
+        // trades through one of them. One side alone waited on the market drifting back (it failed once on a busy machine).
+        // The market moves between the depth read and the orders: one that now crosses (-5022) is placed again.
+        var prices = new Dictionary<string, string>();
+        foreach (var (side, book) in new[] { ("BUY", "bids"), ("SELL", "asks") })
         {
-            bid = (await client.DepthAsync()).GetProperty("bids")[0][0].GetString();
-            (status, _) = await client.OrderAsync($"symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTX&quantity=0.001&price={bid}&newClientOrderId=wall{attempt}");
-        }
+            var status = 0;
+            for (var attempt = 0; attempt < 10 && status != 200; attempt++)
+            {
+                var price = (await client.DepthAsync()).GetProperty(book)[0][0].GetString()!;
+                var id = $"wall{side}{attempt}";
+                (status, _) = await client.OrderAsync($"symbol=BTCUSDT&side={side}&type=LIMIT&timeInForce=GTX&quantity=0.001&price={price}&newClientOrderId={id}");
+                prices[id] = price;
+            }
 
-        Assert.Equal(200, status);
+            Assert.Equal(200, status);
+        }
 
         var fill = await SimTestKit.ExpectAsync(ws, t => t.Contains("\"x\":\"TRADE\"", StringComparison.Ordinal));
         Assert.Contains("\"X\":\"FILLED\"", fill, StringComparison.Ordinal);
-        Assert.Contains($"\"L\":\"{bid}\"", fill, StringComparison.Ordinal);
+        var order = System.Text.Json.JsonDocument.Parse(fill).RootElement.GetProperty("o");
+        Assert.Equal(prices[order.GetProperty("c").GetString()!], order.GetProperty("L").GetString());
     }
 
     [Fact]
