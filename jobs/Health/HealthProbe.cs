@@ -37,6 +37,10 @@ public sealed class HealthProbe(PipelineConfig config, VaultLayout vault, HostEx
             }
         }
 
+        var strategyHealth = strategies.Select(Strategy).ToList();
+        var riskHalts = strategyHealth.SelectMany(s => s.Halts.Select(h => $"{s.Strategy}: {h}")).ToList();
+        // A halted strategy trades nothing until the halt ends or is cleared: the operator should look, so not ready.
+        reasons.AddRange(riskHalts.Select(h => "risk halt: " + h));
         return new HealthReport
         {
             Status = reasons.Count == 0 ? "ready" : "not ready",
@@ -46,7 +50,8 @@ public sealed class HealthProbe(PipelineConfig config, VaultLayout vault, HostEx
             Exporters = exporterHealth,
             Calculators = Calculators(nowMs),
             Jobs = jobRecords,
-            Strategies = [.. strategies.Select(Strategy)],
+            Strategies = strategyHealth,
+            RiskHalts = riskHalts,
         };
     }
 
@@ -165,7 +170,10 @@ public sealed class HealthProbe(PipelineConfig config, VaultLayout vault, HostEx
 
         var position = status.Qty is { } qty ? (status.Side == "short" ? -qty : qty) : 0m;
         return new StrategyHealth(id, status.Exchange, status.InstId, state?.Engine.OrderSeq ?? 0, state?.Engine.FillSeq ?? 0,
-            position, status.Realized, status.UnrealizedNet, status.PnlCcy, status.Error);
+            position, status.Realized, status.UnrealizedNet, status.PnlCcy, status.Error)
+        {
+            Halts = status.Halts,
+        };
     }
 
     private static double? Lag(long? ms, long nowMs) => ms is { } v ? Math.Max(0, nowMs - v) / 1000.0 : null;

@@ -32,7 +32,7 @@ public sealed record HealthReport
 
     public required IReadOnlyList<StrategyHealth> Strategies { get; init; }
 
-    /// <summary>Active risk halts. Always empty for now: risk limits are not built yet (issue 13, item 4).</summary>
+    /// <summary>Every configured strategy's active risk halts ("{strategy}: {halt}"); each makes the host not ready.</summary>
     public IReadOnlyList<string> RiskHalts { get; init; } = [];
 }
 
@@ -90,4 +90,8 @@ public sealed record StrategyHealth(
     decimal Realized,
     decimal? Unrealized,
     string? PnlCcy,
-    string? Error);
+    string? Error)
+{
+    /// <summary>The strategy's active risk halts (kill switch, daily loss, volatility), as `status` shows them.</summary>
+    public IReadOnlyList<string> Halts { get; init; } = [];
+}

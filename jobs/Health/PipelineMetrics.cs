@@ -32,6 +32,7 @@ public sealed class PipelineMetrics
     private readonly Gauge _position;
     private readonly Gauge _realized;
     private readonly Gauge _unrealized;
+    private readonly Gauge _halts;
 
     public PipelineMetrics()
     {
@@ -57,6 +58,7 @@ public sealed class PipelineMetrics
         _position = f.CreateGauge("pipeline_strategy_position", "Open position size in base units: positive long, negative short, 0 flat.", "strategy");
         _realized = f.CreateGauge("pipeline_strategy_realized_pnl", "Net realised PnL of the closed round trips, in the contract's PnL currency.", "strategy");
         _unrealized = f.CreateGauge("pipeline_strategy_unrealized_pnl", "Net unrealised PnL of the open position at the last minute's close (0 when flat).", "strategy");
+        _halts = f.CreateGauge("pipeline_strategy_risk_halts", "Active risk halts of the strategy (kill switch, daily loss, volatility): 0 when it may trade.", "strategy");
     }
 
     public CollectorRegistry Registry { get; } = Metrics.NewCustomRegistry();
@@ -125,6 +127,7 @@ public sealed class PipelineMetrics
                 _position.WithLabels(strategy.Strategy).Set((double)strategy.Position);
                 _realized.WithLabels(strategy.Strategy).Set((double)strategy.Realized);
                 _unrealized.WithLabels(strategy.Strategy).Set((double)(strategy.Unrealized ?? 0m));
+                _halts.WithLabels(strategy.Strategy).Set(strategy.Halts.Count);
             }
         }
     }

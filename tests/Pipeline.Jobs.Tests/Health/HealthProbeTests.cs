@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using Pipeline.Jobs.Config;
 using Pipeline.Jobs.Execution.Live;
+using Pipeline.Jobs.Execution.Risk;
 using Pipeline.Jobs.Health;
 using Pipeline.Jobs.Hosting;
 using Pipeline.Vault.Layout;
@@ -71,6 +72,30 @@ public sealed class HealthProbeTests : IDisposable
         Assert.Equal(orders, Value(text, $"pipeline_strategy_orders_total{{strategy=\"{Id}\"}}"));
         Assert.Equal(1, Value(text, $"pipeline_strategy_fills_total{{strategy=\"{Id}\"}}"));
         Assert.Equal(1, Value(text, "pipeline_ready"));
+    }
+
+    [Fact]
+    public async Task Health_KillSwitchSet_NotReadyNamingTheHaltAndTheMetricCountsIt()
+    {
+        // riskHalts was always empty: a halted strategy looked ready to a monitor that trades nothing until cleared.
+        RiskStore.KillFile(_vault, Id).Write(new KillSwitch { Strategy = Id, Active = true, Reason = "exchange incident", SetAtMs = 1_767_607_200_000 });
+        var report = Probe().Read();
+        Assert.False(report.Ready);
+        var halt = Assert.Single(report.RiskHalts);
+        Assert.Equal($"{Id}: kill_switch since 2026-01-05T10:00:00.000Z (exchange incident)", halt);
+        Assert.Equal("risk halt: " + halt, Assert.Single(report.Reasons));
+        Assert.Equal([halt[(Id.Length + 2)..]], Assert.Single(report.Strategies).Halts);
+
+        var metrics = new PipelineMetrics();
+        metrics.Update(report);
+        var text = await Text(metrics);
+        Assert.Equal(1, Value(text, $"pipeline_strategy_risk_halts{{strategy=\"{Id}\"}}"));
+        Assert.Equal(0, Value(text, "pipeline_ready"));
+
+        RiskStore.KillFile(_vault, Id).Write(new KillSwitch { Strategy = Id, Active = false, SetAtMs = 1_767_607_200_000, ClearedAtMs = 1_767_607_260_000 });
+        var cleared = Probe().Read();
+        Assert.True(cleared.Ready, string.Join("; ", cleared.Reasons));
+        Assert.Empty(cleared.RiskHalts);
     }
 
     [Fact]
