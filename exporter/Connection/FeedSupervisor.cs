@@ -99,7 +99,7 @@ public sealed class FeedSupervisor(IFeedProtocol protocol, ExporterOptions optio
                 flaps = time.GetElapsedTime(since) < TimeSpan.FromSeconds(10) ? flaps + 1 : 0;
                 if (flaps > 1)
                 {
-                    await Task.Delay(Backoff(flaps - 2), time, token);
+                    await Task.Delay(Backoff(options, flaps - 2), time, token);
                 }
             }
         }
@@ -149,16 +149,17 @@ public sealed class FeedSupervisor(IFeedProtocol protocol, ExporterOptions optio
             var end = await session.Completion;
             session.Dispose();
             token.ThrowIfCancellationRequested();
-            var delay = Backoff(attempt);
+            var delay = Backoff(options, attempt);
             _log.Warning("{Exchange}: could not subscribe at {Url} ({Reason}); retry {Attempt} in {Delay:F1} s",
                 protocol.Exchange, protocol.Url, end.Reason, attempt + 1, delay.TotalSeconds);
             await Task.Delay(delay, time, token);
         }
     }
 
-    /// <summary>Exponential backoff with "equal jitter": half fixed, half random, capped.</summary>
-    public TimeSpan Backoff(int attempt)
+    /// <summary>Exponential backoff with "equal jitter": half fixed, half random, capped (every reconnecting feed's rule).</summary>
+    public static TimeSpan Backoff(ExporterOptions options, int attempt)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var ceiling = Math.Min(options.MaxBackoff.TotalMilliseconds, options.InitialBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(attempt, 30)));
 #pragma warning disable CA5394 // jitter, not security
         var jittered = (ceiling / 2) + (Random.Shared.NextDouble() * ceiling / 2);

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net.WebSockets;
 using System.Text;
 using System.Threading.Channels;
+using Pipeline.Exporter.Connection;
 using Pipeline.Vault.Micro;
 using Serilog;
 
@@ -79,7 +80,7 @@ public sealed class MicroFeed(IMicroProtocol protocol, MicroRecorder recorder, I
                 }
 
                 attempt = time.GetElapsedTime(since) > TimeSpan.FromSeconds(10) ? 0 : attempt + 1;
-                var delay = Backoff(attempt);
+                var delay = FeedSupervisor.Backoff(options, attempt);
                 _log.Warning("{Exchange} microstructure connection to {Url} ended ({Reason}); reconnecting in {Delay:F1} s",
                     protocol.Exchange, url, reason, delay.TotalSeconds);
                 await Task.Delay(delay, time, token);
@@ -322,14 +323,5 @@ public sealed class MicroFeed(IMicroProtocol protocol, MicroRecorder recorder, I
         catch (OperationCanceledException)
         {
         }
-    }
-
-    /// <summary>Exponential backoff with equal jitter, capped at the options' maximum.</summary>
-    private TimeSpan Backoff(int attempt)
-    {
-        var ceiling = Math.Min(options.MaxBackoff.TotalMilliseconds, options.InitialBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(attempt, 30)));
-#pragma warning disable CA5394 // jitter, not security
-        return TimeSpan.FromMilliseconds((ceiling / 2) + (Random.Shared.NextDouble() * ceiling / 2));
-#pragma warning restore CA5394
     }
 }
