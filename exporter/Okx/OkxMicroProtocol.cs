@@ -17,12 +17,18 @@ public sealed class OkxMicroProtocol : IMicroProtocol
     private readonly HashSet<string> _instIds;
     private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _instIdsBySpan;
 
+    /// <summary>The recorded swaps of each index (index-tickers), worked out once instead of on every push.</summary>
+    private readonly Dictionary<string, List<string>> _swapsByIndex;
+
     /// <param name="instIds">The instruments recorded: data for others is refused (liquidations: dropped, the channel covers all SWAPs).</param>
     public OkxMicroProtocol(IReadOnlyList<string> instIds)
     {
         ArgumentNullException.ThrowIfNull(instIds);
         _instIds = new HashSet<string>(instIds, StringComparer.Ordinal);
         _instIdsBySpan = _instIds.GetAlternateLookup<ReadOnlySpan<char>>();
+        _swapsByIndex = _instIds.Select(id => (Index: OkxIndexTickers.IndexOf(id), Id: id)).Where(p => p.Index is not null)
+            .GroupBy(p => p.Index!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(p => p.Id).Order(StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
     }
 
     public string Exchange => OkxVenue.Name;
@@ -223,7 +229,7 @@ public sealed class OkxMicroProtocol : IMicroProtocol
         }
 
         if (channel == OkxMicroChannels.IndexTickers && envelope.InstId is { } index &&
-            _instIds.Where(id => OkxIndexTickers.IndexOf(id) == index).Order(StringComparer.Ordinal).ToList() is { Count: > 0 } swaps)
+            _swapsByIndex.TryGetValue(index, out var swaps))
         {
             return ReadRows(data, pending, (ref Utf8JsonReader r) => OkxIndexTickers.ReadRow(ref r, index, swaps, recvTs, pending));
         }

@@ -46,8 +46,9 @@ public static class BookCommand
     {
         var command = new Command("book",
             "Print the order book of one instrument at a recorded instant, rebuilt from the vault: the last snapshot at or before it, then every " +
-            "update up to it, each checked to continue the book. Exit 1 with the reason when the book is unknown there (after a resync, before its " +
-            "new snapshot) or not proven.\n" +
+            "update up to it, each checked to continue the book. Exit 1 with the reason when the book is unknown there (from the last line " +
+            "before a resync until the new snapshot: the missed change happened at an unknown moment) or not proven. A checkpoint index under " +
+            "state/book-checkpoints/ makes later calls on a day fast.\n" +
             "Example: pipeline book --exchange okx --inst BTC-USDT-SWAP --at 2026-01-05T12:00:00Z --depth 10");
         foreach (var option in new Option[] { Exchange, Inst, At, Depth, Format, NoCheckpoints })
         {

@@ -78,7 +78,7 @@ public static class SimCommand
 
     public static Command Create()
     {
-        var command = new Command("sim", "Serve a loopback OKX + Binance USD-M exchange simulator (WebSocket, REST, daily archives) over a deterministic market, with optional faults and ground truth");
+        var command = new Command("sim", "Serve a loopback OKX + Binance USD-M exchange simulator (WebSocket, REST, daily archives) over a deterministic market, with optional faults and ground truth; with --accounts also both venues' private trading APIs (signed orders, user streams)");
         foreach (var option in new Option[] { Host, Port, Instruments, Rate, Seed, Start, Speed, Faults, Silence, Truth, OkxIdle, OkxLegacyArchive, CorruptArchive, NoMicro, OkxZeroChecksum, Accounts, AccountsFile })
         {
             command.Options.Add(option);
