@@ -21,6 +21,29 @@ internal static class OkxMicroFields
     /// <summary>seqId: a non-negative integer.</summary>
     public static bool TrySeqId(ref Utf8JsonReader reader, out long seq) => TradeFields.TryLong(ref reader, out seq);
 
+    /// <summary>
+    /// A sequenced row's <c>ts</c> or <c>seqId</c> (bbo-tbt, books), its value read into <paramref name="ts"/> or
+    /// <paramref name="seq"/>: true when <paramref name="name"/> is one of them, with <paramref name="problem"/> saying why
+    /// a bad value is refused; false for any other key.
+    /// </summary>
+    public static bool TryTsOrSeqId(ReadOnlySpan<byte> name, ref Utf8JsonReader reader, ref long ts, ref long seq, out string? problem)
+    {
+        problem = null;
+        if (name.SequenceEqual("ts"u8))
+        {
+            problem = TryTs(ref reader, out ts) ? null : "ts is not a ms timestamp";
+            return true;
+        }
+
+        if (name.SequenceEqual("seqId"u8))
+        {
+            problem = TrySeqId(ref reader, out seq) ? null : "seqId is not a non-negative integer";
+            return true;
+        }
+
+        return false;
+    }
+
     /// <summary>prevSeqId: an integer ≥ -1 (-1 on a snapshot).</summary>
     public static bool TryPrevSeqId(ref Utf8JsonReader reader, out long prev) => TrySigned(ref reader, out prev) && prev >= -1;
 

@@ -18,18 +18,11 @@ internal static class OkxMicroRows
         {
             var name = reader.ValueSpan;
             reader.Read();
-            if (name.SequenceEqual("ts"u8))
+            if (OkxMicroFields.TryTsOrSeqId(name, ref reader, ref ts, ref seq, out var fieldProblem))
             {
-                if (!OkxMicroFields.TryTs(ref reader, out ts))
+                if (fieldProblem is not null)
                 {
-                    return "ts is not a ms timestamp";
-                }
-            }
-            else if (name.SequenceEqual("seqId"u8))
-            {
-                if (!OkxMicroFields.TrySeqId(ref reader, out seq))
-                {
-                    return "seqId is not a non-negative integer";
+                    return fieldProblem;
                 }
             }
             else if (name.SequenceEqual("bids"u8) || name.SequenceEqual("asks"u8))
@@ -85,18 +78,11 @@ internal static class OkxMicroRows
         {
             var name = reader.ValueSpan;
             reader.Read();
-            if (name.SequenceEqual("ts"u8))
+            if (OkxMicroFields.TryTsOrSeqId(name, ref reader, ref ts, ref seq, out var fieldProblem))
             {
-                if (!OkxMicroFields.TryTs(ref reader, out ts))
+                if (fieldProblem is not null)
                 {
-                    return "ts is not a ms timestamp";
-                }
-            }
-            else if (name.SequenceEqual("seqId"u8))
-            {
-                if (!OkxMicroFields.TrySeqId(ref reader, out seq))
-                {
-                    return "seqId is not a non-negative integer";
+                    return fieldProblem;
                 }
             }
             else if (name.SequenceEqual("prevSeqId"u8))
