@@ -1,3 +1,4 @@
+using Pipeline.Jobs.Tests.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Jobs.Config;
 using Pipeline.Jobs.Export;
@@ -36,12 +37,7 @@ public sealed class ExportDataHostTests : IDisposable
               binance:
                 instruments: [BTCUSDT]
                 data: [quotes]
-            endpoints:
-              okxWsPublic: {sim.Endpoints.OkxWsPublic}
-              okxWsBusiness: {sim.Endpoints.OkxWsBusiness}
-              okxRest: {SimulatorEndpoints.Text(sim.Endpoints.OkxRest)}
-              binanceWs: {SimulatorEndpoints.Text(sim.Endpoints.BinanceWs)}
-              binanceRest: {SimulatorEndpoints.Text(sim.Endpoints.BinanceRest)}
+            {SimEndpointsYaml.For(sim)}
             """);
         var config = PipelineConfigLoader.Load(file, new Dictionary<string, string>
         {

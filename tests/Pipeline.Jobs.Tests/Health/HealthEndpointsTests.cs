@@ -1,3 +1,4 @@
+using Pipeline.Jobs.Tests.Hosting;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
@@ -42,12 +43,7 @@ public sealed class HealthEndpointsTests : IDisposable
             exchanges:
               okx: {"{"} enabled: true, instruments: [{InstId}], channel: trades-all {"}"}
               binance: {"{"} enabled: false {"}"}
-            endpoints:
-              okxWsPublic: {sim.Endpoints.OkxWsPublic}
-              okxWsBusiness: {sim.Endpoints.OkxWsBusiness}
-              okxRest: {SimulatorEndpoints.Text(sim.Endpoints.OkxRest)}
-              binanceWs: {SimulatorEndpoints.Text(sim.Endpoints.BinanceWs)}
-              binanceRest: {SimulatorEndpoints.Text(sim.Endpoints.BinanceRest)}
+            {SimEndpointsYaml.For(sim)}
             schedule:
               calculators: "0/2 * * * * ?"
               heartbeat: "* * * * * ?"
@@ -121,12 +117,7 @@ public sealed class HealthEndpointsTests : IDisposable
             exchanges:
               okx: {"{"} enabled: true, instruments: [{InstId}], channel: trades-all {"}"}
               binance: {"{"} enabled: false {"}"}
-            endpoints:
-              okxWsPublic: {sim.Endpoints.OkxWsPublic}
-              okxWsBusiness: {sim.Endpoints.OkxWsBusiness}
-              okxRest: {SimulatorEndpoints.Text(sim.Endpoints.OkxRest)}
-              binanceWs: {SimulatorEndpoints.Text(sim.Endpoints.BinanceWs)}
-              binanceRest: {SimulatorEndpoints.Text(sim.Endpoints.BinanceRest)}
+            {SimEndpointsYaml.For(sim)}
             health:
               maxLagSeconds: 600
             """);

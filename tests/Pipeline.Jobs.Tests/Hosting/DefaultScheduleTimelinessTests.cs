@@ -33,12 +33,7 @@ public sealed class DefaultScheduleTimelinessTests : IDisposable
             exchanges:
               okx: {"{"} enabled: true, instruments: [{InstId}], channel: trades-all {"}"}
               binance: {"{"} enabled: false {"}"}
-            endpoints:
-              okxWsPublic: {sim.Endpoints.OkxWsPublic}
-              okxWsBusiness: {sim.Endpoints.OkxWsBusiness}
-              okxRest: {SimulatorEndpoints.Text(sim.Endpoints.OkxRest)}
-              binanceWs: {SimulatorEndpoints.Text(sim.Endpoints.BinanceWs)}
-              binanceRest: {SimulatorEndpoints.Text(sim.Endpoints.BinanceRest)}
+            {SimEndpointsYaml.For(sim)}
             schedule:
               drainTimeoutSeconds: 30
             calculators:

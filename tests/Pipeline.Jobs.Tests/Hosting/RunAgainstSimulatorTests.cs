@@ -59,12 +59,7 @@ public sealed class RunAgainstSimulatorTests : IDisposable
             exchanges:
               okx: {"{"} enabled: true, instruments: [{InstId}], channel: trades-all {"}"}
               binance: {"{"} enabled: false {"}"}
-            endpoints:
-              okxWsPublic: {sim.Endpoints.OkxWsPublic}
-              okxWsBusiness: {sim.Endpoints.OkxWsBusiness}
-              okxRest: {SimulatorEndpoints.Text(sim.Endpoints.OkxRest)}
-              binanceWs: {SimulatorEndpoints.Text(sim.Endpoints.BinanceWs)}
-              binanceRest: {SimulatorEndpoints.Text(sim.Endpoints.BinanceRest)}
+            {SimEndpointsYaml.For(sim)}
             schedule:
               calculators: "0/2 * * * * ?"
               heartbeat: "* * * * * ?"
