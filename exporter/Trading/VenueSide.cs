@@ -1,0 +1,7 @@
+namespace Pipeline.Exporter.Trading;
+
+public enum VenueSide
+{
+    Buy,
+    Sell,
+}
