@@ -103,7 +103,8 @@ public sealed partial class BinancePrivateRest(SimulatorContext context, Binance
             return;
         }
 
-        var request = new PlaceRequest(instrument.InstId, side == "BUY" ? PrivateSide.Buy : PrivateSide.Sell, kind, qty, price, clientId);
+        var reduceOnly = string.Equals(p.GetValueOrDefault("reduceOnly"), "true", StringComparison.OrdinalIgnoreCase);
+        var request = new PlaceRequest(instrument.InstId, side == "BUY" ? PrivateSide.Buy : PrivateSide.Sell, kind, qty, price, clientId, reduceOnly);
         var result = Exchange.Place(account, request);
         if (!result.Accepted)
         {
@@ -465,6 +466,7 @@ public sealed partial class BinancePrivateRest(SimulatorContext context, Binance
         PlaceError.RateLimited => ErrorAsync(http, 429, -1015,
             $"Too many new orders; current limit is {result.Limit!.Count} orders per {result.Limit.WindowText}."),
         PlaceError.Rejected => ErrorAsync(http, 400, -2019, "Margin is insufficient."),
+        PlaceError.ReduceOnlyRejected => ErrorAsync(http, 400, -2022, "ReduceOnly Order is rejected."),
         PlaceError.BadQuantity when request.Quantity <= 0 => ErrorAsync(http, 400, -4003, "Quantity less than or equal to zero."),
         PlaceError.BadQuantity => ErrorAsync(http, 400, -1111, "Precision is over the maximum defined for this asset."),
         PlaceError.BadPrice when request.Price <= 0 => ErrorAsync(http, 400, -4001, "Price less than 0."),

@@ -90,8 +90,9 @@ public sealed partial class OkxPrivateRest(SimulatorContext context)
             return;
         }
 
+        var reduceOnly = string.Equals(p.GetValueOrDefault("reduceOnly"), "true", StringComparison.OrdinalIgnoreCase);
         var request = new PlaceRequest(instrument.InstId, side == "buy" ? PrivateSide.Buy : PrivateSide.Sell, kind, sz, px,
-            clOrdId.Length > 0 ? clOrdId : null);
+            clOrdId.Length > 0 ? clOrdId : null, reduceOnly);
         var result = Exchange.PlaceOrCancelPostOnly(account, request);
         if (!result.Accepted)
         {
@@ -361,6 +362,8 @@ public sealed partial class OkxPrivateRest(SimulatorContext context)
         PlaceError.DuplicateClientOrderId => OrderErrorAsync(http, clOrdId, "51016", "Duplicated clOrdId"),
         PlaceError.RateLimited => ErrorAsync(http, 429, "50011", "Too Many Requests"),
         PlaceError.Rejected => OrderErrorAsync(http, clOrdId, "51008", "Order failed. Insufficient USDT margin in account"),
+        PlaceError.ReduceOnlyRejected => OrderErrorAsync(http, clOrdId, "51169",
+            "Order failed because you don't have any positions in this direction for this contract to reduce or close."),
         PlaceError.BadQuantity => OrderErrorAsync(http, clOrdId, "51121", "Order quantity must be a multiple of the lot size."),
         PlaceError.BadPrice => OrderErrorAsync(http, clOrdId, "51000", "Parameter px error"),
         _ => OrderErrorAsync(http, clOrdId, "51001", "Instrument ID does not exist"),

@@ -24,4 +24,7 @@ public enum PlaceError
     BadPrice,
 
     UnknownInstrument,
+
+    /// <summary>A reduce-only order whose side would open or grow the position (or the position is flat).</summary>
+    ReduceOnlyRejected,
 }

@@ -34,6 +34,9 @@ public sealed class PrivateAccount
 
     internal List<IPrivateListener> Listeners { get; } = [];
 
+    /// <summary>Every fill with the order as it stood after it, oldest first (Binance userTrades, OKX trade/fills).</summary>
+    internal List<(PrivateOrder Order, PrivateFill Fill)> FillHistory { get; } = [];
+
     /// <summary>User-stream connections subscribed now.</summary>
     public int ListenerCount => Listeners.Count;
 

@@ -142,6 +142,16 @@ public sealed class PrivateExchange : ILiveSink, IDisposable
         }
     }
 
+    /// <summary>The account's fills in <paramref name="instId"/> with ts ≥ <paramref name="sinceMs"/>, oldest first, each with its order after the fill.</summary>
+    public IReadOnlyList<(PrivateOrder Order, PrivateFill Fill)> Fills(PrivateAccount account, string instId, long sinceMs)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        lock (_gate)
+        {
+            return [.. account.FillHistory.Where(f => f.Order.InstId == instId && f.Fill.Ts >= sinceMs)];
+        }
+    }
+
     public IReadOnlyList<PrivateOrder> OpenOrders(PrivateAccount account, string? instId)
     {
         ArgumentNullException.ThrowIfNull(account);
@@ -297,6 +307,11 @@ public sealed class PrivateExchange : ILiveSink, IDisposable
             return PlaceResult.Refused(PlaceError.DuplicateClientOrderId);
         }
 
+        if (request.ReduceOnly && !Reduces(account.Position(i.InstId).Quantity, request.Side))
+        {
+            return PlaceResult.Refused(PlaceError.ReduceOnlyRejected);
+        }
+
         if (Faults.Take(PrivateFault.Reject))
         {
             return PlaceResult.Refused(PlaceError.Rejected);
@@ -320,6 +335,7 @@ public sealed class PrivateExchange : ILiveSink, IDisposable
         {
             OrderId = id, ClientOrderId = clientId, Account = account.Name, InstId = i.InstId, Side = request.Side, Type = request.Type,
             Price = request.Type == PrivateOrderType.Market ? 0 : request.Price, Quantity = request.Quantity, CreatedMs = now, UpdatedMs = now,
+            ReduceOnly = request.ReduceOnly,
         };
         account.Store(order);
         if (!Faults.Take(PrivateFault.EventLost))
@@ -389,6 +405,19 @@ public sealed class PrivateExchange : ILiveSink, IDisposable
             }
         }
 
+        if (order.ReduceOnly)
+        {
+            var open = account.Position(i.InstId).Quantity;
+            qty = Reduces(open, order.Side) ? Math.Min(qty, Math.Abs(open)) : 0;
+            if (qty == 0)
+            {
+                var canceled = order with { Status = PrivateOrderStatus.Canceled, UpdatedMs = ts };
+                account.Store(canceled);
+                Emit(account, new PrivateEvent("CANCELED", ts, canceled, null, account.Position(i.InstId), account.WalletBalance));
+                return canceled;
+            }
+        }
+
         var multiplier = i.IsBinance ? 1m : decimal.Parse(i.CtVal, System.Globalization.CultureInfo.InvariantCulture);
         var fee = price * qty * multiplier * (maker ? account.Spec.MakerFee : account.Spec.TakerFee);
         var (position, realized) = account.Position(i.InstId).Apply(order.Side, price, qty, multiplier);
@@ -405,9 +434,14 @@ public sealed class PrivateExchange : ILiveSink, IDisposable
         };
         account.Store(next);
         var fill = new PrivateFill(++_nextTradeId, ts, price, qty, maker, fee, realized);
+        account.FillHistory.Add((next, fill));
         Emit(account, new PrivateEvent("TRADE", ts, next, fill, position, account.WalletBalance));
         return next;
     }
+
+    /// <summary>Whether an order of <paramref name="side"/> reduces a position of signed <paramref name="position"/> (false when flat).</summary>
+    private static bool Reduces(decimal position, PrivateSide side) =>
+        side == PrivateSide.Buy ? position < 0 : position > 0;
 
     private void Emit(PrivateAccount account, PrivateEvent e)
     {

@@ -60,6 +60,9 @@ public sealed record PrivateOrder
     /// <summary>A post-only order the engine canceled at placement because it would take (OKX cancelSource 31).</summary>
     public bool PostOnlyCanceled { get; init; }
 
+    /// <summary>A reduce-only order: it never fills past flat (the rest is canceled).</summary>
+    public bool ReduceOnly { get; init; }
+
     public decimal Remaining => Quantity - FilledQuantity;
 
     public decimal AveragePrice => FilledQuantity == 0 ? 0 : FilledQuote / FilledQuantity;

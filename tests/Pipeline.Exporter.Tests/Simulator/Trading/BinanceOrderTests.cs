@@ -241,6 +241,35 @@ public sealed class BinanceOrderTests
     }
 
     [Fact]
+    public async Task ReduceOnly_FlatOrGrowing_Refused2022_ClosingCappedAtThePositionAndFillsKeptInHistory()
+    {
+        var account = SimPrivateClient.Account();
+        await using var host = await SimPrivateClient.StartAsync(null, account);
+        using var client = new SimPrivateClient(host, account);
+
+        // Flat: a reduce-only order has nothing to reduce.
+        await BinanceAuthTests.Expect(client.OrderAsync("symbol=BTCUSDT&side=SELL&type=MARKET&quantity=0.002&reduceOnly=true"), 400, -2022, "ReduceOnly Order is rejected.");
+
+        var (status, _) = await client.OrderAsync("symbol=BTCUSDT&side=BUY&type=MARKET&quantity=0.002&newClientOrderId=open-1");
+        Assert.Equal(200, status);
+        // Long: a reduce-only buy would grow it.
+        await BinanceAuthTests.Expect(client.OrderAsync("symbol=BTCUSDT&side=BUY&type=MARKET&quantity=0.001&reduceOnly=true"), 400, -2022, "ReduceOnly Order is rejected.");
+
+        // A reduce-only sell larger than the position closes it and no more: never flips to short.
+        (status, var body) = await client.OrderAsync("symbol=BTCUSDT&side=SELL&type=MARKET&quantity=0.005&reduceOnly=true&newClientOrderId=close-1&newOrderRespType=RESULT");
+        Assert.Equal(200, status);
+        Assert.Equal(0.002m, D(body.GetProperty("executedQty")));
+        var exchange = host.Context.Private!;
+        var owner = exchange.Accounts.Single();
+        Assert.Equal(0m, exchange.Snapshot(owner).Positions.Single().Quantity);
+
+        var fills = exchange.Fills(owner, "BTCUSDT", 0);
+        Assert.Equal(0.002m, fills.Where(f => f.Order.ClientOrderId == "open-1").Sum(f => f.Fill.Quantity));
+        Assert.Equal(0.002m, fills.Where(f => f.Order.ClientOrderId == "close-1").Sum(f => f.Fill.Quantity));
+        Assert.Empty(exchange.Fills(owner, "BTCUSDT", fills[^1].Fill.Ts + 1));
+    }
+
+    [Fact]
     public async Task ClientOrderId_RepeatedLookedUpAndCanceled_DuplicateRefusedLookupByOrigClientOrderIdWorks()
     {
         var account = SimPrivateClient.Account();

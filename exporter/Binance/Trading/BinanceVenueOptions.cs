@@ -1,0 +1,29 @@
+namespace Pipeline.Exporter.Binance.Trading;
+
+/// <summary>
+/// Where the Binance USD-M order venue trades: signed REST and the user data stream's WebSocket base (the venue appends the
+/// stream path and listen key). <see cref="Testnet"/> marks the testnet account in banners and status, nothing else; the
+/// endpoints decide where orders go. Defaults are production (exporter/Binance/PROTOCOL.md "Private API").
+/// </summary>
+public sealed record BinanceVenueOptions
+{
+    public static readonly Uri ProductionRest = new("https://fapi.binance.com");
+    public static readonly Uri ProductionUserStream = new("wss://fstream.binance.com");
+    public static readonly Uri TestnetRest = new("https://testnet.binancefuture.com");
+    public static readonly Uri TestnetUserStream = new("wss://fstream.binancefuture.com");
+
+    public Uri Rest { get; init; } = ProductionRest;
+
+    public Uri UserStream { get; init; } = ProductionUserStream;
+
+    public bool Testnet { get; init; }
+
+    /// <summary>recvWindow of every signed request (ms; Binance's default 5000, at most 60000).</summary>
+    public long RecvWindowMs { get; init; } = 5000;
+
+    /// <summary>How often the listen key is kept alive (Binance: valid 60 minutes after the last keep-alive).</summary>
+    public TimeSpan KeepAlive { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>First wait before reconnecting a dropped user stream (doubling, with jitter, up to a minute).</summary>
+    public TimeSpan ReconnectDelay { get; init; } = TimeSpan.FromSeconds(1);
+}
