@@ -110,8 +110,9 @@ public sealed class BinanceOrderVenue : IOrderVenue
 
             Log.Information("Binance order venue connected: REST {Rest}, user stream {Stream}{Path}, {Count} instruments, server offset {OffsetMs} ms",
                 _options.Rest, _options.UserStream, _options.UserStreamPath, _filters.Count, _client.Clock.OffsetMs);
-            _streamLoop = Task.Run(() => StreamLoopAsync(_stop.Token), CancellationToken.None);
-            _keepAliveLoop = Task.Run(() => KeepAliveLoopAsync(_stop.Token), CancellationToken.None);
+            // Started inline: each runs to its first await, so the first keep-alive is due KeepAlive after this call returns.
+            _streamLoop = StreamLoopAsync(_stop.Token);
+            _keepAliveLoop = KeepAliveLoopAsync(_stop.Token);
         }
         finally
         {
@@ -475,9 +476,12 @@ public sealed class BinanceOrderVenue : IOrderVenue
     {
         try
         {
+            // The next wait starts when the previous one ends, before the PUT, so a slow PUT does not stretch the schedule.
+            var due = Task.Delay(_options.KeepAlive, _time, token);
             while (true)
             {
-                await Task.Delay(_options.KeepAlive, _time, token).ConfigureAwait(false);
+                await due.ConfigureAwait(false);
+                due = Task.Delay(_options.KeepAlive, _time, token);
                 try
                 {
                     await _client.KeepAliveListenKeyAsync(token).ConfigureAwait(false);
