@@ -268,6 +268,14 @@ public sealed class BinanceOrderVenueTests
         Assert.False(BinanceUserDataClient.IsListenKeyExpired("""{"e":"ACCOUNT_UPDATE"}"""u8));
     }
 
+    [Theory]
+    [InlineData("/private/ws/", "wss://fstream.binance.com/private/ws/k%2B1")]
+    [InlineData("private/ws", "wss://fstream.binance.com/private/ws/k%2B1")]
+    [InlineData("/ws/", "wss://fstream.binance.com/ws/k%2B1")]
+    [InlineData("/private/ws?listenKey={listenKey}&events=ORDER_TRADE_UPDATE", "wss://fstream.binance.com/private/ws?listenKey=k%2B1&events=ORDER_TRADE_UPDATE")]
+    public void StreamUri_PathOrPlaceholder_KeyEscapedInPlace(string path, string expected) =>
+        Assert.Equal(expected, BinanceUserDataClient.StreamUri(BinanceVenueOptions.ProductionUserStream, path, "k+1").AbsoluteUri);
+
     /// <summary>A simulator with account alice and a connected venue on a fake local clock, counting its requests.</summary>
     private sealed class Rig : IAsyncDisposable
     {
