@@ -208,6 +208,22 @@ public sealed class BinanceOrderVenueTests
     }
 
     [Fact]
+    public async Task KeepAlive_KeyGone1125_StreamRenewedAndGapNamesIt()
+    {
+        await using var rig = await Rig.StartAsync();
+        rig.Counter.KeyGoneOnNextKeepAlive = true; // the exchange's answer once the key lapsed (the simulator's PUT gives the same)
+        rig.Local.Advance(rig.Options.KeepAlive);
+
+        var gap = await rig.NextAsync<VenueStreamGap>();
+        Assert.Equal("listen key expired (-1125 on keep-alive)", gap.Reason);
+        Assert.Equal(2, rig.Counter.Count(HttpMethod.Post, BinanceOrderClient.ListenKeyPath)); // connect + the renewal
+        await rig.SubscribedAsync();
+        var deep = await rig.BestAsync("bids", 3);
+        await rig.Venue.PlaceAsync(new VenueOrderRequest(Symbol, "pv-renewed", VenueSide.Buy, VenueOrderType.PostOnly, 0.002m, deep, false), CancellationToken.None);
+        Assert.Equal("pv-renewed", (await rig.NextAsync<VenueOrderUpdate>()).Order.ClientOrderId);
+    }
+
+    [Fact]
     public async Task Fills_PagedByFromIdOnAFreshVenue_EveryFillOnceWithItsClientId()
     {
         await using var rig = await Rig.StartAsync();
@@ -357,10 +373,12 @@ public sealed class BinanceOrderVenueTests
         }
     }
 
-    /// <summary>Counts the venue's requests by method and path.</summary>
+    /// <summary>Counts the venue's requests by method and path; can answer the next keep-alive as Binance does for a lapsed key.</summary>
     private sealed class VenueRequestCounter : DelegatingHandler
     {
         private readonly List<(HttpMethod Method, string Path)> _seen = [];
+
+        public bool KeyGoneOnNextKeepAlive { get; set; }
 
         public int Count(HttpMethod method, string path)
         {
@@ -375,6 +393,15 @@ public sealed class BinanceOrderVenueTests
             lock (_seen)
             {
                 _seen.Add((request.Method, request.RequestUri!.AbsolutePath));
+            }
+
+            if (KeyGoneOnNextKeepAlive && request.Method == HttpMethod.Put && request.RequestUri!.AbsolutePath == BinanceOrderClient.ListenKeyPath)
+            {
+                KeyGoneOnNextKeepAlive = false;
+                return Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.BadRequest)
+                {
+                    Content = new StringContent("""{"code":-1125,"msg":"This listenKey does not exist."}"""),
+                });
             }
 
             return base.SendAsync(request, cancellationToken);
