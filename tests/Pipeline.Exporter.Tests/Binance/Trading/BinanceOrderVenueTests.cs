@@ -53,6 +53,28 @@ public sealed class BinanceOrderVenueTests
     }
 
     [Fact]
+    public async Task PostOnly_PartialFillFault_PartiallyFilledEventsThenCancelKeepsTheFilledPart()
+    {
+        await using var rig = await Rig.StartAsync();
+        var bid = await rig.BestAsync("bids", 0);
+        var placedAt = rig.Host.Clock.NowMs;
+        await rig.Venue.PlaceAsync(new VenueOrderRequest(Symbol, "pv-part", VenueSide.Buy, VenueOrderType.PostOnly, 0.002m, bid, false), CancellationToken.None);
+        rig.Host.Context.Private!.Faults.Arm(PrivateFault.PartialFill);
+        var through = new MarketGenerator(SimInstruments.Find(Symbol), 5, 20).PrintsBetween(placedAt + 1, placedAt + 3_600_000)
+            .First(p => !p.Buy && p.PriceUnits / 10m < bid);
+        rig.Host.AdvanceTo(through.Ts);
+
+        var update = await rig.NextAsync<VenueOrderUpdate>(u => u.Order.FilledQuantity > 0);
+        Assert.Equal((VenueOrderStatus.PartiallyFilled, 0.001m, 0.002m, true), (update.Order.Status, update.Order.FilledQuantity, update.Order.Quantity, update.Order.IsOpen));
+        Assert.Equal(0.001m, (await rig.NextAsync<VenueFillUpdate>()).Fill.Quantity); // half of what was left, on the step
+        Assert.Equal(0.001m, (await rig.NextAsync<VenuePositionUpdate>()).Position.Quantity);
+
+        var canceled = await rig.Venue.CancelAsync(Symbol, "pv-part", CancellationToken.None);
+        Assert.Equal((VenueOrderStatus.Canceled, 0.001m), (canceled!.Status, canceled.FilledQuantity));
+        Assert.Equal(0.001m, (await rig.Venue.PositionAsync(Symbol, CancellationToken.None)).Quantity);
+    }
+
+    [Fact]
     public async Task MarketReduceOnlyExit_AfterAnEntry_FilledAsTakerAndFlat_ReduceOnlyWhenFlatRejected()
     {
         await using var rig = await Rig.StartAsync();
