@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using Microsoft.Extensions.Time.Testing;
 using Pipeline.Exporter.Binance;
 using Pipeline.Exporter.Binance.Trading;
@@ -233,7 +234,8 @@ public sealed class BinanceOrderVenueTests
     public async Task KeepAlive_KeyGone1125_StreamRenewedAndGapNamesIt()
     {
         await using var rig = await Rig.StartAsync();
-        rig.Counter.KeyGoneOnNextKeepAlive = true; // the exchange's answer once the key lapsed (the simulator's PUT gives the same)
+        // The exchange's answer once the key lapsed (the simulator's PUT gives the same).
+        rig.Counter.AnswerNext(HttpMethod.Put, BinanceOrderClient.ListenKeyPath, HttpStatusCode.BadRequest, """{"code":-1125,"msg":"This listenKey does not exist."}""");
         rig.Local.Advance(rig.Options.KeepAlive);
 
         var gap = await rig.NextAsync<VenueStreamGap>();
@@ -270,6 +272,22 @@ public sealed class BinanceOrderVenueTests
         Assert.Equal((truth.Count / 2) + 1, rig.Counter.Count(HttpMethod.Get, BinanceOrderClient.UserTradesPath)); // pages of 2 then a short (or empty) one
         Assert.Equal(6, rig.Counter.Count(HttpMethod.Get, BinanceOrderClient.OrderPath));
         Assert.Empty(await fresh.FillsAsync(Symbol, rig.Host.Clock.NowMs + 1, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task GatewayError_5xxWithoutCode_ReadUnavailable_OrderUnknown()
+    {
+        await using var rig = await Rig.StartAsync();
+        rig.Counter.AnswerNext(HttpMethod.Get, BinanceOrderClient.OpenOrdersPath, HttpStatusCode.BadGateway, "<html>502 Bad Gateway</html>");
+        var read = await Assert.ThrowsAsync<VenueException>(() => rig.Venue.OpenOrdersAsync(Symbol, CancellationToken.None));
+        Assert.Equal((VenueErrorKind.Unavailable, null), (read.Kind, read.Code));
+
+        var deep = await rig.BestAsync("bids", 3);
+        rig.Counter.AnswerNext(HttpMethod.Post, BinanceOrderClient.OrderPath, HttpStatusCode.ServiceUnavailable, "<html>503</html>");
+        var order = await Assert.ThrowsAsync<VenueException>(() =>
+            rig.Venue.PlaceAsync(new VenueOrderRequest(Symbol, "pv-5xx", VenueSide.Buy, VenueOrderType.PostOnly, 0.002m, deep, false), CancellationToken.None));
+        Assert.Equal(VenueErrorKind.Unknown, order.Kind); // the gateway may have forwarded it: query, never resend
+        Assert.Contains("pv-5xx", order.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -395,12 +413,19 @@ public sealed class BinanceOrderVenueTests
         }
     }
 
-    /// <summary>Counts the venue's requests by method and path; can answer the next keep-alive as Binance does for a lapsed key.</summary>
+    /// <summary>Counts the venue's requests by method and path; can answer the next request of one path itself (an exchange or gateway failure).</summary>
     private sealed class VenueRequestCounter : DelegatingHandler
     {
         private readonly List<(HttpMethod Method, string Path)> _seen = [];
+        private (HttpMethod Method, string Path, HttpStatusCode Status, string Body)? _answer;
 
-        public bool KeyGoneOnNextKeepAlive { get; set; }
+        public void AnswerNext(HttpMethod method, string path, HttpStatusCode status, string body)
+        {
+            lock (_seen)
+            {
+                _answer = (method, path, status, body);
+            }
+        }
 
         public int Count(HttpMethod method, string path)
         {
@@ -412,18 +437,19 @@ public sealed class BinanceOrderVenueTests
 
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            (HttpMethod Method, string Path, HttpStatusCode Status, string Body)? answer = null;
             lock (_seen)
             {
                 _seen.Add((request.Method, request.RequestUri!.AbsolutePath));
+                if (_answer is { } a && a.Method == request.Method && a.Path == request.RequestUri.AbsolutePath)
+                {
+                    (answer, _answer) = (a, null);
+                }
             }
 
-            if (KeyGoneOnNextKeepAlive && request.Method == HttpMethod.Put && request.RequestUri!.AbsolutePath == BinanceOrderClient.ListenKeyPath)
+            if (answer is { } given)
             {
-                KeyGoneOnNextKeepAlive = false;
-                return Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.BadRequest)
-                {
-                    Content = new StringContent("""{"code":-1125,"msg":"This listenKey does not exist."}"""),
-                });
+                return Task.FromResult(new HttpResponseMessage(given.Status) { Content = new StringContent(given.Body) });
             }
 
             return base.SendAsync(request, cancellationToken);
