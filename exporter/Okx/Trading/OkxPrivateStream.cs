@@ -169,7 +169,7 @@ internal sealed class OkxPrivateStream : IAsyncDisposable
                     return connection.DeadReason ?? "closed by the server";
                 }
 
-                Dispatch(text, connection.Id);
+                Dispatch(text, connection);
             }
         }
         catch (Exception e) when (e is WebSocketException or IOException || (e is OperationCanceledException && !token.IsCancellationRequested))
@@ -254,12 +254,12 @@ internal sealed class OkxPrivateStream : IAsyncDisposable
             }
             else if (ev.Length == 0)
             {
-                Dispatch(text, connection.Id);
+                Dispatch(text, connection);
             }
         }
     }
 
-    private void Dispatch(string text, int connection)
+    private void Dispatch(string text, Connection connection)
     {
         if (text == "pong")
         {
@@ -275,8 +275,15 @@ internal sealed class OkxPrivateStream : IAsyncDisposable
             {
                 if (ev is "error" or "notice")
                 {
-                    _log.Warning("OKX private WebSocket {Event} on connection {Connection}: {Code} {Message}", ev, connection,
+                    _log.Warning("OKX private WebSocket {Event} on connection {Connection}: {Code} {Message}", ev, connection.Id,
                         OkxFields.Text(root, "code"), SecretRedactor.Redact(OkxFields.Text(root, "msg")));
+                }
+
+                if (ev == "notice" && OkxFields.Text(root, "code") == "64008")
+                {
+                    // The service is about to restart this connection: reconnect now rather than lose pushes to the drop.
+                    connection.DeadReason = "okx notice 64008 (service upgrade)";
+                    connection.Abort();
                 }
 
                 return;
@@ -372,7 +379,7 @@ internal sealed class OkxPrivateStream : IAsyncDisposable
         public int Id => id;
 
         /// <summary>Set when the keep-alive gave up on the connection (no pong).</summary>
-        public string? DeadReason { get; private set; }
+        public string? DeadReason { get; set; }
 
         public void Touch() => Interlocked.Exchange(ref _lastMessage, time.GetTimestamp());
 
