@@ -29,7 +29,7 @@ internal sealed class OkxPrivateStream : IAsyncDisposable
     private readonly TimeSpan _reconnectDelay;
     private readonly IOkxPushSink _sink;
     private readonly CancellationTokenSource _stop = new();
-    private string[] _instIds = [];
+    private volatile string[] _instIds = [];
     private Task? _run;
     private Connection? _current;
     private long _pongs;
@@ -70,6 +70,23 @@ internal sealed class OkxPrivateStream : IAsyncDisposable
         _instIds = [.. instIds];
         var connection = await OpenAsync(token).ConfigureAwait(false);
         _run = Task.Run(() => RunAsync(connection, _stop.Token), CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Adds instruments to a started stream: the subscriptions are per instId, so the connection is reopened with the
+    /// whole set (reported as a gap, which only makes the executor reconcile). False when nothing was new.
+    /// </summary>
+    public bool Add(IReadOnlyCollection<string> instIds)
+    {
+        var all = _instIds.Union(instIds, StringComparer.Ordinal).ToArray();
+        if (all.Length == _instIds.Length)
+        {
+            return false;
+        }
+
+        _instIds = all;
+        _current?.Abort();
+        return true;
     }
 
     /// <summary>Aborts the current connection (as a network drop would): the stream reconnects and reports a gap.</summary>
@@ -142,7 +159,7 @@ internal sealed class OkxPrivateStream : IAsyncDisposable
             {
                 return null;
             }
-            catch (Exception e) when (e is VenueException or WebSocketException or OperationCanceledException or IOException)
+            catch (Exception e) when (e is VenueException or WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
             {
                 if (e.Message != lastError)
                 {
@@ -172,13 +189,20 @@ internal sealed class OkxPrivateStream : IAsyncDisposable
                 Dispatch(text, connection);
             }
         }
-        catch (Exception e) when (e is WebSocketException or IOException || (e is OperationCanceledException && !token.IsCancellationRequested))
-        {
-            return connection.DeadReason ?? e.Message;
-        }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
             return "stopped";
+        }
+        catch (Exception e)
+        {
+            // Any failure ends this connection, never the stream: ClientWebSocket.Abort disposes the socket, so a receive
+            // after our own abort (keep-alive, notice 64008, a new instrument) is an ObjectDisposedException.
+            if (e is not (WebSocketException or IOException or ObjectDisposedException or OperationCanceledException))
+            {
+                _log.Error(e, "OKX private WebSocket connection {Connection} failed unexpectedly; reconnecting", connection.Id);
+            }
+
+            return connection.DeadReason ?? e.Message;
         }
         finally
         {
@@ -207,13 +231,18 @@ internal sealed class OkxPrivateStream : IAsyncDisposable
 
             await connection.SendAsync(_signer.LoginFrame(_serverNowMs() / 1000), linked.Token).ConfigureAwait(false);
             await ExpectAsync(connection, "login", 1, linked.Token).ConfigureAwait(false);
-            await connection.SendAsync(SubscribeFrame(_instIds), linked.Token).ConfigureAwait(false);
-            await ExpectAsync(connection, "subscribe", _instIds.Length * 2, linked.Token).ConfigureAwait(false);
+            var instIds = _instIds; // one snapshot: Add may replace the set meanwhile (and then reopens this connection)
+            await connection.SendAsync(SubscribeFrame(instIds), linked.Token).ConfigureAwait(false);
+            await ExpectAsync(connection, "subscribe", instIds.Length * 2, linked.Token).ConfigureAwait(false);
             ok = true;
         }
         catch (OperationCanceledException) when (!token.IsCancellationRequested)
         {
             throw new VenueException(VenueErrorKind.Unavailable, $"okx private WebSocket: no login/subscribe answer within {HandshakeTimeout.TotalSeconds:F0} s");
+        }
+        catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException)
+        {
+            throw new VenueException(VenueErrorKind.Unavailable, $"okx private WebSocket dropped during login/subscribe ({e.Message})", null, null, e);
         }
         finally
         {

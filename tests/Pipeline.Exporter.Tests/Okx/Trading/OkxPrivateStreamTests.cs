@@ -47,4 +47,38 @@ public sealed class OkxPrivateStreamTests
         Assert.Equal((1, 1L), (stream.Sessions, stream.Pings));
         Assert.Empty(kit.Of<VenueStreamGap>());
     }
+
+    [Fact]
+    public async Task Stream_Silent30SecondsOnTheClock_DroppedReconnectedAndGapReported()
+    {
+        await using var kit = await OkxVenueKit.StartAsync();
+
+        kit.Time.Advance(TimeSpan.FromSeconds(30)); // no push and no pong for 30 s: OKX would have closed it
+
+        var gap = await kit.WaitForAsync<VenueStreamGap>(_ => true, "the gap after the keep-alive gave up");
+        Assert.Contains("no message and no pong for 30 s", gap.Reason, StringComparison.Ordinal);
+        Assert.Equal(2, kit.Venue.Stream!.Sessions);
+    }
+
+    [Fact]
+    public async Task Connect_AgainWithAnotherInstrument_ResubscribedAndItsPushesArrive()
+    {
+        var account = Pipeline.Exporter.Tests.Simulator.Trading.OkxPrivateClient.Account();
+        await using var host = await SimTestKit.StartAsync(new Pipeline.Simulator.SimulatorOptions
+        {
+            Instruments = [Inst, "ETH-USDT-SWAP"], Rate = 20, Seed = 5, Start = SimTestKit.PastStart, Stepped = true, Micro = true, Accounts = [account],
+        });
+        host.AdvanceTo(host.Clock.NowMs + 5000);
+        await using var kit = await OkxVenueKit.ForAsync(host, account);
+        var eth = host.Context.Micro!.Read("ETH-USDT-SWAP", e => e.Current());
+        var deep = eth.Bids[^1].Px / 100m - 50m;
+
+        await kit.Venue.ConnectAsync(["ETH-USDT-SWAP"], CancellationToken.None);
+        await kit.WaitForAsync<VenueStreamGap>(_ => true, "the resubscription");
+        var placed = await kit.Venue.PlaceAsync(new VenueOrderRequest("ETH-USDT-SWAP", "pleth1", VenueSide.Buy, VenueOrderType.PostOnly, 0.1m, deep, false), CancellationToken.None);
+
+        Assert.Equal(VenueOrderStatus.New, placed.Status);
+        await kit.WaitForAsync<VenueOrderUpdate>(u => u.Order.ClientOrderId == "pleth1" && u.Order.InstId == "ETH-USDT-SWAP", "the ETH order push");
+        Assert.Equal(2, kit.Venue.Stream!.Sessions);
+    }
 }
