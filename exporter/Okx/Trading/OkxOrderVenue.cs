@@ -82,7 +82,7 @@ public sealed class OkxOrderVenue : IOrderVenue, IOkxPushSink
             }
             else
             {
-                var stream = new OkxPrivateStream(_options.PrivateWs, _client.Signer, _client.NowMs, _time, _options.ReconnectDelay, this);
+                var stream = new OkxPrivateStream(_options.PrivateWs, _client.Signer, _client.NowMs, _client.SyncTimeAsync, _time, _options.ReconnectDelay, this);
                 await stream.StartAsync(instIds, cancellationToken).ConfigureAwait(false);
                 _stream = stream;
             }

@@ -12,7 +12,7 @@ namespace Pipeline.Exporter.Okx.Trading;
 /// <c>orders</c> and <c>positions</c> (instType SWAP, per instId), hand every push to the sink. Sends the text <c>ping</c>
 /// after 25 s without a message (OKX closes a connection idle for 30 s) and drops the connection when nothing (no
 /// <c>pong</c>) came back by 30 s. A dropped connection is reopened with exponential backoff (equal jitter, capped at a
-/// minute), logged in and subscribed again, and only then reported with <see cref="IOkxPushSink.OnGap"/>.
+/// minute), the server clock measured again, logged in and subscribed again, and only then reported with <see cref="IOkxPushSink.OnGap"/>.
 /// </summary>
 internal sealed class OkxPrivateStream : IAsyncDisposable
 {
@@ -25,6 +25,7 @@ internal sealed class OkxPrivateStream : IAsyncDisposable
     private readonly Uri _url;
     private readonly OkxSigner _signer;
     private readonly Func<long> _serverNowMs;
+    private readonly Func<CancellationToken, Task> _resync;
     private readonly TimeProvider _time;
     private readonly TimeSpan _reconnectDelay;
     private readonly IOkxPushSink _sink;
@@ -36,8 +37,10 @@ internal sealed class OkxPrivateStream : IAsyncDisposable
     private long _pings;
     private int _sessions;
 
-    public OkxPrivateStream(Uri url, OkxSigner signer, Func<long> serverNowMs, TimeProvider time, TimeSpan reconnectDelay, IOkxPushSink sink)
+    /// <param name="resync">Measures the server clock again (before each reconnect: a login more than 30 s off is refused).</param>
+    public OkxPrivateStream(Uri url, OkxSigner signer, Func<long> serverNowMs, Func<CancellationToken, Task> resync, TimeProvider time, TimeSpan reconnectDelay, IOkxPushSink sink)
     {
+        _resync = resync;
         _url = url;
         _signer = signer;
         _serverNowMs = serverNowMs;
@@ -153,6 +156,7 @@ internal sealed class OkxPrivateStream : IAsyncDisposable
             try
             {
                 await Task.Delay(Backoff(_reconnectDelay, attempt), _time, token).ConfigureAwait(false);
+                await _resync(token).ConfigureAwait(false);
                 return await OpenAsync(token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)

@@ -215,4 +215,17 @@ public sealed class OkxOrderVenueTests
         Assert.Contains("below minSz", e.Message, StringComparison.Ordinal);
         Assert.Equal(before, kit.Requests.Sent.Count);
     }
+
+    [Fact]
+    public async Task Signed_OkxClockMovedAMinute_50102ResyncedOnceAndRetried()
+    {
+        await using var kit = await OkxVenueKit.StartAsync();
+        kit.Host.AdvanceTo(kit.Host.Clock.NowMs + 60_000);
+        var before = kit.Requests.Sent.Count;
+
+        Assert.Null(await kit.Venue.QueryAsync(Inst, "plnever3", CancellationToken.None));
+
+        var sent = kit.Requests.Sent.Skip(before).Select(r => r.PathAndQuery.Split('?')[0]).ToList();
+        Assert.Equal([OkxOrderClient.OrderPath, OkxOrderClient.TimePath, OkxOrderClient.OrderPath], sent);
+    }
 }

@@ -81,4 +81,17 @@ public sealed class OkxPrivateStreamTests
         await kit.WaitForAsync<VenueOrderUpdate>(u => u.Order.ClientOrderId == "pleth1" && u.Order.InstId == "ETH-USDT-SWAP", "the ETH order push");
         Assert.Equal(2, kit.Venue.Stream!.Sessions);
     }
+
+    [Fact]
+    public async Task Stream_DroppedAfterOkxClockMovedAMinute_ClockResyncedAndLoggedInAgain()
+    {
+        await using var kit = await OkxVenueKit.StartAsync();
+        kit.Host.AdvanceTo(kit.Host.Clock.NowMs + 60_000); // the local (fake) clock stays: the measured offset is now a minute stale
+
+        kit.Exchange.DropUserStreams();
+
+        await kit.WaitForAsync<VenueStreamGap>(_ => true, "the gap after a login with the resynchronised clock");
+        Assert.Equal(1, kit.Exchange.Accounts.Single().ListenerCount);
+        Assert.Equal(kit.Host.Clock.NowMs, kit.Venue.Client.NowMs());
+    }
 }
