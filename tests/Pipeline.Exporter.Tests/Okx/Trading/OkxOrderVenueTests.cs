@@ -228,4 +228,19 @@ public sealed class OkxOrderVenueTests
         var sent = kit.Requests.Sent.Skip(before).Select(r => r.PathAndQuery.Split('?')[0]).ToList();
         Assert.Equal([OkxOrderClient.OrderPath, OkxOrderClient.TimePath, OkxOrderClient.OrderPath], sent);
     }
+
+    [Fact]
+    public async Task Place_OverTheAccountsOrderRateLimit_RateLimitedNotRejected()
+    {
+        var account = OkxPrivateClient.Account() with { OrderLimits = [new SimRateLimit(1, TimeSpan.FromMinutes(10))] };
+        await using var host = await OkxPrivateClient.StartAsync(account);
+        await using var kit = await OkxVenueKit.ForAsync(host, account);
+        var deep = kit.Book().Bids[^1].Px - 100m;
+        await kit.Venue.PlaceAsync(Request("plrate1", VenueSide.Buy, VenueOrderType.PostOnly, 0.01m, deep), None);
+
+        var e = await Assert.ThrowsAsync<VenueException>(() => kit.Venue.PlaceAsync(Request("plrate2", VenueSide.Buy, VenueOrderType.PostOnly, 0.01m, deep), None));
+
+        Assert.Equal((VenueErrorKind.RateLimited, "50011"), (e.Kind, e.Code));
+        Assert.Null(await kit.Venue.QueryAsync(Inst, "plrate2", None));
+    }
 }
