@@ -163,8 +163,9 @@ internal sealed class OkxPrivateStream : IAsyncDisposable
             {
                 return null;
             }
-            catch (Exception e) when (e is VenueException or WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+            catch (Exception e)
             {
+                // Whatever failed, keep trying (with backoff): a stream that silently stopped would be worse than a noisy one.
                 if (e.Message != lastError)
                 {
                     // A refused login here is logged, not thrown: REST calls surface a bad key to the executor.
