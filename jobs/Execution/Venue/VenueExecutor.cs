@@ -135,6 +135,12 @@ public sealed class VenueExecutor : IAsyncDisposable
         _ledger = VenueLedger.Open(_vault, _config);
         CheckLedgerIds();
         _risk = RiskStore.Load(_vault, _config.Id, _config.Risk, _config.InstId);
+        foreach (var fill in _ledger.RecentFills)
+        {
+            // Fills recorded by a step whose risk state was never written (a crash): the gate books each id once.
+            _risk.OnFill(RiskFill.From(fill, _config.InstId));
+        }
+
         _strategy = _valued.CreateStrategy();
         _minutes = MinuteRecordReader.For(_vault, _valued);
         _tail = new RawTradeTail(_vault, _config.Exchange, _config.InstId);
@@ -225,11 +231,18 @@ public sealed class VenueExecutor : IAsyncDisposable
             await DrainAsync(ct).ConfigureAwait(false); // what the step's orders caused (fills of market exits) is recorded in it
 
             _loggedKinds.Clear();
+            Save();
             return Result(minutesDecided, tradesRead);
+        }
+        catch
+        {
+            // No state is written for a step that failed (as if the process died here): the next start repeats it, and
+            // the ledger (synced) and the client ids make the repeat send and record nothing twice.
+            _ledger?.Sync();
+            throw;
         }
         finally
         {
-            Save();
             Publish();
         }
     }
@@ -242,9 +255,18 @@ public sealed class VenueExecutor : IAsyncDisposable
     {
         try
         {
-            if (!_started)
+            while (!_started)
             {
-                await StartAsync(ct).ConfigureAwait(false);
+                try
+                {
+                    await StartAsync(ct).ConfigureAwait(false);
+                }
+                catch (VenueException ex) when (ex.Kind != VenueErrorKind.Auth && _ledger is null)
+                {
+                    Note(ex, "connect"); // the venue is down or busy: try again, a bad key never
+                    Publish();
+                    await Task.Delay(_options.Poll, _time, ct).ConfigureAwait(false);
+                }
             }
 
             while (!ct.IsCancellationRequested)

@@ -310,6 +310,83 @@ public sealed class VenueExecutorTests
         Assert.Empty(h.Orders());
     }
 
+    [Fact]
+    public async Task Entry_RejectedByTheVenue_IsFinalForItsMinuteWithTheVenuesReason()
+    {
+        await using var h = new VenueExecutorHarness();
+        h.Signal(0);
+        await h.StartAsync();
+        h.Scripted.PlaceFailures.Enqueue(new VenueException(VenueErrorKind.Rejected, "scripted: Order would immediately match and take.", "-5022"));
+
+        await h.StepAsync();
+        h.Trade(1, 30_000, 985m);
+        await h.StepAsync();
+
+        Assert.Single(h.Scripted.Placed);
+        Assert.Equal(("rejected", "scripted: Order would immediately match and take. (code -5022)"), (h.Orders()[^1].Event, h.Orders()[^1].Reason));
+        Assert.EndsWith("the venue rejected the entry", h.Signals()[^1].Reason, StringComparison.Ordinal);
+        Assert.Equal(1, h.Executor.Status.OrdersRejected);
+        Assert.False((await h.StepAsync()).PositionOpen);
+    }
+
+    [Fact]
+    public async Task StopLoss_ExitRejected_IsRetriedNextStepWithTheNextAttempt()
+    {
+        await using var h = new VenueExecutorHarness();
+        await OpenLongAsync(h);
+        h.Scripted.PlaceFailures.Enqueue(new VenueException(VenueErrorKind.Rejected, "scripted: margin check failed", "-2019"));
+        h.Trade(1, 45_000, 977.0m);
+
+        await h.StepAsync();
+        Assert.Equal(h.IdOf(0, ClientOrderIds.StopLoss, 0), h.Scripted.Placed[^1].ClientOrderId);
+        Assert.NotEqual(0m, h.Scripted.Position);
+        await h.StepAsync();
+
+        Assert.Equal(h.IdOf(0, ClientOrderIds.StopLoss, 1), h.Scripted.Placed[^1].ClientOrderId);
+        Assert.Equal(0m, h.Scripted.Position);
+        Assert.Equal("stop_loss", h.Positions()[^1].GetProperty("exitReason").GetString());
+    }
+
+    [Fact]
+    public async Task Entry_PartlyFilledThenExpired_KeepsTheFilledPartAsThePosition()
+    {
+        await using var h = new VenueExecutorHarness();
+        var entryId = h.IdOf(0, ClientOrderIds.Entry);
+        h.Signal(0);
+        await h.StartAsync();
+        await h.StepAsync();
+        h.Scripted.Now = At(1, 20_000);
+        h.Scripted.Fill(entryId, 980m, qty: 0.4m);
+        h.Trade(1, 20_000, 979.5m);
+        await h.StepAsync();
+        Assert.Single(h.Scripted.Placed); // no take-profit while the entry may still fill
+
+        h.Trade(2, 0, 985m); // time-to-live over
+        await h.StepAsync();
+
+        Assert.Equal((entryId, "cancelled"), (h.Orders().Last(o => o.Id == entryId).Id, h.Orders().Last(o => o.Id == entryId).Event));
+        var tp = h.Scripted.Placed[^1];
+        Assert.Equal((h.IdOf(0, ClientOrderIds.TakeProfit), 0.4m, true), (tp.ClientOrderId, tp.Quantity, tp.ReduceOnly));
+        Assert.Equal(0.4m, h.Executor.Status.Position);
+        Assert.Equal("0.4", Assert.Single(h.Positions()).GetProperty("qty").GetString());
+    }
+
+    [Fact]
+    public async Task Place_RateLimited_IsSentAgainNextStepWithTheSameId()
+    {
+        await using var h = new VenueExecutorHarness();
+        h.Signal(0);
+        await h.StartAsync();
+        h.Scripted.PlaceFailures.Enqueue(new VenueException(VenueErrorKind.RateLimited, "scripted: too many requests", "-1003"));
+
+        await h.StepAsync();
+        await h.StepAsync();
+
+        Assert.Equal([h.IdOf(0, ClientOrderIds.Entry), h.IdOf(0, ClientOrderIds.Entry)], h.Scripted.Placed.Select(p => p.ClientOrderId));
+        Assert.Single(h.Scripted.Orders);
+        Assert.Equal(["sending", "placed"], h.Orders().Select(o => o.Event));
+    }
+
     /// <summary>A long at 980 placed for minute 0 and filled by the venue at 12:01:20; the take-profit placed.</summary>
     private static async Task OpenLongAsync(VenueExecutorHarness h)
     {
