@@ -144,12 +144,16 @@ public sealed class VenueExecutor : IAsyncDisposable
         _strategy = _valued.CreateStrategy();
         _minutes = MinuteRecordReader.For(_vault, _valued);
         _tail = new RawTradeTail(_vault, _config.Exchange, _config.InstId);
-        if (state is null)
+        if (state is null && (_options.StartMinuteMs ?? (_tail.NewestTs() is { } newest ? TradeTime.MinuteFloor(newest) : null)) is { } start)
         {
-            var start = _options.StartMinuteMs ?? TradeTime.MinuteFloor(_time.GetUtcNow().ToUnixTimeMilliseconds());
+            // A first start decides from the minute of the newest trade on disk (event time now): never on history.
             _lastMinuteMs = start - TradeTime.MsPerMinute;
             _cursor = new TradeCursor(TradeTime.Day(start), 0, start);
             _now = start;
+        }
+        else if (state is null)
+        {
+            _cursor = new TradeCursor(DateOnly.MinValue, 0, long.MinValue); // nothing recorded yet: from the first trade on
         }
         else
         {

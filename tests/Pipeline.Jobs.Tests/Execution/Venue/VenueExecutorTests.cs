@@ -387,6 +387,38 @@ public sealed class VenueExecutorTests
         Assert.Equal(["sending", "placed"], h.Orders().Select(o => o.Event));
     }
 
+    [Fact]
+    public async Task Start_FirstRunOverHistory_DecidesFromTheNewestTradesMinute()
+    {
+        await using var h = new VenueExecutorHarness();
+        h.Signal(0); // history: a long signal nobody may trade now
+        h.Signal(1, close: 990m);
+        h.Trade(2, 10_000, 990m); // the newest trade: minute 2 is "now"
+        await h.Create(new VenueExecutorOptions()).StartAsync(CancellationToken.None);
+
+        var quiet = await h.StepAsync();
+        h.Fixture.Minute(Minute(2), 980m);
+        h.Trade(3, 5_000, 985m);
+        var live = await h.StepAsync();
+
+        Assert.Equal((0, 1), (quiet.Minutes, quiet.Trades));
+        Assert.Equal((1, 1), (live.Minutes, live.OrdersSent));
+        Assert.Equal(h.IdOf(2, ClientOrderIds.Entry), Assert.Single(h.Scripted.Placed).ClientOrderId);
+        Assert.Equal("long", Assert.Single(h.Signals()).Action);
+    }
+
+    [Fact]
+    public async Task Start_EmptyVault_DecidesFromTheFirstTradeRecorded()
+    {
+        await using var h = new VenueExecutorHarness();
+        await h.Create(new VenueExecutorOptions()).StartAsync(CancellationToken.None);
+        h.Signal(0);
+
+        await h.StepAsync();
+
+        Assert.Equal(h.IdOf(0, ClientOrderIds.Entry), Assert.Single(h.Scripted.Placed).ClientOrderId);
+    }
+
     /// <summary>A long at 980 placed for minute 0 and filled by the venue at 12:01:20; the take-profit placed.</summary>
     private static async Task OpenLongAsync(VenueExecutorHarness h)
     {
