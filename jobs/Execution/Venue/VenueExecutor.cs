@@ -170,7 +170,7 @@ public sealed class VenueExecutor : IAsyncDisposable
         Log.Information("{Strategy}: trading {Exchange}/{InstId} through {Venue}; {Orders} orders and {Fills} fills in the ledger, deciding after {Minute}",
             _config.Id, _config.Exchange, _config.InstId, _venue.Venue, _ledger.Orders.Count, _ledger.FillIds.Count,
             _lastMinuteMs is { } m ? LedgerJson.MinuteIso(m) : "-");
-        await ReconcileAsync(ct).ConfigureAwait(false);
+        await ReconcileAsync(full: true, ct).ConfigureAwait(false);
         Save();
         Publish();
     }
@@ -194,7 +194,7 @@ public sealed class VenueExecutor : IAsyncDisposable
             await DrainAsync(ct).ConfigureAwait(false);
             if (_reconcileDue || !_reconciled || _time.GetUtcNow() >= _nextReconcileAt)
             {
-                await ReconcileAsync(ct).ConfigureAwait(false);
+                await ReconcileAsync(full: _reconcileDue || !_reconciled, ct).ConfigureAwait(false);
             }
 
             if (!_reconciled)
@@ -909,13 +909,15 @@ public sealed class VenueExecutor : IAsyncDisposable
     /// since the oldest unsettled order (or the last recorded fill) are recorded once; the venue's position must equal
     /// the ledger's, else an error and a halt of new entries until the venue is flat.
     /// </summary>
-    private async Task ReconcileAsync(CancellationToken ct)
+    /// <param name="full">At start and after a gap, fills since the last recorded one too (a fill line a crash lost); the
+    /// periodic pass only looks at orders that can still fill.</param>
+    private async Task ReconcileAsync(bool full, CancellationToken ct)
     {
         try
         {
             var unsettled = Ledger.OrderSequence.Where(o => !o.IsFinal).ToList();
             long? since = unsettled.Count > 0 ? unsettled.Min(o => o.FirstTs) : null;
-            if (Ledger.LastFillTs is { } lastFill)
+            if (full && Ledger.LastFillTs is { } lastFill)
             {
                 since = Math.Min(since ?? long.MaxValue, lastFill);
             }
@@ -962,7 +964,18 @@ public sealed class VenueExecutor : IAsyncDisposable
             }
 
             await AdvanceTradeAsync(ct).ConfigureAwait(false);
-            ComparePosition(await _venue.PositionAsync(_config.InstId, ct).ConfigureAwait(false));
+            var position = await _venue.PositionAsync(_config.InstId, ct).ConfigureAwait(false);
+            if (position.Quantity != LedgerQty() && _trade is { } racing)
+            {
+                // A fill may have landed between the fill history and the position: take the stream's news and the
+                // history once more before calling it a mismatch.
+                await DrainAsync(ct).ConfigureAwait(false);
+                await FetchFillsAsync(racing.Entry.FirstTs, ct).ConfigureAwait(false);
+                await AdvanceTradeAsync(ct).ConfigureAwait(false);
+                position = await _venue.PositionAsync(_config.InstId, ct).ConfigureAwait(false);
+            }
+
+            ComparePosition(position);
             _reconciled = true;
             _reconcileDue = false;
             _nextReconcileAt = _time.GetUtcNow() + _options.ReconcileEvery;
@@ -977,7 +990,7 @@ public sealed class VenueExecutor : IAsyncDisposable
     private void ComparePosition(VenuePosition position)
     {
         _venuePosition = position;
-        var ledgerQty = _trade is { } t ? (t.IsLong ? t.OpenQty : -t.OpenQty) : 0m;
+        var ledgerQty = LedgerQty();
         if (position.Quantity == ledgerQty)
         {
             if (_mismatch is not null)
@@ -1003,6 +1016,9 @@ public sealed class VenueExecutor : IAsyncDisposable
             _mismatch = text;
         }
     }
+
+    /// <summary>The ledger's signed position.</summary>
+    private decimal LedgerQty() => _trade is { } t ? (t.IsLong ? t.OpenQty : -t.OpenQty) : 0m;
 
     /// <summary>The current position from the ledger: the last entry not closed and not ended unfilled, with its exits.</summary>
     private VenueTrade? RebuildTrade()
