@@ -64,6 +64,26 @@ public sealed class VenueExecutorTests
     }
 
     [Fact]
+    public async Task Restart_AfterACrashBeforeTheRequestLeft_MarksItNeverReachedAndDoesNotResend()
+    {
+        await using var h = new VenueExecutorHarness();
+        var entryId = h.IdOf(0, ClientOrderIds.Entry);
+        h.Signal(0);
+        await h.StartAsync();
+        h.Scripted.OnPlace = _ => throw new IOException("process killed before the request left");
+        await Assert.ThrowsAsync<IOException>(h.StepAsync);
+        h.Scripted.OnPlace = null;
+
+        await h.RestartAsync();
+        await h.StepAsync();
+
+        Assert.Empty(h.Scripted.Placed);
+        Assert.Equal([(entryId, "sending", ""), (entryId, "cancelled", "never reached the venue")],
+            h.Orders().Select(o => (o.Id, o.Event, o.Event == "sending" ? "" : o.Reason)));
+        Assert.Equal("long", Assert.Single(h.Signals()).Action);
+    }
+
+    [Fact]
     public async Task Start_AFillThatHappenedWhileDown_IsRecordedFromTheVenuesFillHistory()
     {
         await using var h = new VenueExecutorHarness();
@@ -417,6 +437,31 @@ public sealed class VenueExecutorTests
         await h.StepAsync();
 
         Assert.Equal(h.IdOf(0, ClientOrderIds.Entry), Assert.Single(h.Scripted.Placed).ClientOrderId);
+    }
+
+    [Fact]
+    public async Task ExitAtVwap_CloseAtOrAboveVwap_SendsAMarketReduceOnlyExitAtTheMinuteClose()
+    {
+        var config = CreateConfig(new Pipeline.Jobs.Strategies.ExecutionSettings { ExitAtVwap = true }) with
+        {
+            Risk = new RiskLimits { VolatilityHaltPct = null },
+        };
+        await using var h = new VenueExecutorHarness(config);
+        await OpenLongAsync(h);
+        h.Fixture.Minute(Minute(1), 1000.5m); // close ≥ vwap 1000
+        h.Scripted.MarketPx = 1000.4m;
+        h.Scripted.Now = At(2, 1_000);
+        h.Trade(2, 1_000, 1000.4m);
+
+        await h.StepAsync();
+
+        var exit = h.Scripted.Placed[^1];
+        Assert.Equal((h.IdOf(0, ClientOrderIds.ExitVwap), VenueOrderType.Market, VenueSide.Sell, true),
+            (exit.ClientOrderId, exit.Type, exit.Side, exit.ReduceOnly));
+        Assert.Equal("exit_vwap", h.Signals()[^1].Action);
+        Assert.Equal(VenueOrderStatus.Canceled, h.Scripted.Order(h.IdOf(0, ClientOrderIds.TakeProfit))!.Status);
+        var trip = Assert.Single(PerformanceReport.FromFills(h.Fills()).Trades);
+        Assert.Equal(("exit_vwap", 1000.4m), (trip.ExitReason, trip.ExitPx));
     }
 
     /// <summary>A long at 980 placed for minute 0 and filled by the venue at 12:01:20; the take-profit placed.</summary>
