@@ -671,7 +671,7 @@ public sealed class VenueExecutor : IAsyncDisposable
 
     /// <summary>
     /// The id of the next order of a leg: attempt 0, or the next one after a definite refusal. Null when an order of the
-    /// leg is still live or wholly filled, when the last refusal was in this step (a retry waits for the next step), or after attempt 9.
+    /// leg is still live or filled with its fills not yet recorded, when the last refusal was in this step (a retry waits for the next step), or after attempt 9.
     /// </summary>
     private string? NextId(VenueTrade t, string kind)
     {
@@ -685,7 +685,8 @@ public sealed class VenueExecutor : IAsyncDisposable
             }
 
             Track(t, order);
-            if (!order.IsFinal || order.LastEvent == "filled" || _failedThisStep.Contains(id))
+            var fillsPending = order.LastEvent == "filled" && (order.FilledQty == 0 || _fillsReported.ContainsKey(id));
+            if (!order.IsFinal || fillsPending || _failedThisStep.Contains(id))
             {
                 return null;
             }

@@ -249,6 +249,24 @@ public sealed class VenueExecutorTests
     }
 
     [Fact]
+    public async Task KillSwitch_WithOnlyAPendingEntry_CancelsItAndSendsNothing()
+    {
+        await using var h = new VenueExecutorHarness();
+        var entryId = h.IdOf(0, ClientOrderIds.Entry);
+        h.Signal(0);
+        await h.StartAsync();
+        await h.StepAsync();
+        RiskStore.KillFile(h.Vault, h.Config.Id).Write(new KillSwitch { Strategy = h.Config.Id, Active = true, SetAtMs = T0 + 1 });
+
+        await h.StepAsync();
+
+        Assert.Single(h.Scripted.Placed);
+        Assert.Equal(VenueOrderStatus.Canceled, h.Scripted.Order(entryId)!.Status);
+        Assert.Equal(("cancelled", "risk: kill switch set at 2025-03-03T12:00:00.001Z"), (h.Orders()[^1].Event, h.Orders()[^1].Reason));
+        Assert.False((await h.StepAsync()).PositionOpen);
+    }
+
+    [Fact]
     public async Task Run_BadKeyOnPlace_ThrowsAuthOnceAndDoesNotRetry()
     {
         await using var h = new VenueExecutorHarness();
