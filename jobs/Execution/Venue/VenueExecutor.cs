@@ -367,10 +367,12 @@ public sealed class VenueExecutor : IAsyncDisposable
                     reason ?? $"{_venue.Venue} order {order.VenueOrderId} filled");
                 break;
             case VenueOrderStatus.Canceled or VenueOrderStatus.Expired:
+                _failedThisStep.Add(state.OrderId); // e.g. OKX cancels a post-only that would take at once: a new attempt waits a step
                 Write(state, "cancelled", order.Price, order.Quantity, reason ?? order.Reason ?? $"{_venue.Venue}: {order.Status.ToString().ToLowerInvariant()}");
                 break;
             case VenueOrderStatus.Rejected:
                 _ordersRejected++;
+                _failedThisStep.Add(state.OrderId);
                 Write(state, "rejected", order.Price, order.Quantity, order.Reason ?? $"{_venue.Venue}: rejected");
                 break;
         }
@@ -405,6 +407,11 @@ public sealed class VenueExecutor : IAsyncDisposable
         {
             Inverse = false, NotionalCcy = _contract.NotionalCcy, FeeCcy = fill.FeeCcy,
         });
+        if (_fillsReported.TryGetValue(order.OrderId, out var reported) && order.FilledQty >= reported)
+        {
+            _fillsReported.Remove(order.OrderId);
+        }
+
         _risk!.OnFill(new RiskFill(fill.Ts, fillId, _config.InstId, fill.Side == VenueSide.Buy, fill.Quantity, fill.Price, fill.Fee));
         _fills++;
         _stepFills++;
@@ -418,12 +425,14 @@ public sealed class VenueExecutor : IAsyncDisposable
             return;
         }
 
-        if (!t.Opened && t.EntryDone && t.EntryFilled > 0)
+        // Done = final with every fill the venue reported recorded (an order update can arrive before its fills).
+        var fillsPending = _fillsReported.ContainsKey(t.Entry.OrderId);
+        if (!t.Opened && t.EntryFilled > 0 && ((t.Entry.IsFinal && !fillsPending) || t.EntryFilled >= t.Entry.Qty))
         {
             WriteOpen(t);
         }
 
-        if (t.EntryDone && t.EntryFilled == 0)
+        if (t.Entry.FailedEmpty && !fillsPending)
         {
             _trade = null; // the entry ended unfilled: no position
             return;

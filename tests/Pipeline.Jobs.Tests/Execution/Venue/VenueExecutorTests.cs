@@ -154,6 +154,26 @@ public sealed class VenueExecutorTests
     }
 
     [Fact]
+    public async Task EntryFill_OrderUpdateBeforeItsFill_KeepsThePositionAndPlacesTheTakeProfit()
+    {
+        await using var h = new VenueExecutorHarness();
+        var entryId = h.IdOf(0, ClientOrderIds.Entry);
+        h.Signal(0);
+        await h.StartAsync();
+        await h.StepAsync();
+        var fill = h.Scripted.Fill(entryId, 980m, ts: At(1, 20_000), emit: false);
+        h.Scripted.Emit(new VenueOrderUpdate(h.Scripted.Order(entryId)!)); // "filled", its fill still on the way
+
+        await h.StepAsync();
+        h.Scripted.Emit(new VenueFillUpdate(fill));
+        await h.StepAsync();
+
+        Assert.Equal(h.IdOf(0, ClientOrderIds.TakeProfit), h.Scripted.Placed[^1].ClientOrderId);
+        Assert.Equal(VenueExecutorHarness.Qty980, h.Executor.Status.Position);
+        Assert.Single(h.Fills());
+    }
+
+    [Fact]
     public async Task StopLoss_ATradeThroughTheStop_SendsAMarketReduceOnlyExitAndCancelsTheTakeProfit()
     {
         await using var h = new VenueExecutorHarness();
