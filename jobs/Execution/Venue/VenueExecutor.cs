@@ -518,11 +518,8 @@ public sealed class VenueExecutor : IAsyncDisposable
             await FlattenAsync(why, ct).ConfigureAwait(false);
         }
 
-        if (_tape is not null)
-        {
-            _tape.OnTrade(trade);
-            await DrainAsync(ct).ConfigureAwait(false);
-        }
+        _tape?.OnTrade(trade); // the paper venue fills from the tape
+        await DrainAsync(ct).ConfigureAwait(false); // fills so far (a take-profit) before the stop is checked
 
         if (_trade is { OpenQty: > 0, ExitWanted: null } t &&
             (t.IsLong ? trade.Px <= t.StopLossPx : trade.Px >= t.StopLossPx))
@@ -539,6 +536,7 @@ public sealed class VenueExecutor : IAsyncDisposable
         }
 
         _now = Math.Max(_now, minute.CloseTs);
+        await DrainAsync(ct).ConfigureAwait(false); // the decision sees every fill received so far (a stop's exit, a take-profit)
         await ExpireEntryAsync(ct).ConfigureAwait(false);
         var signal = _strategy!.Evaluate(minute);
         var action = SignalAction.None;
