@@ -77,6 +77,8 @@ public sealed class VenueExecutor : IAsyncDisposable
     private int _stepSent;
     private int _stepFills;
     private volatile VenueExecutorStatus _status;
+    private long _riskChanges;
+    private (TradeCursor, long?, long, long, string?, long, long)? _saved;
 
     public VenueExecutor(VaultLayout vault, StrategyConfig config, IOrderVenue venue, TimeProvider time, VenueExecutorOptions? options = null)
     {
@@ -831,6 +833,7 @@ public sealed class VenueExecutor : IAsyncDisposable
         }
 
         _risk!.OnFlattened(_now);
+        _riskChanges++;
     }
 
     // ---- settling and reconciliation ----------------------------------------------------------------------------
@@ -1084,8 +1087,16 @@ public sealed class VenueExecutor : IAsyncDisposable
             return;
         }
 
+        // A quiet step (no trade, minute, event or order) changes nothing on disk: no fsyncs for it.
+        var key = (_cursor, _lastMinuteMs, _now, _ledger.Writes, _mismatch, _lateTrades, _riskChanges);
+        if (key == _saved)
+        {
+            return;
+        }
+
         _ledger.Sync();
         RiskStore.Save(_vault, _risk); // after the ledger: a repeated fill is recognised by its id
+        _saved = key;
         new StateFile<VenueState>(_vault.VenueState(_config.Id)).Write(new VenueState
         {
             Strategy = _config.Strategy, Exchange = _config.Exchange, InstId = _config.InstId, Venue = _venue.Venue,

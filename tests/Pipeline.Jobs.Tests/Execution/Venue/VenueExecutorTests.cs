@@ -113,6 +113,24 @@ public sealed class VenueExecutorTests
     }
 
     [Fact]
+    public async Task Step_NothingNew_WritesNoState()
+    {
+        await using var h = new VenueExecutorHarness();
+        h.Signal(0);
+        await h.StartAsync();
+        await h.StepAsync();
+        var state = File.ReadAllText(h.Vault.VenueState(h.Config.Id));
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+
+        await h.StepAsync();
+        Assert.Equal(state, File.ReadAllText(h.Vault.VenueState(h.Config.Id)));
+        h.Trade(1, 1_000, 985m);
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+        await h.StepAsync();
+        Assert.NotEqual(state, File.ReadAllText(h.Vault.VenueState(h.Config.Id)));
+    }
+
+    [Fact]
     public async Task Start_AFillThatHappenedWhileDown_IsRecordedFromTheVenuesFillHistory()
     {
         await using var h = new VenueExecutorHarness();
