@@ -259,6 +259,7 @@ public sealed class SimulatorHost : IAsyncDisposable
             app.MapDelete("/fapi/v1/order", trading.CancelOrderAsync);
             app.MapGet("/fapi/v1/order", trading.QueryOrderAsync);
             app.MapGet("/fapi/v1/openOrders", trading.OpenOrdersAsync);
+            app.MapGet("/fapi/v1/userTrades", trading.UserTradesAsync);
             app.MapGet("/fapi/v2/positionRisk", http => trading.PositionRiskAsync(http, 2));
             app.MapGet("/fapi/v3/positionRisk", http => trading.PositionRiskAsync(http, 3));
             app.MapPost("/fapi/v1/listenKey", trading.ListenKeyPostAsync);
@@ -273,6 +274,8 @@ public sealed class SimulatorHost : IAsyncDisposable
             app.MapGet("/api/v5/trade/order", okxTrading.QueryAsync);
             app.MapGet("/api/v5/trade/orders-pending", okxTrading.PendingAsync);
             app.MapGet("/api/v5/account/positions", okxTrading.PositionsAsync);
+            app.MapGet("/api/v5/trade/fills", okxTrading.FillsAsync);
+            app.MapGet("/api/v5/trade/fills-history", okxTrading.FillsAsync);
             app.Map("/ws/v5/private", OkxPrivateSocketAsync);
         }
     }
