@@ -18,6 +18,6 @@ public sealed partial class MetricsDocumentationTests
         Assert.True(missing.Count == 0, "jobs/README.md (Health and metrics) has no row for: " + string.Join(", ", missing));
     }
 
-    [GeneratedRegex("""Create(?:Gauge|Counter)\("(pipeline_[a-z_]+)\"""")]
+    [GeneratedRegex(@"Create(?:Gauge|Counter)\(""(pipeline_[a-z_]+)""")]
     private static partial Regex MetricName();
 }
