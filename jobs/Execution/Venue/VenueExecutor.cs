@@ -48,6 +48,7 @@ public sealed class VenueExecutor : IAsyncDisposable
     private readonly HashSet<string> _resend = new(StringComparer.Ordinal);
     private readonly HashSet<string> _failedThisStep = new(StringComparer.Ordinal);
     private readonly HashSet<VenueErrorKind> _loggedKinds = [];
+    private readonly Dictionary<string, decimal> _fillsReported = new(StringComparer.Ordinal);
 
     private StrategyConfig _valued;
     private ContractTerms _contract;
@@ -221,6 +222,8 @@ public sealed class VenueExecutor : IAsyncDisposable
                 await FlattenAsync(why, ct).ConfigureAwait(false); // a kill switch acts within one step, trades or not
             }
 
+            await DrainAsync(ct).ConfigureAwait(false); // what the step's orders caused (fills of market exits) is recorded in it
+
             _loggedKinds.Clear();
             return Result(minutesDecided, tradesRead);
         }
@@ -320,7 +323,7 @@ public sealed class VenueExecutor : IAsyncDisposable
         _resend.Remove(state.OrderId);
         if (order.FilledQuantity > state.FilledQty)
         {
-            NeedFills(state.FirstTs); // the fills themselves come as fill events or from FillsAsync
+            _fillsReported[state.OrderId] = order.FilledQuantity; // the fills come as events, else from FillsAsync next step
         }
 
         if (state.IsFinal)
@@ -769,20 +772,22 @@ public sealed class VenueExecutor : IAsyncDisposable
     private async Task FlattenAsync(string why, CancellationToken ct)
     {
         Log.Warning("{Strategy}: risk flatten: {Reason}", _config.Id, why);
-        if (_trade is { } t)
+        if (_trade is { OpenQty: > 0 } held)
         {
-            foreach (var order in t.OpenOrders.ToList())
+            // Wanted before anything is cancelled, so no take-profit is placed again in between; the exit cancels the
+            // entry first and the take-profit after the market order.
+            held.ExitWanted = "risk_flatten";
+            held.ExitReason = "risk: " + why;
+            await ExitAsync(held, "risk_flatten", "risk: " + why, ct).ConfigureAwait(false);
+        }
+        else if (_trade is { } pending)
+        {
+            foreach (var order in pending.OpenOrders.ToList())
             {
                 await CancelAsync(order, "risk: " + why, ct).ConfigureAwait(false);
             }
 
-            await DrainAsync(ct).ConfigureAwait(false);
-            if (_trade is { OpenQty: > 0 } held)
-            {
-                held.ExitWanted = "risk_flatten";
-                held.ExitReason = "risk: " + why;
-                await ExitAsync(held, "risk_flatten", "risk: " + why, ct).ConfigureAwait(false);
-            }
+            await AdvanceTradeAsync(ct).ConfigureAwait(false);
         }
 
         if (_trade is null && _venuePosition is { Quantity: not 0 } adopted)
@@ -832,6 +837,18 @@ public sealed class VenueExecutor : IAsyncDisposable
             }
         }
 
+        foreach (var (id, qty) in _fillsReported.ToList())
+        {
+            if (Ledger.Orders[id].FilledQty >= qty)
+            {
+                _fillsReported.Remove(id); // the stream delivered them
+            }
+            else
+            {
+                NeedFills(Ledger.Orders[id].FirstTs);
+            }
+        }
+
         if (_fillsSince is { } since)
         {
             await FetchFillsAsync(since, ct).ConfigureAwait(false);
@@ -852,6 +869,7 @@ public sealed class VenueExecutor : IAsyncDisposable
             }
 
             _fillsSince = null;
+            _fillsReported.Clear();
         }
         catch (VenueException ex) when (ex.Kind != VenueErrorKind.Auth)
         {
