@@ -68,7 +68,9 @@ public sealed class LiveDemoRun(VaultLayout vault, TimeSpan span, ulong seed, Te
                 foreach (var strategy in strategies)
                 {
                     var venue = Venue(strategy.Exchange, sim, account);
-                    legs.Add(new Leg(strategy, venue, new VenueExecutor(vault, strategy, venue, _time)));
+                    // From the market's first minute: the executor's own default, the wall clock's minute, lies months after it.
+                    legs.Add(new Leg(strategy, venue, new VenueExecutor(vault, strategy, venue, _time,
+                        new VenueExecutorOptions { StartMinuteMs = DemoRun.Start.ToUnixTimeMilliseconds() })));
                 }
 
                 // Connected and reconciled (an empty account) before the market moves: the first minute is traded like any other.
