@@ -110,11 +110,11 @@ public sealed class LiveStrategyHealthTests : IDisposable
     public async Task Health_LiveStrategyKeyRefused_NotReadyWithTheLineAndDisconnected()
     {
         Run.Running(() => Status(Now.AddSeconds(-1)));
-        Run.Ended(LiveRunStates.AuthFailed, "live trading stopped: strategy live_btc on binance: the venue refused the API key ****abcd: -2015 Invalid API-key");
+        Run.Ended(LiveRunStates.AuthFailed, "live trading stopped: strategy live_btc on binance: the venue refused the credentials (API key ****abcd): -2015 Invalid API-key");
 
         var report = Read();
 
-        Assert.Equal("live live_btc on binance: executor auth failed: live trading stopped: strategy live_btc on binance: the venue refused the API key ****abcd: -2015 Invalid API-key",
+        Assert.Equal("live live_btc on binance: executor auth failed: live trading stopped: strategy live_btc on binance: the venue refused the credentials (API key ****abcd): -2015 Invalid API-key",
             Assert.Single(report.Reasons));
         var live = Assert.Single(report.LiveStrategies);
         Assert.Equal(("auth failed", false), (live.State, live.Connected));

@@ -76,7 +76,7 @@ public sealed class LiveExecutorServiceTests : IDisposable
         Assert.False(bound.IsCancellationRequested, "the host should have stopped on the refused key");
         var keyId = live.Runs[0].Live.Decision.Credentials!.KeyId;
         Assert.Equal(
-            $"live trading stopped: strategy live_btc on binance: the venue refused the API key {keyId}: binance: POST /fapi/v1/listenKey: -2015 Invalid API-key, IP, or permissions for action",
+            $"live trading stopped: strategy live_btc on binance: the venue refused the credentials (API key {keyId}): binance: POST /fapi/v1/listenKey: -2015 Invalid API-key, IP, or permissions for action",
             live.Fatal);
         Assert.Equal(LiveRunStates.AuthFailed, live.Runs[0].State);
         Assert.Equal(1, Assert.Single(venues).ConnectCalls);
