@@ -48,6 +48,12 @@ internal sealed class VenueLedger : IDisposable
 
     public long? LastFillTs { get; private set; }
 
+    /// <summary>The last fills in file order (at most <see cref="RecentFillCount"/>), to re-book in a risk gate whose state may lag the ledger.</summary>
+    public Queue<FillEvent> RecentFills { get; } = new();
+
+    /// <summary>Fewer than the risk gate remembers (256), so a fill it booked is still known to it.</summary>
+    public const int RecentFillCount = 64;
+
     /// <summary>Positions with an "open" line, and with a "close" line.</summary>
     public HashSet<string> Opened { get; } = new(StringComparer.Ordinal);
 
@@ -63,6 +69,9 @@ internal sealed class VenueLedger : IDisposable
     public long FillCount { get; private set; }
 
     public long? LastSignalMinuteMs { get; private set; }
+
+    /// <summary>Lines appended since open (any file): whether there is anything to sync.</summary>
+    public long Writes { get; private set; }
 
     public static VenueLedger Open(VaultLayout vault, StrategyConfig config)
     {
@@ -140,6 +149,7 @@ internal sealed class VenueLedger : IDisposable
 
     private void Write(JsonlAppender target, Action<Utf8JsonWriter> write)
     {
+        Writes++;
         _json.Reset(target);
         write(_json);
         _json.Flush();
@@ -170,6 +180,12 @@ internal sealed class VenueLedger : IDisposable
     private void Apply(FillEvent fill)
     {
         FillIds.Add(fill.FillId);
+        RecentFills.Enqueue(fill);
+        if (RecentFills.Count > RecentFillCount)
+        {
+            RecentFills.Dequeue();
+        }
+
         FillCount++;
         FeesPaid += fill.Fee;
         LastFillTs = Math.Max(LastFillTs ?? long.MinValue, fill.Ts);

@@ -42,8 +42,8 @@ internal sealed class VenueExecutorHarness : IAsyncDisposable
     /// <summary>Long entry quantity at 980: 1000 USDT / 980.</summary>
     public static decimal Qty980 => ContractPnl.Quantity(1000m, 980m);
 
-    public VenueExecutor Create() =>
-        _executor = new VenueExecutor(Vault, Config, Venue, Time, new VenueExecutorOptions { StartMinuteMs = Minute(0) });
+    public VenueExecutor Create(VenueExecutorOptions? options = null) =>
+        _executor = new VenueExecutor(Vault, Config, Venue, Time, options ?? new VenueExecutorOptions { StartMinuteMs = Minute(0) });
 
     public async Task<VenueExecutor> StartAsync()
     {

@@ -64,6 +64,73 @@ public sealed class VenueExecutorTests
     }
 
     [Fact]
+    public async Task Restart_AfterACrashBeforeTheRequestLeft_MarksItNeverReachedAndDoesNotResend()
+    {
+        await using var h = new VenueExecutorHarness();
+        var entryId = h.IdOf(0, ClientOrderIds.Entry);
+        h.Signal(0);
+        await h.StartAsync();
+        h.Scripted.OnPlace = _ => throw new IOException("process killed before the request left");
+        await Assert.ThrowsAsync<IOException>(h.StepAsync);
+        h.Scripted.OnPlace = null;
+
+        await h.RestartAsync();
+        await h.StepAsync();
+
+        Assert.Empty(h.Scripted.Placed);
+        Assert.Equal([(entryId, "sending", ""), (entryId, "cancelled", "never reached the venue")],
+            h.Orders().Select(o => (o.Id, o.Event, o.Event == "sending" ? "" : o.Reason)));
+        Assert.Equal("long", Assert.Single(h.Signals()).Action);
+    }
+
+    [Fact]
+    public async Task Restart_StateOlderThanTheLedger_WritesNoLineTwice()
+    {
+        await using var h = new VenueExecutorHarness();
+        await OpenLongAsync(h);
+        var before = File.ReadAllBytes(h.Vault.VenueState(h.Config.Id));
+        h.Scripted.MarketPx = 976.5m;
+        h.Scripted.Now = At(1, 45_050);
+        h.Trade(1, 45_000, 977.0m); // the stop
+        h.Fixture.Minute(Minute(1), 977m);
+        h.Trade(2, 1_000, 977m);
+        await h.StepAsync();
+        string[] Files() =>
+        [
+            .. File.ReadAllLines(h.Vault.LedgerOrders(h.Config.Id)), .. File.ReadAllLines(h.Vault.LedgerFills(h.Config.Id)),
+            .. File.ReadAllLines(h.Vault.LedgerPositions(h.Config.Id)), .. h.Signals().Select(x => x.Action + x.Reason),
+        ];
+        var written = Files();
+        await h.Executor.DisposeAsync();
+        File.WriteAllBytes(h.Vault.VenueState(h.Config.Id), before); // the step's state write was lost
+
+        await h.StartAsync();
+        await h.StepAsync();
+
+        Assert.Equal(written, Files());
+        Assert.Equal(4, h.Scripted.Placed.Count); // entry, take-profit, stop, the entry of minute 1: nothing again
+        Assert.Equal(["long", "long"], h.Signals().Select(x => x.Action));
+    }
+
+    [Fact]
+    public async Task Step_NothingNew_WritesNoState()
+    {
+        await using var h = new VenueExecutorHarness();
+        h.Signal(0);
+        await h.StartAsync();
+        await h.StepAsync();
+        var state = File.ReadAllText(h.Vault.VenueState(h.Config.Id));
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+
+        await h.StepAsync();
+        Assert.Equal(state, File.ReadAllText(h.Vault.VenueState(h.Config.Id)));
+        h.Trade(1, 1_000, 985m);
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+        await h.StepAsync();
+        Assert.NotEqual(state, File.ReadAllText(h.Vault.VenueState(h.Config.Id)));
+    }
+
+    [Fact]
     public async Task Start_AFillThatHappenedWhileDown_IsRecordedFromTheVenuesFillHistory()
     {
         await using var h = new VenueExecutorHarness();
@@ -131,6 +198,26 @@ public sealed class VenueExecutorTests
         Assert.Equal(new VenueOrderRequest(h.Config.InstId, h.IdOf(0, ClientOrderIds.TakeProfit), VenueSide.Sell, VenueOrderType.PostOnly,
             VenueExecutorHarness.Qty980, 985.88m, true), tp); // 980 × 1.006
         Assert.Equal("open", Assert.Single(h.Positions()).GetProperty("event").GetString());
+    }
+
+    [Fact]
+    public async Task EntryFill_OrderUpdateBeforeItsFill_KeepsThePositionAndPlacesTheTakeProfit()
+    {
+        await using var h = new VenueExecutorHarness();
+        var entryId = h.IdOf(0, ClientOrderIds.Entry);
+        h.Signal(0);
+        await h.StartAsync();
+        await h.StepAsync();
+        var fill = h.Scripted.Fill(entryId, 980m, ts: At(1, 20_000), emit: false);
+        h.Scripted.Emit(new VenueOrderUpdate(h.Scripted.Order(entryId)!)); // "filled", its fill still on the way
+
+        await h.StepAsync();
+        h.Scripted.Emit(new VenueFillUpdate(fill));
+        await h.StepAsync();
+
+        Assert.Equal(h.IdOf(0, ClientOrderIds.TakeProfit), h.Scripted.Placed[^1].ClientOrderId);
+        Assert.Equal(VenueExecutorHarness.Qty980, h.Executor.Status.Position);
+        Assert.Single(h.Fills());
     }
 
     [Fact]
@@ -229,6 +316,24 @@ public sealed class VenueExecutorTests
     }
 
     [Fact]
+    public async Task KillSwitch_WithOnlyAPendingEntry_CancelsItAndSendsNothing()
+    {
+        await using var h = new VenueExecutorHarness();
+        var entryId = h.IdOf(0, ClientOrderIds.Entry);
+        h.Signal(0);
+        await h.StartAsync();
+        await h.StepAsync();
+        RiskStore.KillFile(h.Vault, h.Config.Id).Write(new KillSwitch { Strategy = h.Config.Id, Active = true, SetAtMs = T0 + 1 });
+
+        await h.StepAsync();
+
+        Assert.Single(h.Scripted.Placed);
+        Assert.Equal(VenueOrderStatus.Canceled, h.Scripted.Order(entryId)!.Status);
+        Assert.Equal(("cancelled", "risk: kill switch set at 2025-03-03T12:00:00.001Z"), (h.Orders()[^1].Event, h.Orders()[^1].Reason));
+        Assert.False((await h.StepAsync()).PositionOpen);
+    }
+
+    [Fact]
     public async Task Run_BadKeyOnPlace_ThrowsAuthOnceAndDoesNotRetry()
     {
         await using var h = new VenueExecutorHarness();
@@ -308,6 +413,140 @@ public sealed class VenueExecutorTests
 
         Assert.Contains(stray, h.Scripted.Canceled);
         Assert.Empty(h.Orders());
+    }
+
+    [Fact]
+    public async Task Entry_RejectedByTheVenue_IsFinalForItsMinuteWithTheVenuesReason()
+    {
+        await using var h = new VenueExecutorHarness();
+        h.Signal(0);
+        await h.StartAsync();
+        h.Scripted.PlaceFailures.Enqueue(new VenueException(VenueErrorKind.Rejected, "scripted: Order would immediately match and take.", "-5022"));
+
+        await h.StepAsync();
+        h.Trade(1, 30_000, 985m);
+        await h.StepAsync();
+
+        Assert.Single(h.Scripted.Placed);
+        Assert.Equal(("rejected", "scripted: Order would immediately match and take. (code -5022)"), (h.Orders()[^1].Event, h.Orders()[^1].Reason));
+        Assert.EndsWith("the venue rejected the entry", h.Signals()[^1].Reason, StringComparison.Ordinal);
+        Assert.Equal(1, h.Executor.Status.OrdersRejected);
+        Assert.False((await h.StepAsync()).PositionOpen);
+    }
+
+    [Fact]
+    public async Task StopLoss_ExitRejected_IsRetriedNextStepWithTheNextAttempt()
+    {
+        await using var h = new VenueExecutorHarness();
+        await OpenLongAsync(h);
+        h.Scripted.PlaceFailures.Enqueue(new VenueException(VenueErrorKind.Rejected, "scripted: margin check failed", "-2019"));
+        h.Trade(1, 45_000, 977.0m);
+
+        await h.StepAsync();
+        Assert.Equal(h.IdOf(0, ClientOrderIds.StopLoss, 0), h.Scripted.Placed[^1].ClientOrderId);
+        Assert.NotEqual(0m, h.Scripted.Position);
+        await h.StepAsync();
+
+        Assert.Equal(h.IdOf(0, ClientOrderIds.StopLoss, 1), h.Scripted.Placed[^1].ClientOrderId);
+        Assert.Equal(0m, h.Scripted.Position);
+        Assert.Equal("stop_loss", h.Positions()[^1].GetProperty("exitReason").GetString());
+    }
+
+    [Fact]
+    public async Task Entry_PartlyFilledThenExpired_KeepsTheFilledPartAsThePosition()
+    {
+        await using var h = new VenueExecutorHarness();
+        var entryId = h.IdOf(0, ClientOrderIds.Entry);
+        h.Signal(0);
+        await h.StartAsync();
+        await h.StepAsync();
+        h.Scripted.Now = At(1, 20_000);
+        h.Scripted.Fill(entryId, 980m, qty: 0.4m);
+        h.Trade(1, 20_000, 979.5m);
+        await h.StepAsync();
+        Assert.Single(h.Scripted.Placed); // no take-profit while the entry may still fill
+
+        h.Trade(2, 0, 985m); // time-to-live over
+        await h.StepAsync();
+
+        Assert.Equal((entryId, "cancelled"), (h.Orders().Last(o => o.Id == entryId).Id, h.Orders().Last(o => o.Id == entryId).Event));
+        var tp = h.Scripted.Placed[^1];
+        Assert.Equal((h.IdOf(0, ClientOrderIds.TakeProfit), 0.4m, true), (tp.ClientOrderId, tp.Quantity, tp.ReduceOnly));
+        Assert.Equal(0.4m, h.Executor.Status.Position);
+        Assert.Equal("0.4", Assert.Single(h.Positions()).GetProperty("qty").GetString());
+    }
+
+    [Fact]
+    public async Task Place_RateLimited_IsSentAgainNextStepWithTheSameId()
+    {
+        await using var h = new VenueExecutorHarness();
+        h.Signal(0);
+        await h.StartAsync();
+        h.Scripted.PlaceFailures.Enqueue(new VenueException(VenueErrorKind.RateLimited, "scripted: too many requests", "-1003"));
+
+        await h.StepAsync();
+        await h.StepAsync();
+
+        Assert.Equal([h.IdOf(0, ClientOrderIds.Entry), h.IdOf(0, ClientOrderIds.Entry)], h.Scripted.Placed.Select(p => p.ClientOrderId));
+        Assert.Single(h.Scripted.Orders);
+        Assert.Equal(["sending", "placed"], h.Orders().Select(o => o.Event));
+    }
+
+    [Fact]
+    public async Task Start_FirstRunOverHistory_DecidesFromTheNewestTradesMinute()
+    {
+        await using var h = new VenueExecutorHarness();
+        h.Signal(0); // history: a long signal nobody may trade now
+        h.Signal(1, close: 990m);
+        h.Trade(2, 10_000, 990m); // the newest trade: minute 2 is "now"
+        await h.Create(new VenueExecutorOptions()).StartAsync(CancellationToken.None);
+
+        var quiet = await h.StepAsync();
+        h.Fixture.Minute(Minute(2), 980m);
+        h.Trade(3, 5_000, 985m);
+        var live = await h.StepAsync();
+
+        Assert.Equal((0, 1), (quiet.Minutes, quiet.Trades));
+        Assert.Equal((1, 1), (live.Minutes, live.OrdersSent));
+        Assert.Equal(h.IdOf(2, ClientOrderIds.Entry), Assert.Single(h.Scripted.Placed).ClientOrderId);
+        Assert.Equal("long", Assert.Single(h.Signals()).Action);
+    }
+
+    [Fact]
+    public async Task Start_EmptyVault_DecidesFromTheFirstTradeRecorded()
+    {
+        await using var h = new VenueExecutorHarness();
+        await h.Create(new VenueExecutorOptions()).StartAsync(CancellationToken.None);
+        h.Signal(0);
+
+        await h.StepAsync();
+
+        Assert.Equal(h.IdOf(0, ClientOrderIds.Entry), Assert.Single(h.Scripted.Placed).ClientOrderId);
+    }
+
+    [Fact]
+    public async Task ExitAtVwap_CloseAtOrAboveVwap_SendsAMarketReduceOnlyExitAtTheMinuteClose()
+    {
+        var config = CreateConfig(new Pipeline.Jobs.Strategies.ExecutionSettings { ExitAtVwap = true }) with
+        {
+            Risk = new RiskLimits { VolatilityHaltPct = null },
+        };
+        await using var h = new VenueExecutorHarness(config);
+        await OpenLongAsync(h);
+        h.Fixture.Minute(Minute(1), 1000.5m); // close ≥ vwap 1000
+        h.Scripted.MarketPx = 1000.4m;
+        h.Scripted.Now = At(2, 1_000);
+        h.Trade(2, 1_000, 1000.4m);
+
+        await h.StepAsync();
+
+        var exit = h.Scripted.Placed[^1];
+        Assert.Equal((h.IdOf(0, ClientOrderIds.ExitVwap), VenueOrderType.Market, VenueSide.Sell, true),
+            (exit.ClientOrderId, exit.Type, exit.Side, exit.ReduceOnly));
+        Assert.Equal("exit_vwap", h.Signals()[^1].Action);
+        Assert.Equal(VenueOrderStatus.Canceled, h.Scripted.Order(h.IdOf(0, ClientOrderIds.TakeProfit))!.Status);
+        var trip = Assert.Single(PerformanceReport.FromFills(h.Fills()).Trades);
+        Assert.Equal(("exit_vwap", 1000.4m), (trip.ExitReason, trip.ExitPx));
     }
 
     /// <summary>A long at 980 placed for minute 0 and filled by the venue at 12:01:20; the take-profit placed.</summary>
