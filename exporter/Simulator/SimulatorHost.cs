@@ -204,6 +204,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         }
 
         await Task.WhenAll(sockets).WaitAsync(TimeSpan.FromSeconds(5), token).ContinueWith(_ => { }, TaskScheduler.Default);
+        _context.Private?.Faults.ReleaseHeld(); // an ackhold reply must not keep the server from stopping
         await _app.StopAsync(token);
         _truth?.Dispose();
         _context.Private?.Dispose();
