@@ -39,6 +39,15 @@ public static class ConfigKeys
     public const string MaxEventTimeSkewSeconds = "exporter.maxEventTimeSkewSeconds";
     public const string HealthAddress = "health.address";
     public const string HealthMaxLagSeconds = "health.maxLagSeconds";
+    public const string TradingBinanceRest = "trading.binance.rest";
+    public const string TradingBinanceUserStream = "trading.binance.userStream";
+    public const string TradingBinanceTestnet = "trading.binance.testnet";
+    public const string TradingOkxRest = "trading.okx.rest";
+    public const string TradingOkxPrivateWs = "trading.okx.privateWs";
+    public const string TradingOkxDemo = "trading.okx.demo";
+    public const string TradingOkxTdMode = "trading.okx.tdMode";
+    public const string TradingCredentialsFile = "trading.credentialsFile";
+    public const string TradingPollMs = "trading.pollMs";
 
     /// <summary>Each key and whether it holds a list (YAML sequence; comma-separated in env and flags).</summary>
     public static IReadOnlyDictionary<string, bool> All { get; } = new Dictionary<string, bool>(StringComparer.Ordinal)
@@ -76,6 +85,15 @@ public static class ConfigKeys
         [MaxEventTimeSkewSeconds] = false,
         [HealthAddress] = false,
         [HealthMaxLagSeconds] = false,
+        [TradingBinanceRest] = false,
+        [TradingBinanceUserStream] = false,
+        [TradingBinanceTestnet] = false,
+        [TradingOkxRest] = false,
+        [TradingOkxPrivateWs] = false,
+        [TradingOkxDemo] = false,
+        [TradingOkxTdMode] = false,
+        [TradingCredentialsFile] = false,
+        [TradingPollMs] = false,
     };
 
     public static bool IsList(string key) => All[key];

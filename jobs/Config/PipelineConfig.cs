@@ -30,6 +30,9 @@ public sealed record PipelineConfig
     /// </summary>
     public HealthConfig Health { get; init; } = HealthConfig.Off;
 
+    /// <summary>Where live strategies trade (<c>trading:</c>); production endpoints by default.</summary>
+    public TradingConfig Trading { get; init; } = TradingConfig.Default;
+
     /// <summary>The configuration file that was read, or null when only built-in defaults applied.</summary>
     public string? SourceFile { get; init; }
 

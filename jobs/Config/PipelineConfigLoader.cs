@@ -1,5 +1,7 @@
 using Pipeline.Calculators.Runner;
+using Pipeline.Exporter.Binance.Trading;
 using Pipeline.Exporter.Micro;
+using Pipeline.Exporter.Okx.Trading;
 using Pipeline.Vault.Micro;
 using System.Globalization;
 using Pipeline.Jobs.Cli;
@@ -51,6 +53,11 @@ public static class PipelineConfigLoader
         [ConfigKeys.MaxEventTimeSkewSeconds] = "86400",
         [ConfigKeys.HealthAddress] = HealthConfig.DefaultAddress,
         [ConfigKeys.HealthMaxLagSeconds] = "120",
+        // trading.*.rest/userStream/privateWs have no fixed default: production, or testnet/demo when that flag is on.
+        [ConfigKeys.TradingBinanceTestnet] = "false",
+        [ConfigKeys.TradingOkxDemo] = "false",
+        [ConfigKeys.TradingOkxTdMode] = "cross",
+        [ConfigKeys.TradingPollMs] = Invariant(TradingConfig.DefaultPollMs),
     };
 
     private static readonly Dictionary<string, IReadOnlyList<string>> DefaultLists = new(StringComparer.Ordinal)
@@ -244,8 +251,56 @@ public static class PipelineConfigLoader
             Strategies = strategies,
             MaxEventTimeSkew = TimeSpan.FromSeconds(reader.Int(ConfigKeys.MaxEventTimeSkewSeconds, 1, 366 * 86_400)),
             Health = new HealthConfig(reader.ListenAddress(ConfigKeys.HealthAddress), TimeSpan.FromSeconds(reader.Int(ConfigKeys.HealthMaxLagSeconds, 1, 86_400))),
+            Trading = Trading(reader, values, workingDirectory),
             SourceFile = file,
         };
+    }
+
+    /// <summary>The <c>trading:</c> section; an endpoint left out follows the testnet/demo flag.</summary>
+    private static TradingConfig Trading(Binder reader, Dictionary<string, ConfigValue> values, string workingDirectory)
+    {
+        var testnet = reader.Bool(ConfigKeys.TradingBinanceTestnet);
+        var demo = reader.Bool(ConfigKeys.TradingOkxDemo);
+        var tdMode = reader.Text(ConfigKeys.TradingOkxTdMode);
+        if (tdMode is not ("cross" or "isolated"))
+        {
+            throw reader.Error(ConfigKeys.TradingOkxTdMode, $"'{tdMode}' is not a trade mode (cross or isolated)");
+        }
+
+        Uri Endpoint(string key, Uri fallback, params string[] schemes) =>
+            values.ContainsKey(key) ? reader.Uri(key, schemes) : fallback;
+
+        var binance = new BinanceVenueOptions
+        {
+            Rest = Endpoint(ConfigKeys.TradingBinanceRest, testnet ? BinanceVenueOptions.TestnetRest : BinanceVenueOptions.ProductionRest, "http", "https"),
+            UserStream = Endpoint(ConfigKeys.TradingBinanceUserStream,
+                testnet ? BinanceVenueOptions.TestnetUserStream : BinanceVenueOptions.ProductionUserStream, "ws", "wss"),
+            Testnet = testnet,
+        };
+        var okx = new OkxVenueOptions
+        {
+            // OKX demo trading shares the REST host (x-simulated-trading: 1 marks it); only the WebSocket host differs.
+            Rest = Endpoint(ConfigKeys.TradingOkxRest, OkxVenueOptions.ProductionRest, "http", "https"),
+            PrivateWs = Endpoint(ConfigKeys.TradingOkxPrivateWs, demo ? OkxVenueOptions.DemoPrivateWs : OkxVenueOptions.ProductionPrivateWs, "ws", "wss"),
+            Demo = demo,
+            TdMode = tdMode,
+        };
+        string? credentials = null;
+        if (values.ContainsKey(ConfigKeys.TradingCredentialsFile))
+        {
+            var text = reader.Text(ConfigKeys.TradingCredentialsFile);
+            try
+            {
+                credentials = Path.GetFullPath(text, workingDirectory);
+            }
+            catch (ArgumentException ex)
+            {
+                throw reader.Error(ConfigKeys.TradingCredentialsFile, $"'{text}' is not a path: {ex.Message}");
+            }
+        }
+
+        var poll = reader.Int(ConfigKeys.TradingPollMs, 50, 60_000);
+        return new TradingConfig(binance, okx, credentials, TimeSpan.FromMilliseconds(poll));
     }
 
     /// <summary>Typed reads of the merged values; each failure names the key and its source.</summary>

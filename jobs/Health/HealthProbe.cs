@@ -7,6 +7,7 @@ using Pipeline.Jobs.Execution.Live;
 using Pipeline.Jobs.Export;
 using Pipeline.Jobs.Hosting;
 using Pipeline.Jobs.Status;
+using Pipeline.Jobs.Trading;
 using Pipeline.Vault.Layout;
 using Pipeline.Vault.Micro;
 using Pipeline.Vault.State;
@@ -17,9 +18,13 @@ namespace Pipeline.Jobs.Health;
 /// Reads the host's live state into a <see cref="HealthReport"/> at request time: the exporters' own counters
 /// (nothing is counted on their hot paths for this), the job stats, the calculators' and executors' state files.
 /// </summary>
+/// <param name="live">The run's live strategies, or null when it trades on paper only.</param>
 public sealed class HealthProbe(PipelineConfig config, VaultLayout vault, HostExporters exporters, JobStats jobs,
-    IReadOnlyList<string> strategies, TimeProvider time)
+    IReadOnlyList<string> strategies, TimeProvider time, LiveTrading? live = null)
 {
+    /// <summary>A running live executor that has not stepped for this long (and more than 10 polls) is reported stalled.</summary>
+    public static readonly TimeSpan LiveStallBound = TimeSpan.FromSeconds(30);
+
     private readonly DateTimeOffset _startedAt = time.GetUtcNow();
 
     public HealthReport Read()
@@ -38,7 +43,9 @@ public sealed class HealthProbe(PipelineConfig config, VaultLayout vault, HostEx
         }
 
         var strategyHealth = strategies.Select(Strategy).ToList();
-        var riskHalts = strategyHealth.SelectMany(s => s.Halts.Select(h => $"{s.Strategy}: {h}")).ToList();
+        var liveHealth = (live?.Runs ?? []).Select(r => Live(r, now, reasons)).ToList();
+        var riskHalts = strategyHealth.SelectMany(s => s.Halts.Select(h => $"{s.Strategy}: {h}"))
+            .Concat(liveHealth.SelectMany(s => s.Halts.Select(h => $"{s.Strategy}: {h}"))).ToList();
         // A halted strategy trades nothing until the halt ends or is cleared: the operator should look, so not ready.
         reasons.AddRange(riskHalts.Select(h => "risk halt: " + h));
         return new HealthReport
@@ -51,6 +58,7 @@ public sealed class HealthProbe(PipelineConfig config, VaultLayout vault, HostEx
             Calculators = Calculators(nowMs),
             Jobs = jobRecords,
             Strategies = strategyHealth,
+            LiveStrategies = liveHealth,
             RiskHalts = riskHalts,
         };
     }
@@ -174,6 +182,39 @@ public sealed class HealthProbe(PipelineConfig config, VaultLayout vault, HostEx
         {
             Halts = status.Halts,
         };
+    }
+
+    /// <summary>
+    /// One live strategy; not ready while its executor is not running (starting, restarting after a failure, stopped, a
+    /// refused key) or has stalled. Its halts join <see cref="HealthReport.RiskHalts"/> (each also makes it not ready).
+    /// </summary>
+    private LiveStrategyHealth Live(LiveStrategyRun run, DateTimeOffset now, List<string> reasons)
+    {
+        var status = run.Status;
+        var state = run.State;
+        var age = status?.LastStepAt is { } at ? Math.Max(0, (now - at).TotalSeconds) : (double?)null;
+        var stallBound = Math.Max(LiveStallBound.TotalSeconds, 10 * config.Trading.Poll.TotalSeconds);
+        var stalled = state == LiveRunStates.Running && age > stallBound;
+        var stepping = state == LiveRunStates.Running && age is not null && !stalled;
+        var what = $"live {run.StrategyId} on {run.Venue}";
+        if (stalled)
+        {
+            reasons.Add(string.Create(CultureInfo.InvariantCulture, $"{what}: no executor step for {age:F0} s"));
+        }
+        else if (state == LiveRunStates.Running && age is null)
+        {
+            reasons.Add($"{what}: executor starting (connecting and reconciling with the venue)");
+        }
+        else if (state != LiveRunStates.Running)
+        {
+            reasons.Add(run.Error is { } error ? $"{what}: executor {state}: {error}" : $"{what}: executor {state}");
+        }
+
+        var halts = status?.Halts ?? [];
+        return new LiveStrategyHealth(run.StrategyId, run.Venue, run.Live.Strategy.InstId, Pipeline.Exporter.Trading.SecretRedactor.Redact(
+                Pipeline.Exporter.Rest.EndpointRedaction.Redact(run.Live.Target.Endpoint)), run.Live.Target.Testnet, state, stepping, age,
+            status?.LastMinuteMs, status?.OrdersSent ?? 0, status?.OrdersRejected ?? 0, status?.Fills ?? 0, status?.Position ?? 0m,
+            status?.RealizedPnl ?? 0m, status?.UnrealizedPnl ?? 0m, status?.FeesPaid ?? 0m, halts, status?.LastError ?? run.Error);
     }
 
     private static double? Lag(long? ms, long nowMs) => ms is { } v ? Math.Max(0, nowMs - v) / 1000.0 : null;

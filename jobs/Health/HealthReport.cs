@@ -32,6 +32,9 @@ public sealed record HealthReport
 
     public required IReadOnlyList<StrategyHealth> Strategies { get; init; }
 
+    /// <summary>The strategies trading live in this run (<c>mode: live</c>), from their executors.</summary>
+    public IReadOnlyList<LiveStrategyHealth> LiveStrategies { get; init; } = [];
+
     /// <summary>Every configured strategy's active risk halts ("{strategy}: {halt}"); each makes the host not ready.</summary>
     public IReadOnlyList<string> RiskHalts { get; init; } = [];
 }
@@ -95,3 +98,30 @@ public sealed record StrategyHealth(
     /// <summary>The strategy's active risk halts (kill switch, daily loss, volatility), as `status` shows them.</summary>
     public IReadOnlyList<string> Halts { get; init; } = [];
 }
+
+/// <summary>One live strategy of the run: its executor service's state and the executor's own status (<c>VenueExecutor.Status</c>).</summary>
+/// <param name="State">starting, running, restarting, stopped or "auth failed".</param>
+/// <param name="Connected">The executor is running and has stepped recently (its venue answered and its stream is read).</param>
+/// <param name="Testnet">The account is a testnet/demo one (trading.binance.testnet, trading.okx.demo).</param>
+/// <param name="LastStepAgeSeconds">Wall time since the executor's last step; null before the first.</param>
+/// <param name="LastMinute">The last minute the executor decided (Unix ms), or null.</param>
+/// <param name="Position">Signed base quantity: positive long, negative short, 0 flat.</param>
+public sealed record LiveStrategyHealth(
+    string Strategy,
+    string Venue,
+    string Inst,
+    string Endpoint,
+    bool Testnet,
+    string State,
+    bool Connected,
+    double? LastStepAgeSeconds,
+    long? LastMinute,
+    long OrdersSent,
+    long OrdersRejected,
+    long Fills,
+    decimal Position,
+    decimal RealizedPnl,
+    decimal UnrealizedPnl,
+    decimal FeesPaid,
+    IReadOnlyList<string> Halts,
+    string? LastError);

@@ -33,6 +33,16 @@ public sealed class PipelineMetrics
     private readonly Gauge _realized;
     private readonly Gauge _unrealized;
     private readonly Gauge _halts;
+    private readonly Gauge _liveUp;
+    private readonly Counter _liveSent;
+    private readonly Counter _liveRejected;
+    private readonly Counter _liveFills;
+    private readonly Gauge _livePosition;
+    private readonly Gauge _liveRealized;
+    private readonly Gauge _liveUnrealized;
+    private readonly Gauge _liveFees;
+    private readonly Gauge _liveStepAge;
+    private readonly Gauge _liveHalts;
 
     public PipelineMetrics()
     {
@@ -59,6 +69,16 @@ public sealed class PipelineMetrics
         _realized = f.CreateGauge("pipeline_strategy_realized_pnl", "Net realised PnL of the closed round trips, in the contract's PnL currency.", "strategy");
         _unrealized = f.CreateGauge("pipeline_strategy_unrealized_pnl", "Net unrealised PnL of the open position at the last minute's close (0 when flat).", "strategy");
         _halts = f.CreateGauge("pipeline_strategy_risk_halts", "Active risk halts of the strategy (kill switch, daily loss, volatility): 0 when it may trade.", "strategy");
+        _liveUp = f.CreateGauge("pipeline_live_connected", "1 while the live strategy's executor is running and stepping (venue answering, stream read), else 0.", "strategy", "venue");
+        _liveSent = f.CreateCounter("pipeline_live_orders_sent_total", "Orders the live executor sent to the venue.", "strategy", "venue");
+        _liveRejected = f.CreateCounter("pipeline_live_orders_rejected_total", "Orders the venue rejected (post-only would cross, filters, reduce-only, limits).", "strategy", "venue");
+        _liveFills = f.CreateCounter("pipeline_live_fills_total", "Fills the live executor booked from the venue.", "strategy", "venue");
+        _livePosition = f.CreateGauge("pipeline_live_position", "The live position in base units: positive long, negative short, 0 flat.", "strategy", "venue");
+        _liveRealized = f.CreateGauge("pipeline_live_realized_pnl", "Realised PnL of the live strategy (quote currency), as its executor books it.", "strategy", "venue");
+        _liveUnrealized = f.CreateGauge("pipeline_live_unrealized_pnl", "Unrealised PnL of the open live position (quote currency; 0 when flat).", "strategy", "venue");
+        _liveFees = f.CreateGauge("pipeline_live_fees_paid", "Fees the venue charged the live strategy (quote currency).", "strategy", "venue");
+        _liveStepAge = f.CreateGauge("pipeline_live_last_step_age_seconds", "Wall time since the live executor's last step.", "strategy", "venue");
+        _liveHalts = f.CreateGauge("pipeline_live_risk_halts", "Active risk halts of the live strategy (kill switch, daily loss, volatility, position mismatch): 0 when it may trade.", "strategy", "venue");
     }
 
     public CollectorRegistry Registry { get; } = Metrics.NewCustomRegistry();
@@ -128,6 +148,25 @@ public sealed class PipelineMetrics
                 _realized.WithLabels(strategy.Strategy).Set((double)strategy.Realized);
                 _unrealized.WithLabels(strategy.Strategy).Set((double)(strategy.Unrealized ?? 0m));
                 _halts.WithLabels(strategy.Strategy).Set(strategy.Halts.Count);
+            }
+
+            foreach (var live in report.LiveStrategies)
+            {
+                string[] labels = [live.Strategy, live.Venue];
+                _liveUp.WithLabels(labels).Set(live.Connected ? 1 : 0);
+                _liveSent.WithLabels(labels).IncTo(live.OrdersSent);
+                _liveRejected.WithLabels(labels).IncTo(live.OrdersRejected);
+                _liveFills.WithLabels(labels).IncTo(live.Fills);
+                _livePosition.WithLabels(labels).Set((double)live.Position);
+                _liveRealized.WithLabels(labels).Set((double)live.RealizedPnl);
+                _liveUnrealized.WithLabels(labels).Set((double)live.UnrealizedPnl);
+                _liveFees.WithLabels(labels).Set((double)live.FeesPaid);
+                if (live.LastStepAgeSeconds is { } age)
+                {
+                    _liveStepAge.WithLabels(labels).Set(age);
+                }
+
+                _liveHalts.WithLabels(labels).Set(live.Halts.Count);
             }
         }
     }

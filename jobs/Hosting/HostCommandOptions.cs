@@ -21,6 +21,11 @@ internal static class HostCommandOptions
         Description = "Quartz cron for the calculators (overrides schedule.calculators), e.g. \"0 */5 * * * ?\"",
     };
 
+    public static readonly Option<bool> ConfirmLive = new(Trading.LiveModeGate.ConfirmFlag)
+    {
+        Description = "Confirm live trading for the strategies configured with mode: live (or set PIPELINE_CONFIRM_LIVE=1); keys come from the environment or an owner-only file (trading.credentialsFile), never the command line",
+    };
+
     public static void Add(Command command)
     {
         command.Options.Add(ConfigFile);
@@ -54,10 +59,39 @@ internal static class HostCommandOptions
                 $"{config.Vault} is the demo's vault ({Demo.DemoVault.MarkerFile}); run records real data and never writes there: set vault: or pass --vault with another directory");
         }
 
+        // Live or not is settled before anything starts: a refusal is one line (exit 2) with nothing running.
+        var strategies = Signal.SignalPass.LoadStrategies(config.Strategies);
+        IReadOnlyList<Trading.LiveStrategy> liveStrategies = [];
+        if (mode == HostMode.Run)
+        {
+            liveStrategies = Trading.LivePlan.Decide(strategies, config.Trading, context.Get(ConfirmLive), Environment.GetEnvironmentVariable);
+        }
+        else if (Trading.LivePlan.PaperOnlyRefusal(strategies, "schedule") is { } refusal)
+        {
+            throw new UsageException(refusal);
+        }
+
         // Logs go to the configured vault (the file may name another vault than --vault/env).
         PipelineLogging.Configure(CommonOptions.Level(context.Parse), new VaultLayout(config.Vault));
-        using var host = PipelineHost.Build(config, mode, HostComposition.AddPipelineServices);
-        await host.RunAsync(token);
+        var live = new Trading.LiveTrading(liveStrategies);
+        foreach (var strategy in liveStrategies)
+        {
+            // Loud on purpose: whoever starts or watches this run must see that real orders follow, where, and with which key.
+            await context.Error.WriteLineAsync(strategy.Decision.Banner);
+            Log.Warning("{Banner}", strategy.Decision.Banner);
+        }
+
+        using (var host = PipelineHost.Build(config, mode, (services, c) => HostComposition.AddPipelineServices(services, c, live)))
+        {
+            await host.RunAsync(token);
+        }
+
+        if (live.Fatal is { } fatal)
+        {
+            // The host stopped because a venue refused a key: exit 1 with that line, nothing retried.
+            throw new Trading.LiveTradingStoppedException(fatal);
+        }
+
         Log.Information("Host {Mode} stopped cleanly", mode.ToString().ToLowerInvariant());
         return ExitCodes.Ok;
     }

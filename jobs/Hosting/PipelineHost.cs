@@ -143,7 +143,7 @@ public static class PipelineHost
     {
         services.AddSingleton<PipelineMetrics>();
         services.AddSingleton(sp => new HealthProbe(config, sp.GetRequiredService<VaultLayout>(), sp.GetRequiredService<HostExporters>(),
-            sp.GetRequiredService<JobStats>(), StrategyIds(sp), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<JobStats>(), StrategyIds(sp), sp.GetRequiredService<TimeProvider>(), sp.GetService<Trading.LiveTrading>()));
         services.AddSingleton(sp => new HealthServer(HealthListener.Bind(config.Health.Address!), sp.GetRequiredService<HealthProbe>(),
             sp.GetRequiredService<PipelineMetrics>()));
         services.AddHostedService(sp => sp.GetRequiredService<HealthServer>());

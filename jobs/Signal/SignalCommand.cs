@@ -39,7 +39,13 @@ public static class SignalCommand
             throw new UsageException($"--strategy: {missing} does not exist");
         }
 
-        var pass = new SignalPass(context.Vault, SignalPass.LoadStrategies(files), context.Time);
+        var strategies = SignalPass.LoadStrategies(files);
+        if (Trading.LivePlan.PaperOnlyRefusal(strategies, "signal") is { } refusal)
+        {
+            throw new UsageException(refusal);
+        }
+
+        var pass = new SignalPass(context.Vault, strategies, context.Time);
         var results = await Task.Run(() => pass.RunEach(token), token);
         var table = new Table().AddColumns("strategy", "exchange", "instId", "minutes", "trades", "orders", "fills", "position", "last minute");
         foreach (var (strategy, r) in results)

@@ -12,8 +12,9 @@ public sealed class SignalPass(VaultLayout vault, IReadOnlyList<StrategyConfig> 
 {
     private readonly ILogger _log = Log.ForContext<SignalPass>();
 
+    /// <summary>The configuration's paper strategies (those with <c>mode: live</c> run in their own live executors).</summary>
     public SignalPass(VaultLayout vault, PipelineConfig config, TimeProvider time)
-        : this(vault, LoadStrategies(config.Strategies), time)
+        : this(vault, [.. LoadStrategies(config.Strategies).Where(s => s.Mode == Trading.TradingMode.Paper)], time)
     {
     }
 

@@ -1,5 +1,6 @@
 using Pipeline.Jobs.Execution;
 using Pipeline.Jobs.Execution.Risk;
+using Pipeline.Jobs.Trading;
 
 namespace Pipeline.Jobs.Strategies;
 
@@ -19,6 +20,12 @@ public sealed record StrategyConfig
     public required string Exchange { get; init; }
     public required string InstId { get; init; }
     public required ExecutionSettings Execution { get; init; }
+
+    /// <summary>
+    /// <c>mode:</c> paper (the default: the paper executor simulates fills) or live (orders go to the exchange, only under
+    /// <c>pipeline run --confirm-live</c>; see jobs/Trading/LiveModeGate).
+    /// </summary>
+    public TradingMode Mode { get; init; } = TradingMode.Paper;
 
     /// <summary>The hard limits the executor's <see cref="RiskGate"/> enforces (the file's <c>risk:</c> section).</summary>
     public RiskLimits Risk { get; init; } = RiskLimits.Default;

@@ -2,6 +2,7 @@ using Pipeline.Exporter.Venues;
 using Pipeline.Jobs.Execution.Risk;
 using Pipeline.Jobs.Strategies.MicroMeanReversion;
 using Pipeline.Jobs.Strategies.VwapMeanReversion;
+using Pipeline.Jobs.Trading;
 using Pipeline.Vault.Layout;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -120,6 +121,8 @@ public sealed class StrategyRegistry
         var exchange = Named(top, "exchange", top.RequiredString("exchange"), VenueRegistry.IsKnown, "okx or binance");
         var instId = Named(top, "instId", top.RequiredString("instId"), VaultNames.IsInstId,
             "the exchange's instrument id, e.g. BTC-USDT-SWAP or BTCUSDT");
+        // Paper unless the file says live on purpose; a typo ("Live", "real") must not decide where orders go.
+        var mode = top.Choice("mode", "paper", "paper", "live") == "live" ? TradingMode.Live : TradingMode.Paper;
         var parameters = top.Section("parameters");
         var execution = ExecutionSettings.Parse(parameters, entry.ExecutionDefaults);
         var own = entry.Parse(parameters);
@@ -131,7 +134,7 @@ public sealed class StrategyRegistry
         return new StrategyConfig
         {
             Id = id, Strategy = strategy, Exchange = exchange, InstId = instId, Execution = execution,
-            Parameters = own, Risk = risk, Source = source, Factory = entry.Create, UsesMicro = entry.UsesMicro,
+            Parameters = own, Risk = risk, Mode = mode, Source = source, Factory = entry.Create, UsesMicro = entry.UsesMicro,
         };
     }
 

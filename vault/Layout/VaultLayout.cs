@@ -92,6 +92,10 @@ public sealed class VaultLayout
     public string ExecutorState(string strategy) =>
         Path.Combine(StateDir, "executor", VaultNames.Name(strategy) + ".json");
 
+    /// <summary>state/venue/{strategy}.json: the venue executor's state (live or paper through an order venue).</summary>
+    public string VenueState(string strategy) =>
+        Path.Combine(StateDir, "venue", VaultNames.Name(strategy) + ".json");
+
     /// <summary>Exchanges with a raw folder on disk, sorted.</summary>
     public IReadOnlyList<string> RawExchanges() => ListNames(RawDir, VaultNames.IsExchange);
 

@@ -282,6 +282,7 @@ public sealed class PipelineConfigLoaderTests : IDisposable
         Assert.Equal(defaults.Endpoints, config.Endpoints);
         Assert.Equal(defaults.Schedule, config.Schedule);
         Assert.Equal(defaults.Calculators, config.Calculators);
+        Assert.Equal(defaults.Trading, config.Trading);
         Assert.Equal(defaults.Exchanges.SelectMany(e => e.Instruments), config.Exchanges.SelectMany(e => e.Instruments));
         Assert.Equal(defaults.Exchanges.Select(e => (e.Name, e.Enabled, e.Channel)), config.Exchanges.Select(e => (e.Name, e.Enabled, e.Channel)));
     }

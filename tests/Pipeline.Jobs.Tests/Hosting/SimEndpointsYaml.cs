@@ -1,17 +1,42 @@
+using System.Globalization;
 using Pipeline.Simulator;
 
 namespace Pipeline.Jobs.Tests.Hosting;
 
-/// <summary>The <c>endpoints:</c> section of a pipeline.yaml that points every venue at a running simulator.</summary>
+/// <summary>
+/// The <c>endpoints:</c> and <c>trading:</c> sections of a pipeline.yaml that point every venue, public and private, at a
+/// running simulator (its private API answers only when it was started with accounts).
+/// </summary>
 internal static class SimEndpointsYaml
 {
-    /// <summary>The section at column 0, its keys indented by two spaces; interpolate it on a line of its own.</summary>
-    public static string For(SimulatorHost sim) => $"""
-        endpoints:
-          okxWsPublic: {sim.Endpoints.OkxWsPublic}
-          okxWsBusiness: {sim.Endpoints.OkxWsBusiness}
-          okxRest: {SimulatorEndpoints.Text(sim.Endpoints.OkxRest)}
-          binanceWs: {SimulatorEndpoints.Text(sim.Endpoints.BinanceWs)}
-          binanceRest: {SimulatorEndpoints.Text(sim.Endpoints.BinanceRest)}
-        """;
+    /// <summary>
+    /// Both sections at column 0, their keys indented by two spaces; interpolate it on a line of its own.
+    /// <paramref name="pollMs"/> and <paramref name="credentialsFile"/> set trading.pollMs and trading.credentialsFile when given.
+    /// </summary>
+    public static string For(SimulatorHost sim, int? pollMs = null, string? credentialsFile = null)
+    {
+        ArgumentNullException.ThrowIfNull(sim);
+        var extra = (pollMs is { } poll ? $"\n  pollMs: {poll.ToString(CultureInfo.InvariantCulture)}" : "")
+            + (credentialsFile is { } file ? $"\n  credentialsFile: '{file}'" : "");
+        return $"""
+            endpoints:
+              okxWsPublic: {sim.Endpoints.OkxWsPublic}
+              okxWsBusiness: {sim.Endpoints.OkxWsBusiness}
+              okxRest: {SimulatorEndpoints.Text(sim.Endpoints.OkxRest)}
+              binanceWs: {SimulatorEndpoints.Text(sim.Endpoints.BinanceWs)}
+              binanceRest: {SimulatorEndpoints.Text(sim.Endpoints.BinanceRest)}
+            trading:
+              binance:
+                rest: {SimulatorEndpoints.Text(sim.Endpoints.BinanceRest)}
+                userStream: {SimulatorEndpoints.Text(sim.Endpoints.BinanceWs)}
+                testnet: true
+              okx:
+                rest: {SimulatorEndpoints.Text(sim.Endpoints.OkxRest)}
+                privateWs: {SimulatorEndpoints.Text(OkxPrivateWs(sim))}
+                demo: true
+            """ + extra;
+    }
+
+    /// <summary>The simulator's OKX private WebSocket (ws://host:port/ws/v5/private).</summary>
+    public static Uri OkxPrivateWs(SimulatorHost sim) => new(sim.Endpoints.OkxWsPublic, "/ws/v5/private");
 }

@@ -1,0 +1,11 @@
+namespace Pipeline.Jobs.Execution.Venue;
+
+/// <summary>How a <see cref="VenueExecutor"/> paces itself (wall time only; decisions use event time).</summary>
+public sealed record VenueExecutorOptions
+{
+    /// <summary>Wall time between steps of <see cref="VenueExecutor.RunAsync"/>.</summary>
+    public TimeSpan Poll { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>A reconciliation with the venue this often even without a stream gap (orders, fills, position).</summary>
+    public TimeSpan ReconcileEvery { get; init; } = TimeSpan.FromMinutes(1);
+}
