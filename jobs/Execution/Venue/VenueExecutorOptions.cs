@@ -8,4 +8,10 @@ public sealed record VenueExecutorOptions
 
     /// <summary>A reconciliation with the venue this often even without a stream gap (orders, fills, position).</summary>
     public TimeSpan ReconcileEvery { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// First start only (no state yet): decide minutes from this one on (Unix ms of a minute start) and read raw trades
+    /// from it. Default: the current minute of the TimeProvider, so a new live strategy never trades on history.
+    /// </summary>
+    public long? StartMinuteMs { get; init; }
 }
