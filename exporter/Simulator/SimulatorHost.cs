@@ -271,6 +271,7 @@ public sealed class SimulatorHost : IAsyncDisposable
             app.MapDelete("/fapi/v1/order", trading.CancelOrderAsync);
             app.MapGet("/fapi/v1/order", trading.QueryOrderAsync);
             app.MapGet("/fapi/v1/openOrders", trading.OpenOrdersAsync);
+            app.MapGet("/fapi/v1/userTrades", trading.UserTradesAsync);
             app.MapGet("/fapi/v2/positionRisk", http => trading.PositionRiskAsync(http, 2));
             app.MapGet("/fapi/v3/positionRisk", http => trading.PositionRiskAsync(http, 3));
             app.MapPost("/fapi/v1/listenKey", trading.ListenKeyPostAsync);

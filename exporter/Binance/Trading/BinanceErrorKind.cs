@@ -14,4 +14,10 @@ public enum BinanceErrorKind
 
     /// <summary>-1021 twice in a row: the clock offset could not be fixed by one resync.</summary>
     ClockSkew,
+
+    /// <summary>HTTP 429/418, -1003 (too many requests) or -1015 (too many orders): wait (Retry-After when given), then try again.</summary>
+    RateLimited,
+
+    /// <summary>No connection to Binance (refused, name resolution, TLS), or a read request without an answer: nothing was done; retry later.</summary>
+    Unavailable,
 }

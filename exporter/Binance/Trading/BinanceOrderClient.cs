@@ -20,6 +20,10 @@ public sealed class BinanceOrderClient
     public const string OpenOrdersPath = "/fapi/v1/openOrders";
     public const string PositionRiskPath = "/fapi/v3/positionRisk";
     public const string ListenKeyPath = "/fapi/v1/listenKey";
+    public const string UserTradesPath = "/fapi/v1/userTrades";
+
+    /// <summary>The most trades one userTrades page may hold (Binance: default 500, at most 1000).</summary>
+    public const int MaxUserTradesLimit = 1000;
 
     private readonly HttpClient _http;
     private readonly Uri _baseUrl;
@@ -50,11 +54,15 @@ public sealed class BinanceOrderClient
     /// A post-only buy/sell (LIMIT, timeInForce GTX): rests on the book or is refused with -5022 when it would take. The
     /// price is rounded to the tick away from crossing, the quantity down to the step; refused before sending below the minimums.
     /// </summary>
-    public Task<BinanceOrder> PlacePostOnlyAsync(BinanceSymbolFilters filters, BinanceOrderSide side, decimal quantity, decimal price, string clientOrderId, CancellationToken token)
+    public Task<BinanceOrder> PlacePostOnlyAsync(BinanceSymbolFilters filters, BinanceOrderSide side, decimal quantity, decimal price, string clientOrderId, CancellationToken token) =>
+        PlacePostOnlyAsync(filters, side, quantity, price, clientOrderId, reduceOnly: false, token);
+
+    /// <summary>A post-only order that, with <paramref name="reduceOnly"/>, may only reduce the position (a resting take-profit).</summary>
+    public Task<BinanceOrder> PlacePostOnlyAsync(BinanceSymbolFilters filters, BinanceOrderSide side, decimal quantity, decimal price, string clientOrderId, bool reduceOnly, CancellationToken token)
     {
         ArgumentNullException.ThrowIfNull(filters);
-        var (qty, px) = filters.Apply(side, quantity, price, market: false, reduceOnly: false);
-        return PlaceAsync(filters.Symbol, side, $"type=LIMIT&timeInForce=GTX&quantity={BinanceDecimal.Format(qty)}&price={BinanceDecimal.Format(px)}", clientOrderId, token);
+        var (qty, px) = filters.Apply(side, quantity, price, market: false, reduceOnly);
+        return PlaceAsync(filters.Symbol, side, $"type=LIMIT&timeInForce=GTX&quantity={BinanceDecimal.Format(qty)}&price={BinanceDecimal.Format(px)}{(reduceOnly ? "&reduceOnly=true" : "")}", clientOrderId, token);
     }
 
     /// <summary>
@@ -81,7 +89,8 @@ public sealed class BinanceOrderClient
     /// <summary>Cancels an open order by client id (DELETE /fapi/v1/order origClientOrderId); -2011 when unknown or no longer open.</summary>
     public async Task<BinanceOrder> CancelAsync(string symbol, string clientOrderId, CancellationToken token)
     {
-        var body = await SignedAsync(HttpMethod.Delete, OrderPath, $"symbol={Escape(symbol)}&origClientOrderId={Escape(clientOrderId)}", isOrder: false, token).ConfigureAwait(false);
+        // A lost answer to a cancel is Unknown like an order's: the order may or may not be canceled.
+        var body = await SignedAsync(HttpMethod.Delete, OrderPath, $"symbol={Escape(symbol)}&origClientOrderId={Escape(clientOrderId)}", isOrder: true, token).ConfigureAwait(false);
         return ParseOrder(body);
     }
 
@@ -97,6 +106,47 @@ public sealed class BinanceOrderClient
         {
             return null;
         }
+    }
+
+    /// <summary>The order with this exchange id (GET /fapi/v1/order orderId), or null when the exchange has none (-2013).</summary>
+    public async Task<BinanceOrder?> QueryByOrderIdAsync(string symbol, long orderId, CancellationToken token)
+    {
+        try
+        {
+            var body = await SignedAsync(HttpMethod.Get, OrderPath, $"symbol={Escape(symbol)}&orderId={orderId.ToString(CultureInfo.InvariantCulture)}", isOrder: false, token).ConfigureAwait(false);
+            return ParseOrder(body);
+        }
+        catch (BinanceApiException e) when (e.Code == -2013)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// One page of GET /fapi/v1/userTrades (the account's fills in <paramref name="symbol"/>, oldest first): from trade id
+    /// <paramref name="fromId"/> on, or else in [<paramref name="startTimeMs"/>, <paramref name="endTimeMs"/>] (Binance: at
+    /// most 7 days apart; fromId cannot be combined with the times). A page shorter than <paramref name="limit"/> is the last.
+    /// </summary>
+    public async Task<IReadOnlyList<BinanceUserTrade>> UserTradesAsync(string symbol, long? fromId, long? startTimeMs, long? endTimeMs, int limit, CancellationToken token)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxUserTradesLimit);
+        if (fromId is not null && (startTimeMs is not null || endTimeMs is not null))
+        {
+            throw new ArgumentException("userTrades: fromId cannot be combined with startTime/endTime", nameof(fromId));
+        }
+
+        var query = new StringBuilder("symbol=").Append(Escape(symbol));
+        Append(query, "fromId", fromId);
+        Append(query, "startTime", startTimeMs);
+        Append(query, "endTime", endTimeMs);
+        Append(query, "limit", limit);
+        var body = await SignedAsync(HttpMethod.Get, UserTradesPath, query.ToString(), isOrder: false, token).ConfigureAwait(false);
+        using var document = JsonDocument.Parse(body);
+        return [.. document.RootElement.EnumerateArray().Select(t => new BinanceUserTrade(
+            Text(t, "symbol"), t.GetProperty("id").GetInt64(), t.GetProperty("orderId").GetInt64(), Text(t, "side"), Number(t, "price"), Number(t, "qty"),
+            Number(t, "quoteQty"), Number(t, "commission"), Text(t, "commissionAsset"), Number(t, "realizedPnl"),
+            t.TryGetProperty("maker", out var m) && m.ValueKind == JsonValueKind.True, t.GetProperty("time").GetInt64()))];
     }
 
     /// <summary>The open orders (of <paramref name="symbol"/>, or all), oldest first.</summary>
@@ -132,18 +182,39 @@ public sealed class BinanceOrderClient
 
     private async Task<byte[]> KeyOnlyAsync(HttpMethod method, CancellationToken token)
     {
+        var request = method.Method + " " + ListenKeyPath;
         using var message = new HttpRequestMessage(method, new Uri(_baseUrl, ListenKeyPath));
         _signer.Authorize(message);
-        using var response = await _http.SendAsync(message, token).ConfigureAwait(false);
-        var body = await response.Content.ReadAsByteArrayAsync(token).ConfigureAwait(false);
-        if (response.IsSuccessStatusCode)
+        try
         {
-            return body;
-        }
+            using var response = await _http.SendAsync(message, token).ConfigureAwait(false);
+            var body = await response.Content.ReadAsByteArrayAsync(token).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode)
+            {
+                return body;
+            }
 
-        var (code, msg) = ParseError(body);
-        throw new BinanceApiException(method.Method + " " + ListenKeyPath, (int)response.StatusCode, code == 0 ? -1 : code, msg);
+            var (code, msg) = ParseError(body);
+            code = code == 0 ? -1 : code;
+            throw new BinanceApiException(request, (int)response.StatusCode, code, msg, BinanceApiException.KindOf((int)response.StatusCode, code), RetryAfterOf(response));
+        }
+        catch (Exception e) when (!token.IsCancellationRequested && e is HttpRequestException or TaskCanceledException)
+        {
+            throw new BinanceApiException(request, 0, 0, "no answer: " + e.Message, BinanceErrorKind.Unavailable, null, e);
+        }
     }
+
+    private static void Append(StringBuilder query, string name, long? value)
+    {
+        if (value is { } v)
+        {
+            query.Append('&').Append(name).Append('=').Append(v.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
+    /// <summary>The Retry-After of a 429/418 (seconds or a date), when Binance sent one.</summary>
+    private static TimeSpan? RetryAfterOf(HttpResponseMessage response) =>
+        response.Headers.RetryAfter is { } r ? r.Delta ?? (r.Date is { } d && response.Headers.Date is { } now ? d - now : null) : null;
 
     private async Task<BinanceOrder> PlaceAsync(string symbol, BinanceOrderSide side, string rest, string clientOrderId, CancellationToken token)
     {
@@ -159,7 +230,7 @@ public sealed class BinanceOrderClient
         var request = method.Method + " " + path;
         for (var attempt = 0; ; attempt++)
         {
-            var (status, body) = await SendAsync(method, path, query, request, isOrder, token).ConfigureAwait(false);
+            var (status, body, retryAfter) = await SendAsync(method, path, query, request, isOrder, token).ConfigureAwait(false);
             if (status is >= 200 and < 300)
             {
                 return body;
@@ -179,11 +250,11 @@ public sealed class BinanceOrderClient
                 throw new BinanceApiException(request, status, 0, $"HTTP {status} without an error code");
             }
 
-            throw new BinanceApiException(request, status, code, msg);
+            throw new BinanceApiException(request, status, code, msg, BinanceApiException.KindOf(status, code), retryAfter);
         }
     }
 
-    private async Task<(int Status, byte[] Body)> SendAsync(HttpMethod method, string path, string query, string request, bool isOrder, CancellationToken token)
+    private async Task<(int Status, byte[] Body, TimeSpan? RetryAfter)> SendAsync(HttpMethod method, string path, string query, string request, bool isOrder, CancellationToken token)
     {
         var signed = _signer.SignQuery(query, _clock.NowMs(), _recvWindowMs);
         using var message = new HttpRequestMessage(method, new Uri(_baseUrl, path + "?" + signed));
@@ -192,12 +263,17 @@ public sealed class BinanceOrderClient
         {
             using var response = await _http.SendAsync(message, token).ConfigureAwait(false);
             var body = await response.Content.ReadAsByteArrayAsync(token).ConfigureAwait(false);
-            return ((int)response.StatusCode, body);
+            return ((int)response.StatusCode, body, RetryAfterOf(response));
         }
-        catch (Exception e) when (isOrder && !token.IsCancellationRequested && e is HttpRequestException or TaskCanceledException)
+        catch (HttpRequestException e) when (!token.IsCancellationRequested && e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError)
         {
-            // Sent (perhaps) but no answer: the order may exist. Never resend blindly.
-            throw new BinanceApiException(request, 0, 0, "no answer: " + e.Message, e);
+            // The connection never opened: the request did not reach Binance, whatever it was.
+            throw new BinanceApiException(request, 0, 0, "no connection: " + e.Message, BinanceErrorKind.Unavailable, null, e);
+        }
+        catch (Exception e) when (!token.IsCancellationRequested && e is HttpRequestException or TaskCanceledException)
+        {
+            // Sent (perhaps) but no answer: an order (or cancel) may have been executed, so never resend blindly; a read changed nothing.
+            throw new BinanceApiException(request, 0, 0, "no answer: " + e.Message, isOrder ? BinanceErrorKind.Unknown : BinanceErrorKind.Unavailable, null, e);
         }
     }
 

@@ -24,6 +24,21 @@ public sealed record BinanceOrderUpdate(
     long TradeId,
     decimal RealizedPnl)
 {
+    /// <summary>The order's quantity (<c>q</c>).</summary>
+    public decimal OrigQty { get; init; }
+
+    /// <summary>The order's limit price (<c>p</c>; 0 for MARKET).</summary>
+    public decimal Price { get; init; }
+
+    /// <summary>The average fill price so far (<c>ap</c>).</summary>
+    public decimal AvgPrice { get; init; }
+
+    /// <summary>The order type (<c>o</c>): LIMIT, MARKET, ...</summary>
+    public string OrderType { get; init; } = "";
+
+    /// <summary>The time in force (<c>f</c>): GTX (post-only), IOC, GTC, ...</summary>
+    public string TimeInForce { get; init; } = "";
+
     /// <summary>The update carries a fill (x = TRADE).</summary>
     public bool IsFill => ExecutionType == "TRADE";
 }

@@ -1,42 +1,542 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net.WebSockets;
+using System.Text.Json;
 using System.Threading.Channels;
 using Pipeline.Exporter.Trading;
+using Serilog;
 
 namespace Pipeline.Exporter.Binance.Trading;
 
-/// <summary>Binance USD-M behind <see cref="IOrderVenue"/> (skeleton; filled in on this branch).</summary>
+/// <summary>
+/// Binance USD-M futures behind <see cref="IOrderVenue"/> (PROTOCOL.md "Private API"): signed REST through
+/// <see cref="BinanceOrderClient"/> (orders rounded by <see cref="BinanceSymbolFilters"/>), the user data stream through
+/// <see cref="BinanceUserDataClient"/> read by a background loop into <see cref="Events"/>, the listen key kept alive every
+/// <see cref="BinanceVenueOptions.KeepAlive"/> on the <see cref="TimeProvider"/>, and a dropped stream reconnected with
+/// backoff and reported as a <see cref="VenueStreamGap"/>. Quantities are the base coin (Binance's own unit for USD-M).
+/// <para>Client order ids of fills: userTrades names only the exchange order id, so the venue remembers every order id →
+/// client id pair it sees (acknowledgements, queries, open orders, stream events) and asks GET /fapi/v1/order?orderId= for
+/// one it has not seen (an order placed before a restart), once.</para>
+/// <para>One-way position mode is assumed (positionSide BOTH), as the executor trades one net position per instrument.</para>
+/// </summary>
 public sealed class BinanceOrderVenue : IOrderVenue
 {
-    private readonly Channel<VenueEvent> _events = Channel.CreateUnbounded<VenueEvent>();
+    private static readonly ILogger Log = Serilog.Log.ForContext<BinanceOrderVenue>();
+    private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan FillWindow = TimeSpan.FromDays(7);
+    private static readonly TimeSpan FillHistory = TimeSpan.FromDays(180);
+
+    private readonly BinanceVenueOptions _options;
+    private readonly TimeProvider _time;
+    private readonly HttpClient _http;
+    private readonly bool _ownsHttp;
+    private readonly BinanceOrderClient _client;
+    private readonly Channel<VenueEvent> _events = Channel.CreateUnbounded<VenueEvent>(new UnboundedChannelOptions { SingleWriter = true });
+    private readonly ConcurrentDictionary<string, BinanceSymbolFilters> _filters = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<long, string> _clientIds = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly SemaphoreSlim _connectGate = new(1, 1);
+    private BinanceUserDataClient? _stream;
+    private Task? _streamLoop;
+    private Task? _keepAliveLoop;
+    private string? _renewReason;
+    private long _keepAlives;
+    private long _reconnects;
+    private int _disposed;
 
     public BinanceOrderVenue(BinanceVenueOptions options, ApiCredentials credentials, TimeProvider time, HttpClient? http = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(credentials);
         ArgumentNullException.ThrowIfNull(time);
-        _ = http;
+        if (credentials.Venue != TradingVenues.Binance)
+        {
+            throw new ArgumentException($"the Binance venue needs binance credentials, not {credentials.Venue}", nameof(credentials));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.FillsPageSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.FillsPageSize, BinanceOrderClient.MaxUserTradesLimit);
+        _options = options;
+        _time = time;
+        _ownsHttp = http is null;
+        _http = http ?? new HttpClient { Timeout = options.RequestTimeout };
+        _client = new BinanceOrderClient(_http, options.Rest, credentials, new BinanceServerClock(time), options.RecvWindowMs);
     }
 
     public string Venue => TradingVenues.Binance;
 
     public ChannelReader<VenueEvent> Events => _events.Reader;
 
-    public Task ConnectAsync(IReadOnlyCollection<string> instIds, CancellationToken cancellationToken) => throw new NotImplementedException();
+    /// <summary>Listen-key keep-alives sent so far (PUT /fapi/v1/listenKey that succeeded).</summary>
+    public long KeepAlivesSent => Interlocked.Read(ref _keepAlives);
 
-    public Task<VenueOrder> PlaceAsync(VenueOrderRequest request, CancellationToken cancellationToken) => throw new NotImplementedException();
+    /// <summary>User-stream reconnects so far (each wrote a <see cref="VenueStreamGap"/>).</summary>
+    public long Reconnects => Interlocked.Read(ref _reconnects);
 
-    public Task<VenueOrder?> CancelAsync(string instId, string clientOrderId, CancellationToken cancellationToken) => throw new NotImplementedException();
-
-    public Task<VenueOrder?> QueryAsync(string instId, string clientOrderId, CancellationToken cancellationToken) => throw new NotImplementedException();
-
-    public Task<IReadOnlyList<VenueOrder>> OpenOrdersAsync(string instId, CancellationToken cancellationToken) => throw new NotImplementedException();
-
-    public Task<VenuePosition> PositionAsync(string instId, CancellationToken cancellationToken) => throw new NotImplementedException();
-
-    public Task<IReadOnlyList<VenueFill>> FillsAsync(string instId, long sinceMs, CancellationToken cancellationToken) => throw new NotImplementedException();
-
-    public ValueTask DisposeAsync()
+    /// <summary>
+    /// Server time, the filters of <paramref name="instIds"/>, a signed request that proves the key and secret, the listen
+    /// key and the user data stream. A bad key is <see cref="VenueErrorKind.Auth"/> at the first request that shows it,
+    /// never retried. Called again, it adds filters for new instruments; the stream is opened once.
+    /// </summary>
+    public async Task ConnectAsync(IReadOnlyCollection<string> instIds, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(instIds);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        await _connectGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_client.Clock.IsSynchronised)
+            {
+                await GuardAsync(BinanceServerClock.TimePath, () => _client.SyncTimeAsync(cancellationToken)).ConfigureAwait(false);
+            }
+
+            await LoadFiltersAsync(instIds, cancellationToken).ConfigureAwait(false);
+            if (_streamLoop is not null)
+            {
+                return;
+            }
+
+            // A signed request first: an unknown key (-2015), a wrong secret (-1022) or a key without futures permission fails here, once.
+            await CallAsync(() => _client.PositionRiskAsync(null, cancellationToken)).ConfigureAwait(false);
+            var key = await CallAsync(() => _client.CreateListenKeyAsync(cancellationToken)).ConfigureAwait(false);
+            try
+            {
+                _stream = await BinanceUserDataClient.ConnectAsync(StreamUri(key), cancellationToken).ConfigureAwait(false);
+            }
+            catch (WebSocketException e)
+            {
+                throw new VenueException(VenueErrorKind.Unavailable, $"binance user data stream at {_options.UserStream}: could not connect ({e.Message})", innerException: e);
+            }
+
+            Log.Information("Binance order venue connected: REST {Rest}, user stream {Stream}{Path}, {Count} instruments, server offset {OffsetMs} ms",
+                _options.Rest, _options.UserStream, _options.UserStreamPath, _filters.Count, _client.Clock.OffsetMs);
+            // Started inline: each runs to its first await, so the first keep-alive is due KeepAlive after this call returns.
+            _streamLoop = StreamLoopAsync(_stop.Token);
+            _keepAliveLoop = KeepAliveLoopAsync(_stop.Token);
+        }
+        finally
+        {
+            _connectGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// PostOnly → LIMIT GTX, Market → MARKET (answer RESULT), Ioc → LIMIT IOC; reduce-only as asked; the quantity rounded down
+    /// to the step, a limit price rounded away from crossing; the client order id as newClientOrderId.
+    /// </summary>
+    public async Task<VenueOrder> PlaceAsync(VenueOrderRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var filters = await FiltersAsync(request.InstId, cancellationToken).ConfigureAwait(false);
+        var side = request.Side == VenueSide.Buy ? BinanceOrderSide.Buy : BinanceOrderSide.Sell;
+        try
+        {
+            var order = await (request.Type switch
+            {
+                VenueOrderType.PostOnly => _client.PlacePostOnlyAsync(filters, side, request.Quantity, request.Price, request.ClientOrderId, request.ReduceOnly, cancellationToken),
+                VenueOrderType.Market => _client.PlaceMarketAsync(filters, side, request.Quantity, request.Price, request.ClientOrderId, request.ReduceOnly, cancellationToken),
+                _ => _client.PlaceIocAsync(filters, side, request.Quantity, request.Price, request.ClientOrderId, request.ReduceOnly, cancellationToken),
+            }).ConfigureAwait(false);
+            return Remember(order);
+        }
+        catch (BinanceFilterException e)
+        {
+            throw new VenueException(VenueErrorKind.Rejected, $"binance {request.ClientOrderId} not sent: {e.Message}", "filter", innerException: e);
+        }
+        catch (BinanceApiException e)
+        {
+            throw Map(e, request.ClientOrderId);
+        }
+    }
+
+    public async Task<VenueOrder?> CancelAsync(string instId, string clientOrderId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(instId);
+        ArgumentException.ThrowIfNullOrEmpty(clientOrderId);
+        try
+        {
+            return Remember(await _client.CancelAsync(instId, clientOrderId, cancellationToken).ConfigureAwait(false));
+        }
+        catch (BinanceApiException e) when (e.Code == -2011)
+        {
+            return null; // unknown, or no longer open (filled, canceled, expired)
+        }
+        catch (BinanceApiException e)
+        {
+            throw Map(e, clientOrderId);
+        }
+    }
+
+    public async Task<VenueOrder?> QueryAsync(string instId, string clientOrderId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(instId);
+        ArgumentException.ThrowIfNullOrEmpty(clientOrderId);
+        var order = await CallAsync(() => _client.QueryAsync(instId, clientOrderId, cancellationToken), clientOrderId).ConfigureAwait(false);
+        return order is null ? null : Remember(order);
+    }
+
+    public async Task<IReadOnlyList<VenueOrder>> OpenOrdersAsync(string instId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(instId);
+        var orders = await CallAsync(() => _client.OpenOrdersAsync(instId, cancellationToken)).ConfigureAwait(false);
+        return [.. orders.Select(Remember)];
+    }
+
+    /// <summary>GET /fapi/v3/positionRisk of the symbol (v3 lists only what is held: no row is flat).</summary>
+    public async Task<VenuePosition> PositionAsync(string instId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(instId);
+        var rows = await CallAsync(() => _client.PositionRiskAsync(instId, cancellationToken)).ConfigureAwait(false);
+        var mine = rows.Where(r => r.Symbol == instId).ToList();
+        if (mine.Count == 0 || mine.All(r => r.PositionAmt == 0))
+        {
+            return new VenuePosition(instId, 0, 0, 0, _client.Clock.NowMs());
+        }
+
+        var row = mine.First(r => r.PositionAmt != 0);
+        return new VenuePosition(instId, row.PositionAmt, row.EntryPrice, row.UnrealizedProfit, row.UpdateTimeMs);
+    }
+
+    /// <summary>
+    /// GET /fapi/v1/userTrades from <paramref name="sinceMs"/>: 7-day windows (Binance's widest) until the first page with a
+    /// trade, then pages by fromId (the last id + 1) until a short page, so every later fill is read whatever its window.
+    /// At most 180 days back.
+    /// </summary>
+    public async Task<IReadOnlyList<VenueFill>> FillsAsync(string instId, long sinceMs, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(instId);
+        if (!_client.Clock.IsSynchronised)
+        {
+            await GuardAsync(BinanceServerClock.TimePath, () => _client.SyncTimeAsync(cancellationToken)).ConfigureAwait(false);
+        }
+
+        var limit = _options.FillsPageSize;
+        var now = _client.Clock.NowMs();
+        var window = (long)FillWindow.TotalMilliseconds;
+        var trades = new List<BinanceUserTrade>();
+        IReadOnlyList<BinanceUserTrade> page = [];
+        for (var start = Math.Max(sinceMs, now - (long)FillHistory.TotalMilliseconds); start <= now && page.Count == 0; start += window)
+        {
+            long? end = start + window - 1 < now ? start + window - 1 : null; // the last window is open-ended: no clock race at its end
+            var from = start;
+            page = await CallAsync(() => _client.UserTradesAsync(instId, null, from, end, limit, cancellationToken)).ConfigureAwait(false);
+        }
+
+        // After the time-window page, pages by fromId: a short window page may still be followed by fills in later windows.
+        for (var byId = false; page.Count > 0; byId = true)
+        {
+            trades.AddRange(page);
+            if (byId && page.Count < limit)
+            {
+                break;
+            }
+
+            var next = page[^1].Id + 1;
+            page = await CallAsync(() => _client.UserTradesAsync(instId, next, null, null, limit, cancellationToken)).ConfigureAwait(false);
+        }
+
+        var fills = new List<VenueFill>(trades.Count);
+        foreach (var t in trades.Where(t => t.TimeMs >= sinceMs).DistinctBy(t => t.Id).OrderBy(t => t.Id))
+        {
+            var clientId = await ClientIdOfAsync(instId, t.OrderId, cancellationToken).ConfigureAwait(false);
+            fills.Add(new VenueFill(instId, t.Id.ToString(CultureInfo.InvariantCulture), clientId, t.OrderId.ToString(CultureInfo.InvariantCulture),
+                t.Side == "BUY" ? VenueSide.Buy : VenueSide.Sell, t.Price, t.Qty, t.Maker, t.Commission, t.CommissionAsset, t.TimeMs));
+        }
+
+        return fills;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
+        foreach (var loop in new[] { _streamLoop, _keepAliveLoop })
+        {
+            if (loop is not null)
+            {
+                await loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+
+        // The listen key is not deleted: it is the account's one key, and another process on the account may be reading it.
+        if (Interlocked.Exchange(ref _stream, null) is { } stream)
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+        }
+
         _events.Writer.TryComplete();
-        return ValueTask.CompletedTask;
+        _stop.Dispose();
+        _connectGate.Dispose();
+        if (_ownsHttp)
+        {
+            _http.Dispose();
+        }
+    }
+
+    /// <summary>The venue error for a Binance one: what the executor must do, the message one line with Binance's code and text.</summary>
+    internal static VenueException Map(BinanceApiException e, string? clientOrderId = null)
+    {
+        var code = e.Code == 0 ? null : e.Code.ToString(CultureInfo.InvariantCulture);
+        var what = clientOrderId is null ? "" : " (" + clientOrderId + ")";
+        return e.Kind switch
+        {
+            BinanceErrorKind.BadKey => new VenueException(VenueErrorKind.Auth, e.Message, code, innerException: e),
+            BinanceErrorKind.Unknown => new VenueException(VenueErrorKind.Unknown, e.Message + what, code, innerException: e),
+            BinanceErrorKind.RateLimited => new VenueException(VenueErrorKind.RateLimited, e.Message + what, code, e.RetryAfter, e),
+            BinanceErrorKind.Unavailable or BinanceErrorKind.ClockSkew => new VenueException(VenueErrorKind.Unavailable, e.Message + what, code, innerException: e),
+            // The id exists already (sent before a crash): the outcome is that order's, so query it, never send a new id.
+            _ when e.Code == -4116 => new VenueException(VenueErrorKind.Unknown, e.Message + what + "; the client order id exists: query it", code, innerException: e),
+            _ => new VenueException(VenueErrorKind.Rejected, ReasonOf(e) + what + ": " + e.Message, code, innerException: e),
+        };
+    }
+
+    private static string ReasonOf(BinanceApiException e) => e.Code switch
+    {
+        -5022 => "post-only would take",
+        -2022 => "reduce-only refused (no position to reduce)",
+        -2019 => "margin insufficient",
+        -2011 or -2013 => "unknown order",
+        _ => "refused",
+    };
+
+    private static VenueOrder ToVenue(BinanceOrder o) => new(
+        o.Symbol, o.ClientOrderId, o.OrderId.ToString(CultureInfo.InvariantCulture), o.Side == "BUY" ? VenueSide.Buy : VenueSide.Sell,
+        TypeOf(o.Type, o.TimeInForce), o.Price, o.OrigQty, o.ExecutedQty, o.AvgPrice, StatusOf(o.Status), o.UpdateTimeMs, ReasonOfStatus(o.Status));
+
+    private static VenueOrderType TypeOf(string type, string timeInForce) => (type, timeInForce) switch
+    {
+        ("MARKET", _) => VenueOrderType.Market,
+        ("LIMIT", "IOC" or "FOK") => VenueOrderType.Ioc,
+        _ => VenueOrderType.PostOnly, // LIMIT GTX; any other resting limit (GTC, placed by hand) rests like one
+    };
+
+    private static VenueOrderStatus StatusOf(string status) => status switch
+    {
+        "NEW" => VenueOrderStatus.New,
+        "PARTIALLY_FILLED" => VenueOrderStatus.PartiallyFilled,
+        "FILLED" => VenueOrderStatus.Filled,
+        "CANCELED" => VenueOrderStatus.Canceled,
+        "REJECTED" => VenueOrderStatus.Rejected,
+        _ => VenueOrderStatus.Expired, // EXPIRED, EXPIRED_IN_MATCH (self-trade prevention)
+    };
+
+    private static string? ReasonOfStatus(string status) => status == "EXPIRED_IN_MATCH" ? "expired in match (self-trade prevention)" : null;
+
+    private static async Task<T> CallAsync<T>(Func<Task<T>> call, string? clientOrderId = null)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (BinanceApiException e)
+        {
+            throw Map(e, clientOrderId);
+        }
+    }
+
+    /// <summary>An unsigned request that may fail below the client (server time): a failure is Unavailable.</summary>
+    private static async Task GuardAsync(string request, Func<Task> call)
+    {
+        try
+        {
+            await call().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or FormatException or JsonException)
+        {
+            throw new VenueException(VenueErrorKind.Unavailable, $"binance GET {request}: {e.Message.ReplaceLineEndings(" ")}", innerException: e);
+        }
+    }
+
+    private VenueOrder Remember(BinanceOrder order)
+    {
+        _clientIds[order.OrderId] = order.ClientOrderId;
+        return ToVenue(order);
+    }
+
+    private async Task<string> ClientIdOfAsync(string instId, long orderId, CancellationToken token)
+    {
+        if (_clientIds.TryGetValue(orderId, out var known))
+        {
+            return known;
+        }
+
+        var order = await CallAsync(() => _client.QueryByOrderIdAsync(instId, orderId, token)).ConfigureAwait(false);
+        return order is null ? "" : Remember(order).ClientOrderId;
+    }
+
+    private async Task<BinanceSymbolFilters> FiltersAsync(string instId, CancellationToken token)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(instId);
+        if (!_filters.TryGetValue(instId, out var filters))
+        {
+            await LoadFiltersAsync([instId], token).ConfigureAwait(false);
+            filters = _filters[instId];
+        }
+
+        return filters;
+    }
+
+    private async Task LoadFiltersAsync(IReadOnlyCollection<string> instIds, CancellationToken token)
+    {
+        var missing = instIds.Where(i => !_filters.ContainsKey(i)).Distinct(StringComparer.Ordinal).ToList();
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        byte[] info = [];
+        await GuardAsync(BinanceInstruments.Path, async () => info = await _http.GetByteArrayAsync(new Uri(_options.Rest, BinanceInstruments.Path), token).ConfigureAwait(false))
+            .ConfigureAwait(false);
+        foreach (var instId in missing)
+        {
+            try
+            {
+                _filters[instId] = BinanceSymbolFilters.Parse(info, instId);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new VenueException(VenueErrorKind.Rejected, $"binance: cannot trade {instId}: {e.Message}", innerException: e);
+            }
+        }
+    }
+
+    private Uri StreamUri(string listenKey) => BinanceUserDataClient.StreamUri(_options.UserStream, _options.UserStreamPath, listenKey);
+
+    /// <summary>Reads the user stream into <see cref="Events"/>; a drop (or an expired key) reconnects with backoff and writes a gap.</summary>
+    private async Task StreamLoopAsync(CancellationToken token)
+    {
+        try
+        {
+            while (!token.IsCancellationRequested)
+            {
+                var stream = Volatile.Read(ref _stream)!;
+                var frame = await stream.ReceiveFrameAsync(token).ConfigureAwait(false);
+                if (frame is not null && !BinanceUserDataClient.IsListenKeyExpired(frame))
+                {
+                    Dispatch(frame);
+                    continue;
+                }
+
+                token.ThrowIfCancellationRequested();
+                var since = _client.Clock.NowMs();
+                var reason = Interlocked.Exchange(ref _renewReason, null)
+                    ?? (frame is null ? "user data stream dropped" : "listen key expired (listenKeyExpired)");
+                Log.Warning("Binance user data stream lost: {Reason}; reconnecting", reason);
+                await stream.DisposeAsync().ConfigureAwait(false);
+                Volatile.Write(ref _stream, await ReconnectAsync(token).ConfigureAwait(false));
+                Interlocked.Increment(ref _reconnects);
+                _events.Writer.TryWrite(new VenueStreamGap(reason, since));
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // Disposed.
+        }
+        // Catch-all on purpose: the loop's end must be logged, never an unobserved task exception.
+        catch (Exception e)
+        {
+            Log.Error(e, "Binance user data stream loop ended");
+        }
+    }
+
+    /// <summary>POST listenKey (the account's active key, or a new one when it lapsed) and connect; retried with doubling, jittered waits.</summary>
+    private async Task<BinanceUserDataClient> ReconnectAsync(CancellationToken token)
+    {
+        var delay = _options.ReconnectDelay;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var key = await _client.CreateListenKeyAsync(token).ConfigureAwait(false);
+                var stream = await BinanceUserDataClient.ConnectAsync(StreamUri(key), token).ConfigureAwait(false);
+                Log.Information("Binance user data stream reconnected after {Attempts} attempt(s)", attempt);
+                return stream;
+            }
+            catch (Exception e) when (!token.IsCancellationRequested && e is BinanceApiException or WebSocketException or HttpRequestException)
+            {
+                // A revoked key keeps failing here; the executor's next REST call gets the Auth error and stops.
+                Log.Warning("Binance user data stream reconnect {Attempt} failed: {Reason}; next in {Delay:F1} s",
+                    attempt, e.Message, delay.TotalSeconds);
+            }
+
+#pragma warning disable CA5394 // jitter, not security
+            var jittered = delay * (0.5 + (Random.Shared.NextDouble() / 2));
+#pragma warning restore CA5394
+            await Task.Delay(jittered, _time, token).ConfigureAwait(false);
+            delay = delay * 2 > MaxReconnectDelay ? MaxReconnectDelay : delay * 2;
+        }
+    }
+
+    /// <summary>PUT listenKey every <see cref="BinanceVenueOptions.KeepAlive"/>; -1125 (the key is gone) forces a reconnect with a new key.</summary>
+    private async Task KeepAliveLoopAsync(CancellationToken token)
+    {
+        try
+        {
+            // The next wait starts when the previous one ends, before the PUT, so a slow PUT does not stretch the schedule.
+            var due = Task.Delay(_options.KeepAlive, _time, token);
+            while (true)
+            {
+                await due.ConfigureAwait(false);
+                due = Task.Delay(_options.KeepAlive, _time, token);
+                try
+                {
+                    await _client.KeepAliveListenKeyAsync(token).ConfigureAwait(false);
+                    Interlocked.Increment(ref _keepAlives);
+                }
+                catch (BinanceApiException e) when (e.Code == -1125)
+                {
+                    Log.Warning("Binance listen key is gone (-1125); reconnecting the user data stream with a new key");
+                    Volatile.Write(ref _renewReason, "listen key expired (-1125 on keep-alive)");
+                    Volatile.Read(ref _stream)?.Abort();
+                }
+                catch (BinanceApiException e)
+                {
+                    Log.Warning("Binance listen key keep-alive failed: {Reason}", e.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // Disposed.
+        }
+    }
+
+    private void Dispatch(byte[] frame)
+    {
+        try
+        {
+            if (BinanceUserDataClient.TryParseOrderUpdate(frame, out var u))
+            {
+                _clientIds[u.OrderId] = u.ClientOrderId;
+                var side = u.Side == "BUY" ? VenueSide.Buy : VenueSide.Sell;
+                var orderId = u.OrderId.ToString(CultureInfo.InvariantCulture);
+                _events.Writer.TryWrite(new VenueOrderUpdate(new VenueOrder(
+                    u.Symbol, u.ClientOrderId, orderId, side, TypeOf(u.OrderType, u.TimeInForce), u.Price, u.OrigQty, u.CumulativeQty, u.AvgPrice,
+                    StatusOf(u.Status), u.TransactionTimeMs == 0 ? u.EventTimeMs : u.TransactionTimeMs, ReasonOfStatus(u.Status))));
+                if (u.IsFill)
+                {
+                    _events.Writer.TryWrite(new VenueFillUpdate(new VenueFill(
+                        u.Symbol, u.TradeId.ToString(CultureInfo.InvariantCulture), u.ClientOrderId, orderId, side, u.LastPrice, u.LastQty, u.IsMaker,
+                        u.Fee, u.FeeAsset, u.TransactionTimeMs == 0 ? u.EventTimeMs : u.TransactionTimeMs)));
+                }
+            }
+            else if (BinanceUserDataClient.TryParseAccountUpdate(frame, out var a))
+            {
+                foreach (var p in a.Positions.Where(p => p.PositionSide is "BOTH" or ""))
+                {
+                    _events.Writer.TryWrite(new VenuePositionUpdate(new VenuePosition(
+                        p.Symbol, p.Amount, p.Amount == 0 ? 0 : p.EntryPrice, p.UnrealizedPnl, a.TransactionTimeMs == 0 ? a.EventTimeMs : a.TransactionTimeMs)));
+                }
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or KeyNotFoundException)
+        {
+            // One malformed frame must not end the stream; the next reconciliation settles what it said.
+            Log.Warning(e, "Binance user data stream: a frame could not be read");
+        }
     }
 }

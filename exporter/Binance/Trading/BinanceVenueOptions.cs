@@ -16,6 +16,13 @@ public sealed record BinanceVenueOptions
 
     public Uri UserStream { get; init; } = ProductionUserStream;
 
+    /// <summary>
+    /// The user data stream's path under <see cref="UserStream"/>, before the listen key: <c>/private/ws/</c> (Binance's routed
+    /// private endpoint; the legacy <c>/ws/</c> was retired on 2026-04-23, PROTOCOL.md "Private API"). A setting so an
+    /// endpoint that still differs (a testnet) needs no code change.
+    /// </summary>
+    public string UserStreamPath { get; init; } = BinanceUserDataClient.DefaultPath;
+
     public bool Testnet { get; init; }
 
     /// <summary>recvWindow of every signed request (ms; Binance's default 5000, at most 60000).</summary>
@@ -26,4 +33,10 @@ public sealed record BinanceVenueOptions
 
     /// <summary>First wait before reconnecting a dropped user stream (doubling, with jitter, up to a minute).</summary>
     public TimeSpan ReconnectDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Trades per GET /fapi/v1/userTrades page when fills are fetched (1..1000; Binance's maximum 1000).</summary>
+    public int FillsPageSize { get; init; } = BinanceOrderClient.MaxUserTradesLimit;
+
+    /// <summary>The bound of each REST request when the venue makes its own HttpClient.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

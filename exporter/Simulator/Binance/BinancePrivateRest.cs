@@ -12,7 +12,7 @@ namespace Pipeline.Simulator.Binance;
 
 /// <summary>
 /// Binance USD-M's private REST over <see cref="PrivateExchange"/>: SIGNED <c>/fapi/v1/order</c> (POST, DELETE, GET),
-/// <c>/fapi/v1/openOrders</c>, <c>/fapi/v2/positionRisk</c> and <c>/fapi/v3/positionRisk</c>, and the USER_STREAM
+/// <c>/fapi/v1/openOrders</c>, <c>/fapi/v1/userTrades</c>, <c>/fapi/v2/positionRisk</c> and <c>/fapi/v3/positionRisk</c>, and the USER_STREAM
 /// <c>/fapi/v1/listenKey</c> (POST, PUT, DELETE; API key only). Errors are Binance's HTTP status and <c>{"code","msg"}</c>.
 /// </summary>
 public sealed partial class BinancePrivateRest(SimulatorContext context, BinanceListenKeys listenKeys)
@@ -284,6 +284,88 @@ public sealed partial class BinancePrivateRest(SimulatorContext context, Binance
         });
     }
 
+    /// <summary>
+    /// GET /fapi/v1/userTrades: the account's fills in <c>symbol</c> (mandatory), oldest first, at most <c>limit</c> (default
+    /// 500, at most 1000): from trade id <c>fromId</c> on, or in [<c>startTime</c>, <c>endTime</c>] (at most 7 days apart; one
+    /// of them alone means the 7 days after / before it; neither: the last 7 days). fromId with a time is -1128.
+    /// </summary>
+    public async Task UserTradesAsync(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        var (account, p) = await AuthenticateAsync(http, signed: true);
+        var instrument = account is null ? null : await SymbolAsync(http, p);
+        if (account is null || instrument is null)
+        {
+            return;
+        }
+
+        long? Long(string name) => p.TryGetValue(name, out var v) && long.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+        foreach (var name in new[] { "fromId", "startTime", "endTime", "limit" })
+        {
+            if (p.ContainsKey(name) && Long(name) is null)
+            {
+                await ErrorAsync(http, 400, -1100, $"Illegal characters found in parameter '{name}'; legal range is '^[0-9]{{1,20}}$'.");
+                return;
+            }
+        }
+
+        var limit = (int)Math.Min(Long("limit") ?? 500, 1000);
+        var (fromId, start, end) = (Long("fromId"), Long("startTime"), Long("endTime"));
+        if (fromId is not null && (start is not null || end is not null))
+        {
+            await ErrorAsync(http, 400, -1128, "Combination of optional parameters invalid.");
+            return;
+        }
+
+        const long week = 7 * 24 * 3_600_000L;
+        if (start is not null && end is not null && (end < start || end - start > week))
+        {
+            await ErrorAsync(http, 400, -1127, "More than 7 days between startTime and endTime.");
+            return;
+        }
+
+        if (fromId is null)
+        {
+            (start, end) = (start, end) switch
+            {
+                ({ } s, null) => (s, s + week),
+                (null, { } e) => (e - week, e),
+                (null, null) => (context.Clock.NowMs - week, context.Clock.NowMs),
+                var both => both,
+            };
+        }
+
+        var rows = Exchange.Fills(account, instrument.InstId, fromId is null ? start!.Value : 0)
+            .Where(f => fromId is { } id ? f.Fill.TradeId >= id : f.Fill.Ts <= end)
+            .Take(limit)
+            .ToList();
+        await HttpReplies.JsonAsync(http, 200, w =>
+        {
+            w.WriteStartArray();
+            foreach (var (order, fill) in rows)
+            {
+                w.WriteStartObject();
+                w.WriteBoolean("buyer", order.Side == PrivateSide.Buy);
+                w.WriteString("commission", Decimal(fill.Fee));
+                w.WriteString("commissionAsset", instrument.SettleCcy);
+                w.WriteNumber("id", fill.TradeId);
+                w.WriteBoolean("maker", fill.Maker);
+                w.WriteNumber("orderId", order.OrderId);
+                w.WriteString("price", Fixed(fill.Price, instrument.PriceScale));
+                w.WriteString("qty", Fixed(fill.Quantity, instrument.SizeScale));
+                w.WriteString("quoteQty", Decimal(fill.Price * fill.Quantity));
+                w.WriteString("realizedPnl", Decimal(fill.RealizedPnl));
+                w.WriteString("side", Side(order.Side));
+                w.WriteString("positionSide", "BOTH");
+                w.WriteString("symbol", instrument.InstId);
+                w.WriteNumber("time", fill.Ts);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        });
+    }
+
     /// <summary>POST /fapi/v1/listenKey: the account's active key (created if none), validity extended.</summary>
     public async Task ListenKeyPostAsync(HttpContext http)
     {
@@ -468,7 +550,7 @@ public sealed partial class BinancePrivateRest(SimulatorContext context, Binance
         PlaceError.PostOnlyWouldTake => ErrorAsync(http, 400, -5022,
             "Due to the order could not be executed as maker, the Post Only order will be rejected. The order will not be recorded in the order history"),
         PlaceError.DuplicateClientOrderId => ErrorAsync(http, 400, -4116, "ClientOrderId is duplicated."),
-        PlaceError.RateLimited => ErrorAsync(http, 429, -1015,
+        PlaceError.RateLimited => RateLimitedAsync(http, result.Limit!.Window, -1015,
             $"Too many new orders; current limit is {result.Limit!.Count} orders per {result.Limit.WindowText}."),
         PlaceError.Rejected => ErrorAsync(http, 400, -2019, "Margin is insufficient."),
         PlaceError.ReduceOnlyRejected => ErrorAsync(http, 400, -2022, "ReduceOnly Order is rejected."),
@@ -543,6 +625,13 @@ public sealed partial class BinancePrivateRest(SimulatorContext context, Binance
 
     /// <summary>An amount (PnL, fee, average) rounded to 8 decimals, trailing zeros trimmed.</summary>
     internal static string Decimal(decimal value) => PrivateTruthLog.Text(Math.Round(value, 8));
+
+    /// <summary>HTTP 429 with Retry-After (whole seconds: the limit's window, the longest a full window can take to free a slot).</summary>
+    private static Task RateLimitedAsync(HttpContext http, TimeSpan window, int code, string msg)
+    {
+        http.Response.Headers.RetryAfter = ((int)Math.Ceiling(window.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return ErrorAsync(http, 429, code, msg);
+    }
 
     private static Task MandatoryAsync(HttpContext http, string name) =>
         ErrorAsync(http, 400, -1102, $"Mandatory parameter '{name}' was not sent, was empty/null, or malformed.");
