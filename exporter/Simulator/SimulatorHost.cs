@@ -286,6 +286,8 @@ public sealed class SimulatorHost : IAsyncDisposable
             app.MapGet("/api/v5/trade/order", okxTrading.QueryAsync);
             app.MapGet("/api/v5/trade/orders-pending", okxTrading.PendingAsync);
             app.MapGet("/api/v5/account/positions", okxTrading.PositionsAsync);
+            app.MapGet("/api/v5/trade/fills", okxTrading.FillsAsync);
+            app.MapGet("/api/v5/trade/fills-history", okxTrading.FillsAsync);
             app.Map("/ws/v5/private", OkxPrivateSocketAsync);
         }
     }

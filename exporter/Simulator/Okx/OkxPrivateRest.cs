@@ -12,7 +12,7 @@ namespace Pipeline.Simulator.Okx;
 /// <summary>
 /// OKX's private REST over <see cref="PrivateExchange"/>: <c>POST /api/v5/trade/order</c>,
 /// <c>POST /api/v5/trade/cancel-order</c>, <c>GET /api/v5/trade/order</c>, <c>GET /api/v5/trade/orders-pending</c>,
-/// <c>GET /api/v5/account/positions</c>. Sizes are contracts (the core's OKX quantities); every answer is
+/// <c>GET /api/v5/account/positions</c>, <c>GET /api/v5/trade/fills</c>. Sizes are contracts (the core's OKX quantities); every answer is
 /// <c>{"code","msg","data":[...]}</c>, auth errors HTTP 401, per-order errors in <c>sCode</c>/<c>sMsg</c>.
 /// </summary>
 public sealed partial class OkxPrivateRest(SimulatorContext context)
@@ -260,6 +260,77 @@ public sealed partial class OkxPrivateRest(SimulatorContext context)
                 w.WriteString("ccy", i.SettleCcy);
                 w.WriteString("lever", "10");
                 w.WriteString("uTime", now);
+                w.WriteEndObject();
+            }
+        });
+    }
+
+    /// <summary>
+    /// GET /api/v5/trade/fills (and /fills-history, the same rows here) <c>?instType=SWAP&amp;instId=&amp;ordId=&amp;begin=&amp;end=&amp;after=&amp;before=&amp;limit=</c>:
+    /// the account's executions, newest first, at most <c>limit</c> (default and maximum 100). <c>after</c>/<c>before</c>
+    /// are billIds (older than / newer than); <c>begin</c>/<c>end</c> bound <c>ts</c> (ms, inclusive). billId is the
+    /// simulator's trade id (on OKX they are separate sequences); fee is negative for a charge; sizes in contracts.
+    /// </summary>
+    public async Task FillsAsync(HttpContext http)
+    {
+        var (account, _) = await AuthenticateAsync(http);
+        if (account is null)
+        {
+            return;
+        }
+
+        var p = http.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
+        if (p.GetValueOrDefault("instType") is { Length: > 0 } type && type != "SWAP")
+        {
+            await DataAsync(http, _ => { }); // the simulator trades swaps only
+            return;
+        }
+
+        long? Number(string name) =>
+            p.TryGetValue(name, out var text) && text.Length > 0 && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
+        foreach (var name in new[] { "begin", "end", "after", "before", "limit", "ordId" })
+        {
+            if (p.TryGetValue(name, out var text) && text.Length > 0 && Number(name) is null)
+            {
+                await ErrorAsync(http, 200, "51000", $"Parameter {name} error");
+                return;
+            }
+        }
+
+        var limit = (int)Math.Clamp(Number("limit") ?? 100, 1, 100);
+        var only = p.GetValueOrDefault("instId");
+        var instruments = only is { Length: > 0 }
+            ? [Exchange.Instrument(SimInstruments.Okx, only)]
+            : context.Exchange(SimInstruments.Okx).Select(m => (SimInstrument?)m.Instrument).ToList();
+        var (begin, end, after, before, ordId) = (Number("begin") ?? 0, Number("end") ?? long.MaxValue, Number("after"), Number("before"), Number("ordId"));
+        var rows = instruments.Where(i => i is not null)
+            .SelectMany(i => Exchange.Fills(account, i!.InstId, begin).Select(f => (Instrument: i!, f.Order, f.Fill)))
+            .Where(r => r.Fill.Ts <= end && (after is null || r.Fill.TradeId < after) && (before is null || r.Fill.TradeId > before)
+                && (ordId is null || r.Order.OrderId == ordId))
+            .OrderByDescending(r => r.Fill.TradeId).Take(limit).ToList();
+        await DataAsync(http, w =>
+        {
+            foreach (var (i, o, f) in rows)
+            {
+                var id = f.TradeId.ToString(CultureInfo.InvariantCulture);
+                w.WriteStartObject();
+                w.WriteString("instType", "SWAP");
+                w.WriteString("instId", i.InstId);
+                w.WriteString("tradeId", id);
+                w.WriteString("ordId", o.OrderId.ToString(CultureInfo.InvariantCulture));
+                w.WriteString("clOrdId", o.ClientOrderId.StartsWith("sim", StringComparison.Ordinal) ? "" : o.ClientOrderId);
+                w.WriteString("billId", id);
+                w.WriteString("tag", "");
+                w.WriteString("fillPx", Text(f.Price));
+                w.WriteString("fillSz", Text(f.Quantity));
+                w.WriteString("fillPnl", Text(f.RealizedPnl));
+                w.WriteString("side", o.Side == PrivateSide.Buy ? "buy" : "sell");
+                w.WriteString("posSide", "net");
+                w.WriteString("execType", f.Maker ? "M" : "T");
+                w.WriteString("feeCcy", i.SettleCcy);
+                w.WriteString("fee", Text(-f.Fee));
+                w.WriteString("ts", f.Ts.ToString(CultureInfo.InvariantCulture));
+                w.WriteString("fillTime", f.Ts.ToString(CultureInfo.InvariantCulture));
                 w.WriteEndObject();
             }
         });
