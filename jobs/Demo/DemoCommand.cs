@@ -12,6 +12,11 @@ public static class DemoCommand
         DefaultValueFactory = _ => 6,
     };
 
+    private static readonly Option<bool> Live = new("--live")
+    {
+        Description = "Trade through the live order adapters (signed Binance USD-M and OKX orders, user streams) against the simulator's private API with a throw-away account, while the market runs; prints live and paper side by side",
+    };
+
     private static readonly Option<ulong> Seed = new("--seed") { Description = "Market seed", DefaultValueFactory = _ => 7 };
 
     public static Command Create()
@@ -21,6 +26,7 @@ public static class DemoCommand
             "Uses ./vault-demo unless --vault is given (a directory that is empty or a previous demo vault).");
         command.Options.Add(Hours);
         command.Options.Add(Seed);
+        command.Options.Add(Live);
         CommandAction.Set(command, RunAsync, fileLog: false);
         return command;
     }
@@ -41,6 +47,14 @@ public static class DemoCommand
 
         // Never $PIPELINE_VAULT or the config's vault: those name real vaults, and the demo writes only a vault it made.
         var root = context.Get(CommonOptions.Vault) is { Length: > 0 } given ? given : VaultResolver.DemoDirectory;
+        if (context.Get(Live))
+        {
+            var live = await new LiveDemoRun(DemoVault.Prepare(root), TimeSpan.FromHours(hours), context.Get(Seed), context.Output, context.Time)
+                .RunAsync(token);
+            live.Print(context.Output);
+            return live.Trades > 0 && live.Minutes > 0 ? ExitCodes.Ok : ExitCodes.Failure;
+        }
+
         var demo = new DemoRun(DemoVault.Prepare(root), TimeSpan.FromHours(hours), context.Get(Seed), context.Output, context.Time);
         var summary = await demo.RunAsync(token);
         var cwd = Directory.GetCurrentDirectory();

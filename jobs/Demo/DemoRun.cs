@@ -56,15 +56,7 @@ public sealed class DemoRun(VaultLayout vault, TimeSpan span, ulong seed, TextWr
         var endMs = Start.ToUnixTimeMilliseconds() + (long)span.TotalMilliseconds;
         await progress.WriteLineAsync($"demo: simulating {span.TotalHours:0.#} h of market from {Start:yyyy-MM-dd HH:mm}Z (seed {seed}) into {vault.Root}");
         long trades;
-        await using (var sim = await SimulatorHost.StartAsync(new SimulatorOptions
-        {
-            Instruments = Instruments.Select(i => i.InstId).ToArray(),
-            Rate = FillsPerSecond,
-            Seed = seed,
-            Start = Start,
-            Stepped = true,
-            Time = _time,
-        }, token))
+        await using (var sim = await SimulatorHost.StartAsync(SimulatorOptions(seed, _time), token))
         {
             trades = await RecordAsync(sim, endMs + (long)Tail.TotalMilliseconds, started, token);
         }
@@ -107,8 +99,24 @@ public sealed class DemoRun(VaultLayout vault, TimeSpan span, ulong seed, TextWr
         };
     }
 
-    /// <summary>Moves the market from its start to <paramref name="endMs"/> while the exporters record it; returns the trades recorded.</summary>
-    private async Task<long> RecordAsync(SimulatorHost sim, long endMs, long started, CancellationToken token)
+    /// <summary>The demo's simulator: its instruments and rate, the seed, the fixed start, a clock the demo steps itself.</summary>
+    internal static SimulatorOptions SimulatorOptions(ulong seed, TimeProvider time) => new()
+    {
+        Instruments = Instruments.Select(i => i.InstId).ToArray(),
+        Rate = FillsPerSecond,
+        Seed = seed,
+        Start = Start,
+        Stepped = true,
+        Time = time,
+    };
+
+    /// <summary>
+    /// Moves the market from its start to <paramref name="endMs"/> while the exporters record it; returns the trades recorded.
+    /// <paramref name="afterStep"/> (the live demo's calculators and executors) runs after each step, once every trade
+    /// published so far is recorded, with the step's event time.
+    /// </summary>
+    internal async Task<long> RecordAsync(SimulatorHost sim, long endMs, long started, CancellationToken token,
+        Func<long, CancellationToken, Task>? afterStep = null)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
         var exporters = Instruments.GroupBy(i => i.Exchange).Select(g => new ExporterService(new ExporterOptions
@@ -143,6 +151,11 @@ public sealed class DemoRun(VaultLayout vault, TimeSpan span, ulong seed, TextWr
                 now = Math.Min(endMs, now + (long)Step.TotalMilliseconds);
                 sim.AdvanceTo(now);
                 await UntilAsync(() => Recorded(recorders, feed, before), runs, "the exporters to record the published trades", token);
+                if (afterStep is not null)
+                {
+                    await afterStep(now, token);
+                }
+
                 if (_time.GetElapsedTime(lastReport) >= ReportEvery)
                 {
                     lastReport = _time.GetTimestamp();
@@ -229,18 +242,19 @@ public sealed class DemoRun(VaultLayout vault, TimeSpan span, ulong seed, TextWr
         }
     }
 
-    private static IEnumerable<StrategyConfig> Strategies()
+    /// <summary>The demo's strategy on each instrument, named <paramref name="prefix"/>{exchange}; <paramref name="parameters"/> is a <c>parameters:</c> section, if any.</summary>
+    internal static IEnumerable<StrategyConfig> Strategies(string prefix = "vwap_mr_", string? parameters = null)
     {
         var registry = StrategyRegistry.CreateDefault();
         foreach (var (exchange, instId) in Instruments)
         {
-            var id = "vwap_mr_" + exchange;
+            var id = prefix + exchange;
             yield return registry.Parse($"""
                 id: {id}
                 strategy: vwap_mean_reversion
                 exchange: {exchange}
                 instId: {instId}
-                """, "demo");
+                """ + (parameters is null ? "" : "\n" + parameters), "demo");
         }
     }
 }
