@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Pipeline.Jobs.Execution.Live;
+using Pipeline.Jobs.Execution.Venue;
 using Pipeline.Jobs.Hosting;
 using Pipeline.Jobs.Tests.Hosting;
 using Pipeline.Simulator;
@@ -10,6 +12,7 @@ using Pipeline.Simulator.Truth;
 using Pipeline.Testing.Trading;
 using Pipeline.Testing.Vaults;
 using Pipeline.Vault.Layout;
+using Pipeline.Vault.State;
 using Pipeline.Vault.Trades;
 
 namespace Pipeline.Jobs.Tests.Trading;
@@ -22,8 +25,8 @@ namespace Pipeline.Jobs.Tests.Trading;
 /// </summary>
 /// <remarks>
 /// Speed 30: one wall second is 30 s of market, so a minute closes every 2 s; trading.pollMs 100 makes the executor's
-/// step 3 s of market (the production 500 ms poll at ~6x). Event time starts at yesterday 02:00 UTC, so no test crosses
-/// a UTC midnight (the daily loss halt ends at one) and every trade lies within the exporter's event-time bound (3 days).
+/// step 3 s of market (the production 500 ms poll at ~6x). Event time starts at the wall clock's now and runs ahead of
+/// it (within the exporter's event-time bound, raised to 3 days).
 /// </remarks>
 public sealed class LiveSimulator : IAsyncLifetime, IDisposable
 {
@@ -42,30 +45,85 @@ public sealed class LiveSimulator : IAsyncLifetime, IDisposable
     private readonly Dictionary<string, Task> _once = new(StringComparer.Ordinal);
     private int _runs;
 
+    private readonly List<SimulatorHost> _hosts = [];
+
+    /// <summary>The simulator of the scenario running now (each scenario starts its own, see <see cref="StartSimulatorAsync"/>).</summary>
     public SimulatorHost Sim { get; private set; } = null!;
 
-    public string TruthDir => _dir.File("truth");
+    /// <summary>Where the current simulator writes its truth (trading/{account}.jsonl).</summary>
+    public string TruthDir { get; private set; } = "";
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync()
     {
         foreach (var name in new[] { "bin-main", "okx-main", "bin-hold", "bin-loss", "okx-kill", "bin-bad", "okx-bad" })
         {
             _accounts[name] = SimAccountSpec.Generate(name);
         }
 
-        var start = new DateTimeOffset(TimeProvider.System.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero).AddDays(-1).AddHours(2);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Starts a simulator for one scenario (so each run's market starts fresh, with the history the test seeds). Event
+    /// time begins two hours before the wall clock and runs at <see cref="Speed"/>, so it stays in the past for the whole
+    /// scenario (the calculators finish no minute after the wall clock's), and the scenario does not cross a UTC midnight
+    /// (the daily loss halt ends at one): when two hours back would, it begins at 20:00 of the day before.
+    /// </summary>
+    public async Task<SimulatorHost> StartSimulatorAsync(string name)
+    {
+        if (Sim is not null)
+        {
+            await Sim.StopAsync(); // the last scenario's market must not take a core from this one
+        }
+
+        TruthDir = _dir.File("truth-" + name);
         Sim = await SimulatorHost.StartAsync(new SimulatorOptions
         {
-            Instruments = [OkxInst, BinanceInst], Rate = Rate, Speed = Speed, Seed = Seed, Start = start, Micro = true,
+            Instruments = [OkxInst, BinanceInst], Rate = Rate, Speed = Speed, Seed = Seed, Start = MarketStart(TimeProvider.System.GetUtcNow()), Micro = true,
             TruthDir = TruthDir, Accounts = [.. _accounts.Values],
         });
+        lock (_hosts)
+        {
+            _hosts.Add(Sim);
+        }
+
+        return Sim;
+    }
+
+    /// <summary>Two hours before <paramref name="now"/>, or 20:00 of the day before when the scenario's span would cross a midnight.</summary>
+    public static DateTimeOffset MarketStart(DateTimeOffset now)
+    {
+        var start = now.AddHours(-2);
+        return start.AddMinutes(-70).UtcDateTime.Date == start.AddMinutes(80).UtcDateTime.Date
+            ? start
+            : new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(-1).AddHours(20);
+    }
+
+    /// <summary>
+    /// The executor state of live strategies that last decided the minute before the seeded history ends: a live executor
+    /// that starts without state decides from the wall clock's minute on (never on history), which an accelerated market in
+    /// the past never reaches; with this state it resumes at the simulator's now, as after an earlier run.
+    /// </summary>
+    public void ResumeAt(string vaultDir, params (string Id, string Exchange)[] strategies)
+    {
+        var layout = new VaultLayout(vaultDir);
+        var minute = Sim.Clock.NowMs / 60_000 * 60_000 - 60_000;
+        foreach (var (id, exchange) in strategies)
+        {
+            new StateFile<VenueState>(layout.VenueState(id)).Write(new VenueState
+            {
+                Strategy = "vwap_mean_reversion", Exchange = exchange, InstId = exchange == "okx" ? OkxInst : BinanceInst, Venue = exchange,
+                LastMinuteMs = minute - 60_000, Now = minute, Trades = new TradeCursor(TradeTime.Day(minute), 0, minute),
+                UpdatedAt = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds(),
+            });
+        }
     }
 
     public async Task DisposeAsync()
     {
-        if (Sim is not null)
+        foreach (var host in _hosts)
         {
-            await Sim.DisposeAsync();
+            await host.DisposeAsync();
         }
     }
 
