@@ -264,6 +264,7 @@ public sealed class LiveRunProcessTests(LiveSimulator sim, ITestOutputHelper out
             await second.WaitWhileRunningAsync(() => Loss().Signals.Count >= lossMinutes + 3 && Kill().Signals.Count >= killMinutes + 3,
                 "three more minutes decided by both after the restart", Bound);
             var halts = Halts(url!);
+            output.WriteLine("halts after the restart: " + string.Join(" | ", halts));
             Assert.Contains(halts, h => h.StartsWith(loss + ":", StringComparison.Ordinal));
             Assert.Contains(halts, h => h.StartsWith(kill + ":", StringComparison.Ordinal));
             Assert.Equal(lossEntries, Loss().EntriesSent.Count);
@@ -293,7 +294,7 @@ public sealed class LiveRunProcessTests(LiveSimulator sim, ITestOutputHelper out
         var env = exchange == "binance" ? sim.Environment(account, null, binanceSecret: wrong) : sim.Environment(null, account, okxSecret: wrong);
 
         using var run = LiveSimulator.Run(config, env);
-        var code = await run.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        var code = await run.WaitForExitAsync(TimeSpan.FromSeconds(30));
 
         Assert.True(code == 1, run.Describe());
         var lines = run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -301,7 +302,9 @@ public sealed class LiveRunProcessTests(LiveSimulator sim, ITestOutputHelper out
         Assert.True(refused.Count >= 1, run.Describe());
         Assert.Single(refused.Select(l => l[Math.Max(0, l.IndexOf("live trading stopped", StringComparison.Ordinal))..]).Distinct());
         Assert.Contains(exchange, refused[0], StringComparison.Ordinal);
+        Assert.StartsWith($"error: live trading stopped: strategy bad_{exchange[..3]} on {exchange}: the venue refused the API key ****", lines[^1], StringComparison.Ordinal);
         var requests = sim.Sim.Context.KeyedRequests(sim.Account(account).ApiKey);
+        output.WriteLine($"{requests} requests with the key; stderr:\n{run.Stderr}");
         Assert.True(requests is >= 1 and <= 5, $"the simulator saw {requests} requests with the refused key (a retry loop?)\n{run.Describe()}");
     }
 
