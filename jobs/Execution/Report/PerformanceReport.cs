@@ -61,29 +61,54 @@ public sealed record PerformanceReport
     {
         ArgumentNullException.ThrowIfNull(fills);
         var entries = new Dictionary<string, FillEvent>(StringComparer.Ordinal);
+        var exits = new Dictionary<string, FillEvent>(StringComparer.Ordinal);
         var trips = new List<RoundTrip>();
         foreach (var fill in fills.OrderBy(f => f.Ts))
         {
             if (fill.Kind == "entry")
             {
-                entries[fill.PositionId] = fill;
+                // A venue fills an order in parts: the entry fills of one position are one entry at their average price.
+                entries[fill.PositionId] = entries.TryGetValue(fill.PositionId, out var earlier) && !exits.ContainsKey(fill.PositionId)
+                    ? Merge(earlier, fill) with { Ts = earlier.Ts, Kind = "entry" }
+                    : fill;
                 continue;
             }
 
-            if (!entries.Remove(fill.PositionId, out var entry))
+            if (!entries.TryGetValue(fill.PositionId, out var entry))
             {
                 throw new InvalidDataException($"exit fill {fill.FillId} of position {fill.PositionId} has no entry fill");
             }
 
+            // Exit fills add up until the entry's quantity is closed (one exit fill in paper; parts, or a take-profit
+            // partly filled and a market exit for the rest, at a venue).
+            var exit = exits.TryGetValue(fill.PositionId, out var before) ? Merge(before, fill) : fill;
+            if (exit.Qty < entry.Qty)
+            {
+                exits[fill.PositionId] = exit;
+                continue;
+            }
+
+            entries.Remove(fill.PositionId);
+            exits.Remove(fill.PositionId);
             var isLong = entry.Side == "buy";
-            var gross = ContractPnl.Gross(entry.Inverse, isLong, entry.Notional, entry.Px, fill.Px);
-            var fees = entry.Fee + fill.Fee;
-            trips.Add(new RoundTrip(fill.PositionId, isLong ? "long" : "short", entry.Ts, entry.Px, fill.Ts, fill.Px, fill.Kind,
+            var gross = ContractPnl.Gross(entry.Inverse, isLong, entry.Notional, entry.Px, exit.Px);
+            var fees = entry.Fee + exit.Fee;
+            trips.Add(new RoundTrip(exit.PositionId, isLong ? "long" : "short", entry.Ts, entry.Px, exit.Ts, exit.Px, exit.Kind,
                 entry.Notional, gross, fees, gross - fees) { Inverse = entry.Inverse, PnlCcy = entry.FeeCcy });
         }
 
         return FromRoundTrips(trips, entries.Count);
     }
+
+    /// <summary>Two fills of one position as one: quantities, notionals and fees summed, the price quantity-weighted; time and kind of the later.</summary>
+    private static FillEvent Merge(FillEvent a, FillEvent b) => b with
+    {
+        Px = ((a.Px * a.Qty) + (b.Px * b.Qty)) / (a.Qty + b.Qty),
+        Qty = a.Qty + b.Qty,
+        Notional = a.Notional + b.Notional,
+        Fee = a.Fee + b.Fee,
+        FeeRate = a.Notional + b.Notional == 0 ? b.FeeRate : (a.Fee + b.Fee) / (a.Notional + b.Notional),
+    };
 
     public static PerformanceReport FromRoundTrips(IReadOnlyList<RoundTrip> trips, int openPositions = 0)
     {

@@ -21,6 +21,51 @@ internal sealed class RawTradeTail(VaultLayout vault, string exchange, string in
 
     public long SkippedLines { get; private set; }
 
+    /// <summary>
+    /// The newest trade time on disk (the largest ts among the last complete lines of the newest raw day file), or null
+    /// when the instrument has no raw trade yet: the event time "now" of a first start.
+    /// </summary>
+    public long? NewestTs()
+    {
+        foreach (var day in vault.RawDays(exchange, instId).Reverse())
+        {
+            var path = vault.RawDayJsonl(exchange, instId, day);
+            if (!File.Exists(path))
+            {
+                continue;
+            }
+
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            var start = Math.Max(0, stream.Length - 65_536);
+            stream.Seek(start, SeekOrigin.Begin);
+            var bytes = new byte[stream.Length - start];
+            stream.ReadExactly(bytes);
+            long? newest = null;
+            var lineStart = start == 0 ? 0 : Array.IndexOf(bytes, (byte)'\n') + 1; // the first line may be cut
+            for (var i = lineStart; i < bytes.Length; i++)
+            {
+                if (bytes[i] != (byte)'\n')
+                {
+                    continue;
+                }
+
+                if (_parser.TryParse(bytes.AsSpan(lineStart, i - lineStart), _exchangeUtf8, _instIdUtf8, out var raw, out _, out _))
+                {
+                    newest = Math.Max(newest ?? long.MinValue, raw!.Ts);
+                }
+
+                lineStart = i + 1;
+            }
+
+            if (newest is not null)
+            {
+                return newest;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>At most <paramref name="max"/> trades after <paramref name="cursor"/>; <paramref name="caughtUp"/> says whether every complete line on disk was read.</summary>
     public List<TradeTick> Read(ref TradeCursor cursor, int max, out bool caughtUp)
     {

@@ -48,6 +48,7 @@ public sealed class VenueExecutor : IAsyncDisposable
     private readonly HashSet<string> _resend = new(StringComparer.Ordinal);
     private readonly HashSet<string> _failedThisStep = new(StringComparer.Ordinal);
     private readonly HashSet<VenueErrorKind> _loggedKinds = [];
+    private readonly Dictionary<string, decimal> _fillsReported = new(StringComparer.Ordinal);
 
     private StrategyConfig _valued;
     private ContractTerms _contract;
@@ -134,15 +135,25 @@ public sealed class VenueExecutor : IAsyncDisposable
         _ledger = VenueLedger.Open(_vault, _config);
         CheckLedgerIds();
         _risk = RiskStore.Load(_vault, _config.Id, _config.Risk, _config.InstId);
+        foreach (var fill in _ledger.RecentFills)
+        {
+            // Fills recorded by a step whose risk state was never written (a crash): the gate books each id once.
+            _risk.OnFill(RiskFill.From(fill, _config.InstId));
+        }
+
         _strategy = _valued.CreateStrategy();
         _minutes = MinuteRecordReader.For(_vault, _valued);
         _tail = new RawTradeTail(_vault, _config.Exchange, _config.InstId);
-        if (state is null)
+        if (state is null && (_options.StartMinuteMs ?? (_tail.NewestTs() is { } newest ? TradeTime.MinuteFloor(newest) : null)) is { } start)
         {
-            var start = _options.StartMinuteMs ?? TradeTime.MinuteFloor(_time.GetUtcNow().ToUnixTimeMilliseconds());
+            // A first start decides from the minute of the newest trade on disk (event time now): never on history.
             _lastMinuteMs = start - TradeTime.MsPerMinute;
             _cursor = new TradeCursor(TradeTime.Day(start), 0, start);
             _now = start;
+        }
+        else if (state is null)
+        {
+            _cursor = new TradeCursor(DateOnly.MinValue, 0, long.MinValue); // nothing recorded yet: from the first trade on
         }
         else
         {
@@ -159,7 +170,7 @@ public sealed class VenueExecutor : IAsyncDisposable
         Log.Information("{Strategy}: trading {Exchange}/{InstId} through {Venue}; {Orders} orders and {Fills} fills in the ledger, deciding after {Minute}",
             _config.Id, _config.Exchange, _config.InstId, _venue.Venue, _ledger.Orders.Count, _ledger.FillIds.Count,
             _lastMinuteMs is { } m ? LedgerJson.MinuteIso(m) : "-");
-        await ReconcileAsync(ct).ConfigureAwait(false);
+        await ReconcileAsync(full: true, ct).ConfigureAwait(false);
         Save();
         Publish();
     }
@@ -183,7 +194,7 @@ public sealed class VenueExecutor : IAsyncDisposable
             await DrainAsync(ct).ConfigureAwait(false);
             if (_reconcileDue || !_reconciled || _time.GetUtcNow() >= _nextReconcileAt)
             {
-                await ReconcileAsync(ct).ConfigureAwait(false);
+                await ReconcileAsync(full: _reconcileDue || !_reconciled, ct).ConfigureAwait(false);
             }
 
             if (!_reconciled)
@@ -221,12 +232,21 @@ public sealed class VenueExecutor : IAsyncDisposable
                 await FlattenAsync(why, ct).ConfigureAwait(false); // a kill switch acts within one step, trades or not
             }
 
+            await DrainAsync(ct).ConfigureAwait(false); // what the step's orders caused (fills of market exits) is recorded in it
+
             _loggedKinds.Clear();
+            Save();
             return Result(minutesDecided, tradesRead);
+        }
+        catch
+        {
+            // No state is written for a step that failed (as if the process died here): the next start repeats it, and
+            // the ledger (synced) and the client ids make the repeat send and record nothing twice.
+            _ledger?.Sync();
+            throw;
         }
         finally
         {
-            Save();
             Publish();
         }
     }
@@ -239,9 +259,18 @@ public sealed class VenueExecutor : IAsyncDisposable
     {
         try
         {
-            if (!_started)
+            while (!_started)
             {
-                await StartAsync(ct).ConfigureAwait(false);
+                try
+                {
+                    await StartAsync(ct).ConfigureAwait(false);
+                }
+                catch (VenueException ex) when (ex.Kind != VenueErrorKind.Auth && _ledger is null)
+                {
+                    Note(ex, "connect"); // the venue is down or busy: try again, a bad key never
+                    Publish();
+                    await Task.Delay(_options.Poll, _time, ct).ConfigureAwait(false);
+                }
             }
 
             while (!ct.IsCancellationRequested)
@@ -320,7 +349,7 @@ public sealed class VenueExecutor : IAsyncDisposable
         _resend.Remove(state.OrderId);
         if (order.FilledQuantity > state.FilledQty)
         {
-            NeedFills(state.FirstTs); // the fills themselves come as fill events or from FillsAsync
+            _fillsReported[state.OrderId] = order.FilledQuantity; // the fills come as events, else from FillsAsync next step
         }
 
         if (state.IsFinal)
@@ -338,10 +367,12 @@ public sealed class VenueExecutor : IAsyncDisposable
                     reason ?? $"{_venue.Venue} order {order.VenueOrderId} filled");
                 break;
             case VenueOrderStatus.Canceled or VenueOrderStatus.Expired:
+                _failedThisStep.Add(state.OrderId); // e.g. OKX cancels a post-only that would take at once: a new attempt waits a step
                 Write(state, "cancelled", order.Price, order.Quantity, reason ?? order.Reason ?? $"{_venue.Venue}: {order.Status.ToString().ToLowerInvariant()}");
                 break;
             case VenueOrderStatus.Rejected:
                 _ordersRejected++;
+                _failedThisStep.Add(state.OrderId);
                 Write(state, "rejected", order.Price, order.Quantity, order.Reason ?? $"{_venue.Venue}: rejected");
                 break;
         }
@@ -376,6 +407,11 @@ public sealed class VenueExecutor : IAsyncDisposable
         {
             Inverse = false, NotionalCcy = _contract.NotionalCcy, FeeCcy = fill.FeeCcy,
         });
+        if (_fillsReported.TryGetValue(order.OrderId, out var reported) && order.FilledQty >= reported)
+        {
+            _fillsReported.Remove(order.OrderId);
+        }
+
         _risk!.OnFill(new RiskFill(fill.Ts, fillId, _config.InstId, fill.Side == VenueSide.Buy, fill.Quantity, fill.Price, fill.Fee));
         _fills++;
         _stepFills++;
@@ -389,12 +425,14 @@ public sealed class VenueExecutor : IAsyncDisposable
             return;
         }
 
-        if (!t.Opened && t.EntryDone && t.EntryFilled > 0)
+        // Done = final with every fill the venue reported recorded (an order update can arrive before its fills).
+        var fillsPending = _fillsReported.ContainsKey(t.Entry.OrderId);
+        if (!t.Opened && t.EntryFilled > 0 && ((t.Entry.IsFinal && !fillsPending) || t.EntryFilled >= t.Entry.Qty))
         {
             WriteOpen(t);
         }
 
-        if (t.EntryDone && t.EntryFilled == 0)
+        if (t.Entry.FailedEmpty && !fillsPending)
         {
             _trade = null; // the entry ended unfilled: no position
             return;
@@ -642,7 +680,7 @@ public sealed class VenueExecutor : IAsyncDisposable
 
     /// <summary>
     /// The id of the next order of a leg: attempt 0, or the next one after a definite refusal. Null when an order of the
-    /// leg is still live or wholly filled, when the last refusal was in this step (a retry waits for the next step), or after attempt 9.
+    /// leg is still live or filled with its fills not yet recorded, when the last refusal was in this step (a retry waits for the next step), or after attempt 9.
     /// </summary>
     private string? NextId(VenueTrade t, string kind)
     {
@@ -656,7 +694,8 @@ public sealed class VenueExecutor : IAsyncDisposable
             }
 
             Track(t, order);
-            if (!order.IsFinal || order.LastEvent == "filled" || _failedThisStep.Contains(id))
+            var fillsPending = order.LastEvent == "filled" && (order.FilledQty == 0 || _fillsReported.ContainsKey(id));
+            if (!order.IsFinal || fillsPending || _failedThisStep.Contains(id))
             {
                 return null;
             }
@@ -769,20 +808,22 @@ public sealed class VenueExecutor : IAsyncDisposable
     private async Task FlattenAsync(string why, CancellationToken ct)
     {
         Log.Warning("{Strategy}: risk flatten: {Reason}", _config.Id, why);
-        if (_trade is { } t)
+        if (_trade is { OpenQty: > 0 } held)
         {
-            foreach (var order in t.OpenOrders.ToList())
+            // Wanted before anything is cancelled, so no take-profit is placed again in between; the exit cancels the
+            // entry first and the take-profit after the market order.
+            held.ExitWanted = "risk_flatten";
+            held.ExitReason = "risk: " + why;
+            await ExitAsync(held, "risk_flatten", "risk: " + why, ct).ConfigureAwait(false);
+        }
+        else if (_trade is { } pending)
+        {
+            foreach (var order in pending.OpenOrders.ToList())
             {
                 await CancelAsync(order, "risk: " + why, ct).ConfigureAwait(false);
             }
 
-            await DrainAsync(ct).ConfigureAwait(false);
-            if (_trade is { OpenQty: > 0 } held)
-            {
-                held.ExitWanted = "risk_flatten";
-                held.ExitReason = "risk: " + why;
-                await ExitAsync(held, "risk_flatten", "risk: " + why, ct).ConfigureAwait(false);
-            }
+            await AdvanceTradeAsync(ct).ConfigureAwait(false);
         }
 
         if (_trade is null && _venuePosition is { Quantity: not 0 } adopted)
@@ -832,6 +873,18 @@ public sealed class VenueExecutor : IAsyncDisposable
             }
         }
 
+        foreach (var (id, qty) in _fillsReported.ToList())
+        {
+            if (Ledger.Orders[id].FilledQty >= qty)
+            {
+                _fillsReported.Remove(id); // the stream delivered them
+            }
+            else
+            {
+                NeedFills(Ledger.Orders[id].FirstTs);
+            }
+        }
+
         if (_fillsSince is { } since)
         {
             await FetchFillsAsync(since, ct).ConfigureAwait(false);
@@ -852,6 +905,7 @@ public sealed class VenueExecutor : IAsyncDisposable
             }
 
             _fillsSince = null;
+            _fillsReported.Clear();
         }
         catch (VenueException ex) when (ex.Kind != VenueErrorKind.Auth)
         {
@@ -865,13 +919,15 @@ public sealed class VenueExecutor : IAsyncDisposable
     /// since the oldest unsettled order (or the last recorded fill) are recorded once; the venue's position must equal
     /// the ledger's, else an error and a halt of new entries until the venue is flat.
     /// </summary>
-    private async Task ReconcileAsync(CancellationToken ct)
+    /// <param name="full">At start and after a gap, fills since the last recorded one too (a fill line a crash lost); the
+    /// periodic pass only looks at orders that can still fill.</param>
+    private async Task ReconcileAsync(bool full, CancellationToken ct)
     {
         try
         {
             var unsettled = Ledger.OrderSequence.Where(o => !o.IsFinal).ToList();
             long? since = unsettled.Count > 0 ? unsettled.Min(o => o.FirstTs) : null;
-            if (Ledger.LastFillTs is { } lastFill)
+            if (full && Ledger.LastFillTs is { } lastFill)
             {
                 since = Math.Min(since ?? long.MaxValue, lastFill);
             }
@@ -918,7 +974,18 @@ public sealed class VenueExecutor : IAsyncDisposable
             }
 
             await AdvanceTradeAsync(ct).ConfigureAwait(false);
-            ComparePosition(await _venue.PositionAsync(_config.InstId, ct).ConfigureAwait(false));
+            var position = await _venue.PositionAsync(_config.InstId, ct).ConfigureAwait(false);
+            if (position.Quantity != LedgerQty() && _trade is { } racing)
+            {
+                // A fill may have landed between the fill history and the position: take the stream's news and the
+                // history once more before calling it a mismatch.
+                await DrainAsync(ct).ConfigureAwait(false);
+                await FetchFillsAsync(racing.Entry.FirstTs, ct).ConfigureAwait(false);
+                await AdvanceTradeAsync(ct).ConfigureAwait(false);
+                position = await _venue.PositionAsync(_config.InstId, ct).ConfigureAwait(false);
+            }
+
+            ComparePosition(position);
             _reconciled = true;
             _reconcileDue = false;
             _nextReconcileAt = _time.GetUtcNow() + _options.ReconcileEvery;
@@ -933,7 +1000,7 @@ public sealed class VenueExecutor : IAsyncDisposable
     private void ComparePosition(VenuePosition position)
     {
         _venuePosition = position;
-        var ledgerQty = _trade is { } t ? (t.IsLong ? t.OpenQty : -t.OpenQty) : 0m;
+        var ledgerQty = LedgerQty();
         if (position.Quantity == ledgerQty)
         {
             if (_mismatch is not null)
@@ -959,6 +1026,9 @@ public sealed class VenueExecutor : IAsyncDisposable
             _mismatch = text;
         }
     }
+
+    /// <summary>The ledger's signed position.</summary>
+    private decimal LedgerQty() => _trade is { } t ? (t.IsLong ? t.OpenQty : -t.OpenQty) : 0m;
 
     /// <summary>The current position from the ledger: the last entry not closed and not ended unfilled, with its exits.</summary>
     private VenueTrade? RebuildTrade()

@@ -11,7 +11,8 @@ public sealed record VenueExecutorOptions
 
     /// <summary>
     /// First start only (no state yet): decide minutes from this one on (Unix ms of a minute start) and read raw trades
-    /// from it. Default: the current minute of the TimeProvider, so a new live strategy never trades on history.
+    /// from it. Default: the minute of the newest raw trade of the instrument on disk (event time now), so a new live
+    /// strategy never trades on history; with no raw trade yet, from the first one recorded.
     /// </summary>
     public long? StartMinuteMs { get; init; }
 }

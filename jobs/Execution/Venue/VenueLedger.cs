@@ -48,6 +48,12 @@ internal sealed class VenueLedger : IDisposable
 
     public long? LastFillTs { get; private set; }
 
+    /// <summary>The last fills in file order (at most <see cref="RecentFillCount"/>), to re-book in a risk gate whose state may lag the ledger.</summary>
+    public Queue<FillEvent> RecentFills { get; } = new();
+
+    /// <summary>Fewer than the risk gate remembers (256), so a fill it booked is still known to it.</summary>
+    public const int RecentFillCount = 64;
+
     /// <summary>Positions with an "open" line, and with a "close" line.</summary>
     public HashSet<string> Opened { get; } = new(StringComparer.Ordinal);
 
@@ -170,6 +176,12 @@ internal sealed class VenueLedger : IDisposable
     private void Apply(FillEvent fill)
     {
         FillIds.Add(fill.FillId);
+        RecentFills.Enqueue(fill);
+        if (RecentFills.Count > RecentFillCount)
+        {
+            RecentFills.Dequeue();
+        }
+
         FillCount++;
         FeesPaid += fill.Fee;
         LastFillTs = Math.Max(LastFillTs ?? long.MinValue, fill.Ts);

@@ -34,9 +34,6 @@ internal sealed class VenueTrade(string positionId, long signalMinuteMs, LedgerO
     /// <summary>The base quantity held (unsigned).</summary>
     public decimal OpenQty => EntryFilled - ExitFilled;
 
-    /// <summary>The entry will fill no further: wholly filled, or final (a cancel after a partial fill keeps the filled part).</summary>
-    public bool EntryDone => Entry.IsFinal || (Entry.FilledQty > 0 && Entry.FilledQty >= Entry.Qty);
-
     public LedgerOrderState? TakeProfit => Exits.LastOrDefault(o => o.Kind == "take_profit" && !o.IsFinal);
 
     public LedgerOrderState? PendingExit => Exits.FirstOrDefault(o => o.Kind != "take_profit" && !o.IsFinal);

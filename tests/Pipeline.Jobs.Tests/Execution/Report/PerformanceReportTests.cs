@@ -104,6 +104,30 @@ public sealed class PerformanceReportTests
     }
 
     [Fact]
+    public void FromFills_VenuePartialFills_AddUpToOneRoundTrip()
+    {
+        // A venue fills 0.6 + 0.4 BTC long at 100 and 101, the take-profit 0.5 at 103, then a stop the rest 0.5 at 99.
+        static FillEvent F(long ts, string kind, string side, decimal px, decimal qty, decimal fee) =>
+            new(ts, "f" + ts, "o-" + kind, "p1", kind, side, px, qty, qty * px, kind == "take_profit" || kind == "entry" ? "maker" : "taker",
+                fee / (qty * px), fee, "t" + ts);
+        var report = PerformanceReport.FromFills(
+        [
+            F(1, "entry", "buy", 100m, 0.6m, 0.012m), F(2, "entry", "buy", 101m, 0.4m, 0.00808m),
+            F(3, "take_profit", "sell", 103m, 0.5m, 0.0103m), F(4, "stop_loss", "sell", 99m, 0.5m, 0.02475m),
+        ]);
+
+        var trip = Assert.Single(report.Trades);
+        Assert.Equal(0, report.OpenPositions);
+        Assert.Equal((100.4m, 101m, "stop_loss", 1L, 4L), (trip.EntryPx, trip.ExitPx, trip.ExitReason, trip.EntryTs, trip.ExitTs));
+        // hand-worked: 0.5 × (103 − 100.4) + 0.5 × (99 − 100.4) = 1.3 − 0.7 = 0.6 gross; fees 0.05513
+        Assert.Equal(0.6m, trip.GrossPnl);
+        Assert.Equal(0.05513m, trip.Fees);
+        Assert.Equal(1, PerformanceReport.FromFills(
+            [F(1, "entry", "buy", 100m, 0.6m, 0.012m), F(2, "entry", "buy", 101m, 0.4m, 0.00808m), F(3, "take_profit", "sell", 103m, 0.5m, 0.0103m)])
+            .OpenPositions); // half closed is still open
+    }
+
+    [Fact]
     public void Sqrt_IsExactForSquares()
     {
         Assert.Equal(3m, PerformanceReport.Sqrt(9m));
