@@ -41,8 +41,9 @@ public static class DemoCommand
 
         if (context.Get(CommonOptions.LogLevel) is null && Environment.GetEnvironmentVariable("PIPELINE_LOG_LEVEL") is null)
         {
-            // The demo prints its own progress; routine exporter logs would bury it.
-            Logging.PipelineLogging.Configure(Serilog.Events.LogEventLevel.Warning, null);
+            // The demo prints its own progress; routine exporter logs would bury it. Live: the venue's refusals of
+            // post-only orders that would take are part of the game (the summary counts them), not warnings to read.
+            Logging.PipelineLogging.Configure(context.Get(Live) ? Serilog.Events.LogEventLevel.Error : Serilog.Events.LogEventLevel.Warning, null);
         }
 
         // Never $PIPELINE_VAULT or the config's vault: those name real vaults, and the demo writes only a vault it made.

@@ -68,7 +68,9 @@ public sealed class LiveDemoRun(VaultLayout vault, TimeSpan span, ulong seed, Te
                 foreach (var strategy in strategies)
                 {
                     var venue = Venue(strategy.Exchange, sim, account);
-                    legs.Add(new Leg(strategy, venue, new VenueExecutor(vault, strategy, venue, _time)));
+                    // From the market's first minute: the executor's own default, the wall clock's minute, lies months after it.
+                    legs.Add(new Leg(strategy, venue, new VenueExecutor(vault, strategy, venue, _time,
+                        new VenueExecutorOptions { StartMinuteMs = DemoRun.Start.ToUnixTimeMilliseconds() })));
                 }
 
                 // Connected and reconciled (an empty account) before the market moves: the first minute is traded like any other.
@@ -84,18 +86,19 @@ public sealed class LiveDemoRun(VaultLayout vault, TimeSpan span, ulong seed, Te
                 {
                     // A minute is final once the watermark passes its end plus the lateness: compute it, then decide on it.
                     var finalUpTo = TradeTime.MinuteFloor(nowMs - (long)calc.AllowedLateness.TotalMilliseconds);
-                    if (finalUpTo > computedUpTo)
+                    var minuteFinal = finalUpTo > computedUpTo;
+                    if (minuteFinal)
                     {
                         Calculate(calc, ct);
                         computedUpTo = finalUpTo;
                     }
 
-                    await StepAsync(legs, exchange, simAccount, ct);
+                    await StepAsync(legs, exchange, simAccount, all: minuteFinal, ct);
                 });
 
                 // The market has ended: the last minutes become final once the exporters have stopped; decide them too.
                 Calculate(calc, token);
-                await StepAsync(legs, exchange, simAccount, token);
+                await StepAsync(legs, exchange, simAccount, all: true, token);
                 truth = Truth(exchange, simAccount);
             }
             finally
@@ -115,8 +118,8 @@ public sealed class LiveDemoRun(VaultLayout vault, TimeSpan span, ulong seed, Te
         var paper = new List<LiveDemoSide>();
         foreach (var strategy in DemoRun.Strategies(parameters: parameters))
         {
-            var result = new LiveExecutor(vault, strategy, _time).RunToEnd(null, token);
-            paper.Add(Result(strategy, result));
+            _ = new LiveExecutor(vault, strategy, _time).RunToEnd(null, token);
+            paper.Add(Result(strategy));
         }
 
         await progress.WriteLineAsync($"demo: done in {_time.GetElapsedTime(started).TotalSeconds:0} s");
@@ -156,13 +159,23 @@ public sealed class LiveDemoRun(VaultLayout vault, TimeSpan span, ulong seed, Te
     }
 
     /// <summary>
-    /// One step of every executor; then, while the exchange has made fills an executor has not booked yet (its user stream
-    /// is a little behind), step again, so each decision sees the fills before it, as it would at a real exchange's pace.
+    /// One step of each executor that has something to do: all of them when a minute became final (a decision), else
+    /// those with a position, an open order or a fill the exchange made that they have not booked (a flat executor with
+    /// nothing at the exchange only reads trades, and does so at its next step: each step saves its state durably, and
+    /// skipping idle ones keeps the demo quick). Then, while the exchange has made fills an executor has not booked yet
+    /// (its user stream is a little behind), step again, so each decision sees the fills before it, as at a real pace.
     /// </summary>
-    private async Task StepAsync(List<Leg> legs, PrivateExchange exchange, PrivateAccount account, CancellationToken token)
+    private async Task StepAsync(List<Leg> legs, PrivateExchange exchange, PrivateAccount account, bool all, CancellationToken token)
     {
         foreach (var leg in legs)
         {
+            var busy = leg.Executor.Status.Position != 0m || exchange.OpenOrders(account, leg.Strategy.InstId).Count > 0
+                || leg.Executor.Status.Fills < exchange.Fills(account, leg.Strategy.InstId, 0).Count;
+            if (!all && !busy)
+            {
+                continue;
+            }
+
             await leg.Executor.StepAsync(token);
             var since = _time.GetTimestamp();
             while (leg.Executor.Status.Fills < exchange.Fills(account, leg.Strategy.InstId, 0).Count)
@@ -190,11 +203,11 @@ public sealed class LiveDemoRun(VaultLayout vault, TimeSpan span, ulong seed, Te
     {
         var fills = LedgerReader.ReadFills(vault, strategy.Id);
         var report = PerformanceReport.FromFills(fills);
-        return new LiveDemoSide(strategy.Id, strategy.Exchange, Signals(strategy), status.OrdersSent, status.OrdersRejected, fills.Count,
+        return new LiveDemoSide(strategy.Id, strategy.Exchange, Signals(strategy), Orders(strategy.Id), status.OrdersRejected, fills.Count,
             report.TradeCount, report.Wins, report.NetPnl, report.FeesPaid, status.Position);
     }
 
-    private LiveDemoSide Result(StrategyConfig strategy, LivePassResult result)
+    private LiveDemoSide Result(StrategyConfig strategy)
     {
         var fills = LedgerReader.ReadFills(vault, strategy.Id);
         var report = PerformanceReport.FromFills(fills);
@@ -204,8 +217,30 @@ public sealed class LiveDemoRun(VaultLayout vault, TimeSpan span, ulong seed, Te
             position += fill.Side == "buy" ? fill.Qty : -fill.Qty;
         }
 
-        return new LiveDemoSide(strategy.Id, strategy.Exchange, Signals(strategy), result.Orders, 0, fills.Count, report.TradeCount, report.Wins,
+        return new LiveDemoSide(strategy.Id, strategy.Exchange, Signals(strategy), Orders(strategy.Id), 0, fills.Count, report.TradeCount, report.Wins,
             report.NetPnl, report.FeesPaid, position);
+    }
+
+    /// <summary>Orders in the strategy's ledger (distinct order ids: entries, take-profits, exits), counted alike for live and paper.</summary>
+    private int Orders(string strategy)
+    {
+        var path = vault.LedgerOrders(strategy);
+        if (!File.Exists(path))
+        {
+            return 0;
+        }
+
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var line in File.ReadLines(path).Where(l => l.EndsWith('}')))
+        {
+            using var doc = JsonDocument.Parse(line);
+            if (doc.RootElement.TryGetProperty("orderId", out var id) && id.GetString() is { } text)
+            {
+                ids.Add(text);
+            }
+        }
+
+        return ids.Count;
     }
 
     /// <summary>Long and short signals the strategy wrote (derived/signals/{id}/...), the same files for paper and live.</summary>

@@ -77,8 +77,12 @@ internal static class HostCommandOptions
         foreach (var strategy in liveStrategies)
         {
             // Loud on purpose: whoever starts or watches this run must see that real orders follow, where, and with which key.
+            // The banner on stderr; the log (console and file) gets it in one line, so the terminal does not show it twice.
             await context.Error.WriteLineAsync(strategy.Decision.Banner);
-            Log.Warning("{Banner}", strategy.Decision.Banner);
+            Log.Warning("LIVE TRADING ({Account}): strategy {Strategy} on {Venue}, API key {KeyId} ({Source}), endpoint {Endpoint}: orders from this run are sent to the exchange",
+                strategy.Target.Account,
+                strategy.Strategy.Id, strategy.Target.Venue, strategy.Decision.Credentials!.KeyId, strategy.Decision.Credentials.Source,
+                Pipeline.Exporter.Rest.EndpointRedaction.Redact(strategy.Target.Endpoint));
         }
 
         using (var host = PipelineHost.Build(config, mode, (services, c) => HostComposition.AddPipelineServices(services, c, live)))

@@ -54,7 +54,7 @@ public sealed class LiveExecutorService(LiveStrategyRun run, LiveTrading live, V
             catch (VenueException ex) when (ex.Kind == VenueErrorKind.Auth)
             {
                 // A bad or revoked key: retrying would only hammer the exchange with it. One line, the host stops, exit 1.
-                var line = $"live trading stopped: strategy {strategy.Id} on {Run.Venue}: the venue refused the API key {Run.Live.Decision.Credentials?.KeyId}: {SecretRedactor.Redact(ex.Message)}";
+                var line = $"live trading stopped: strategy {strategy.Id} on {Run.Venue}: the venue refused the credentials (API key {Run.Live.Decision.Credentials?.KeyId}): {SecretRedactor.Redact(ex.Message)}";
                 Run.Ended(LiveRunStates.AuthFailed, line);
                 live.Fail(line);
                 _log.Fatal("{Failure}", line);

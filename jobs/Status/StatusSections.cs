@@ -23,11 +23,22 @@ public static class StatusSections
             }
         }
 
-        var strategies = StrategyStatus.ReadAll(vault);
+        var all = StrategyStatus.ReadAll(vault);
+        var strategies = all.Where(s => s.Mode != "live").ToList();
         if (strategies.Count > 0)
         {
             await output.WriteLineAsync("Paper strategies (position; PnL net of fees as the executor books it, an open position marked at the last bars_1m close):");
             foreach (var strategy in strategies)
+            {
+                await output.WriteLineAsync("  " + strategy.Text());
+            }
+        }
+
+        var live = all.Where(s => s.Mode == "live").ToList();
+        if (live.Count > 0)
+        {
+            await output.WriteLineAsync("Live strategies (position and PnL from the fills the venue reported, in the ledger; an open position marked at the last bars_1m close):");
+            foreach (var strategy in live)
             {
                 await output.WriteLineAsync("  " + strategy.Text());
             }

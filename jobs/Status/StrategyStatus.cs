@@ -61,6 +61,18 @@ public sealed record StrategyStatus
     /// <summary>Why the state or ledger could not be read, else null.</summary>
     public string? Error { get; init; }
 
+    /// <summary>"paper" (the paper executor's state/executor/{id}.json) or "live" (a venue executor's state/venue/{id}.json).</summary>
+    public string Mode { get; init; } = "paper";
+
+    /// <summary>Live: the venue its orders go to (binance, okx).</summary>
+    public string? Venue { get; init; }
+
+    /// <summary>Live: the fees the venue charged over the ledger's fills.</summary>
+    public decimal? FeesPaid { get; init; }
+
+    /// <summary>Live: set while the venue's position differs from the ledger's (no new entries until flat).</summary>
+    public string? PositionMismatch { get; init; }
+
     /// <summary>Every strategy with a ledger or an executor state in the vault, by name.</summary>
     public static IReadOnlyList<StrategyStatus> ReadAll(VaultLayout vault)
     {
@@ -79,10 +91,12 @@ public sealed record StrategyStatus
                 .Where(VaultNames.IsName));
         }
 
-        var executorDir = Path.GetDirectoryName(vault.ExecutorState("x"))!;
-        if (Directory.Exists(executorDir))
+        foreach (var stateDir in new[] { Path.GetDirectoryName(vault.ExecutorState("x"))!, Path.GetDirectoryName(vault.VenueState("x"))! })
         {
-            names.UnionWith(Directory.EnumerateFiles(executorDir, "*.json").Select(Path.GetFileNameWithoutExtension).OfType<string>().Where(VaultNames.IsName));
+            if (Directory.Exists(stateDir))
+            {
+                names.UnionWith(Directory.EnumerateFiles(stateDir, "*.json").Select(Path.GetFileNameWithoutExtension).OfType<string>().Where(VaultNames.IsName));
+            }
         }
 
         return names.Select(n => Read(vault, n)).ToList();
@@ -107,6 +121,11 @@ public sealed record StrategyStatus
                     : null,
                 Halts = RiskHalts(vault, strategy),
             };
+
+            if (state is null && LiveStrategyStatus.Read(vault, strategy, status) is { } live)
+            {
+                return live with { LastDecision = LastSignal(vault, strategy, live.Exchange!, live.InstId!) };
+            }
 
             if (state is not null)
             {
@@ -184,7 +203,7 @@ public sealed record StrategyStatus
     }
 
     /// <summary>The close of the last bars_1m minute of the instrument (and that minute's end), or null.</summary>
-    private static (decimal Px, long Ts)? LastClose(VaultLayout vault, string exchange, string instId)
+    internal static (decimal Px, long Ts)? LastClose(VaultLayout vault, string exchange, string instId)
     {
         var dir = vault.DerivedInstrumentDir(MinuteFieldMap.Default.BarsCalc, exchange, instId);
         foreach (var day in VaultLayout.ListDays(dir).Reverse())
@@ -225,7 +244,7 @@ public sealed record StrategyStatus
             return $"{Strategy}: UNREADABLE ({Error})";
         }
 
-        var where = Exchange is null ? string.Empty : $" {Exchange} {InstId}";
+        var where = (Exchange is null ? string.Empty : $" {Exchange} {InstId}") + (Mode == "live" ? $" LIVE on {Venue}" : string.Empty);
         var position = Side is null
             ? "flat" + (PendingEntry is { } p ? $" (entry order {p})" : string.Empty)
             : $"{Side.ToUpperInvariant()} {Num(Math.Round(Qty!.Value, 8, MidpointRounding.ToEven))} @ {Num(EntryPx!.Value)} since {Time(EntryTs!.Value)}"
@@ -238,7 +257,9 @@ public sealed record StrategyStatus
             : "nothing decided yet";
         var saved = UpdatedAt is > 0 ? $", state saved {Time(UpdatedAt.Value, seconds: true)}" : string.Empty;
         var halted = Halts.Count > 0 ? "; HALTED: " + string.Join("; ", Halts) : string.Empty;
-        return $"{Strategy}{where}: {position}; {realized}; {asOf}{saved}{halted}";
+        var fees = FeesPaid is { } paid ? $"; fees {Signed(paid)}{Ccy}" : string.Empty;
+        var mismatch = PositionMismatch is { } why ? "; POSITION MISMATCH: " + why : string.Empty;
+        return $"{Strategy}{where}: {position}; {realized}{fees}; {asOf}{saved}{halted}{mismatch}";
     }
 
     private string Ccy => PnlCcy is null ? string.Empty : " " + PnlCcy;

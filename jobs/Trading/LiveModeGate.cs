@@ -69,10 +69,9 @@ public static class LiveModeGate
 
     private static string Banner(string strategyId, LiveTarget target, ApiCredentials credentials)
     {
-        var account = target.Testnet ? (target.Venue == TradingVenues.Okx ? "DEMO TRADING" : "TESTNET") : "REAL MONEY";
         return string.Join(Environment.NewLine,
             "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!",
-            $"!!! LIVE TRADING ({account}): strategy {strategyId} on {target.Venue}",
+            $"!!! LIVE TRADING ({target.Account}): strategy {strategyId} on {target.Venue}",
             $"!!! account  : API key {credentials.KeyId} ({credentials.Source})",
             $"!!! endpoint : {EndpointRedaction.Redact(target.Endpoint)}",
             "!!! orders from this run are sent to the exchange",

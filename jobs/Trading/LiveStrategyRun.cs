@@ -9,7 +9,7 @@ namespace Pipeline.Jobs.Trading;
 public sealed class LiveStrategyRun(LiveStrategy live)
 {
     private readonly Lock _gate = new();
-    private VenueExecutor? _executor;
+    private Func<VenueExecutorStatus>? _current;
     private VenueExecutorStatus? _lastStatus;
     private string _state = LiveRunStates.Starting;
     private string? _error;
@@ -51,16 +51,19 @@ public sealed class LiveStrategyRun(LiveStrategy live)
         {
             lock (_gate)
             {
-                return _executor?.Status ?? _lastStatus;
+                return _current?.Invoke() ?? _lastStatus;
             }
         }
     }
 
-    internal void Running(VenueExecutor executor)
+    internal void Running(VenueExecutor executor) => Running(() => executor.Status);
+
+    /// <summary>The executor is running; <paramref name="status"/> reads its status (a test may give any).</summary>
+    internal void Running(Func<VenueExecutorStatus> status)
     {
         lock (_gate)
         {
-            _executor = executor;
+            _current = status;
             _state = LiveRunStates.Running;
         }
     }
@@ -69,10 +72,10 @@ public sealed class LiveStrategyRun(LiveStrategy live)
     {
         lock (_gate)
         {
-            if (_executor is not null)
+            if (_current is not null)
             {
-                _lastStatus = _executor.Status;
-                _executor = null;
+                _lastStatus = _current();
+                _current = null;
             }
 
             _state = state;
