@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using Pipeline.Jobs.Execution.Live;
-using Pipeline.Jobs.Execution.Venue;
 using Pipeline.Jobs.Hosting;
 using Pipeline.Jobs.Tests.Hosting;
 using Pipeline.Simulator;
@@ -12,7 +10,6 @@ using Pipeline.Simulator.Truth;
 using Pipeline.Testing.Trading;
 using Pipeline.Testing.Vaults;
 using Pipeline.Vault.Layout;
-using Pipeline.Vault.State;
 using Pipeline.Vault.Trades;
 
 namespace Pipeline.Jobs.Tests.Trading;
@@ -99,26 +96,6 @@ public sealed class LiveSimulator : IAsyncLifetime, IDisposable
             : new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(-1).AddHours(20);
     }
 
-    /// <summary>
-    /// The executor state of live strategies that last decided the minute before the seeded history ends: a live executor
-    /// that starts without state decides from the wall clock's minute on (never on history), which an accelerated market in
-    /// the past never reaches; with this state it resumes at the simulator's now, as after an earlier run.
-    /// </summary>
-    public void ResumeAt(string vaultDir, params (string Id, string Exchange)[] strategies)
-    {
-        var layout = new VaultLayout(vaultDir);
-        var minute = Sim.Clock.NowMs / 60_000 * 60_000 - 60_000;
-        foreach (var (id, exchange) in strategies)
-        {
-            new StateFile<VenueState>(layout.VenueState(id)).Write(new VenueState
-            {
-                Strategy = "vwap_mean_reversion", Exchange = exchange, InstId = exchange == "okx" ? OkxInst : BinanceInst, Venue = exchange,
-                LastMinuteMs = minute - 60_000, Now = minute, Trades = new TradeCursor(TradeTime.Day(minute), 0, minute),
-                UpdatedAt = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds(),
-            });
-        }
-    }
-
     public async Task DisposeAsync()
     {
         foreach (var host in _hosts)
@@ -160,7 +137,8 @@ public sealed class LiveSimulator : IAsyncLifetime, IDisposable
 
     /// <summary>
     /// Writes the last 65 minutes of both instruments' market (up to the simulator's now) into the vault's raw days, as
-    /// the exporters would have recorded them; the run's exporters resume after the last id and fill the rest by REST.
+    /// the exporters would have recorded them; the run's exporters resume after the last id and fill the rest by REST, and a
+    /// live executor's first start decides from the minute of the newest trade on disk on.
     /// </summary>
     public void SeedHistory(string vaultDir)
     {
