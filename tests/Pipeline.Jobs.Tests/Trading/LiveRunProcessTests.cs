@@ -81,7 +81,10 @@ public sealed class LiveRunProcessTests(LiveSimulator sim, ITestOutputHelper out
     {
         var run = await sim.Once("main", MainRunAsync);
         var compared = 0;
-        foreach (var (venue, live, paper) in new[] { (Binance, run.BinanceFinal, run.PaperBinance), (Okx, run.OkxFinal, run.PaperOkx) })
+        foreach (var (venue, live, paper, truth) in new[]
+        {
+            (Binance, run.BinanceFinal, run.PaperBinance, run.BinanceTruth), (Okx, run.OkxFinal, run.PaperOkx, run.OkxTruth),
+        })
         {
             var what = $"{venue.Strategy} on {venue.Exchange}";
             var paperMinutes = paper.Signals.ToDictionary(s => s.MinuteMs);
@@ -104,7 +107,7 @@ public sealed class LiveRunProcessTests(LiveSimulator sim, ITestOutputHelper out
                     Assert.Equal((paperEntry!.Side, paperEntry.Px), (liveEntry!.Side, liveEntry.Px));
                     Assert.True(liveEntry.Qty <= paperEntry.Qty && liveEntry.Qty > paperEntry.Qty * 0.9m,
                         $"{what} {minute}: live quantity {liveEntry.Qty} is not the paper {paperEntry.Qty} rounded to the venue's step");
-                    if (EntryFillsDifferOnlyByLatency(what, minute, live, liveEntry.OrderId, paper, paperEntry.OrderId, run.Folder, venue))
+                    if (EntryFillsDifferOnlyByLatency(what, minute, live, liveEntry.OrderId, paper, paperEntry.OrderId, truth, run.Folder, venue))
                     {
                         compared++;
                     }
@@ -156,47 +159,70 @@ public sealed class LiveRunProcessTests(LiveSimulator sim, ITestOutputHelper out
         var vault = Path.Combine(folder, "vault");
         sim.SeedHistory(vault);
         const string id = "hold_bin";
-        var config = sim.Config(folder, LiveSimulator.Strategy(folder, id, "binance",
-            parameters: new Dictionary<string, string> { ["entryTtl"] = "30m" })); // the held entry rests until it fills
+        // Exits far away: once an entry fills, the only order the executor sends is the one the kill switch makes it send.
+        var config = sim.Config(folder, LiveSimulator.Strategy(folder, id, "binance", parameters: new Dictionary<string, string>
+        {
+            ["takeProfitPct"] = "5", ["stopLossPct"] = "5", ["exitAfter"] = "off",
+        }));
         var env = sim.Environment("bin-hold", null);
         var faults = sim.Sim.Context.Private!.Faults;
-        faults.Arm(PrivateFault.AckHold); // the first order the venue accepts is answered only once its client has gone
+        LiveLedger Ledger() => LiveLedger.Read(vault, id, "binance", LiveSimulator.BinanceInst);
 
         string held;
         using (var first = LiveSimulator.Run(config, env))
         {
+            // A position with its take-profit resting; then the next order the venue accepts is answered only once its
+            // client has gone: the kill switch's market order, which fills at the book the moment the venue takes it.
+            await first.WaitWhileRunningAsync(() => sim.Truth("bin-hold").Orders().Any(o => Leg(o.ClientOrderId) == ClientOrderIds.TakeProfit),
+                "an entry filled and its take-profit resting at the venue", Bound);
+            faults.Arm(PrivateFault.AckHold);
+            var (code, stdout, stderr) = await PipelineProcess.RunAsync("kill", "--vault", vault, "--strategy", id, "--reason", "process test");
+            Assert.True(code == 0, stdout + stderr);
             TradingTruthEvent? order = null;
-            await first.WaitWhileRunningAsync(() => faults.Holding == 1 && (order = First(sim.Truth("bin-hold").Orders())) is not null,
-                "the first order accepted by the venue with its answer held", Bound);
+            await first.WaitWhileRunningAsync(() => faults.Holding == 1
+                    && (order = sim.Truth("bin-hold").Orders().Where(o => Leg(o.ClientOrderId) == ClientOrderIds.RiskFlatten).FirstOrDefault()) is not null,
+                "the kill switch's order accepted by the venue with its answer held", Bound);
             held = order!.ClientOrderId;
             first.Kill();
         }
 
-        // Killed between send and acknowledgement: the ledger wrote the intent, never the acknowledgement.
-        var before = LiveLedger.Read(vault, id, "binance", LiveSimulator.BinanceInst);
-        Assert.Equal(["sending"], before.Orders.Where(o => o.OrderId == held).Select(o => o.Event));
+        // Killed between send and acknowledgement: the ledger wrote the intent, never the answer, nor the fill.
+        Assert.Equal(["sending"], Ledger().Orders.Where(o => o.OrderId == held).Select(o => o.Event));
+        Assert.DoesNotContain(Ledger().Fills, f => f.OrderId == held);
         await Waits.UntilAsync(() => faults.Holding == 0, Bound, "the held answer released after the kill");
+        var filledAtVenue = sim.Truth("bin-hold").Fills().Where(f => f.ClientOrderId == held).ToList();
+        Assert.NotEmpty(filledAtVenue); // the fill happened while nobody was listening
 
         using (var second = LiveSimulator.Run(config, env))
         {
-            await second.WaitWhileRunningAsync(() => sim.Truth("bin-hold").Fills().Any(f => f.ClientOrderId == held)
-                    && LiveLedger.Read(vault, id, "binance", LiveSimulator.BinanceInst).Fills.Any(f => f.OrderId == held),
-                $"the held order {held} filled at the venue and recorded", Bound);
-            var truth = sim.Truth("bin-hold");
-            var ledger = LiveLedger.Read(vault, id, "binance", LiveSimulator.BinanceInst);
+            try
+            {
+                await second.WaitWhileRunningAsync(() => Ledger().Fills.Count(f => f.OrderId == held) >= filledAtVenue.Count,
+                    $"the held order {held}'s fill recorded after the restart", Bound);
+            }
+            catch (Exception ex) when (ex is TimeoutException or InvalidOperationException)
+            {
+                throw new TimeoutException(ex.Message + Diagnose(vault, new LiveVenue(id, "binance", LiveSimulator.BinanceInst, "bin-hold", 1m))
+                    + $"\nthe held order at the venue: {sim.Truth("bin-hold").Latest(held)}", ex);
+            }
 
-            // Exactly one order with that id at the exchange; the restart learnt its state instead of sending it again.
+            var truth = sim.Truth("bin-hold");
+            var ledger = Ledger();
+
+            // Exactly one order with that id at the exchange, and no second flattening order; the ledger knows it and its fill once.
             Assert.Single(truth.Orders(), o => o.ClientOrderId == held);
+            Assert.Single(truth.Orders(), o => Leg(o.ClientOrderId) == ClientOrderIds.RiskFlatten);
             Assert.DoesNotContain(truth.Refused(), r => r.ClientOrderId == held);
             Assert.Single(ledger.Orders, o => o.OrderId == held && o.Event == "sending");
             Assert.Contains(ledger.Orders, o => o.OrderId == held && o.Event is "placed" or "filled");
-            var fills = truth.Fills().Where(f => f.ClientOrderId == held).ToList();
-            foreach (var fill in fills)
+            foreach (var fill in filledAtVenue)
             {
                 Assert.Single(ledger.Fills, f => f.TradeId == Text(fill.TradeId));
             }
 
-            Assert.Equal(ledger.Fills.Count(f => f.OrderId == held), fills.Count);
+            Assert.Equal(filledAtVenue.Count, ledger.Fills.Count(f => f.OrderId == held));
+            Assert.Equal(0m, truth.Position(LiveSimulator.BinanceInst));
+            Assert.Equal(0m, ledger.Position);
             var code = await second.TerminateAsync(PipelineProcess.DefaultBound);
             Assert.True(code == 0, second.Describe());
         }
@@ -235,9 +261,9 @@ public sealed class LiveRunProcessTests(LiveSimulator sim, ITestOutputHelper out
             Assert.True(code == 0, stdout + stderr);
             await first.WaitWhileRunningAsync(() => sim.Truth("okx-kill") is var t && t.Position(LiveSimulator.OkxInst) == 0 && t.OpenOrders().Count == 0,
                 $"{kill}'s OKX position flat and its orders canceled", Bound);
-            await first.WaitWhileRunningAsync(() => Kill().Fills.Any(f => Leg(f.OrderId) == ClientOrderIds.RiskFlatten),
-                $"{kill}'s flattening fill in its ledger", Bound);
-            Assert.Contains(Halts(url!), h => h.StartsWith(kill + ":", StringComparison.Ordinal));
+            await first.WaitWhileRunningAsync(() => Kill().Fills.Any(f => Leg(f.OrderId) == ClientOrderIds.RiskFlatten)
+                    && Halts(url!).Any(h => h.StartsWith(kill + ":", StringComparison.Ordinal)),
+                $"{kill}'s flattening fill in its ledger and its halt on /health", Bound);
 
             // Halted: minutes go on being decided, and no new entry is sent on either.
             lossEntries = Loss().EntriesSent.Count;
@@ -369,7 +395,7 @@ public sealed class LiveRunProcessTests(LiveSimulator sim, ITestOutputHelper out
         outputs["signal stdout"] = signalOut;
         outputs["signal stderr"] = signalErr;
 
-        return new MainRun(folder, binance!, okx!,
+        return new MainRun(folder, binance!, okx!, sim.Truth(Binance.Account), sim.Truth(Okx.Account),
             LiveLedger.Read(vault, Binance.Strategy, Binance.Exchange, Binance.InstId), LiveLedger.Read(vault, Okx.Strategy, Okx.Exchange, Okx.InstId),
             LiveLedger.Read(vault, "paper_bin", Binance.Exchange, Binance.InstId), LiveLedger.Read(vault, "paper_okx", Okx.Exchange, Okx.InstId), outputs);
     }
@@ -458,7 +484,7 @@ public sealed class LiveRunProcessTests(LiveSimulator sim, ITestOutputHelper out
     /// finished minute).
     /// </summary>
     private static bool EntryFillsDifferOnlyByLatency(string what, string minute, LiveLedger live, string liveId, LiveLedger paper, string paperId,
-        string folder, LiveVenue venue)
+        TradingTruth truth, string folder, LiveVenue venue)
     {
         var liveFill = live.Fills.FirstOrDefault(f => f.OrderId == liveId);
         var paperFill = paper.Fills.FirstOrDefault(f => f.OrderId == paperId);
@@ -478,9 +504,17 @@ public sealed class LiveRunProcessTests(LiveSimulator sim, ITestOutputHelper out
         }
         else if (paperFill is not null)
         {
-            var refused = live.Orders.Any(o => o.OrderId == liveId && o.Event is "rejected" or "cancelled" && o.Ts <= sent.Ts + 60_000);
-            Assert.True(paperFill.Ts <= sent.Ts || refused,
-                $"{what} {minute}: paper filled its entry at {Iso(paperFill.Ts)}, after the live order was sent at {Iso(sent.Ts)}, yet live did not fill");
+            // When the venue got it, by its own clock (the ledger's times are the executor's event time, the newest trade it
+            // had read, which trails the market by the recording and reading delay: latency too).
+            var atVenue = truth.Events.FirstOrDefault(e => e.ClientOrderId == liveId);
+            var refused = atVenue?.Event is "refused" or "canceled"; // Binance refuses a crossing post-only, OKX cancels it at once
+            Assert.True(atVenue is not null, $"{what} {minute}: the venue never saw the live entry {liveId}");
+            // The simulator fills a resting order from the other side's taker only; paper fills it by any trade through its
+            // limit, also one whose taker was on the order's side (the public book moved through the price, which an
+            // exchange's matching would not let happen with the order resting there).
+            var sameSideTaker = RawTradeSide(folder, venue, paperFill) == paperFill.Side;
+            Assert.True(paperFill.Ts <= atVenue!.Ts || refused || sameSideTaker,
+                $"{what} {minute}: paper filled its entry at {Iso(paperFill.Ts)}, after the venue took the live order at {Iso(atVenue.Ts)} (sent at event time {Iso(sent.Ts)}), yet live did not fill");
         }
         else if (liveFill is not null)
         {
@@ -490,6 +524,22 @@ public sealed class LiveRunProcessTests(LiveSimulator sim, ITestOutputHelper out
         }
 
         return true;
+    }
+
+    /// <summary>The taker side of the raw trade that filled a paper order (its tradeId), from the vault's day file.</summary>
+    private static string? RawTradeSide(string folder, LiveVenue venue, LedgerFillLine fill)
+    {
+        var layout = new Pipeline.Vault.Layout.VaultLayout(Path.Combine(folder, "vault"));
+        foreach (var line in File.ReadLines(layout.RawDayJsonl(venue.Exchange, venue.InstId, Pipeline.Vault.Trades.TradeTime.Day(fill.Ts))))
+        {
+            using var doc = JsonDocument.Parse(line);
+            if (doc.RootElement.GetProperty("tradeId").GetString() == fill.TradeId)
+            {
+                return doc.RootElement.GetProperty("side").GetString();
+            }
+        }
+
+        return null;
     }
 
     private static IEnumerable<string> RawAround(string folder, LiveVenue venue, long ts)
@@ -525,8 +575,6 @@ public sealed class LiveRunProcessTests(LiveSimulator sim, ITestOutputHelper out
         }
     }
 
-    private static TradingTruthEvent? First(IReadOnlyList<TradingTruthEvent> events) => events.Count > 0 ? events[0] : null;
-
     private static bool IsPositionGate(string reason) =>
         reason.Contains("skipped: position", StringComparison.Ordinal) || reason.Contains("skipped: entry order", StringComparison.Ordinal);
 
@@ -545,6 +593,7 @@ public sealed class LiveRunProcessTests(LiveSimulator sim, ITestOutputHelper out
 
     private sealed record LiveSnapshot(TradingTruth Truth, LiveLedger Ledger);
 
-    private sealed record MainRun(string Folder, LiveSnapshot BinanceSnapshot, LiveSnapshot OkxSnapshot, LiveLedger BinanceFinal, LiveLedger OkxFinal,
+    private sealed record MainRun(string Folder, LiveSnapshot BinanceSnapshot, LiveSnapshot OkxSnapshot, TradingTruth BinanceTruth, TradingTruth OkxTruth,
+        LiveLedger BinanceFinal, LiveLedger OkxFinal,
         LiveLedger PaperBinance, LiveLedger PaperOkx, Dictionary<string, string> Outputs);
 }
