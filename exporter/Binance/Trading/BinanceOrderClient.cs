@@ -8,10 +8,12 @@ namespace Pipeline.Exporter.Binance.Trading;
 
 /// <summary>
 /// Binance USD-M signed order REST (PROTOCOL.md "Private API"): post-only LIMIT GTX entries and MARKET / IOC exits with a
-/// caller-chosen <c>newClientOrderId</c>, cancel and query by client id, open orders, position risk (v3), server-time
-/// sync. Every request is signed with the server-clock <c>timestamp</c>; errors become <see cref="BinanceApiException"/>:
-/// -1021 resyncs the clock and retries once (never more), -1022/-2014/-2015 are a fatal bad key (no retry), and -1007
-/// or a lost answer to an order request is <see cref="BinanceErrorKind.Unknown"/> so the caller reconciles by client id.
+/// caller-chosen <c>newClientOrderId</c>, cancel and query by client id, open orders, position risk (v3), the account's
+/// trades (userTrades), server-time sync. Every request is signed with the server-clock <c>timestamp</c>; errors become
+/// <see cref="BinanceApiException"/>: -1021 resyncs the clock and retries once (never more), -1022/-2014/-2015 are a fatal
+/// bad key (no retry), -1007 or a lost answer to an order or cancel is <see cref="BinanceErrorKind.Unknown"/> so the caller
+/// reconciles by client id, 429/418/-1003/-1015 are <see cref="BinanceErrorKind.RateLimited"/> (with Retry-After), and a
+/// connection that never opened is <see cref="BinanceErrorKind.Unavailable"/>.
 /// Orders go through <see cref="BinanceSymbolFilters"/> before sending.
 /// </summary>
 public sealed class BinanceOrderClient
@@ -244,10 +246,11 @@ public sealed class BinanceOrderClient
                 continue;
             }
 
-            if (code == 0 && isOrder && status >= 500)
+            if (code == 0 && status >= 500)
             {
-                // A 5xx without Binance's code: the gateway may have forwarded it; treat like -1007.
-                throw new BinanceApiException(request, status, 0, $"HTTP {status} without an error code");
+                // A 5xx without Binance's code: the gateway may have forwarded an order (treat like -1007); a read changed nothing.
+                throw new BinanceApiException(request, status, 0, $"HTTP {status} without an error code",
+                    isOrder ? BinanceErrorKind.Unknown : BinanceErrorKind.Unavailable, retryAfter);
             }
 
             throw new BinanceApiException(request, status, code, msg, BinanceApiException.KindOf(status, code), retryAfter);

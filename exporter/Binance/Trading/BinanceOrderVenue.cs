@@ -11,9 +11,8 @@ namespace Pipeline.Exporter.Binance.Trading;
 /// <summary>
 /// Binance USD-M futures behind <see cref="IOrderVenue"/> (PROTOCOL.md "Private API"): signed REST through
 /// <see cref="BinanceOrderClient"/> (orders rounded by <see cref="BinanceSymbolFilters"/>), the user data stream through
-/// <see cref="BinanceUserDataClient"/> read by a background loop into <see cref="Events"/>, the listen key kept alive every
-/// <see cref="BinanceVenueOptions.KeepAlive"/> on the <see cref="TimeProvider"/>, and a dropped stream reconnected with
-/// backoff and reported as a <see cref="VenueStreamGap"/>. Quantities are the base coin (Binance's own unit for USD-M).
+/// <see cref="BinanceUserStream"/> (a background loop into <see cref="Events"/>, listen-key keep-alive, reconnects reported
+/// as <see cref="VenueStreamGap"/>). Quantities are the base coin (Binance's own unit for USD-M).
 /// <para>Client order ids of fills: userTrades names only the exchange order id, so the venue remembers every order id →
 /// client id pair it sees (acknowledgements, queries, open orders, stream events) and asks GET /fapi/v1/order?orderId= for
 /// one it has not seen (an order placed before a restart), once.</para>
@@ -22,7 +21,6 @@ namespace Pipeline.Exporter.Binance.Trading;
 public sealed class BinanceOrderVenue : IOrderVenue
 {
     private static readonly ILogger Log = Serilog.Log.ForContext<BinanceOrderVenue>();
-    private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan FillWindow = TimeSpan.FromDays(7);
     private static readonly TimeSpan FillHistory = TimeSpan.FromDays(180);
 
@@ -34,14 +32,8 @@ public sealed class BinanceOrderVenue : IOrderVenue
     private readonly Channel<VenueEvent> _events = Channel.CreateUnbounded<VenueEvent>(new UnboundedChannelOptions { SingleWriter = true });
     private readonly ConcurrentDictionary<string, BinanceSymbolFilters> _filters = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<long, string> _clientIds = new();
-    private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _connectGate = new(1, 1);
-    private BinanceUserDataClient? _stream;
-    private Task? _streamLoop;
-    private Task? _keepAliveLoop;
-    private string? _renewReason;
-    private long _keepAlives;
-    private long _reconnects;
+    private BinanceUserStream? _stream;
     private int _disposed;
 
     public BinanceOrderVenue(BinanceVenueOptions options, ApiCredentials credentials, TimeProvider time, HttpClient? http = null)
@@ -68,10 +60,10 @@ public sealed class BinanceOrderVenue : IOrderVenue
     public ChannelReader<VenueEvent> Events => _events.Reader;
 
     /// <summary>Listen-key keep-alives sent so far (PUT /fapi/v1/listenKey that succeeded).</summary>
-    public long KeepAlivesSent => Interlocked.Read(ref _keepAlives);
+    public long KeepAlivesSent => _stream?.KeepAlivesSent ?? 0;
 
     /// <summary>User-stream reconnects so far (each wrote a <see cref="VenueStreamGap"/>).</summary>
-    public long Reconnects => Interlocked.Read(ref _reconnects);
+    public long Reconnects => _stream?.Reconnects ?? 0;
 
     /// <summary>
     /// Server time, the filters of <paramref name="instIds"/>, a signed request that proves the key and secret, the listen
@@ -91,28 +83,28 @@ public sealed class BinanceOrderVenue : IOrderVenue
             }
 
             await LoadFiltersAsync(instIds, cancellationToken).ConfigureAwait(false);
-            if (_streamLoop is not null)
+            if (_stream is not null)
             {
                 return;
             }
 
             // A signed request first: an unknown key (-2015), a wrong secret (-1022) or a key without futures permission fails here, once.
             await CallAsync(() => _client.PositionRiskAsync(null, cancellationToken)).ConfigureAwait(false);
-            var key = await CallAsync(() => _client.CreateListenKeyAsync(cancellationToken)).ConfigureAwait(false);
+            var stream = new BinanceUserStream(_client, _options, _time, _events.Writer, (orderId, clientId) => _clientIds[orderId] = clientId);
             try
             {
-                _stream = await BinanceUserDataClient.ConnectAsync(StreamUri(key), cancellationToken).ConfigureAwait(false);
+                await stream.StartAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (WebSocketException e)
+            catch (Exception e) when (e is BinanceApiException or WebSocketException)
             {
-                throw new VenueException(VenueErrorKind.Unavailable, $"binance user data stream at {_options.UserStream}: could not connect ({e.Message})", innerException: e);
+                await stream.DisposeAsync().ConfigureAwait(false);
+                throw e is BinanceApiException b ? BinanceVenueMapping.Map(b)
+                    : new VenueException(VenueErrorKind.Unavailable, $"binance user data stream at {_options.UserStream}: could not connect ({e.Message})", innerException: e);
             }
 
+            _stream = stream;
             Log.Information("Binance order venue connected: REST {Rest}, user stream {Stream}{Path}, {Count} instruments, server offset {OffsetMs} ms",
                 _options.Rest, _options.UserStream, _options.UserStreamPath, _filters.Count, _client.Clock.OffsetMs);
-            // Started inline: each runs to its first await, so the first keep-alive is due KeepAlive after this call returns.
-            _streamLoop = StreamLoopAsync(_stop.Token);
-            _keepAliveLoop = KeepAliveLoopAsync(_stop.Token);
         }
         finally
         {
@@ -145,7 +137,7 @@ public sealed class BinanceOrderVenue : IOrderVenue
         }
         catch (BinanceApiException e)
         {
-            throw Map(e, request.ClientOrderId);
+            throw BinanceVenueMapping.Map(e, request.ClientOrderId);
         }
     }
 
@@ -163,7 +155,7 @@ public sealed class BinanceOrderVenue : IOrderVenue
         }
         catch (BinanceApiException e)
         {
-            throw Map(e, clientOrderId);
+            throw BinanceVenueMapping.Map(e, clientOrderId);
         }
     }
 
@@ -240,7 +232,7 @@ public sealed class BinanceOrderVenue : IOrderVenue
         {
             var clientId = await ClientIdOfAsync(instId, t.OrderId, cancellationToken).ConfigureAwait(false);
             fills.Add(new VenueFill(instId, t.Id.ToString(CultureInfo.InvariantCulture), clientId, t.OrderId.ToString(CultureInfo.InvariantCulture),
-                t.Side == "BUY" ? VenueSide.Buy : VenueSide.Sell, t.Price, t.Qty, t.Maker, t.Commission, t.CommissionAsset, t.TimeMs));
+                BinanceVenueMapping.SideOf(t.Side), t.Price, t.Qty, t.Maker, t.Commission, t.CommissionAsset, t.TimeMs));
         }
 
         return fills;
@@ -253,78 +245,18 @@ public sealed class BinanceOrderVenue : IOrderVenue
             return;
         }
 
-        await _stop.CancelAsync().ConfigureAwait(false);
-        foreach (var loop in new[] { _streamLoop, _keepAliveLoop })
-        {
-            if (loop is not null)
-            {
-                await loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-        }
-
-        // The listen key is not deleted: it is the account's one key, and another process on the account may be reading it.
         if (Interlocked.Exchange(ref _stream, null) is { } stream)
         {
             await stream.DisposeAsync().ConfigureAwait(false);
         }
 
         _events.Writer.TryComplete();
-        _stop.Dispose();
         _connectGate.Dispose();
         if (_ownsHttp)
         {
             _http.Dispose();
         }
     }
-
-    /// <summary>The venue error for a Binance one: what the executor must do, the message one line with Binance's code and text.</summary>
-    internal static VenueException Map(BinanceApiException e, string? clientOrderId = null)
-    {
-        var code = e.Code == 0 ? null : e.Code.ToString(CultureInfo.InvariantCulture);
-        var what = clientOrderId is null ? "" : " (" + clientOrderId + ")";
-        return e.Kind switch
-        {
-            BinanceErrorKind.BadKey => new VenueException(VenueErrorKind.Auth, e.Message, code, innerException: e),
-            BinanceErrorKind.Unknown => new VenueException(VenueErrorKind.Unknown, e.Message + what, code, innerException: e),
-            BinanceErrorKind.RateLimited => new VenueException(VenueErrorKind.RateLimited, e.Message + what, code, e.RetryAfter, e),
-            BinanceErrorKind.Unavailable or BinanceErrorKind.ClockSkew => new VenueException(VenueErrorKind.Unavailable, e.Message + what, code, innerException: e),
-            // The id exists already (sent before a crash): the outcome is that order's, so query it, never send a new id.
-            _ when e.Code == -4116 => new VenueException(VenueErrorKind.Unknown, e.Message + what + "; the client order id exists: query it", code, innerException: e),
-            _ => new VenueException(VenueErrorKind.Rejected, ReasonOf(e) + what + ": " + e.Message, code, innerException: e),
-        };
-    }
-
-    private static string ReasonOf(BinanceApiException e) => e.Code switch
-    {
-        -5022 => "post-only would take",
-        -2022 => "reduce-only refused (no position to reduce)",
-        -2019 => "margin insufficient",
-        -2011 or -2013 => "unknown order",
-        _ => "refused",
-    };
-
-    private static VenueOrder ToVenue(BinanceOrder o) => new(
-        o.Symbol, o.ClientOrderId, o.OrderId.ToString(CultureInfo.InvariantCulture), o.Side == "BUY" ? VenueSide.Buy : VenueSide.Sell,
-        TypeOf(o.Type, o.TimeInForce), o.Price, o.OrigQty, o.ExecutedQty, o.AvgPrice, StatusOf(o.Status), o.UpdateTimeMs, ReasonOfStatus(o.Status));
-
-    private static VenueOrderType TypeOf(string type, string timeInForce) => (type, timeInForce) switch
-    {
-        ("MARKET", _) => VenueOrderType.Market,
-        ("LIMIT", "IOC" or "FOK") => VenueOrderType.Ioc,
-        _ => VenueOrderType.PostOnly, // LIMIT GTX; any other resting limit (GTC, placed by hand) rests like one
-    };
-
-    private static VenueOrderStatus StatusOf(string status) => status switch
-    {
-        "NEW" => VenueOrderStatus.New,
-        "PARTIALLY_FILLED" => VenueOrderStatus.PartiallyFilled,
-        "FILLED" => VenueOrderStatus.Filled,
-        "CANCELED" => VenueOrderStatus.Canceled,
-        "REJECTED" => VenueOrderStatus.Rejected,
-        _ => VenueOrderStatus.Expired, // EXPIRED, EXPIRED_IN_MATCH (self-trade prevention)
-    };
-
-    private static string? ReasonOfStatus(string status) => status == "EXPIRED_IN_MATCH" ? "expired in match (self-trade prevention)" : null;
 
     private static async Task<T> CallAsync<T>(Func<Task<T>> call, string? clientOrderId = null)
     {
@@ -334,7 +266,7 @@ public sealed class BinanceOrderVenue : IOrderVenue
         }
         catch (BinanceApiException e)
         {
-            throw Map(e, clientOrderId);
+            throw BinanceVenueMapping.Map(e, clientOrderId);
         }
     }
 
@@ -354,7 +286,7 @@ public sealed class BinanceOrderVenue : IOrderVenue
     private VenueOrder Remember(BinanceOrder order)
     {
         _clientIds[order.OrderId] = order.ClientOrderId;
-        return ToVenue(order);
+        return BinanceVenueMapping.ToVenue(order);
     }
 
     private async Task<string> ClientIdOfAsync(string instId, long orderId, CancellationToken token)
@@ -402,141 +334,4 @@ public sealed class BinanceOrderVenue : IOrderVenue
                 throw new VenueException(VenueErrorKind.Rejected, $"binance: cannot trade {instId}: {e.Message}", innerException: e);
             }
         }
-    }
-
-    private Uri StreamUri(string listenKey) => BinanceUserDataClient.StreamUri(_options.UserStream, _options.UserStreamPath, listenKey);
-
-    /// <summary>Reads the user stream into <see cref="Events"/>; a drop (or an expired key) reconnects with backoff and writes a gap.</summary>
-    private async Task StreamLoopAsync(CancellationToken token)
-    {
-        try
-        {
-            while (!token.IsCancellationRequested)
-            {
-                var stream = Volatile.Read(ref _stream)!;
-                var frame = await stream.ReceiveFrameAsync(token).ConfigureAwait(false);
-                if (frame is not null && !BinanceUserDataClient.IsListenKeyExpired(frame))
-                {
-                    Dispatch(frame);
-                    continue;
-                }
-
-                token.ThrowIfCancellationRequested();
-                var since = _client.Clock.NowMs();
-                var reason = Interlocked.Exchange(ref _renewReason, null)
-                    ?? (frame is null ? "user data stream dropped" : "listen key expired (listenKeyExpired)");
-                Log.Warning("Binance user data stream lost: {Reason}; reconnecting", reason);
-                await stream.DisposeAsync().ConfigureAwait(false);
-                Volatile.Write(ref _stream, await ReconnectAsync(token).ConfigureAwait(false));
-                Interlocked.Increment(ref _reconnects);
-                _events.Writer.TryWrite(new VenueStreamGap(reason, since));
-            }
-        }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
-        {
-            // Disposed.
-        }
-        // Catch-all on purpose: the loop's end must be logged, never an unobserved task exception.
-        catch (Exception e)
-        {
-            Log.Error(e, "Binance user data stream loop ended");
-        }
-    }
-
-    /// <summary>POST listenKey (the account's active key, or a new one when it lapsed) and connect; retried with doubling, jittered waits.</summary>
-    private async Task<BinanceUserDataClient> ReconnectAsync(CancellationToken token)
-    {
-        var delay = _options.ReconnectDelay;
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                var key = await _client.CreateListenKeyAsync(token).ConfigureAwait(false);
-                var stream = await BinanceUserDataClient.ConnectAsync(StreamUri(key), token).ConfigureAwait(false);
-                Log.Information("Binance user data stream reconnected after {Attempts} attempt(s)", attempt);
-                return stream;
-            }
-            catch (Exception e) when (!token.IsCancellationRequested && e is BinanceApiException or WebSocketException or HttpRequestException)
-            {
-                // A revoked key keeps failing here; the executor's next REST call gets the Auth error and stops.
-                Log.Warning("Binance user data stream reconnect {Attempt} failed: {Reason}; next in {Delay:F1} s",
-                    attempt, e.Message, delay.TotalSeconds);
-            }
-
-#pragma warning disable CA5394 // jitter, not security
-            var jittered = delay * (0.5 + (Random.Shared.NextDouble() / 2));
-#pragma warning restore CA5394
-            await Task.Delay(jittered, _time, token).ConfigureAwait(false);
-            delay = delay * 2 > MaxReconnectDelay ? MaxReconnectDelay : delay * 2;
-        }
-    }
-
-    /// <summary>PUT listenKey every <see cref="BinanceVenueOptions.KeepAlive"/>; -1125 (the key is gone) forces a reconnect with a new key.</summary>
-    private async Task KeepAliveLoopAsync(CancellationToken token)
-    {
-        try
-        {
-            // The next wait starts when the previous one ends, before the PUT, so a slow PUT does not stretch the schedule.
-            var due = Task.Delay(_options.KeepAlive, _time, token);
-            while (true)
-            {
-                await due.ConfigureAwait(false);
-                due = Task.Delay(_options.KeepAlive, _time, token);
-                try
-                {
-                    await _client.KeepAliveListenKeyAsync(token).ConfigureAwait(false);
-                    Interlocked.Increment(ref _keepAlives);
-                }
-                catch (BinanceApiException e) when (e.Code == -1125)
-                {
-                    Log.Warning("Binance listen key is gone (-1125); reconnecting the user data stream with a new key");
-                    Volatile.Write(ref _renewReason, "listen key expired (-1125 on keep-alive)");
-                    Volatile.Read(ref _stream)?.Abort();
-                }
-                catch (BinanceApiException e)
-                {
-                    Log.Warning("Binance listen key keep-alive failed: {Reason}", e.Message);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
-        {
-            // Disposed.
-        }
-    }
-
-    private void Dispatch(byte[] frame)
-    {
-        try
-        {
-            if (BinanceUserDataClient.TryParseOrderUpdate(frame, out var u))
-            {
-                _clientIds[u.OrderId] = u.ClientOrderId;
-                var side = u.Side == "BUY" ? VenueSide.Buy : VenueSide.Sell;
-                var orderId = u.OrderId.ToString(CultureInfo.InvariantCulture);
-                _events.Writer.TryWrite(new VenueOrderUpdate(new VenueOrder(
-                    u.Symbol, u.ClientOrderId, orderId, side, TypeOf(u.OrderType, u.TimeInForce), u.Price, u.OrigQty, u.CumulativeQty, u.AvgPrice,
-                    StatusOf(u.Status), u.TransactionTimeMs == 0 ? u.EventTimeMs : u.TransactionTimeMs, ReasonOfStatus(u.Status))));
-                if (u.IsFill)
-                {
-                    _events.Writer.TryWrite(new VenueFillUpdate(new VenueFill(
-                        u.Symbol, u.TradeId.ToString(CultureInfo.InvariantCulture), u.ClientOrderId, orderId, side, u.LastPrice, u.LastQty, u.IsMaker,
-                        u.Fee, u.FeeAsset, u.TransactionTimeMs == 0 ? u.EventTimeMs : u.TransactionTimeMs)));
-                }
-            }
-            else if (BinanceUserDataClient.TryParseAccountUpdate(frame, out var a))
-            {
-                foreach (var p in a.Positions.Where(p => p.PositionSide is "BOTH" or ""))
-                {
-                    _events.Writer.TryWrite(new VenuePositionUpdate(new VenuePosition(
-                        p.Symbol, p.Amount, p.Amount == 0 ? 0 : p.EntryPrice, p.UnrealizedPnl, a.TransactionTimeMs == 0 ? a.EventTimeMs : a.TransactionTimeMs)));
-                }
-            }
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or KeyNotFoundException)
-        {
-            // One malformed frame must not end the stream; the next reconciliation settles what it said.
-            Log.Warning(e, "Binance user data stream: a frame could not be read");
-        }
-    }
-}
+    }}

@@ -25,13 +25,22 @@ public sealed class BinanceUserDataClient : IAsyncDisposable
     public static Task<BinanceUserDataClient> ConnectAsync(Uri wsBase, string listenKey, CancellationToken token) =>
         ConnectAsync(StreamUri(wsBase, DefaultPath, listenKey), token);
 
-    /// <summary>The stream's address: <paramref name="wsBase"/> + <paramref name="path"/> + the escaped <paramref name="listenKey"/>.</summary>
+    /// <summary>
+    /// The stream's address: <paramref name="wsBase"/> + <paramref name="path"/> with the escaped <paramref name="listenKey"/> in
+    /// place of <c>{listenKey}</c> (e.g. <c>/private/ws?listenKey={listenKey}&amp;events=ORDER_TRADE_UPDATE/ACCOUNT_UPDATE</c>), or
+    /// appended when the path has no placeholder (<c>/private/ws/</c> → <c>/private/ws/KEY</c>).
+    /// </summary>
     public static Uri StreamUri(Uri wsBase, string path, string listenKey)
     {
         ArgumentNullException.ThrowIfNull(wsBase);
         ArgumentNullException.ThrowIfNull(path);
         ArgumentException.ThrowIfNullOrEmpty(listenKey);
-        return new Uri(wsBase.AbsoluteUri.TrimEnd('/') + "/" + path.Trim('/') + "/" + Uri.EscapeDataString(listenKey));
+        const string placeholder = "{listenKey}";
+        var escaped = Uri.EscapeDataString(listenKey);
+        var tail = path.Contains(placeholder, StringComparison.Ordinal)
+            ? path.TrimStart('/').Replace(placeholder, escaped, StringComparison.Ordinal)
+            : path.Trim('/') + "/" + escaped;
+        return new Uri(wsBase.AbsoluteUri.TrimEnd('/') + "/" + tail);
     }
 
     /// <summary>Connects to the stream at <paramref name="streamUri"/> (see <see cref="StreamUri"/>).</summary>

@@ -17,9 +17,10 @@ public sealed record BinanceVenueOptions
     public Uri UserStream { get; init; } = ProductionUserStream;
 
     /// <summary>
-    /// The user data stream's path under <see cref="UserStream"/>, before the listen key: <c>/private/ws/</c> (Binance's routed
-    /// private endpoint; the legacy <c>/ws/</c> was retired on 2026-04-23, PROTOCOL.md "Private API"). A setting so an
-    /// endpoint that still differs (a testnet) needs no code change.
+    /// The user data stream's path under <see cref="UserStream"/>: <c>/private/ws/</c>, the listen key appended (Binance's routed
+    /// private endpoint; the legacy <c>/ws/</c> was retired on 2026-04-23, PROTOCOL.md "Private API"). A path with
+    /// <c>{listenKey}</c> puts the key there instead (the query form <c>/private/ws?listenKey={listenKey}&amp;events=...</c>).
+    /// A setting so an endpoint that differs (a testnet) needs no code change.
     /// </summary>
     public string UserStreamPath { get; init; } = BinanceUserDataClient.DefaultPath;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using Microsoft.Extensions.Time.Testing;
 using Pipeline.Exporter.Binance;
 using Pipeline.Exporter.Binance.Trading;
@@ -50,6 +51,28 @@ public sealed class BinanceOrderVenueTests
         Assert.Equal((0.002m, bid), (rest.Quantity, rest.EntryPrice));
         var history = Assert.Single(await rig.Venue.FillsAsync(Symbol, placedAt, CancellationToken.None));
         Assert.Equal(fill, history); // the same fill from userTrades as from the stream
+    }
+
+    [Fact]
+    public async Task PostOnly_PartialFillFault_PartiallyFilledEventsThenCancelKeepsTheFilledPart()
+    {
+        await using var rig = await Rig.StartAsync();
+        var bid = await rig.BestAsync("bids", 0);
+        var placedAt = rig.Host.Clock.NowMs;
+        await rig.Venue.PlaceAsync(new VenueOrderRequest(Symbol, "pv-part", VenueSide.Buy, VenueOrderType.PostOnly, 0.002m, bid, false), CancellationToken.None);
+        rig.Host.Context.Private!.Faults.Arm(PrivateFault.PartialFill);
+        var through = new MarketGenerator(SimInstruments.Find(Symbol), 5, 20).PrintsBetween(placedAt + 1, placedAt + 3_600_000)
+            .First(p => !p.Buy && p.PriceUnits / 10m < bid);
+        rig.Host.AdvanceTo(through.Ts);
+
+        var update = await rig.NextAsync<VenueOrderUpdate>(u => u.Order.FilledQuantity > 0);
+        Assert.Equal((VenueOrderStatus.PartiallyFilled, 0.001m, 0.002m, true), (update.Order.Status, update.Order.FilledQuantity, update.Order.Quantity, update.Order.IsOpen));
+        Assert.Equal(0.001m, (await rig.NextAsync<VenueFillUpdate>()).Fill.Quantity); // half of what was left, on the step
+        Assert.Equal(0.001m, (await rig.NextAsync<VenuePositionUpdate>()).Position.Quantity);
+
+        var canceled = await rig.Venue.CancelAsync(Symbol, "pv-part", CancellationToken.None);
+        Assert.Equal((VenueOrderStatus.Canceled, 0.001m), (canceled!.Status, canceled.FilledQuantity));
+        Assert.Equal(0.001m, (await rig.Venue.PositionAsync(Symbol, CancellationToken.None)).Quantity);
     }
 
     [Fact]
@@ -208,6 +231,23 @@ public sealed class BinanceOrderVenueTests
     }
 
     [Fact]
+    public async Task KeepAlive_KeyGone1125_StreamRenewedAndGapNamesIt()
+    {
+        await using var rig = await Rig.StartAsync();
+        // The exchange's answer once the key lapsed (the simulator's PUT gives the same).
+        rig.Counter.AnswerNext(HttpMethod.Put, BinanceOrderClient.ListenKeyPath, HttpStatusCode.BadRequest, """{"code":-1125,"msg":"This listenKey does not exist."}""");
+        rig.Local.Advance(rig.Options.KeepAlive);
+
+        var gap = await rig.NextAsync<VenueStreamGap>();
+        Assert.Equal("listen key expired (-1125 on keep-alive)", gap.Reason);
+        Assert.Equal(2, rig.Counter.Count(HttpMethod.Post, BinanceOrderClient.ListenKeyPath)); // connect + the renewal
+        await rig.SubscribedAsync();
+        var deep = await rig.BestAsync("bids", 3);
+        await rig.Venue.PlaceAsync(new VenueOrderRequest(Symbol, "pv-renewed", VenueSide.Buy, VenueOrderType.PostOnly, 0.002m, deep, false), CancellationToken.None);
+        Assert.Equal("pv-renewed", (await rig.NextAsync<VenueOrderUpdate>()).Order.ClientOrderId);
+    }
+
+    [Fact]
     public async Task Fills_PagedByFromIdOnAFreshVenue_EveryFillOnceWithItsClientId()
     {
         await using var rig = await Rig.StartAsync();
@@ -232,6 +272,22 @@ public sealed class BinanceOrderVenueTests
         Assert.Equal((truth.Count / 2) + 1, rig.Counter.Count(HttpMethod.Get, BinanceOrderClient.UserTradesPath)); // pages of 2 then a short (or empty) one
         Assert.Equal(6, rig.Counter.Count(HttpMethod.Get, BinanceOrderClient.OrderPath));
         Assert.Empty(await fresh.FillsAsync(Symbol, rig.Host.Clock.NowMs + 1, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task GatewayError_5xxWithoutCode_ReadUnavailable_OrderUnknown()
+    {
+        await using var rig = await Rig.StartAsync();
+        rig.Counter.AnswerNext(HttpMethod.Get, BinanceOrderClient.OpenOrdersPath, HttpStatusCode.BadGateway, "<html>502 Bad Gateway</html>");
+        var read = await Assert.ThrowsAsync<VenueException>(() => rig.Venue.OpenOrdersAsync(Symbol, CancellationToken.None));
+        Assert.Equal((VenueErrorKind.Unavailable, null), (read.Kind, read.Code));
+
+        var deep = await rig.BestAsync("bids", 3);
+        rig.Counter.AnswerNext(HttpMethod.Post, BinanceOrderClient.OrderPath, HttpStatusCode.ServiceUnavailable, "<html>503</html>");
+        var order = await Assert.ThrowsAsync<VenueException>(() =>
+            rig.Venue.PlaceAsync(new VenueOrderRequest(Symbol, "pv-5xx", VenueSide.Buy, VenueOrderType.PostOnly, 0.002m, deep, false), CancellationToken.None));
+        Assert.Equal(VenueErrorKind.Unknown, order.Kind); // the gateway may have forwarded it: query, never resend
+        Assert.Contains("pv-5xx", order.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -267,6 +323,14 @@ public sealed class BinanceOrderVenueTests
         Assert.True(BinanceUserDataClient.IsListenKeyExpired("""{"e":"listenKeyExpired","E":1576653824250,"listenKey":"WsCMN0a4K"}"""u8));
         Assert.False(BinanceUserDataClient.IsListenKeyExpired("""{"e":"ACCOUNT_UPDATE"}"""u8));
     }
+
+    [Theory]
+    [InlineData("/private/ws/", "wss://fstream.binance.com/private/ws/k%2B1")]
+    [InlineData("private/ws", "wss://fstream.binance.com/private/ws/k%2B1")]
+    [InlineData("/ws/", "wss://fstream.binance.com/ws/k%2B1")]
+    [InlineData("/private/ws?listenKey={listenKey}&events=ORDER_TRADE_UPDATE", "wss://fstream.binance.com/private/ws?listenKey=k%2B1&events=ORDER_TRADE_UPDATE")]
+    public void StreamUri_PathOrPlaceholder_KeyEscapedInPlace(string path, string expected) =>
+        Assert.Equal(expected, BinanceUserDataClient.StreamUri(BinanceVenueOptions.ProductionUserStream, path, "k+1").AbsoluteUri);
 
     /// <summary>A simulator with account alice and a connected venue on a fake local clock, counting its requests.</summary>
     private sealed class Rig : IAsyncDisposable
@@ -349,10 +413,19 @@ public sealed class BinanceOrderVenueTests
         }
     }
 
-    /// <summary>Counts the venue's requests by method and path.</summary>
+    /// <summary>Counts the venue's requests by method and path; can answer the next request of one path itself (an exchange or gateway failure).</summary>
     private sealed class VenueRequestCounter : DelegatingHandler
     {
         private readonly List<(HttpMethod Method, string Path)> _seen = [];
+        private (HttpMethod Method, string Path, HttpStatusCode Status, string Body)? _answer;
+
+        public void AnswerNext(HttpMethod method, string path, HttpStatusCode status, string body)
+        {
+            lock (_seen)
+            {
+                _answer = (method, path, status, body);
+            }
+        }
 
         public int Count(HttpMethod method, string path)
         {
@@ -364,9 +437,19 @@ public sealed class BinanceOrderVenueTests
 
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            (HttpMethod Method, string Path, HttpStatusCode Status, string Body)? answer = null;
             lock (_seen)
             {
                 _seen.Add((request.Method, request.RequestUri!.AbsolutePath));
+                if (_answer is { } a && a.Method == request.Method && a.Path == request.RequestUri.AbsolutePath)
+                {
+                    (answer, _answer) = (a, null);
+                }
+            }
+
+            if (answer is { } given)
+            {
+                return Task.FromResult(new HttpResponseMessage(given.Status) { Content = new StringContent(given.Body) });
             }
 
             return base.SendAsync(request, cancellationToken);
