@@ -76,9 +76,13 @@ public sealed class OkxOrderVenue : IOrderVenue, IOkxPushSink
 
             // One signed request before anything else, so a bad key, secret or passphrase fails here with one line.
             await _client.PositionsAsync(instIds.FirstOrDefault() ?? "", cancellationToken).ConfigureAwait(false);
-            if (_stream is null)
+            if (_stream is not null)
             {
-                var stream = new OkxPrivateStream(_options.PrivateWs, _client.Signer, _client.NowMs, _time, _options.ReconnectDelay, this);
+                _stream.Add(instIds);
+            }
+            else
+            {
+                var stream = new OkxPrivateStream(_options.PrivateWs, _client.Signer, _client.NowMs, _client.SyncTimeAsync, _time, _options.ReconnectDelay, this);
                 await stream.StartAsync(instIds, cancellationToken).ConfigureAwait(false);
                 _stream = stream;
             }
@@ -184,7 +188,8 @@ public sealed class OkxOrderVenue : IOrderVenue, IOkxPushSink
         string? after = null;
         while (true)
         {
-            var page = await _client.FillsPageAsync(instId, sinceMs, after, FillsPageSize, history, cancellationToken).ConfigureAwait(false);
+            // begin one ms early: whether OKX's begin is inclusive is not documented; the filter below is.
+            var page = await _client.FillsPageAsync(instId, Math.Max(0, sinceMs - 1), after, FillsPageSize, history, cancellationToken).ConfigureAwait(false);
             foreach (var f in page.Where(f => f.InstId == instId && f.Ts >= sinceMs))
             {
                 fills.TryAdd(f.TradeId, f);

@@ -12,7 +12,7 @@ namespace Pipeline.Exporter.Okx.Trading;
 /// <c>orders</c> and <c>positions</c> (instType SWAP, per instId), hand every push to the sink. Sends the text <c>ping</c>
 /// after 25 s without a message (OKX closes a connection idle for 30 s) and drops the connection when nothing (no
 /// <c>pong</c>) came back by 30 s. A dropped connection is reopened with exponential backoff (equal jitter, capped at a
-/// minute), logged in and subscribed again, and only then reported with <see cref="IOkxPushSink.OnGap"/>.
+/// minute), the server clock measured again, logged in and subscribed again, and only then reported with <see cref="IOkxPushSink.OnGap"/>.
 /// </summary>
 internal sealed class OkxPrivateStream : IAsyncDisposable
 {
@@ -25,19 +25,22 @@ internal sealed class OkxPrivateStream : IAsyncDisposable
     private readonly Uri _url;
     private readonly OkxSigner _signer;
     private readonly Func<long> _serverNowMs;
+    private readonly Func<CancellationToken, Task> _resync;
     private readonly TimeProvider _time;
     private readonly TimeSpan _reconnectDelay;
     private readonly IOkxPushSink _sink;
     private readonly CancellationTokenSource _stop = new();
-    private string[] _instIds = [];
+    private volatile string[] _instIds = [];
     private Task? _run;
     private Connection? _current;
     private long _pongs;
     private long _pings;
     private int _sessions;
 
-    public OkxPrivateStream(Uri url, OkxSigner signer, Func<long> serverNowMs, TimeProvider time, TimeSpan reconnectDelay, IOkxPushSink sink)
+    /// <param name="resync">Measures the server clock again (before each reconnect: a login more than 30 s off is refused).</param>
+    public OkxPrivateStream(Uri url, OkxSigner signer, Func<long> serverNowMs, Func<CancellationToken, Task> resync, TimeProvider time, TimeSpan reconnectDelay, IOkxPushSink sink)
     {
+        _resync = resync;
         _url = url;
         _signer = signer;
         _serverNowMs = serverNowMs;
@@ -70,6 +73,23 @@ internal sealed class OkxPrivateStream : IAsyncDisposable
         _instIds = [.. instIds];
         var connection = await OpenAsync(token).ConfigureAwait(false);
         _run = Task.Run(() => RunAsync(connection, _stop.Token), CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Adds instruments to a started stream: the subscriptions are per instId, so the connection is reopened with the
+    /// whole set (reported as a gap, which only makes the executor reconcile). False when nothing was new.
+    /// </summary>
+    public bool Add(IReadOnlyCollection<string> instIds)
+    {
+        var all = _instIds.Union(instIds, StringComparer.Ordinal).ToArray();
+        if (all.Length == _instIds.Length)
+        {
+            return false;
+        }
+
+        _instIds = all;
+        _current?.Abort();
+        return true;
     }
 
     /// <summary>Aborts the current connection (as a network drop would): the stream reconnects and reports a gap.</summary>
@@ -136,14 +156,16 @@ internal sealed class OkxPrivateStream : IAsyncDisposable
             try
             {
                 await Task.Delay(Backoff(_reconnectDelay, attempt), _time, token).ConfigureAwait(false);
+                await _resync(token).ConfigureAwait(false);
                 return await OpenAsync(token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
                 return null;
             }
-            catch (Exception e) when (e is VenueException or WebSocketException or OperationCanceledException or IOException)
+            catch (Exception e)
             {
+                // Whatever failed, keep trying (with backoff): a stream that silently stopped would be worse than a noisy one.
                 if (e.Message != lastError)
                 {
                     // A refused login here is logged, not thrown: REST calls surface a bad key to the executor.
@@ -169,16 +191,23 @@ internal sealed class OkxPrivateStream : IAsyncDisposable
                     return connection.DeadReason ?? "closed by the server";
                 }
 
-                Dispatch(text, connection.Id);
+                Dispatch(text, connection);
             }
         }
-        catch (Exception e) when (e is WebSocketException or IOException || (e is OperationCanceledException && !token.IsCancellationRequested))
-        {
-            return connection.DeadReason ?? e.Message;
-        }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
             return "stopped";
+        }
+        catch (Exception e)
+        {
+            // Any failure ends this connection, never the stream: ClientWebSocket.Abort disposes the socket, so a receive
+            // after our own abort (keep-alive, notice 64008, a new instrument) is an ObjectDisposedException.
+            if (e is not (WebSocketException or IOException or ObjectDisposedException or OperationCanceledException))
+            {
+                _log.Error(e, "OKX private WebSocket connection {Connection} failed unexpectedly; reconnecting", connection.Id);
+            }
+
+            return connection.DeadReason ?? e.Message;
         }
         finally
         {
@@ -207,13 +236,18 @@ internal sealed class OkxPrivateStream : IAsyncDisposable
 
             await connection.SendAsync(_signer.LoginFrame(_serverNowMs() / 1000), linked.Token).ConfigureAwait(false);
             await ExpectAsync(connection, "login", 1, linked.Token).ConfigureAwait(false);
-            await connection.SendAsync(SubscribeFrame(_instIds), linked.Token).ConfigureAwait(false);
-            await ExpectAsync(connection, "subscribe", _instIds.Length * 2, linked.Token).ConfigureAwait(false);
+            var instIds = _instIds; // one snapshot: Add may replace the set meanwhile (and then reopens this connection)
+            await connection.SendAsync(SubscribeFrame(instIds), linked.Token).ConfigureAwait(false);
+            await ExpectAsync(connection, "subscribe", instIds.Length * 2, linked.Token).ConfigureAwait(false);
             ok = true;
         }
         catch (OperationCanceledException) when (!token.IsCancellationRequested)
         {
             throw new VenueException(VenueErrorKind.Unavailable, $"okx private WebSocket: no login/subscribe answer within {HandshakeTimeout.TotalSeconds:F0} s");
+        }
+        catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException)
+        {
+            throw new VenueException(VenueErrorKind.Unavailable, $"okx private WebSocket dropped during login/subscribe ({e.Message})", null, null, e);
         }
         finally
         {
@@ -254,12 +288,12 @@ internal sealed class OkxPrivateStream : IAsyncDisposable
             }
             else if (ev.Length == 0)
             {
-                Dispatch(text, connection.Id);
+                Dispatch(text, connection);
             }
         }
     }
 
-    private void Dispatch(string text, int connection)
+    private void Dispatch(string text, Connection connection)
     {
         if (text == "pong")
         {
@@ -275,8 +309,15 @@ internal sealed class OkxPrivateStream : IAsyncDisposable
             {
                 if (ev is "error" or "notice")
                 {
-                    _log.Warning("OKX private WebSocket {Event} on connection {Connection}: {Code} {Message}", ev, connection,
+                    _log.Warning("OKX private WebSocket {Event} on connection {Connection}: {Code} {Message}", ev, connection.Id,
                         OkxFields.Text(root, "code"), SecretRedactor.Redact(OkxFields.Text(root, "msg")));
+                }
+
+                if (ev == "notice" && OkxFields.Text(root, "code") == "64008")
+                {
+                    // The service is about to restart this connection: reconnect now rather than lose pushes to the drop.
+                    connection.DeadReason = "okx notice 64008 (service upgrade)";
+                    connection.Abort();
                 }
 
                 return;
@@ -372,7 +413,7 @@ internal sealed class OkxPrivateStream : IAsyncDisposable
         public int Id => id;
 
         /// <summary>Set when the keep-alive gave up on the connection (no pong).</summary>
-        public string? DeadReason { get; private set; }
+        public string? DeadReason { get; set; }
 
         public void Touch() => Interlocked.Exchange(ref _lastMessage, time.GetTimestamp());
 

@@ -215,4 +215,62 @@ public sealed class OkxOrderVenueTests
         Assert.Contains("below minSz", e.Message, StringComparison.Ordinal);
         Assert.Equal(before, kit.Requests.Sent.Count);
     }
+
+    [Fact]
+    public async Task Signed_OkxClockMovedAMinute_50102ResyncedOnceAndRetried()
+    {
+        await using var kit = await OkxVenueKit.StartAsync();
+        kit.Host.AdvanceTo(kit.Host.Clock.NowMs + 60_000);
+        var before = kit.Requests.Sent.Count;
+
+        Assert.Null(await kit.Venue.QueryAsync(Inst, "plnever3", CancellationToken.None));
+
+        var sent = kit.Requests.Sent.Skip(before).Select(r => r.PathAndQuery.Split('?')[0]).ToList();
+        Assert.Equal([OkxOrderClient.OrderPath, OkxOrderClient.TimePath, OkxOrderClient.OrderPath], sent);
+    }
+
+    [Fact]
+    public async Task Place_OverTheAccountsOrderRateLimit_RateLimitedNotRejected()
+    {
+        var account = OkxPrivateClient.Account() with { OrderLimits = [new SimRateLimit(1, TimeSpan.FromMinutes(10))] };
+        await using var host = await OkxPrivateClient.StartAsync(account);
+        await using var kit = await OkxVenueKit.ForAsync(host, account);
+        var deep = kit.Book().Bids[^1].Px - 100m;
+        await kit.Venue.PlaceAsync(Request("plrate1", VenueSide.Buy, VenueOrderType.PostOnly, 0.01m, deep), None);
+
+        var e = await Assert.ThrowsAsync<VenueException>(() => kit.Venue.PlaceAsync(Request("plrate2", VenueSide.Buy, VenueOrderType.PostOnly, 0.01m, deep), None));
+
+        Assert.Equal((VenueErrorKind.RateLimited, "50011"), (e.Kind, e.Code));
+        Assert.Null(await kit.Venue.QueryAsync(Inst, "plrate2", None));
+    }
+
+    [Fact]
+    public async Task Place_MarketUnderThePartialFillFault_ExpiredWithTheFilledHalfAndTheRemainderReason()
+    {
+        await using var kit = await OkxVenueKit.StartAsync();
+        var (_, asks) = kit.Book();
+        Assert.True(asks[0].Sz >= 2, "two contracts at the touch");
+        kit.Exchange.Faults.Arm(PrivateFault.PartialFill);
+
+        var order = await kit.Venue.PlaceAsync(Request("plpart1", VenueSide.Buy, VenueOrderType.Market, 0.02m, asks[0].Px), None);
+
+        // Half of 2 contracts = 1 contract = 0.01 BTC filled at the ask; the rest of the market order expires (cancelSource 14).
+        Assert.Equal((VenueOrderStatus.Expired, 0.02m, 0.01m, asks[0].Px), (order.Status, order.Quantity, order.FilledQuantity, order.AveragePrice));
+        Assert.Equal("IOC/market remainder canceled (okx cancelSource 14)", order.Reason);
+        var fill = (await kit.WaitForAsync<VenueFillUpdate>(f => f.Fill.ClientOrderId == "plpart1", "the partial fill")).Fill;
+        Assert.Equal((0.01m, asks[0].Px, false), (fill.Quantity, fill.Price, fill.Maker));
+        Assert.Equal(0.01m, (await kit.Venue.PositionAsync(Inst, None)).Quantity);
+    }
+
+    [Fact]
+    public async Task Place_IocBuyOffTheTick_RoundedUpTowardsTheBookAndFilledAtTheTouch()
+    {
+        await using var kit = await OkxVenueKit.StartAsync();
+        var a0 = kit.Book().Asks[0].Px;
+
+        var order = await kit.Venue.PlaceAsync(Request("plioc1", VenueSide.Buy, VenueOrderType.Ioc, 0.01m, a0 - 0.06m), None);
+
+        // a0 − 0.06 rounded up to the 0.1 tick is a0 − 0.0 (a0 is on the tick): the worst price still reaches the ask.
+        Assert.Equal((VenueOrderStatus.Filled, a0, 0.01m, a0), (order.Status, order.Price, order.FilledQuantity, order.AveragePrice));
+    }
 }
