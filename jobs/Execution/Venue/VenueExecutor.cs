@@ -77,6 +77,8 @@ public sealed class VenueExecutor : IAsyncDisposable
     private int _stepSent;
     private int _stepFills;
     private volatile VenueExecutorStatus _status;
+    private long _riskChanges;
+    private (TradeCursor, long?, long, long, string?, long, long)? _saved;
 
     public VenueExecutor(VaultLayout vault, StrategyConfig config, IOrderVenue venue, TimeProvider time, VenueExecutorOptions? options = null)
     {
@@ -518,11 +520,8 @@ public sealed class VenueExecutor : IAsyncDisposable
             await FlattenAsync(why, ct).ConfigureAwait(false);
         }
 
-        if (_tape is not null)
-        {
-            _tape.OnTrade(trade);
-            await DrainAsync(ct).ConfigureAwait(false);
-        }
+        _tape?.OnTrade(trade); // the paper venue fills from the tape
+        await DrainAsync(ct).ConfigureAwait(false); // fills so far (a take-profit) before the stop is checked
 
         if (_trade is { OpenQty: > 0, ExitWanted: null } t &&
             (t.IsLong ? trade.Px <= t.StopLossPx : trade.Px >= t.StopLossPx))
@@ -539,6 +538,7 @@ public sealed class VenueExecutor : IAsyncDisposable
         }
 
         _now = Math.Max(_now, minute.CloseTs);
+        await DrainAsync(ct).ConfigureAwait(false); // the decision sees every fill received so far (a stop's exit, a take-profit)
         await ExpireEntryAsync(ct).ConfigureAwait(false);
         var signal = _strategy!.Evaluate(minute);
         var action = SignalAction.None;
@@ -833,6 +833,7 @@ public sealed class VenueExecutor : IAsyncDisposable
         }
 
         _risk!.OnFlattened(_now);
+        _riskChanges++;
     }
 
     // ---- settling and reconciliation ----------------------------------------------------------------------------
@@ -1086,8 +1087,16 @@ public sealed class VenueExecutor : IAsyncDisposable
             return;
         }
 
+        // A quiet step (no trade, minute, event or order) changes nothing on disk: no fsyncs for it.
+        var key = (_cursor, _lastMinuteMs, _now, _ledger.Writes, _mismatch, _lateTrades, _riskChanges);
+        if (key == _saved)
+        {
+            return;
+        }
+
         _ledger.Sync();
         RiskStore.Save(_vault, _risk); // after the ledger: a repeated fill is recognised by its id
+        _saved = key;
         new StateFile<VenueState>(_vault.VenueState(_config.Id)).Write(new VenueState
         {
             Strategy = _config.Strategy, Exchange = _config.Exchange, InstId = _config.InstId, Venue = _venue.Venue,

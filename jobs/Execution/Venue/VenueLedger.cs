@@ -70,6 +70,9 @@ internal sealed class VenueLedger : IDisposable
 
     public long? LastSignalMinuteMs { get; private set; }
 
+    /// <summary>Lines appended since open (any file): whether there is anything to sync.</summary>
+    public long Writes { get; private set; }
+
     public static VenueLedger Open(VaultLayout vault, StrategyConfig config)
     {
         ArgumentNullException.ThrowIfNull(vault);
@@ -146,6 +149,7 @@ internal sealed class VenueLedger : IDisposable
 
     private void Write(JsonlAppender target, Action<Utf8JsonWriter> write)
     {
+        Writes++;
         _json.Reset(target);
         write(_json);
         _json.Flush();

@@ -84,6 +84,53 @@ public sealed class VenueExecutorTests
     }
 
     [Fact]
+    public async Task Restart_StateOlderThanTheLedger_WritesNoLineTwice()
+    {
+        await using var h = new VenueExecutorHarness();
+        await OpenLongAsync(h);
+        var before = File.ReadAllBytes(h.Vault.VenueState(h.Config.Id));
+        h.Scripted.MarketPx = 976.5m;
+        h.Scripted.Now = At(1, 45_050);
+        h.Trade(1, 45_000, 977.0m); // the stop
+        h.Fixture.Minute(Minute(1), 977m);
+        h.Trade(2, 1_000, 977m);
+        await h.StepAsync();
+        string[] Files() =>
+        [
+            .. File.ReadAllLines(h.Vault.LedgerOrders(h.Config.Id)), .. File.ReadAllLines(h.Vault.LedgerFills(h.Config.Id)),
+            .. File.ReadAllLines(h.Vault.LedgerPositions(h.Config.Id)), .. h.Signals().Select(x => x.Action + x.Reason),
+        ];
+        var written = Files();
+        await h.Executor.DisposeAsync();
+        File.WriteAllBytes(h.Vault.VenueState(h.Config.Id), before); // the step's state write was lost
+
+        await h.StartAsync();
+        await h.StepAsync();
+
+        Assert.Equal(written, Files());
+        Assert.Equal(4, h.Scripted.Placed.Count); // entry, take-profit, stop, the entry of minute 1: nothing again
+        Assert.Equal(["long", "long"], h.Signals().Select(x => x.Action));
+    }
+
+    [Fact]
+    public async Task Step_NothingNew_WritesNoState()
+    {
+        await using var h = new VenueExecutorHarness();
+        h.Signal(0);
+        await h.StartAsync();
+        await h.StepAsync();
+        var state = File.ReadAllText(h.Vault.VenueState(h.Config.Id));
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+
+        await h.StepAsync();
+        Assert.Equal(state, File.ReadAllText(h.Vault.VenueState(h.Config.Id)));
+        h.Trade(1, 1_000, 985m);
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+        await h.StepAsync();
+        Assert.NotEqual(state, File.ReadAllText(h.Vault.VenueState(h.Config.Id)));
+    }
+
+    [Fact]
     public async Task Start_AFillThatHappenedWhileDown_IsRecordedFromTheVenuesFillHistory()
     {
         await using var h = new VenueExecutorHarness();
