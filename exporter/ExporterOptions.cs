@@ -99,6 +99,14 @@ public sealed record ExporterOptions
 
     public TimeSpan CounterLogInterval { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How often (wall time) each instrument's state, with its watermark, is written while trades arrive. The calculators
+    /// take a minute as final from that watermark; a demo that runs hours of market per minute writes it more often.
+    /// </summary>
+    public TimeSpan StateInterval { get; init; } = DefaultStateInterval;
+
+    public static readonly TimeSpan DefaultStateInterval = TimeSpan.FromSeconds(1);
+
     /// <summary>Bounded queue between the receive loop and each instrument's writer.</summary>
     public int QueueCapacity { get; init; } = 65_536;
 

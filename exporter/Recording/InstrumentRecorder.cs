@@ -18,7 +18,6 @@ namespace Pipeline.Exporter.Recording;
 /// </summary>
 public sealed class InstrumentRecorder : IDisposable
 {
-    private static readonly TimeSpan StateInterval = TimeSpan.FromSeconds(1);
     private readonly VaultLayout _vault;
     private readonly ExporterOptions _options;
     private readonly TimeProvider _time;
@@ -364,7 +363,7 @@ public sealed class InstrumentRecorder : IDisposable
             request(_ids.Contiguous, _ids.HoleEnd);
         }
 
-        if (_time.GetElapsedTime(_lastState) >= StateInterval)
+        if (_time.GetElapsedTime(_lastState) >= _options.StateInterval)
         {
             WriteState();
         }

@@ -115,8 +115,9 @@ public sealed class DemoRun(VaultLayout vault, TimeSpan span, ulong seed, TextWr
     /// <paramref name="afterStep"/> (the live demo's calculators and executors) runs after each step, once every trade
     /// published so far is recorded, with the step's event time.
     /// </summary>
+    /// <param name="stateInterval">The exporters' state interval (<see cref="ExporterOptions.StateInterval"/>), when not the default.</param>
     internal async Task<long> RecordAsync(SimulatorHost sim, long endMs, long started, CancellationToken token,
-        Func<long, CancellationToken, Task>? afterStep = null)
+        Func<long, CancellationToken, Task>? afterStep = null, TimeSpan? stateInterval = null)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
         var exporters = Instruments.GroupBy(i => i.Exchange).Select(g => new ExporterService(new ExporterOptions
@@ -129,6 +130,7 @@ public sealed class DemoRun(VaultLayout vault, TimeSpan span, ulong seed, TextWr
             BinanceWs = sim.Endpoints.BinanceWs,
             BinanceRest = sim.Endpoints.BinanceRest,
             // recvTs and the watermark are in the market's (stepped) time, so the event-time bound needs no widening.
+            StateInterval = stateInterval ?? ExporterOptions.DefaultStateInterval,
         }, vault, new SimTimeProvider(sim.Clock))).ToList();
         var runs = exporters.Select(e => e.RunAsync(stop.Token)).ToList();
         try

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Pipeline.Calculators.Bars;
 using Pipeline.Calculators.Runner;
 using Pipeline.Exporter.Binance.Trading;
 using Pipeline.Exporter.Okx.Trading;
@@ -12,6 +13,7 @@ using Pipeline.Jobs.Strategies;
 using Pipeline.Simulator;
 using Pipeline.Simulator.Trading;
 using Pipeline.Vault.Layout;
+using Pipeline.Vault.State;
 using Pipeline.Vault.Trades;
 using Serilog;
 
@@ -39,6 +41,12 @@ public sealed class LiveDemoRun(VaultLayout vault, TimeSpan span, ulong seed, Te
 
     /// <summary>The simulator account's name (its truth file is trading/{name}.jsonl).</summary>
     public const string Account = "demo";
+
+    /// <summary>
+    /// The exporters write their watermark this often (wall time) instead of every second: the calculators take a minute as
+    /// final from it, and the stepped market runs minutes of event time per wall second.
+    /// </summary>
+    private static readonly TimeSpan StateInterval = TimeSpan.FromMilliseconds(50);
 
     /// <summary>How long (wall time) a step waits for the venues to report the fills the exchange made before going on.</summary>
     private static readonly TimeSpan FillWait = TimeSpan.FromSeconds(10);
@@ -84,17 +92,19 @@ public sealed class LiveDemoRun(VaultLayout vault, TimeSpan span, ulong seed, Te
                 var computedUpTo = DemoRun.Start.ToUnixTimeMilliseconds();
                 trades = await demo.RecordAsync(sim, endMs + (long)DemoRun.Tail.TotalMilliseconds, started, token, async (nowMs, ct) =>
                 {
-                    // A minute is final once the watermark passes its end plus the lateness: compute it, then decide on it.
+                    // A minute is final once the exporters' watermark passes its end plus the lateness: compute it (again
+                    // at the next steps while the watermark they saved is behind), then decide on it.
                     var finalUpTo = TradeTime.MinuteFloor(nowMs - (long)calc.AllowedLateness.TotalMilliseconds);
-                    var minuteFinal = finalUpTo > computedUpTo;
-                    if (minuteFinal)
+                    var newMinutes = false;
+                    if (finalUpTo > computedUpTo)
                     {
-                        Calculate(calc, ct);
-                        computedUpTo = finalUpTo;
+                        var upTo = Calculate(calc, ct);
+                        newMinutes = upTo > computedUpTo;
+                        computedUpTo = upTo;
                     }
 
-                    await StepAsync(legs, exchange, simAccount, all: minuteFinal, ct);
-                });
+                    await StepAsync(legs, exchange, simAccount, all: newMinutes, ct);
+                }, StateInterval);
 
                 // The market has ended: the last minutes become final once the exporters have stopped; decide them too.
                 Calculate(calc, token);
@@ -150,12 +160,18 @@ public sealed class LiveDemoRun(VaultLayout vault, TimeSpan span, ulong seed, Te
         _ => throw new InvalidOperationException($"the demo trades no instrument on {exchange}"),
     };
 
-    private void Calculate(CalcOptions calc, CancellationToken token)
+    /// <summary>One calculator pass per instrument; returns the minute before which every instrument's minutes are computed.</summary>
+    private long Calculate(CalcOptions calc, CancellationToken token)
     {
+        var upTo = long.MaxValue;
         foreach (var (exchange, instId) in DemoRun.Instruments)
         {
             CalculatorRunner.RunOnce(vault, calc, exchange, instId, token);
+            var next = new StateFile<BarsState>(vault.CalcState(BarLine.Calc, exchange, instId)).Read()?.NextMinute ?? long.MinValue;
+            upTo = Math.Min(upTo, next);
         }
+
+        return upTo;
     }
 
     /// <summary>

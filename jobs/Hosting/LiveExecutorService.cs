@@ -12,8 +12,8 @@ namespace Pipeline.Jobs.Hosting;
 /// <summary>
 /// Runs one live strategy's <see cref="VenueExecutor"/> for the life of <c>pipeline run</c>. A venue that refuses the API
 /// key (<see cref="VenueErrorKind.Auth"/>) stops the host: <see cref="LiveTrading.Fatal"/> holds the one line the run
-/// exits 1 with. Any other failure that ends the executor (the venue unreachable at start, a state file it cannot write)
-/// is logged and the executor is made again after a pause that doubles up to a minute: a new executor reconciles with
+/// exits 1 with. The executor retries a venue that is down or busy itself; any other failure that ends it (a state file
+/// it cannot write) is logged and the executor is made again after a pause that doubles up to a minute: a new executor reconciles with
 /// the venue before it decides anything, so a restart never sends an order twice.
 /// </summary>
 public sealed class LiveExecutorService(LiveStrategyRun run, LiveTrading live, VaultLayout vault, TradingConfig trading,

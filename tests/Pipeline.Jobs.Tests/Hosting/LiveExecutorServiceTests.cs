@@ -12,7 +12,8 @@ namespace Pipeline.Jobs.Tests.Hosting;
 
 /// <summary>
 /// The live executor inside the real host: a refused key stops the host with one line and no second attempt; any other
-/// failure that ends the executor is retried after a pause with a new executor.
+/// failure that ends the executor (not a venue error: the executor retries those itself) is retried after a pause with a
+/// new executor.
 /// </summary>
 public sealed class LiveExecutorServiceTests : IDisposable
 {
@@ -83,7 +84,7 @@ public sealed class LiveExecutorServiceTests : IDisposable
     }
 
     [Fact]
-    public async Task Run_VenueUnavailableAtStart_RetriedAfterAPauseWithANewExecutor()
+    public async Task Run_ExecutorEndsWithAFailure_RetriedAfterAPauseWithANewExecutor()
     {
         var live = Live();
         var venues = new List<ScriptedVenue>();
@@ -91,7 +92,8 @@ public sealed class LiveExecutorServiceTests : IDisposable
         {
             var venue = new ScriptedVenue(TradingVenues.Binance)
             {
-                ConnectFailure = venues.Count == 0 ? new VenueException(VenueErrorKind.Unavailable, "binance: GET /fapi/v1/time: connection refused") : null,
+                // Not a venue error (those the executor retries itself): something that ends it, as a state it cannot write.
+                ConnectFailure = venues.Count == 0 ? new IOException("state/venue/live_btc.json: No space left on device") : null,
             };
             venues.Add(venue);
             return venue;
@@ -101,7 +103,7 @@ public sealed class LiveExecutorServiceTests : IDisposable
         {
             var run = live.Runs[0];
             await Waits.UntilAsync(() => run.State == LiveRunStates.Restarting, Bound, "the executor to fail and wait to restart");
-            Assert.Equal("binance: GET /fapi/v1/time: connection refused", run.Error);
+            Assert.Equal("state/venue/live_btc.json: No space left on device", run.Error);
             Assert.Single(venues);
 
             _time.Advance(TimeSpan.FromSeconds(1)); // the first pause
