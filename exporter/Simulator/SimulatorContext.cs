@@ -13,6 +13,7 @@ namespace Pipeline.Simulator;
 public sealed class SimulatorContext
 {
     private readonly ConcurrentQueue<SimClose> _closes = new();
+    private readonly ConcurrentDictionary<string, long> _keyedRequests = new(StringComparer.Ordinal);
     private int _connections;
     private long _pings;
     private long _serverPings;
@@ -106,6 +107,14 @@ public sealed class SimulatorContext
     internal void CountReceived() => Interlocked.Increment(ref _received);
 
     internal void RecordClose(SimClose close) => _closes.Enqueue(close);
+
+    /// <summary>
+    /// HTTP requests that carried <paramref name="apiKey"/> (Binance <c>X-MBX-APIKEY</c>, OKX <c>OK-ACCESS-KEY</c>), valid or
+    /// not, answered or refused: how hard a client with that key hit the private API (a retry loop shows here).
+    /// </summary>
+    public long KeyedRequests(string apiKey) => _keyedRequests.GetValueOrDefault(apiKey);
+
+    internal void CountKeyedRequest(string apiKey) => _keyedRequests.AddOrUpdate(apiKey, 1, (_, n) => n + 1);
 
     public ConnectionFaults NewConnectionFaults(out string connId)
     {

@@ -204,6 +204,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         }
 
         await Task.WhenAll(sockets).WaitAsync(TimeSpan.FromSeconds(5), token).ContinueWith(_ => { }, TaskScheduler.Default);
+        _context.Private?.Faults.ReleaseHeld(); // an ackhold reply must not keep the server from stopping
         await _app.StopAsync(token);
         _truth?.Dispose();
         _context.Private?.Dispose();
@@ -220,6 +221,17 @@ public sealed class SimulatorHost : IAsyncDisposable
     private void Map(WebApplication app)
     {
         app.UseWebSockets();
+        app.Use(async (http, next) =>
+        {
+            // Which key each request carried: a test proves a client with a refused key does not retry in a loop.
+            var key = http.Request.Headers["X-MBX-APIKEY"].ToString() is { Length: > 0 } binanceKey ? binanceKey : http.Request.Headers["OK-ACCESS-KEY"].ToString();
+            if (key.Length > 0)
+            {
+                _context.CountKeyedRequest(key);
+            }
+
+            await next(http);
+        });
         var okx = new OkxRest(_context);
         var binance = new BinanceRest(_context);
 

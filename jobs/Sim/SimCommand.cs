@@ -30,7 +30,7 @@ public static class SimCommand
 
     private static readonly Option<string?> Faults = new("--faults")
     {
-        Description = "Comma list: disconnect=5s, dup=0.01, reorder=0.01, malformed=0.001, stall=60s, rest429=0.05; book faults bookdrop=0.01, checksum=0.01, seqgap=0.01 (OKX), stalesnap=0.1 (Binance REST depth); private API orderreject, partialfill, userdrop, eventlost, acklost (probabilities as 0.01 or 1%)",
+        Description = "Comma list: disconnect=5s, dup=0.01, reorder=0.01, malformed=0.001, stall=60s, rest429=0.05; book faults bookdrop=0.01, checksum=0.01, seqgap=0.01 (OKX), stalesnap=0.1 (Binance REST depth); private API orderreject, partialfill, userdrop, eventlost, acklost, ackhold (probabilities as 0.01 or 1%)",
     };
 
     private static readonly Option<bool> NoMicro = new("--no-micro")

@@ -119,6 +119,11 @@ public sealed partial class BinancePrivateRest(SimulatorContext context, Binance
             return;
         }
 
+        if (await Exchange.Faults.HoldAckAsync(http.RequestAborted))
+        {
+            return; // placed, answer withheld until the client went away (ackhold)
+        }
+
         var shown = p.GetValueOrDefault("newOrderRespType") == "RESULT" ? result.Result! : result.Ack!;
         await HttpReplies.JsonAsync(http, 200, w => WriteOrder(w, instrument, shown, withTime: false));
     }

@@ -55,6 +55,9 @@ public sealed record FaultSpec
     /// <summary>Private API: probability that an order is placed but its REST reply is lost (execution status unknown).</summary>
     public double AckLost { get; init; }
 
+    /// <summary>Private API: probability that an order is placed but its REST reply is withheld until the client disconnects.</summary>
+    public double AckHold { get; init; }
+
     public bool IsNone => this == None;
 
     /// <summary>Parses a spec; a <see cref="FormatException"/> names the bad item.</summary>
@@ -72,7 +75,7 @@ public sealed record FaultSpec
             var eq = raw.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0)
             {
-                throw new FormatException($"fault '{raw}': expected name=value (disconnect, dup, reorder, malformed, stall, rest429, bookdrop, checksum, seqgap, stalesnap, orderreject, partialfill, userdrop, eventlost, acklost)");
+                throw new FormatException($"fault '{raw}': expected name=value (disconnect, dup, reorder, malformed, stall, rest429, bookdrop, checksum, seqgap, stalesnap, orderreject, partialfill, userdrop, eventlost, acklost, ackhold)");
             }
 
             var name = raw[..eq].Trim().ToLowerInvariant();
@@ -99,7 +102,8 @@ public sealed record FaultSpec
                 "userdrop" => spec with { UserDrop = Probability(raw, value) },
                 "eventlost" => spec with { EventLost = Probability(raw, value) },
                 "acklost" => spec with { AckLost = Probability(raw, value) },
-                _ => throw new FormatException($"fault '{raw}': unknown fault '{name}' (disconnect, dup, reorder, malformed, stall, rest429, bookdrop, checksum, seqgap, stalesnap, orderreject, partialfill, userdrop, eventlost, acklost)"),
+                "ackhold" => spec with { AckHold = Probability(raw, value) },
+                _ => throw new FormatException($"fault '{raw}': unknown fault '{name}' (disconnect, dup, reorder, malformed, stall, rest429, bookdrop, checksum, seqgap, stalesnap, orderreject, partialfill, userdrop, eventlost, acklost, ackhold)"),
             };
         }
 
@@ -140,7 +144,7 @@ public sealed record FaultSpec
         }
 
         foreach (var (name, p) in new[] { ("bookdrop", BookDrop), ("checksum", BookChecksum), ("seqgap", BookSeqGap), ("stalesnap", StaleSnapshot),
-            ("orderreject", OrderReject), ("partialfill", PartialFill), ("userdrop", UserDrop), ("eventlost", EventLost), ("acklost", AckLost) })
+            ("orderreject", OrderReject), ("partialfill", PartialFill), ("userdrop", UserDrop), ("eventlost", EventLost), ("acklost", AckLost), ("ackhold", AckHold) })
         {
             if (p > 0)
             {

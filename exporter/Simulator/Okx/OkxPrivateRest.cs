@@ -107,6 +107,11 @@ public sealed partial class OkxPrivateRest(SimulatorContext context)
             return;
         }
 
+        if (await Exchange.Faults.HoldAckAsync(http.RequestAborted))
+        {
+            return; // placed, answer withheld until the client went away (ackhold)
+        }
+
         var order = result.Ack!;
         await DataAsync(http, w =>
         {

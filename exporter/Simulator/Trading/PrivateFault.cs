@@ -17,4 +17,10 @@ public enum PrivateFault
 
     /// <summary>[acklost=P] the order is placed but the REST reply is lost (Binance HTTP 503 -1007, execution status unknown).</summary>
     AckLost,
+
+    /// <summary>
+    /// [ackhold=P] the order is placed (truth log, user-stream NEW event) but the REST reply is withheld until the client
+    /// disconnects (or the simulator stops): a test can kill the client exactly between send and acknowledgement.
+    /// </summary>
+    AckHold,
 }

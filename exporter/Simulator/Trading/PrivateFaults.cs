@@ -9,6 +9,8 @@ public sealed class PrivateFaults(FaultSpec spec, int seed)
     private readonly Dictionary<PrivateFault, int> _armed = [];
     private readonly List<PrivateFault> _applied = [];
     private readonly Lock _gate = new();
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _holding;
 
     /// <summary>Makes the next occasion of <paramref name="fault"/> apply it, whatever the dice say.</summary>
     public void Arm(PrivateFault fault)
@@ -41,6 +43,7 @@ public sealed class PrivateFaults(FaultSpec spec, int seed)
             PrivateFault.DropUserStream => spec.UserDrop,
             PrivateFault.EventLost => spec.EventLost,
             PrivateFault.AckLost => spec.AckLost,
+            PrivateFault.AckHold => spec.AckHold,
             _ => 0,
         };
         lock (_gate)
@@ -66,4 +69,39 @@ public sealed class PrivateFaults(FaultSpec spec, int seed)
             return hit;
         }
     }
+
+    /// <summary>REST replies withheld right now by <see cref="PrivateFault.AckHold"/> (their clients are still connected).</summary>
+    public int Holding => Volatile.Read(ref _holding);
+
+    /// <summary>
+    /// The <see cref="PrivateFault.AckHold"/> occasion of an accepted order: when it applies, waits until the client goes away
+    /// (<paramref name="requestAborted"/>) or the simulator stops (<see cref="ReleaseHeld"/>) and returns true: the handler
+    /// then writes no answer. False (at once) when the fault does not apply.
+    /// </summary>
+    public async Task<bool> HoldAckAsync(CancellationToken requestAborted)
+    {
+        if (!Take(PrivateFault.AckHold))
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref _holding);
+        try
+        {
+            await _released.Task.WaitAsync(requestAborted);
+        }
+        catch (OperationCanceledException) when (requestAborted.IsCancellationRequested)
+        {
+            // the client disconnected: exactly what the hold waits for
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _holding);
+        }
+
+        return true;
+    }
+
+    /// <summary>Ends every held reply (the simulator is stopping: the server must not wait for those clients).</summary>
+    public void ReleaseHeld() => _released.TrySetResult();
 }

@@ -197,4 +197,30 @@ public sealed class OkxOrderTests
         var (code, order) = await client.OrderAsync("lost1");
         Assert.Equal(("0", "live"), (code, order.GetProperty("state").GetString()));
     }
+
+    [Fact]
+    public async Task Place_AckHoldFault_NoAnswerWhileTheClientWaitsButTheOrderExistsOnceByClOrdId()
+    {
+        var account = OkxPrivateClient.Account();
+        await using var host = await OkxPrivateClient.StartAsync(account);
+        using var client = new OkxPrivateClient(host, account);
+        var deep = Book(host).Bids[^1].Px - 100m;
+        var faults = host.Context.Private!.Faults;
+        faults.Arm(Pipeline.Simulator.Trading.PrivateFault.AckHold);
+
+        using var leave = new CancellationTokenSource();
+        var send = client.PlaceAsync("buy", "post_only", "1", S(deep), "held1", leave.Token);
+        await Waits.UntilAsync(() => faults.Holding == 1 || send.IsCompleted, SimTestKit.Bound, "the reply held");
+        var (code, order) = await client.OrderAsync("held1");
+        Assert.Equal(("0", "live"), (code, order.GetProperty("state").GetString()));
+        Assert.False(send.IsCompleted, "the reply was not withheld");
+
+        await leave.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => send);
+        await Waits.UntilAsync(() => faults.Holding == 0, SimTestKit.Bound, "the held reply released after the client left");
+        var (_, again, row) = await client.PlaceAsync("buy", "post_only", "1", S(deep), "held1");
+        Assert.Equal(("1", "51016"), (again, row.GetProperty("sCode").GetString())); // duplicated clOrdId
+        var (_, pending) = await client.SendAsync(HttpMethod.Get, "/api/v5/trade/orders-pending");
+        Assert.Equal(1, pending.GetProperty("data").GetArrayLength());
+    }
 }

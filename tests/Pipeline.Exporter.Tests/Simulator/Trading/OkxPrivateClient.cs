@@ -48,7 +48,7 @@ internal sealed class OkxPrivateClient(SimulatorHost host, SimAccountSpec accoun
     /// </summary>
     public async Task<(int Status, JsonElement Body)> SendAsync(HttpMethod method, string pathAndQuery, string body = "",
         string? timestamp = null, string? key = null, string? secret = null, string? passphrase = null, string? sign = null,
-        string? signedBody = null, bool demo = true)
+        string? signedBody = null, bool demo = true, CancellationToken token = default)
     {
         var ts = timestamp ?? Iso(host.Clock.NowMs);
         using var request = new HttpRequestMessage(method, pathAndQuery);
@@ -74,20 +74,21 @@ internal sealed class OkxPrivateClient(SimulatorHost host, SimAccountSpec accoun
             request.Content = new StringContent(body, Encoding.UTF8, "application/json");
         }
 
-        using var response = await _http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
+        using var response = await _http.SendAsync(request, token);
+        var text = await response.Content.ReadAsStringAsync(token);
         using var doc = JsonDocument.Parse(text);
         return ((int)response.StatusCode, doc.RootElement.Clone());
     }
 
     /// <summary>POST /api/v5/trade/order; returns the HTTP status, top-level code and data[0].</summary>
-    public async Task<(int Status, string Code, JsonElement Row)> PlaceAsync(string side, string ordType, string sz, string? px, string clOrdId)
+    public async Task<(int Status, string Code, JsonElement Row)> PlaceAsync(string side, string ordType, string sz, string? px, string clOrdId,
+        CancellationToken token = default)
     {
         var body = JsonSerializer.Serialize(new Dictionary<string, string?>
         {
             ["instId"] = Inst, ["tdMode"] = "cross", ["side"] = side, ["ordType"] = ordType, ["sz"] = sz, ["px"] = px, ["clOrdId"] = clOrdId,
         }.Where(kv => kv.Value is not null).ToDictionary());
-        var (status, json) = await SendAsync(HttpMethod.Post, "/api/v5/trade/order", body);
+        var (status, json) = await SendAsync(HttpMethod.Post, "/api/v5/trade/order", body, token: token);
         return (status, json.GetProperty("code").GetString()!, json.GetProperty("data")[0]);
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.WebSockets;
 using Pipeline.Simulator.Faults;
 using Pipeline.Simulator.Trading;
+using Pipeline.Testing.Trading;
 
 namespace Pipeline.Exporter.Tests.Simulator.Trading;
 
@@ -12,9 +13,9 @@ public sealed class PrivateFaultsTests
     [Fact]
     public void FaultSpec_PrivateItems_ParsedAndPrinted()
     {
-        var spec = FaultSpec.Parse("orderreject=1%,partialfill=0.5,userdrop=0.1,eventlost=0.2,acklost=0.3");
-        Assert.Equal((0.01, 0.5, 0.1, 0.2, 0.3), (spec.OrderReject, spec.PartialFill, spec.UserDrop, spec.EventLost, spec.AckLost));
-        Assert.Equal("orderreject=0.01,partialfill=0.5,userdrop=0.1,eventlost=0.2,acklost=0.3", spec.ToString());
+        var spec = FaultSpec.Parse("orderreject=1%,partialfill=0.5,userdrop=0.1,eventlost=0.2,acklost=0.3,ackhold=4%");
+        Assert.Equal((0.01, 0.5, 0.1, 0.2, 0.3, 0.04), (spec.OrderReject, spec.PartialFill, spec.UserDrop, spec.EventLost, spec.AckLost, spec.AckHold));
+        Assert.Equal("orderreject=0.01,partialfill=0.5,userdrop=0.1,eventlost=0.2,acklost=0.3,ackhold=0.04", spec.ToString());
         Assert.Equal(spec, FaultSpec.Parse(spec.ToString()));
     }
 
@@ -78,6 +79,60 @@ public sealed class PrivateFaultsTests
         await BinanceAuthTests.Expect(client.OrderAsync(order), 400, -4116, "ClientOrderId is duplicated."); // a blind retry cannot double it
         var (_, open) = await client.SignedAsync(HttpMethod.Get, "/fapi/v1/openOrders", "");
         Assert.Equal(1, open.GetArrayLength());
+    }
+
+    [Fact]
+    public async Task AckHoldFault_ReplyWithheldUntilTheClientLeaves_OrderPlacedOnceWithItsNewEventAndTruth()
+    {
+        using var truth = new TempDir();
+        var account = SimPrivateClient.Account();
+        await using var host = await SimPrivateClient.StartAsync(truth.Path, account);
+        using var client = new SimPrivateClient(host, account);
+        var bid = (await client.DepthAsync()).GetProperty("bids")[3][0].GetString()!;
+        using var ws = await client.UserStreamAsync();
+        var faults = host.Context.Private!.Faults;
+        faults.Arm(PrivateFault.AckHold);
+        var order = $"symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTX&quantity=0.001&price={bid}&newClientOrderId=held-ack";
+
+        using var leave = new CancellationTokenSource();
+        var send = client.OrderAsync(order, leave.Token);
+        await Waits.UntilAsync(() => faults.Holding == 1 || send.IsCompleted, SimTestKit.Bound, "the reply held");
+        Assert.False(send.IsCompleted, "the reply was not withheld");
+
+        // The venue took it while the client still waits: its NEW event is out, the truth has it, a query finds it.
+        var created = await SimTestKit.ExpectAsync(ws, t => t.Contains("ORDER_TRADE_UPDATE", StringComparison.Ordinal));
+        Assert.Contains("\"x\":\"NEW\"", created, StringComparison.Ordinal);
+        Assert.Contains("\"c\":\"held-ack\"", created, StringComparison.Ordinal);
+        var news = TradingTruth.Read(truth.Path, account.Name).Events.Where(e => e.ClientOrderId == "held-ack").ToList();
+        Assert.Equal([("new", "new")], news.Select(e => (e.Event, e.Status!)));
+        var (status, found) = await client.SignedAsync(HttpMethod.Get, "/fapi/v1/order", "symbol=BTCUSDT&origClientOrderId=held-ack");
+        Assert.Equal((200, "NEW"), (status, found.GetProperty("status").GetString()));
+        Assert.False(send.IsCompleted, "the reply came before the client left");
+
+        // The client goes away (as a killed trader would): the hold ends with no answer, and a resend cannot double the order.
+        await leave.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => send);
+        await Waits.UntilAsync(() => faults.Holding == 0, SimTestKit.Bound, "the held reply released after the client left");
+        await BinanceAuthTests.Expect(client.OrderAsync(order), 400, -4116, "ClientOrderId is duplicated.");
+        var (_, open) = await client.SignedAsync(HttpMethod.Get, "/fapi/v1/openOrders", "");
+        Assert.Equal(1, open.GetArrayLength());
+        Assert.Equal([PrivateFault.AckHold], faults.Applied);
+    }
+
+    [Fact]
+    public async Task AckHoldFault_SimulatorStopsWhileAReplyIsHeld_StopsWithoutWaitingForTheClient()
+    {
+        var (host, client, bid) = await StartAsync();
+        using var __ = client;
+        var faults = host.Context.Private!.Faults;
+        faults.Arm(PrivateFault.AckHold);
+        var send = client.OrderAsync($"symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTX&quantity=0.001&price={bid}&newClientOrderId=held-stop");
+        await Waits.UntilAsync(() => faults.Holding == 1 || send.IsCompleted, SimTestKit.Bound, "the reply held");
+
+        // Kestrel would wait its 30 s shutdown timeout for a request still running; the stop releases the hold instead.
+        await host.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(0, faults.Holding);
+        await Assert.ThrowsAnyAsync<Exception>(() => send); // no answer: the connection ends without one
     }
 
     [Fact]

@@ -40,15 +40,16 @@ internal sealed class SimPrivateClient(SimulatorHost host, SimAccountSpec accoun
 
     /// <summary>A SIGNED request: <c>timestamp</c> (the simulator's clock unless given) appended, then <c>signature</c>.</summary>
     public Task<(int Status, JsonElement Body)> SignedAsync(HttpMethod method, string path, string query, long? timestamp = null,
-        string? key = null, string? secret = null, bool inBody = false)
+        string? key = null, string? secret = null, bool inBody = false, CancellationToken token = default)
     {
         var payload = (query.Length > 0 ? query + "&" : "") + "timestamp=" + (timestamp ?? host.Clock.NowMs).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var signed = payload + "&signature=" + Sign(secret ?? account.Secret, payload);
-        return SendAsync(method, path, inBody ? "" : signed, key ?? account.ApiKey, inBody ? signed : null);
+        return SendAsync(method, path, inBody ? "" : signed, key ?? account.ApiKey, inBody ? signed : null, token);
     }
 
     /// <summary>A request with the API key header only (USER_STREAM endpoints), or with no key at all (<paramref name="key"/> "").</summary>
-    public async Task<(int Status, JsonElement Body)> SendAsync(HttpMethod method, string path, string query, string? key = null, string? body = null)
+    public async Task<(int Status, JsonElement Body)> SendAsync(HttpMethod method, string path, string query, string? key = null, string? body = null,
+        CancellationToken token = default)
     {
         using var request = new HttpRequestMessage(method, path + (query.Length > 0 ? "?" + query : ""));
         var apiKey = key ?? account.ApiKey;
@@ -63,13 +64,14 @@ internal sealed class SimPrivateClient(SimulatorHost host, SimAccountSpec accoun
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
         }
 
-        using var response = await _http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
+        using var response = await _http.SendAsync(request, token);
+        var text = await response.Content.ReadAsStringAsync(token);
         using var doc = JsonDocument.Parse(text);
         return ((int)response.StatusCode, doc.RootElement.Clone());
     }
 
-    public Task<(int Status, JsonElement Body)> OrderAsync(string query) => SignedAsync(HttpMethod.Post, "/fapi/v1/order", query);
+    public Task<(int Status, JsonElement Body)> OrderAsync(string query, CancellationToken token = default) =>
+        SignedAsync(HttpMethod.Post, "/fapi/v1/order", query, token: token);
 
     /// <summary>The public depth now (the book the private API matches against).</summary>
     public async Task<JsonElement> DepthAsync(string symbol = "BTCUSDT")
