@@ -60,7 +60,7 @@ public sealed partial class LiveDemoTests(LiveDemoTests.OneRun run) : IClassFixt
     public void LiveDemo_PrintedSummary_LiveAndPaperSideBySideWithoutKeyMaterial()
     {
         Assert.Contains("pipeline demo --live", run.Output, StringComparison.Ordinal);
-        Assert.Contains($"{run.Summary.Truth.Fills} fills, fees {run.Summary.Truth.Fees.ToString("0.00", CultureInfo.InvariantCulture)} USDT", run.Output,
+        Assert.Contains($"{run.Summary.Truth.Fills} fills, all fees {run.Summary.Truth.Fees.ToString("0.00", CultureInfo.InvariantCulture)} USDT", run.Output,
             StringComparison.Ordinal);
         Assert.Contains("key ****", run.Output, StringComparison.Ordinal);
         // The generated key and secret are 64 hex characters; neither may reach the output.
