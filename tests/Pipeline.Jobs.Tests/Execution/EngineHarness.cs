@@ -46,6 +46,39 @@ internal sealed class EngineHarness
     /// <summary>Minute <paramref name="minute"/> plus <paramref name="ms"/> milliseconds.</summary>
     public static long At(int minute, long ms) => Minute(minute) + ms;
 
+    /// <summary>
+    /// A seeded choppy market around 1000 over <paramref name="count"/> minutes, with occasional dips and spikes beyond the bands:
+    /// each trade's taker side from its step (or every one a sell), and with <paramref name="occasionalHalt"/> a 5-second move
+    /// past the halt about once an hour. The same arguments give the same market.
+    /// </summary>
+    public static (List<MinuteInputs> Minutes, List<TradeTick> Trades) ChoppyMarket(int seed, int count, bool sideFromStep, bool occasionalHalt)
+    {
+        var random = new Random(seed);
+        var minutes = new List<MinuteInputs>();
+        var trades = new List<TradeTick>();
+        var px = 1000m;
+        var id = 0;
+        for (var m = 0; m < count; m++)
+        {
+            var n = random.Next(5, 25);
+            var offsets = Enumerable.Range(0, n).Select(_ => (long)random.Next(0, 60_000)).Order().ToList();
+            var target = random.Next(6) switch { 0 => 975m, 1 => 1025m, _ => 1000m };
+            foreach (var offset in offsets)
+            {
+                var step = Math.Round((((decimal)random.NextDouble() - 0.5m) * 4m) + ((target - px) / 8m), 1);
+                px = Math.Max(900m, px + step);
+                var side = !sideFromStep || step < 0 ? "sell" : "buy";
+                trades.Add(new TradeTick(At(m, offset), px, 0.01m, side, (++id).ToString(CultureInfo.InvariantCulture)));
+            }
+
+            decimal? adx = m < 14 ? null : 5m + random.Next(0, 20);
+            var move = occasionalHalt && random.Next(60) == 0 ? 16.5m : 2.25m;
+            minutes.Add(new MinuteInputs(Minute(m), px, 1000m, 10m, adx, move));
+        }
+
+        return (minutes, trades);
+    }
+
     public static MinuteInputs Inputs(int i, decimal close, decimal? vwap = 1000m, decimal? sigma = 10m, decimal? adx = 15m, decimal move = 0m) =>
         new(Minute(i), close, vwap, sigma, adx, move);
 

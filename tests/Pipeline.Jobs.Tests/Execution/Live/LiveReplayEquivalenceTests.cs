@@ -23,7 +23,7 @@ public sealed class LiveReplayEquivalenceTests : IDisposable
     [Fact]
     public void LivePasses_WithACrash_MatchOneInMemoryRun()
     {
-        var (minutes, trades) = Market(seed: 7);
+        var (minutes, trades) = ChoppyMarket(count: Minutes, sideFromStep: true, occasionalHalt: true, seed: 7);
         // The synthetic trades move several tenths of a percent within seconds (their minutes say 2.25 bps): the gate's
         // volatility halt is set at 0.8 % so it halts now and then, and its state (saved before the executor's, so
         // ahead of it after the crash) must replay exactly too.
@@ -76,33 +76,5 @@ public sealed class LiveReplayEquivalenceTests : IDisposable
         Assert.Equal(run.Sink.Signals.Count(s => s.Action != SignalAction.None),
             signals.Count(s => !s.Contains("\"action\":\"none\"", StringComparison.Ordinal)));
         Assert.Equal(run.Sink.Orders.Count, File.ReadAllLines(vault.LedgerOrders(config.Id)).Length);
-    }
-
-    /// <summary>A seeded choppy market around 1000 with occasional dips and spikes beyond the bands.</summary>
-    private static (List<MinuteInputs> Minutes, List<TradeTick> Trades) Market(int seed)
-    {
-        var random = new Random(seed);
-        var minutes = new List<MinuteInputs>();
-        var trades = new List<TradeTick>();
-        var px = 1000m;
-        var id = 0;
-        for (var m = 0; m < Minutes; m++)
-        {
-            var count = random.Next(5, 25);
-            var offsets = Enumerable.Range(0, count).Select(_ => (long)random.Next(0, 60_000)).Order().ToList();
-            var target = random.Next(6) switch { 0 => 975m, 1 => 1025m, _ => 1000m };
-            foreach (var offset in offsets)
-            {
-                var step = Math.Round(((decimal)random.NextDouble() - 0.5m) * 4m + ((target - px) / 8m), 1);
-                px = Math.Max(900m, px + step);
-                trades.Add(new TradeTick(At(m, offset), px, 0.01m, step >= 0 ? "buy" : "sell", (++id).ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            }
-
-            decimal? adx = m < 14 ? null : 5m + random.Next(0, 20);
-            var move = random.Next(60) == 0 ? 16.5m : 2.25m; // an occasional halt
-            minutes.Add(new MinuteInputs(Minute(m), px, 1000m, 10m, adx, move));
-        }
-
-        return (minutes, trades);
     }
 }

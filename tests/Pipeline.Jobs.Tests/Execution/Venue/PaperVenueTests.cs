@@ -16,7 +16,7 @@ public sealed class PaperVenueTests
     [Fact]
     public async Task VenueExecutorOverPaperVenue_SameVault_MakesThePaperEnginesEntriesAndEntryFills()
     {
-        var (minutes, trades) = Market(seed: 11);
+        var (minutes, trades) = ChoppyMarket(count: Minutes, sideFromStep: false, occasionalHalt: false, seed: 11);
         var config = CreateConfig() with { Risk = new RiskLimits { VolatilityHaltPct = 0.8m } };
         var paper = new PaperRun(config);
         EngineFeed.Run(paper.Engine, minutes, trades);
@@ -90,31 +90,4 @@ public sealed class PaperVenueTests
     }
 
     private static string Fmt(decimal value) => Pipeline.Vault.Trades.ExactDecimal.Format(value);
-
-    /// <summary>A seeded choppy market around 1000 with dips and spikes beyond the bands (as LiveReplayEquivalenceTests).</summary>
-    private static (List<MinuteInputs> Minutes, List<TradeTick> Trades) Market(int seed)
-    {
-        var random = new Random(seed);
-        var minutes = new List<MinuteInputs>();
-        var trades = new List<TradeTick>();
-        var px = 1000m;
-        var id = 0;
-        for (var m = 0; m < Minutes; m++)
-        {
-            var count = random.Next(5, 25);
-            var offsets = Enumerable.Range(0, count).Select(_ => (long)random.Next(0, 60_000)).Order().ToList();
-            var target = random.Next(6) switch { 0 => 975m, 1 => 1025m, _ => 1000m };
-            foreach (var offset in offsets)
-            {
-                var step = Math.Round((((decimal)random.NextDouble() - 0.5m) * 4m) + ((target - px) / 8m), 1);
-                px = Math.Max(900m, px + step);
-                trades.Add(new TradeTick(At(m, offset), px, 0.01m, "sell", (++id).ToString(CultureInfo.InvariantCulture)));
-            }
-
-            decimal? adx = m < 14 ? null : 5m + random.Next(0, 20);
-            minutes.Add(new MinuteInputs(Minute(m), px, 1000m, 10m, adx, 2.25m));
-        }
-
-        return (minutes, trades);
-    }
 }
