@@ -60,6 +60,10 @@ public sealed class VenueExecutor : IAsyncDisposable
     private TradeCursor _cursor = new(DateOnly.MinValue, 0, 0);
     private long? _lastMinuteMs;
     private long _now;
+
+    /// <summary>The newest raw trade read so far (event time), and whether more was waiting when it was read: how far the tape is known to run.</summary>
+    private long _tapeEnd;
+    private bool _tapeBehind;
     private long _lateTrades;
     private decimal? _lastPx;
     private VenueTrade? _trade;
@@ -207,6 +211,8 @@ public sealed class VenueExecutor : IAsyncDisposable
             await SettleAsync(ct).ConfigureAwait(false);
             var trades = _tail!.Read(ref _cursor, MaxTradesPerStep, out var caughtUp);
             tradesRead = trades.Count;
+            _tapeEnd = trades.Count > 0 ? Math.Max(_tapeEnd, trades[^1].Ts) : _tapeEnd;
+            _tapeBehind = !caughtUp;
             var minutes = _minutes!.ReadAfter(_lastMinuteMs, null, 2);
             var next = 0;
             foreach (var trade in trades)
@@ -566,6 +572,10 @@ public sealed class VenueExecutor : IAsyncDisposable
                 action = signal.Action; // decided and sent before a restart: never sent twice
                 reason = signal.Reason;
             }
+            else if (Stale(minute) is { } stale)
+            {
+                reason = $"{(isLong ? "long" : "short")} signal skipped: {stale}";
+            }
             else if ((Gate(TradeTime.Day(minute.MinuteMs)) ?? RiskBlock(entryId, isLong, minute)) is { } blocked)
             {
                 reason = $"{(isLong ? "long" : "short")} signal skipped: {blocked}";
@@ -589,6 +599,23 @@ public sealed class VenueExecutor : IAsyncDisposable
         _lastMinuteMs = minute.MinuteMs;
         Ledger.Signal(new SignalRecord(minute.MinuteMs, _config.Id, _config.Exchange, _config.InstId, action, reason,
             minute.Close, minute.Vwap, minute.Sigma, signal.Upper, signal.Lower, minute.Adx, minute.MaxMove5sBps));
+    }
+
+    /// <summary>
+    /// Why an entry decided now would come too late, or null: the tape already runs past the entry's time-to-live from the
+    /// minute's end (catching up after a restart or a backlog), so paper would have filled or expired it by now and a post-only
+    /// at that old close is no longer the strategy's decision. The minute is still decided (strategy memory, signal log).
+    /// </summary>
+    private string? Stale(MinuteInputs minute)
+    {
+        var expiry = minute.CloseTs + _x.EntryTtlMs;
+        if (_options.SkipStaleEntries && (_tapeEnd >= expiry || _tapeBehind))
+        {
+            return $"stale: the tape already runs to {PaperTradingEngine.Iso(_tapeEnd)}{(_tapeBehind ? " and more is waiting" : "")}, past the entry's time-to-live " +
+                $"{Seconds(_x.EntryTtlMs)} from {PaperTradingEngine.Iso(minute.CloseTs)} (catching up after a restart or a backlog)";
+        }
+
+        return null;
     }
 
     /// <summary>The paper engine's gates, in its order, plus the position-mismatch halt.</summary>

@@ -15,4 +15,11 @@ public sealed record VenueExecutorOptions
     /// strategy never trades on history; with no raw trade yet, from the first one recorded.
     /// </summary>
     public long? StartMinuteMs { get; init; }
+
+    /// <summary>
+    /// Skip an entry decided after the tape already runs past its time-to-live from the minute's end (catching up after a
+    /// restart or a backlog: a post-only at an old close is no longer the strategy's decision). False only for a replay
+    /// through a venue that reads a whole recorded tape in one step, as the paper cross-check does.
+    /// </summary>
+    public bool SkipStaleEntries { get; init; } = true;
 }

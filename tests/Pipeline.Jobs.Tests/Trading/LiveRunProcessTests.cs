@@ -575,8 +575,10 @@ public sealed class LiveRunProcessTests(LiveSimulator sim, ITestOutputHelper out
         }
     }
 
+    /// <summary>A live entry skipped because its position differed, or because the executor decided it only after the tape ran past its time-to-live.</summary>
     private static bool IsPositionGate(string reason) =>
-        reason.Contains("skipped: position", StringComparison.Ordinal) || reason.Contains("skipped: entry order", StringComparison.Ordinal);
+        reason.Contains("skipped: position", StringComparison.Ordinal) || reason.Contains("skipped: entry order", StringComparison.Ordinal) ||
+        reason.Contains("skipped: stale", StringComparison.Ordinal);
 
     private static bool IsExit(string action) => action is "exit_time" or "exit_vwap";
 

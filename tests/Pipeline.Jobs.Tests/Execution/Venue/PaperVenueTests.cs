@@ -37,7 +37,8 @@ public sealed class PaperVenueTests
             h.Fixture.Minute(m.MinuteMs, m.Close, m.Vwap!.Value, m.Sigma!.Value, m.Adx, m.MaxMove5sBps);
         }
 
-        await h.StartAsync();
+        await h.Create(new VenueExecutorOptions { StartMinuteMs = Minute(0), SkipStaleEntries = false }) // the whole tape in one step, a replay
+            .StartAsync(CancellationToken.None);
         var step = await h.StepAsync();
 
         Assert.Equal((Minutes, trades.Count), (step.Minutes, step.Trades));

@@ -513,6 +513,33 @@ public sealed class VenueExecutorTests
     }
 
     [Fact]
+    public async Task Restart_AfterADowntimeLongerThanTheTimeToLive_DecidesTheMissedMinutesButSendsNoStaleEntry()
+    {
+        await using var h = new VenueExecutorHarness();
+        await h.StartAsync();
+        h.Fixture.AppendTrade(At(0, 10_000), 1000m);
+        await h.StepAsync(); // running, flat, nothing to decide yet
+
+        // Down for minutes 0-4: minute 1 signals long, and the tape runs on to 12:05:30, past its entry's time-to-live (60 s
+        // from 12:02). Paper would have filled or expired that entry long ago; sending it now would trade on an old close.
+        await h.RestartAsync();
+        h.Signal(1);
+        h.Fixture.AppendTrade(At(5, 30_000), 985m);
+        var caughtUp = await h.StepAsync();
+
+        Assert.Empty(h.Scripted.Placed);
+        var stale = Assert.Single(h.Signals(), s => s.Reason.Contains("signal skipped: stale", StringComparison.Ordinal));
+        Assert.Equal("none", stale.Action);
+        Assert.StartsWith("long signal skipped: stale: the tape already runs to", stale.Reason, StringComparison.Ordinal);
+        Assert.True(caughtUp.Minutes >= 1);
+
+        // Back in step with the tape: the next signal is traded.
+        h.Signal(6);
+        await h.StepAsync();
+        Assert.Equal(h.IdOf(6, ClientOrderIds.Entry), Assert.Single(h.Scripted.Placed).ClientOrderId);
+    }
+
+    [Fact]
     public async Task Start_EmptyVault_DecidesFromTheFirstTradeRecorded()
     {
         await using var h = new VenueExecutorHarness();
