@@ -166,18 +166,8 @@ public sealed class HealthProbe(PipelineConfig config, VaultLayout vault, HostEx
     private StrategyHealth Strategy(string id)
     {
         var status = StrategyStatus.Read(vault, id);
-        ExecutorState? state = null;
-        try
-        {
-            state = new StateFile<ExecutorState>(vault.ExecutorState(id)).Read();
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or StateFileCorruptException or JsonException)
-        {
-            // StrategyStatus read the same file and says why in its Error.
-        }
-
         var position = status.Qty is { } qty ? (status.Side == "short" ? -qty : qty) : 0m;
-        return new StrategyHealth(id, status.Exchange, status.InstId, state?.Engine.OrderSeq ?? 0, state?.Engine.FillSeq ?? 0,
+        return new StrategyHealth(id, status.Exchange, status.InstId, status.OrderSeq, status.FillSeq,
             position, status.Realized, status.UnrealizedNet, status.PnlCcy, status.Error)
         {
             Halts = status.Halts,

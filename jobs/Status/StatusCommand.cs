@@ -16,7 +16,7 @@ public static class StatusCommand
 
     public static Command Create()
     {
-        var command = new Command("status", "Show raw days, lines, first/last trade, exporter watermark and calculator lag per instrument");
+        var command = new Command("status", "Show raw days, lines, first/last trade, exporter watermark and calculator lag per instrument; each strategy's (paper or live) position, PnL and risk halts; the microstructure days");
         command.Options.Add(Json);
         command.Options.Add(Exchange);
         command.Options.Add(Inst);

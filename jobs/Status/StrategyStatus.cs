@@ -73,6 +73,10 @@ public sealed record StrategyStatus
     /// <summary>Live: set while the venue's position differs from the ledger's (no new entries until flat).</summary>
     public string? PositionMismatch { get; init; }
 
+    /// <summary>The paper executor's order and fill counts (its state's sequence numbers; 0 without a state): for /health, not shown by status.</summary>
+    internal long OrderSeq { get; init; }
+    internal long FillSeq { get; init; }
+
     /// <summary>Every strategy with a ledger or an executor state in the vault, by name.</summary>
     public static IReadOnlyList<StrategyStatus> ReadAll(VaultLayout vault)
     {
@@ -105,14 +109,16 @@ public sealed record StrategyStatus
     public static StrategyStatus Read(VaultLayout vault, string strategy)
     {
         ArgumentNullException.ThrowIfNull(vault);
+        ExecutorState? state = null;
         try
         {
-            var state = new StateFile<ExecutorState>(vault.ExecutorState(strategy)).Read();
+            state = new StateFile<ExecutorState>(vault.ExecutorState(strategy)).Read();
             var fills = LedgerReader.ReadFills(vault, strategy);
             var closed = PerformanceReport.FromFills(fills);
             var status = new StrategyStatus
             {
                 Strategy = strategy, Exchange = state?.Exchange, InstId = state?.InstId,
+                OrderSeq = state?.Engine.OrderSeq ?? 0, FillSeq = state?.Engine.FillSeq ?? 0,
                 Realized = closed.NetPnl, RoundTrips = closed.TradeCount,
                 PnlCcy = closed.PnlCcy ?? fills.Select(f => f.FeeCcy).FirstOrDefault(c => c is not null),
                 LastMinuteMs = state?.Engine.LastMinuteMs, UpdatedAt = state?.UpdatedAt,
@@ -156,7 +162,7 @@ public sealed record StrategyStatus
         }
         catch (Exception ex) when (ex is StateFileCorruptException or InvalidDataException or IOException or UnauthorizedAccessException or JsonException)
         {
-            return new StrategyStatus { Strategy = strategy, Error = ex.Message };
+            return new StrategyStatus { Strategy = strategy, Error = ex.Message, OrderSeq = state?.Engine.OrderSeq ?? 0, FillSeq = state?.Engine.FillSeq ?? 0 };
         }
     }
 

@@ -102,6 +102,8 @@ public static class VerifyCommand
         return report.IsClean ? ExitCodes.Ok : ExitCodes.Failure;
     }
 
+    private static readonly JsonSerializerOptions JsonFields = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
     /// <summary>The --json line: the six contract fields first, then details.</summary>
     public static string ToJson(VerifyReport report)
     {
@@ -165,20 +167,7 @@ public static class VerifyCommand
                 w.WriteNumber("unreadableFiles", i.UnreadableFiles);
                 w.WriteNumber("compared", i.Compared);
                 w.WriteNumber("contentMismatches", i.ContentMismatches);
-                w.WriteStartArray("mismatches");
-                foreach (var m in i.Mismatches)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("file", m.File);
-                    w.WriteNumber("offset", m.Offset);
-                    w.WriteString("tradeId", m.TradeId);
-                    w.WriteString("field", m.Field);
-                    w.WriteString("expected", m.Expected);
-                    w.WriteString("actual", m.Actual);
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndArray();
+                WriteArray(w, "mismatches", i.Mismatches);
                 w.WriteStartArray("knownGaps");
                 foreach (var g in i.KnownGaps)
                 {
@@ -192,13 +181,7 @@ public static class VerifyCommand
                 }
 
                 w.WriteEndArray();
-                w.WriteStartArray("problems");
-                foreach (var p in i.Problems)
-                {
-                    w.WriteStringValue(p);
-                }
-
-                w.WriteEndArray();
+                WriteArray(w, "problems", i.Problems);
                 w.WriteEndObject();
             }
 
@@ -208,6 +191,16 @@ public static class VerifyCommand
         }
 
         return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>
+    /// An array of records as objects with their properties in camelCase, in declaration order (mismatches, seq
+    /// resets, resyncs), or of strings (problems).
+    /// </summary>
+    private static void WriteArray<T>(Utf8JsonWriter w, string name, IReadOnlyList<T> items)
+    {
+        w.WritePropertyName(name);
+        JsonSerializer.Serialize(w, items, JsonFields);
     }
 
     /// <summary>The "micro" array of the --json line: one object per kind and instrument.</summary>
@@ -231,19 +224,7 @@ public static class VerifyCommand
             {
                 w.WriteNumber("outOfOrder", m.OutOfOrder);
                 w.WriteNumber("seqResetCount", m.SeqResetCount);
-                w.WriteStartArray("seqResets");
-                foreach (var r in m.SeqResets)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("file", r.File);
-                    w.WriteNumber("offset", r.Offset);
-                    w.WriteNumber("ts", r.Ts);
-                    w.WriteNumber("seq", r.Seq);
-                    w.WriteNumber("previousSeq", r.PreviousSeq);
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndArray();
+                WriteArray(w, "seqResets", m.SeqResets);
             }
 
             if (m.Kind == MicroKind.Book)
@@ -253,28 +234,11 @@ public static class VerifyCommand
                 w.WriteNumber("resyncCount", m.ResyncCount);
                 w.WriteNumber("continuityBreaks", m.ContinuityBreaks);
                 w.WriteNumber("unchecked", m.Unchecked);
-                w.WriteStartArray("resyncs");
-                foreach (var r in m.Resyncs)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("file", r.File);
-                    w.WriteNumber("offset", r.Offset);
-                    w.WriteNumber("ts", r.Ts);
-                    w.WriteString("reason", r.Reason);
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndArray();
+                WriteArray(w, "resyncs", m.Resyncs);
             }
 
             w.WriteBoolean("clean", m.IsClean);
-            w.WriteStartArray("problems");
-            foreach (var p in m.Problems)
-            {
-                w.WriteStringValue(p);
-            }
-
-            w.WriteEndArray();
+            WriteArray(w, "problems", m.Problems);
             w.WriteEndObject();
         }
 

@@ -1,3 +1,5 @@
+using System.IO.Hashing;
+
 namespace Pipeline.Vault.Micro;
 
 /// <summary>Builds or extends a day's checkpoint index (<see cref="BookCheckpointReplay"/>) and hashes the bytes it was built from.</summary>
@@ -53,8 +55,8 @@ internal static class BookCheckpointBuilder
                 position += read;
             }
 
-            hashes[i] = hash.Digest();
-            hash = new XxHash64();
+            hashes[i] = hash.GetCurrentHashAsUInt64();
+            hash.Reset();
         }
 
         return hashes;

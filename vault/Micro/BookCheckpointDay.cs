@@ -1,3 +1,5 @@
+using System.IO.Hashing;
+
 namespace Pipeline.Vault.Micro;
 
 /// <summary>What the builder knows about the book at a point of a day file.</summary>
@@ -104,7 +106,7 @@ internal sealed record BookCheckpointDay
                 digest.Append(word);
             }
 
-            return new BookCheckpointKey(Day, false, Covered, digest.Digest());
+            return new BookCheckpointKey(Day, false, Covered, digest.GetCurrentHashAsUInt64());
         }
     }
 }

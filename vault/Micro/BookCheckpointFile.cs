@@ -1,3 +1,4 @@
+using System.IO.Hashing;
 using System.Text;
 
 namespace Pipeline.Vault.Micro;
@@ -43,7 +44,7 @@ internal static class BookCheckpointFile
             }
 
             WriteEntry(w, index.End);
-            w.Write(XxHash64.Hash(body.GetBuffer().AsSpan(0, (int)body.Length)));
+            w.Write(XxHash64.HashToUInt64(body.GetBuffer().AsSpan(0, (int)body.Length)));
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -86,7 +87,7 @@ internal static class BookCheckpointFile
         }
 
         var stored = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(bytes.Length - 8));
-        if (XxHash64.Hash(bytes.AsSpan(0, bytes.Length - 8)) != stored)
+        if (XxHash64.HashToUInt64(bytes.AsSpan(0, bytes.Length - 8)) != stored)
         {
             throw new InvalidDataException("its hash does not match its content (torn or altered)");
         }

@@ -9,19 +9,8 @@ namespace Pipeline.Jobs.Tests.Config;
 /// defaults to the calculators' default, is read from the file, the environment beats the file, and a bad value is a
 /// usage error naming the key, its source and the value.
 /// </summary>
-public sealed class CalculatorsConfigTests : IDisposable
+public sealed class CalculatorsConfigTests : ConfigFileTests
 {
-    private readonly TempDir _dir = new();
-
-    public void Dispose() => _dir.Dispose();
-
-    private PipelineConfig Load(string yaml, Dictionary<string, string>? environment = null)
-    {
-        var file = _dir.File("test.yaml");
-        File.WriteAllText(file, yaml);
-        return PipelineConfigLoader.Load(file, environment ?? [], [], _dir.Path);
-    }
-
     [Fact]
     public void Load_NoCalculatorKeys_TheCalculatorsDefaults()
     {
@@ -102,7 +91,7 @@ public sealed class CalculatorsConfigTests : IDisposable
     {
         var ex = Assert.Throws<UsageException>(() => Load($"calculators:\n  {key}: {value}\n"));
         Assert.Contains("calculators." + key, ex.Message, StringComparison.Ordinal);
-        Assert.Contains("test.yaml", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(Dir.File("pipeline.yaml"), ex.Message, StringComparison.Ordinal);
         Assert.Contains(value.Trim('[', ']').Split(", ").Last(), ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', ex.Message);
     }
@@ -124,8 +113,8 @@ public sealed class CalculatorsConfigTests : IDisposable
     [Fact]
     public async Task Run_BadVpinBucket_ExitsTwoWithOneLineNamingKeyAndValue()
     {
-        var config = _dir.File("bad.yaml");
-        await File.WriteAllTextAsync(config, $"vault: {_dir.File("vault")}\ncalculators:\n  vpinBucket: -5\n");
+        var config = Dir.File("bad.yaml");
+        await File.WriteAllTextAsync(config, $"vault: {Dir.File("vault")}\ncalculators:\n  vpinBucket: -5\n");
         var (code, _, error) = await CliRunner.RunAsync("run", "--config", config);
         Assert.Equal(2, code);
         var line = Assert.Single(error.Trim().Split('\n'));

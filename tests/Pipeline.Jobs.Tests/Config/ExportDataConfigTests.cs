@@ -7,19 +7,8 @@ using Pipeline.Vault.Micro;
 namespace Pipeline.Jobs.Tests.Config;
 
 /// <summary>exchanges.X.data: what each exporter records (trades and the microstructure kinds).</summary>
-public sealed class ExportDataConfigTests : IDisposable
+public sealed class ExportDataConfigTests : ConfigFileTests
 {
-    private readonly TempDir _dir = new();
-
-    public void Dispose() => _dir.Dispose();
-
-    private PipelineConfig Load(string yaml, Dictionary<string, string>? environment = null)
-    {
-        var file = _dir.File("pipeline.yaml");
-        File.WriteAllText(file, yaml);
-        return PipelineConfigLoader.Load(file, environment ?? [], [], _dir.Path);
-    }
-
     [Fact]
     public void Load_NoDataKey_TradesOnly_AndReachesTheExporterOptions()
     {
@@ -67,8 +56,8 @@ public sealed class ExportDataConfigTests : IDisposable
     [Fact]
     public async Task Run_UnknownDataKindInConfig_ExitsTwoWithOneLine()
     {
-        var file = _dir.File("bad.yaml");
-        await File.WriteAllTextAsync(file, $"vault: {_dir.File("vault")}\nexchanges:\n  okx:\n    data: [trades, candles]\n");
+        var file = Dir.File("bad.yaml");
+        await File.WriteAllTextAsync(file, $"vault: {Dir.File("vault")}\nexchanges:\n  okx:\n    data: [trades, candles]\n");
         var (code, _, error) = await CliRunner.RunAsync("run", "--config", file);
         Assert.Equal(ExitCodes.Usage, code);
         var line = Assert.Single(error.Trim().Split('\n'));
@@ -91,7 +80,7 @@ public sealed class ExportDataConfigTests : IDisposable
         using var output = new StringWriter();
         using var error = new StringWriter();
         var code = await PipelineCli.RunAsync(
-            ["export", "--exchange", "okx", "--inst", "BTC-USDT-SWAP", "--data", "trades,candles", "--vault", _dir.Path], output, error);
+            ["export", "--exchange", "okx", "--inst", "BTC-USDT-SWAP", "--data", "trades,candles", "--vault", Dir.Path], output, error);
         Assert.Equal(ExitCodes.Usage, code);
         var line = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("--data", line, StringComparison.Ordinal);

@@ -5,19 +5,8 @@ using Pipeline.Jobs.Config;
 namespace Pipeline.Jobs.Tests.Config;
 
 /// <summary>health.address and health.maxLagSeconds: where pipeline run serves /health and /metrics, and when it is ready.</summary>
-public sealed class HealthConfigTests : IDisposable
+public sealed class HealthConfigTests : ConfigFileTests
 {
-    private readonly TempDir _dir = new();
-
-    public void Dispose() => _dir.Dispose();
-
-    private PipelineConfig Load(string yaml, Dictionary<string, string>? environment = null)
-    {
-        var file = _dir.File("pipeline.yaml");
-        File.WriteAllText(file, yaml);
-        return PipelineConfigLoader.Load(file, environment ?? [], [], _dir.Path);
-    }
-
     [Fact]
     public void Load_Default_ListensOnLoopback9464()
     {

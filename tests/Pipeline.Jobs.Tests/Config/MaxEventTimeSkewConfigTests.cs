@@ -5,19 +5,8 @@ using Pipeline.Jobs.Export;
 namespace Pipeline.Jobs.Tests.Config;
 
 /// <summary>exporter.maxEventTimeSkewSeconds: the event-time bound of the exporter's quarantine rule.</summary>
-public sealed class MaxEventTimeSkewConfigTests : IDisposable
+public sealed class MaxEventTimeSkewConfigTests : ConfigFileTests
 {
-    private readonly TempDir _dir = new();
-
-    public void Dispose() => _dir.Dispose();
-
-    private PipelineConfig Load(string yaml, Dictionary<string, string>? environment = null)
-    {
-        var file = _dir.File("pipeline.yaml");
-        File.WriteAllText(file, yaml);
-        return PipelineConfigLoader.Load(file, environment ?? [], [], _dir.Path);
-    }
-
     [Fact]
     public void Load_Default_IsOneDay_AndReachesTheExporterOptions()
     {
@@ -50,6 +39,6 @@ public sealed class MaxEventTimeSkewConfigTests : IDisposable
     public void ExampleConfig_StatesTheDefault()
     {
         var example = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "config", "pipeline.example.yaml");
-        Assert.Equal(TimeSpan.FromDays(1), PipelineConfigLoader.Load(example, new Dictionary<string, string>(), [], _dir.Path).MaxEventTimeSkew);
+        Assert.Equal(TimeSpan.FromDays(1), PipelineConfigLoader.Load(example, new Dictionary<string, string>(), [], Dir.Path).MaxEventTimeSkew);
     }
 }

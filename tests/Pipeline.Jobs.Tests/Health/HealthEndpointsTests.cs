@@ -39,11 +39,7 @@ public sealed class HealthEndpointsTests : IDisposable
             """);
         var config = _dir.File("pipeline.yaml");
         await File.WriteAllTextAsync(config, $"""
-            vault: {vaultDir}
-            exchanges:
-              okx: {"{"} enabled: true, instruments: [{InstId}], channel: trades-all {"}"}
-              binance: {"{"} enabled: false {"}"}
-            {SimEndpointsYaml.For(sim)}
+            {SimEndpointsYaml.OkxTrades(sim, vaultDir, InstId)}
             schedule:
               calculators: "0/2 * * * * ?"
               heartbeat: "* * * * * ?"
@@ -113,11 +109,7 @@ public sealed class HealthEndpointsTests : IDisposable
         var vaultDir = _dir.File("vault");
         var config = _dir.File("pipeline.yaml");
         await File.WriteAllTextAsync(config, $"""
-            vault: {vaultDir}
-            exchanges:
-              okx: {"{"} enabled: true, instruments: [{InstId}], channel: trades-all {"}"}
-              binance: {"{"} enabled: false {"}"}
-            {SimEndpointsYaml.For(sim)}
+            {SimEndpointsYaml.OkxTrades(sim, vaultDir, InstId)}
             health:
               maxLagSeconds: 600
             """);

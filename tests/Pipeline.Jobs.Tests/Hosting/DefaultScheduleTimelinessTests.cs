@@ -29,11 +29,7 @@ public sealed class DefaultScheduleTimelinessTests : IDisposable
         var vaultDir = _dir.File("vault");
         var config = _dir.File("pipeline.yaml");
         await File.WriteAllTextAsync(config, $"""
-            vault: {vaultDir}
-            exchanges:
-              okx: {"{"} enabled: true, instruments: [{InstId}], channel: trades-all {"}"}
-              binance: {"{"} enabled: false {"}"}
-            {SimEndpointsYaml.For(sim)}
+            {SimEndpointsYaml.OkxTrades(sim, vaultDir, InstId)}
             schedule:
               drainTimeoutSeconds: 30
             calculators:

@@ -55,11 +55,7 @@ public sealed class RunAgainstSimulatorTests : IDisposable
             """);
         var config = _dir.File("pipeline.yaml");
         await File.WriteAllTextAsync(config, $"""
-            vault: {vaultDir}
-            exchanges:
-              okx: {"{"} enabled: true, instruments: [{InstId}], channel: trades-all {"}"}
-              binance: {"{"} enabled: false {"}"}
-            {SimEndpointsYaml.For(sim)}
+            {SimEndpointsYaml.OkxTrades(sim, vaultDir, InstId)}
             schedule:
               calculators: "0/2 * * * * ?"
               heartbeat: "* * * * * ?"

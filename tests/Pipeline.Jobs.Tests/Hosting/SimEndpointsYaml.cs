@@ -37,6 +37,18 @@ internal static class SimEndpointsYaml
             """ + extra;
     }
 
+    /// <summary>
+    /// <c>vault:</c>, <c>exchanges:</c> recording <paramref name="instId"/>'s trades on OKX only, and <see cref="For"/>: the
+    /// head of a pipeline.yaml for a run against the simulator; interpolate it on a line of its own at column 0.
+    /// </summary>
+    public static string OkxTrades(SimulatorHost sim, string vaultDir, string instId) => $$"""
+        vault: {{vaultDir}}
+        exchanges:
+          okx: { enabled: true, instruments: [{{instId}}], channel: trades-all }
+          binance: { enabled: false }
+        {{For(sim)}}
+        """;
+
     /// <summary>The simulator's OKX private WebSocket (ws://host:port/ws/v5/private).</summary>
     public static Uri OkxPrivateWs(SimulatorHost sim) => new(sim.Endpoints.OkxWsPublic, "/ws/v5/private");
 }

@@ -4,6 +4,7 @@ using Pipeline.Vault.Jsonl;
 using Pipeline.Vault.Layout;
 using Pipeline.Vault.State;
 using Pipeline.Vault.Trades;
+using Pipeline.Vault.Verify;
 
 namespace Pipeline.Jobs.Tests.Verify;
 
@@ -221,5 +222,41 @@ public sealed class VerifyCommandTests : IDisposable
 
         Assert.Equal((ExitCodes.Ok, ExitCodes.Ok), (plain, code));
         Assert.True(File.Exists(index), output);
+    }
+
+    [Fact]
+    public void ToJson_ListedRecords_EachFieldCamelCaseInOrderAndTextEscaped()
+    {
+        var report = new VerifyReport
+        {
+            Instruments =
+            [
+                new InstrumentVerifyResult
+                {
+                    Exchange = "okx", InstId = "BTC-USDT-SWAP",
+                    Mismatches = [new VerifyMismatch("a.jsonl", 7, "2", "px", "90000.1", "90000.2")], Problems = ["torn <line>"],
+                },
+            ],
+            Micro =
+            [
+                new MicroVerifyResult { Kind = Pipeline.Vault.Micro.MicroKind.Quotes, Exchange = "okx", InstId = "BTC-USDT-SWAP", SeqResets = [new QuoteSeqReset("q.jsonl", 9, 1000, 3, 500)] },
+                new MicroVerifyResult { Kind = Pipeline.Vault.Micro.MicroKind.Book, Exchange = "okx", InstId = "BTC-USDT-SWAP", Resyncs = [new BookResyncEntry("b.jsonl", 11, 2000, "gap: prevSeq 13 after seq 11")] },
+            ],
+        };
+
+        var json = Pipeline.Jobs.Verify.VerifyCommand.ToJson(report);
+
+        Assert.Contains("""
+            "mismatches":[{"file":"a.jsonl","offset":7,"tradeId":"2","field":"px","expected":"90000.1","actual":"90000.2"}]
+            """, json, StringComparison.Ordinal);
+        Assert.Contains("""
+            "problems":["torn \u003Cline\u003E"]
+            """, json, StringComparison.Ordinal);
+        Assert.Contains("""
+            "seqResets":[{"file":"q.jsonl","offset":9,"ts":1000,"seq":3,"previousSeq":500}]
+            """, json, StringComparison.Ordinal);
+        Assert.Contains("""
+            "resyncs":[{"file":"b.jsonl","offset":11,"ts":2000,"reason":"gap: prevSeq 13 after seq 11"}]
+            """, json, StringComparison.Ordinal);
     }
 }

@@ -322,6 +322,29 @@ public sealed class BookCheckpointsTests
         }
     }
 
+    /// <summary>
+    /// The fingerprints of the bytes a checkpoint was built from are XXH64 (seed 0): each segment's hash (the hasher
+    /// reset between segments, an empty segment included) and a whole file's hash equal the values computed with the
+    /// reference library (libxxhash 0.8.1).
+    /// </summary>
+    [Fact]
+    public void Segments_AndFileHash_EqualTheReferenceXxh64()
+    {
+        var stripes = Enumerable.Range(0, 3).SelectMany(_ => Enumerable.Range(0, 256).Select(i => (byte)i)).Concat("xyz"u8.ToArray()).ToArray(); // 771 bytes
+        var nobody = "Nobody inspects the spammish repetition"u8.ToArray();
+        using var dir = new TempDir();
+        var path = dir.File("segments.bin");
+        File.WriteAllBytes(path, [.. "a"u8, .. "abc"u8, .. nobody, .. stripes]);
+        var whole = dir.File("whole.bin");
+        File.WriteAllBytes(whole, stripes);
+
+        var hashes = BookCheckpointBuilder.Segments(path, 0, [1, 4, 4, 4 + nobody.Length, 4 + nobody.Length + stripes.Length]);
+
+        Assert.Equal([0xD24EC4F1A98C6E5BUL, 0x44BC2CF5AD770999UL, 0xEF46DB3751D8E999UL, 0xFBCEA83C8A378BF1UL, 0xE921A1B45BD779F8UL], hashes!);
+        Assert.Equal(0xE921A1B45BD779F8UL, BookCheckpointBuilder.FileHash(whole));
+        Assert.Null(BookCheckpointBuilder.Segments(whole, 0, [stripes.Length + 1]));
+    }
+
     private static string? Level(BookAt result, string px) => result.Book!.Bids().SingleOrDefault(l => l.Px == px)?.Sz;
 
     private static DateOnly TradeDay(long ts) => Pipeline.Vault.Trades.TradeTime.Day(ts);
