@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using Pipeline.Exporter.Rest;
 using Pipeline.Exporter.Trading;
 using Pipeline.Jobs.Config;
 using Pipeline.Jobs.Execution.Venue;
@@ -41,7 +42,7 @@ public sealed class LiveExecutorService(LiveStrategyRun run, LiveTrading live, V
                 await using var executor = new VenueExecutor(vault, strategy, venue, time, new VenueExecutorOptions { Poll = trading.Poll });
                 Run.Running(executor);
                 _log.Information("Live strategy {Strategy}: executor started on {Venue} {InstId} ({Endpoint})",
-                    strategy.Id, Run.Venue, strategy.InstId, Run.Live.Target.Endpoint);
+                    strategy.Id, Run.Venue, strategy.InstId, EndpointRedaction.Redact(Run.Live.Target.Endpoint)); // as /health and the banner show it
                 await executor.RunAsync(stoppingToken);
                 Run.Ended(LiveRunStates.Stopped, null);
                 return;
