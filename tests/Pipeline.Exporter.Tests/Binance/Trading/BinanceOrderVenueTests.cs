@@ -275,6 +275,22 @@ public sealed class BinanceOrderVenueTests
     }
 
     [Fact]
+    public async Task RememberedOrders_MoreOrdersThanTheBound_StartsAfreshNeverGrowsPastIt()
+    {
+        await using var rig = await Rig.StartAsync();
+        await using var venue = rig.NewVenue(rig.Options.FillsPageSize, maxRememberedOrders: 2); // no stream: only the acknowledgements are remembered
+        var deep = await rig.BestAsync("bids", 3);
+        var counts = new List<int>();
+        foreach (var id in new[] { "pv-mem-1", "pv-mem-2", "pv-mem-3" })
+        {
+            await venue.PlaceAsync(new VenueOrderRequest(Symbol, id, VenueSide.Buy, VenueOrderType.PostOnly, 0.002m, deep, false), CancellationToken.None);
+            counts.Add(venue.RememberedOrders);
+        }
+
+        Assert.Equal([1, 2, 1], counts); // the third found the memory full and started afresh
+    }
+
+    [Fact]
     public async Task GatewayError_5xxWithoutCode_ReadUnavailable_OrderUnknown()
     {
         await using var rig = await Rig.StartAsync();
@@ -376,7 +392,8 @@ public sealed class BinanceOrderVenueTests
         }
 
         /// <summary>Another venue on the same account and client (a restart: it has seen none of the orders).</summary>
-        public BinanceOrderVenue NewVenue(int pageSize) => new(Options with { FillsPageSize = pageSize }, _credentials, Local, _http);
+        public BinanceOrderVenue NewVenue(int pageSize, int maxRememberedOrders = 50_000) =>
+            new(Options with { FillsPageSize = pageSize }, _credentials, Local, _http) { MaxRememberedOrders = maxRememberedOrders };
 
         /// <summary>Waits until the simulator has subscribed the venue's user stream (the upgrade completes before the subscription).</summary>
         public async Task SubscribedAsync() =>
