@@ -1,5 +1,14 @@
 using System.Globalization;
 using System.Net;
+using System.Net.WebSockets;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Pipeline.Exporter.Binance;
 using Pipeline.Exporter.Binance.Trading;
@@ -197,6 +206,44 @@ public sealed class BinanceOrderVenueTests
     }
 
     [Fact]
+    public async Task UserStream_FrameNotJson_SkippedAndTheNextEventStillRead()
+    {
+        // The simulator sends only good frames: the user stream here is a loopback server that sends one bad frame, then a good one.
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        await using var app = builder.Build();
+        app.UseWebSockets();
+        app.Map("/private/ws/{key}", async (HttpContext http) =>
+        {
+            using var socket = await http.WebSockets.AcceptWebSocketAsync();
+            foreach (var frame in new[] { "<html>502 Bad Gateway</html>", OrderUpdateFrame })
+            {
+                await socket.SendAsync(Encoding.UTF8.GetBytes(frame), WebSocketMessageType.Text, true, http.RequestAborted);
+            }
+
+            var buffer = new byte[256];
+            while (!(await socket.ReceiveAsync(buffer, http.RequestAborted)).CloseStatus.HasValue)
+            {
+                // Held open until the venue closes it.
+            }
+        });
+        await app.StartAsync();
+        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        await using var rig = await Rig.StartAsync(connect: false);
+        await using var venue = rig.NewVenue(rig.Options.FillsPageSize, userStream: new UriBuilder(address) { Scheme = "ws" }.Uri);
+        await venue.ConnectAsync([Symbol], CancellationToken.None);
+
+        using var bound = new CancellationTokenSource(SimTestKit.Bound);
+        var update = Assert.IsType<VenueOrderUpdate>(await venue.Events.ReadAsync(bound.Token)); // the bad frame ended the stream's loop before
+        Assert.Equal(("x1", VenueOrderStatus.PartiallyFilled), (update.Order.ClientOrderId, update.Order.Status));
+    }
+
+    private const string OrderUpdateFrame = """
+        {"e":"ORDER_TRADE_UPDATE","E":2,"T":1,"o":{"s":"BTCUSDT","c":"x1","S":"SELL","o":"LIMIT","f":"GTX","q":"0.002","p":"65000.1","ap":"65000.1","x":"TRADE","X":"PARTIALLY_FILLED","i":7,"l":"0.001","z":"0.001","L":"65000.1","n":"0.01","N":"USDT","m":true,"t":9,"rp":"0"}}
+        """;
+
+    [Fact]
     public async Task ListenKeyClosed_StreamEnds_ReconnectsWithANewKeyAndWritesGap()
     {
         await using var rig = await Rig.StartAsync();
@@ -392,8 +439,8 @@ public sealed class BinanceOrderVenueTests
         }
 
         /// <summary>Another venue on the same account and client (a restart: it has seen none of the orders).</summary>
-        public BinanceOrderVenue NewVenue(int pageSize, int maxRememberedOrders = 50_000) =>
-            new(Options with { FillsPageSize = pageSize }, _credentials, Local, _http) { MaxRememberedOrders = maxRememberedOrders };
+        public BinanceOrderVenue NewVenue(int pageSize, int maxRememberedOrders = 50_000, Uri? userStream = null) =>
+            new(Options with { FillsPageSize = pageSize, UserStream = userStream ?? Options.UserStream }, _credentials, Local, _http) { MaxRememberedOrders = maxRememberedOrders };
 
         /// <summary>Waits until the simulator has subscribed the venue's user stream (the upgrade completes before the subscription).</summary>
         public async Task SubscribedAsync() =>
