@@ -401,7 +401,7 @@ public sealed class BinanceOrderVenueTests
         private readonly HttpClient _http;
         private readonly ApiCredentials _credentials;
 
-        private Rig(SimulatorHost host, SimAccountSpec account, FakeTimeProvider local, VenueRequestCounter counter, HttpClient http, ApiCredentials credentials, BinanceVenueOptions options)
+        private Rig(SimulatorHost host, SimAccountSpec account, FakeTimeProvider local, BinanceRequestCounter counter, HttpClient http, ApiCredentials credentials, BinanceVenueOptions options)
         {
             (Host, Account, Local, Counter, _http, _credentials, Options) = (host, account, local, counter, http, credentials, options);
             Venue = new BinanceOrderVenue(options, credentials, local, http);
@@ -413,7 +413,7 @@ public sealed class BinanceOrderVenueTests
 
         public FakeTimeProvider Local { get; }
 
-        public VenueRequestCounter Counter { get; }
+        public BinanceRequestCounter Counter { get; }
 
         public BinanceVenueOptions Options { get; }
 
@@ -424,7 +424,7 @@ public sealed class BinanceOrderVenueTests
             var account = SimPrivateClient.Account(limits: limits);
             var host = await SimPrivateClient.StartAsync(null, account);
             var local = new FakeTimeProvider(LocalStart);
-            var counter = new VenueRequestCounter { InnerHandler = new SocketsHttpHandler() };
+            var counter = new BinanceRequestCounter { InnerHandler = new SocketsHttpHandler() };
             var http = new HttpClient(counter) { Timeout = SimTestKit.Bound };
             var credentials = ApiCredentials.Create(TradingVenues.Binance, key ?? account.ApiKey, secret ?? account.Secret, null, "test");
             var options = new BinanceVenueOptions { Rest = host.Endpoints.BinanceRest, UserStream = host.Endpoints.BinanceWs, Testnet = true };
@@ -474,49 +474,6 @@ public sealed class BinanceOrderVenueTests
             await Venue.DisposeAsync();
             _http.Dispose();
             await Host.DisposeAsync();
-        }
-    }
-
-    /// <summary>Counts the venue's requests by method and path; can answer the next request of one path itself (an exchange or gateway failure).</summary>
-    private sealed class VenueRequestCounter : DelegatingHandler
-    {
-        private readonly List<(HttpMethod Method, string Path)> _seen = [];
-        private (HttpMethod Method, string Path, HttpStatusCode Status, string Body)? _answer;
-
-        public void AnswerNext(HttpMethod method, string path, HttpStatusCode status, string body)
-        {
-            lock (_seen)
-            {
-                _answer = (method, path, status, body);
-            }
-        }
-
-        public int Count(HttpMethod method, string path)
-        {
-            lock (_seen)
-            {
-                return _seen.Count(s => s.Method == method && s.Path == path);
-            }
-        }
-
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            (HttpMethod Method, string Path, HttpStatusCode Status, string Body)? answer = null;
-            lock (_seen)
-            {
-                _seen.Add((request.Method, request.RequestUri!.AbsolutePath));
-                if (_answer is { } a && a.Method == request.Method && a.Path == request.RequestUri.AbsolutePath)
-                {
-                    (answer, _answer) = (a, null);
-                }
-            }
-
-            if (answer is { } given)
-            {
-                return Task.FromResult(new HttpResponseMessage(given.Status) { Content = new StringContent(given.Body) });
-            }
-
-            return base.SendAsync(request, cancellationToken);
         }
     }
 }
