@@ -94,7 +94,9 @@ public static class CredentialLoader
 
             if (!name.StartsWith("PIPELINE_", StringComparison.Ordinal) || !name.Contains("_API_", StringComparison.Ordinal))
             {
-                throw new CredentialsException($"credentials file {path} line {number}: unknown name '{name}' (expected PIPELINE_<VENUE>_API_KEY/_SECRET/_PASSPHRASE)");
+                // A value pasted before an '=' (base64 padding) would be the "name": shown only when it looks like one (letters and '_').
+                var shown = name.Length <= 64 && name.All(c => char.IsAsciiLetter(c) || c == '_') ? $"'{name}'" : "(not shown: it may be a value)";
+                throw new CredentialsException($"credentials file {path} line {number}: unknown name {shown} (expected PIPELINE_<VENUE>_API_KEY/_SECRET/_PASSPHRASE)");
             }
 
             if (values.ContainsKey(name))

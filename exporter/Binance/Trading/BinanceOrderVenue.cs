@@ -15,7 +15,8 @@ namespace Pipeline.Exporter.Binance.Trading;
 /// as <see cref="VenueStreamGap"/>). Quantities are the base coin (Binance's own unit for USD-M).
 /// <para>Client order ids of fills: userTrades names only the exchange order id, so the venue remembers every order id →
 /// client id pair it sees (acknowledgements, queries, open orders, stream events) and asks GET /fapi/v1/order?orderId= for
-/// one it has not seen (an order placed before a restart), once.</para>
+/// one it has not seen (an order placed before a restart), once. The memory is bounded (<see cref="MaxRememberedOrders"/>):
+/// when full it starts afresh, and an id forgotten so is asked for again, once.</para>
 /// <para>One-way position mode is assumed (positionSide BOTH), as the executor trades one net position per instrument.</para>
 /// </summary>
 public sealed class BinanceOrderVenue : IOrderVenue
@@ -23,6 +24,7 @@ public sealed class BinanceOrderVenue : IOrderVenue
     private static readonly ILogger Log = Serilog.Log.ForContext<BinanceOrderVenue>();
     private static readonly TimeSpan FillWindow = TimeSpan.FromDays(7);
     private static readonly TimeSpan FillHistory = TimeSpan.FromDays(180);
+
 
     private readonly BinanceVenueOptions _options;
     private readonly TimeProvider _time;
@@ -62,6 +64,12 @@ public sealed class BinanceOrderVenue : IOrderVenue
     /// <summary>Listen-key keep-alives sent so far (PUT /fapi/v1/listenKey that succeeded).</summary>
     public long KeepAlivesSent => _stream?.KeepAlivesSent ?? 0;
 
+    /// <summary>Order id → client id pairs kept before the memory starts afresh (a live process runs for months).</summary>
+    internal int MaxRememberedOrders { get; init; } = 50_000;
+
+    /// <summary>Order id → client id pairs held now.</summary>
+    internal int RememberedOrders => _clientIds.Count;
+
     /// <summary>User-stream reconnects so far (each wrote a <see cref="VenueStreamGap"/>).</summary>
     public long Reconnects => _stream?.Reconnects ?? 0;
 
@@ -90,7 +98,7 @@ public sealed class BinanceOrderVenue : IOrderVenue
 
             // A signed request first: an unknown key (-2015), a wrong secret (-1022) or a key without futures permission fails here, once.
             await CallAsync(() => _client.PositionRiskAsync(null, cancellationToken)).ConfigureAwait(false);
-            var stream = new BinanceUserStream(_client, _options, _time, _events.Writer, (orderId, clientId) => _clientIds[orderId] = clientId);
+            var stream = new BinanceUserStream(_client, _options, _time, _events.Writer, RememberId);
             try
             {
                 await stream.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -285,8 +293,19 @@ public sealed class BinanceOrderVenue : IOrderVenue
 
     private VenueOrder Remember(BinanceOrder order)
     {
-        _clientIds[order.OrderId] = order.ClientOrderId;
+        RememberId(order.OrderId, order.ClientOrderId);
         return BinanceVenueMapping.ToVenue(order);
+    }
+
+    private void RememberId(long orderId, string clientId)
+    {
+        // Starting afresh costs one GET /fapi/v1/order per forgotten id a later FillsAsync meets; never unbounded growth.
+        if (_clientIds.Count >= MaxRememberedOrders && !_clientIds.ContainsKey(orderId))
+        {
+            _clientIds.Clear();
+        }
+
+        _clientIds[orderId] = clientId;
     }
 
     private async Task<string> ClientIdOfAsync(string instId, long orderId, CancellationToken token)

@@ -16,6 +16,9 @@ public sealed class BinanceUserDataClient : IAsyncDisposable
 {
     private readonly ClientWebSocket _socket;
 
+    /// <summary>One receive buffer for the connection's life (one reader at a time): a frame costs only its own copy.</summary>
+    private readonly ArrayBufferWriter<byte> _buffer = new(4096);
+
     private BinanceUserDataClient(ClientWebSocket socket) => _socket = socket;
 
     /// <summary>The stream's path under the WebSocket base, before the listen key (Binance since 2026: <c>/private/ws/</c>).</summary>
@@ -77,7 +80,8 @@ public sealed class BinanceUserDataClient : IAsyncDisposable
     /// <summary>The next frame (one JSON event), or null when the stream closed or dropped.</summary>
     public async Task<byte[]?> ReceiveFrameAsync(CancellationToken token)
     {
-        var buffer = new ArrayBufferWriter<byte>(4096);
+        var buffer = _buffer;
+        buffer.ResetWrittenCount();
         ValueWebSocketReceiveResult result;
         do
         {
@@ -110,10 +114,14 @@ public sealed class BinanceUserDataClient : IAsyncDisposable
     public static bool TryParseOrderUpdate(ReadOnlySpan<byte> frame, out BinanceOrderUpdate update)
     {
         update = null!;
+        if (!IsEvent(frame, "ORDER_TRADE_UPDATE"u8))
+        {
+            return false; // other events are not copied nor parsed into a document
+        }
+
         using var document = JsonDocument.Parse(frame.ToArray());
         var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("e", out var e) || e.GetString() != "ORDER_TRADE_UPDATE"
-            || !root.TryGetProperty("o", out var o))
+        if (!root.TryGetProperty("o", out var o))
         {
             return false;
         }
@@ -141,10 +149,14 @@ public sealed class BinanceUserDataClient : IAsyncDisposable
     public static bool TryParseAccountUpdate(ReadOnlySpan<byte> frame, out BinanceAccountUpdate update)
     {
         update = null!;
+        if (!IsEvent(frame, "ACCOUNT_UPDATE"u8))
+        {
+            return false;
+        }
+
         using var document = JsonDocument.Parse(frame.ToArray());
         var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("e", out var e) || e.GetString() != "ACCOUNT_UPDATE"
-            || !root.TryGetProperty("a", out var a) || a.ValueKind != JsonValueKind.Object)
+        if (!root.TryGetProperty("a", out var a) || a.ValueKind != JsonValueKind.Object)
         {
             return false;
         }
@@ -164,7 +176,10 @@ public sealed class BinanceUserDataClient : IAsyncDisposable
     }
 
     /// <summary>Whether the frame is <c>{"e":"listenKeyExpired",...}</c>: the stream's key lapsed and the stream stops; make a new key.</summary>
-    public static bool IsListenKeyExpired(ReadOnlySpan<byte> frame)
+    public static bool IsListenKeyExpired(ReadOnlySpan<byte> frame) => IsEvent(frame, "listenKeyExpired"u8);
+
+    /// <summary>Whether the frame's event type <c>e</c> is <paramref name="name"/>, read without building a document.</summary>
+    private static bool IsEvent(ReadOnlySpan<byte> frame, ReadOnlySpan<byte> name)
     {
         var reader = new Utf8JsonReader(frame);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -178,7 +193,7 @@ public sealed class BinanceUserDataClient : IAsyncDisposable
             reader.Read();
             if (isEvent)
             {
-                return reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("listenKeyExpired"u8);
+                return reader.TokenType == JsonTokenType.String && reader.ValueTextEquals(name);
             }
 
             reader.Skip();

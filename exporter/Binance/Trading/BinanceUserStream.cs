@@ -74,7 +74,7 @@ internal sealed class BinanceUserStream(
             {
                 var stream = Volatile.Read(ref _stream)!;
                 var frame = await stream.ReceiveFrameAsync(token).ConfigureAwait(false);
-                if (frame is not null && !BinanceUserDataClient.IsListenKeyExpired(frame))
+                if (frame is not null && !IsListenKeyExpired(frame))
                 {
                     Dispatch(frame);
                     continue;
@@ -161,6 +161,19 @@ internal sealed class BinanceUserStream(
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
             // Disposed.
+        }
+    }
+
+    /// <summary>As <see cref="BinanceUserDataClient.IsListenKeyExpired"/>; a frame that is not JSON is not the expiry (<see cref="Dispatch"/> logs it).</summary>
+    private static bool IsListenKeyExpired(byte[] frame)
+    {
+        try
+        {
+            return BinanceUserDataClient.IsListenKeyExpired(frame);
+        }
+        catch (JsonException)
+        {
+            return false;
         }
     }
 

@@ -6,7 +6,8 @@ namespace Pipeline.Exporter.Okx.Trading;
 /// OKX error codes to what the caller must do (PROTOCOL.md "Private API", error codes): 501xx/5012x key, signature,
 /// passphrase, IP or permission (Auth, never retried); 50011/50061 and HTTP 429 rate limits; 50001/50004/50013/50026 and
 /// 5xx the service (for an order request the outcome is Unknown: OKX says 50004 "does not mean that the request was
-/// successful or failed"); 51xxx and the rest per-order refusals (Rejected: nothing happened).
+/// successful or failed"); 51xxx and the rest per-order refusals (Rejected: nothing happened). The private WebSocket's
+/// 600xx codes: <see cref="WebSocketKindOf"/>.
 /// </summary>
 internal static class OkxErrors
 {
@@ -36,6 +37,14 @@ internal static class OkxErrors
 
         return VenueErrorKind.Rejected;
     }
+
+    /// <summary>A private WebSocket login or subscribe refusal (600xx): key, signature, passphrase or timestamp → Auth; 60006 (timestamp expired) → Unavailable.</summary>
+    public static VenueErrorKind WebSocketKindOf(string code) => code switch
+    {
+        "60004" or "60005" or "60007" or "60009" or "60022" or "60023" or "60024" or "60032" => VenueErrorKind.Auth,
+        "60006" => VenueErrorKind.Unavailable,
+        _ => VenueErrorKind.Rejected,
+    };
 
     /// <summary>One line naming the request, OKX's code and message; never a key, signature or passphrase.</summary>
     public static VenueException Exception(string request, string code, string message, int httpStatus, bool isOrder)

@@ -30,6 +30,7 @@ public sealed class OkxOrderVenue : IOrderVenue, IOkxPushSink
     private readonly SemaphoreSlim _connecting = new(1, 1);
     private OkxPrivateStream? _stream;
     private int _synced;
+    private int _disposed;
 
     /// <param name="http">Shared by the caller (its timeout bounds each request), or null for one owned by the venue (10 s timeout).</param>
     public OkxOrderVenue(OkxVenueOptions options, ApiCredentials credentials, TimeProvider time, HttpClient? http = null)
@@ -210,9 +211,14 @@ public sealed class OkxOrderVenue : IOrderVenue, IOkxPushSink
 
     public async ValueTask DisposeAsync()
     {
-        if (_stream is not null)
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
         {
-            await _stream.DisposeAsync().ConfigureAwait(false);
+            return; // a second dispose (owner and host both) must not touch the stream's disposed token source
+        }
+
+        if (Interlocked.Exchange(ref _stream, null) is { } stream)
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
         }
 
         _events.Writer.TryComplete();

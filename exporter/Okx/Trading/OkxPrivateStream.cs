@@ -277,9 +277,10 @@ internal sealed class OkxPrivateStream : IAsyncDisposable
             {
                 var code = OkxFields.Text(root, "code");
                 var msg = SecretRedactor.Redact(OkxFields.Text(root, "msg"));
-                throw code is "60004" or "60005" or "60007" or "60009" or "60022" or "60023" or "60024" or "60032"
-                    ? new VenueException(VenueErrorKind.Auth, $"okx private WebSocket {name} refused ({code} {msg}): check the key, the secret, the passphrase and demo vs live keys; not retrying", code)
-                    : new VenueException(code == "60006" ? VenueErrorKind.Unavailable : VenueErrorKind.Rejected, $"okx private WebSocket {name} refused ({code} {msg})", code);
+                var kind = OkxErrors.WebSocketKindOf(code);
+                throw kind == VenueErrorKind.Auth
+                    ? new VenueException(kind, $"okx private WebSocket {name} refused ({code} {msg}): check the key, the secret, the passphrase and demo vs live keys; not retrying", code)
+                    : new VenueException(kind, $"okx private WebSocket {name} refused ({code} {msg})", code);
             }
 
             if (ev == name)

@@ -123,6 +123,16 @@ public sealed class CredentialLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_FileLineIsASecretWithPadding_SecretNotInTheMessage()
+    {
+        var (_, secret, _) = TestSecrets.New();
+        var path = WriteFile(UnixFileMode.UserRead, secret + "==");
+        var ex = Assert.Throws<CredentialsException>(() => CredentialLoader.Load("binance", Env(), path));
+        Assert.Equal($"credentials file {path} line 1: unknown name (not shown: it may be a value) (expected PIPELINE_<VENUE>_API_KEY/_SECRET/_PASSPHRASE)", ex.Message);
+        Assert.DoesNotContain(secret, ex.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_FileWithoutSecret_NamesMissingEntry()
     {
         var path = WriteFile(UnixFileMode.UserRead, "PIPELINE_BINANCE_API_KEY=abcdefgh1234");

@@ -206,7 +206,7 @@ public sealed class BinanceOrderClientTests
     {
         private readonly HttpClient _http;
 
-        private Rig(SimulatorHost host, SimAccountSpec account, FakeTimeProvider local, CountingHandler counter, HttpClient http, BinanceOrderClient client, BinanceSymbolFilters filters)
+        private Rig(SimulatorHost host, SimAccountSpec account, FakeTimeProvider local, BinanceRequestCounter counter, HttpClient http, BinanceOrderClient client, BinanceSymbolFilters filters)
         {
             (Host, Account, Local, Counter, _http, Client, Filters) = (host, account, local, counter, http, client, filters);
         }
@@ -217,7 +217,7 @@ public sealed class BinanceOrderClientTests
 
         public FakeTimeProvider Local { get; }
 
-        public CountingHandler Counter { get; }
+        public BinanceRequestCounter Counter { get; }
 
         public BinanceOrderClient Client { get; }
 
@@ -228,7 +228,7 @@ public sealed class BinanceOrderClientTests
             var account = SimPrivateClient.Account();
             var host = await SimPrivateClient.StartAsync(null, account);
             var local = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(LocalStart));
-            var counter = new CountingHandler { InnerHandler = new SocketsHttpHandler() };
+            var counter = new BinanceRequestCounter { InnerHandler = new SocketsHttpHandler() };
             var http = new HttpClient(counter) { Timeout = SimTestKit.Bound };
             var info = await http.GetByteArrayAsync(new Uri(host.Endpoints.BinanceRest, BinanceInstruments.Path));
             var filters = BinanceSymbolFilters.Parse(info, "BTCUSDT");
@@ -250,38 +250,6 @@ public sealed class BinanceOrderClientTests
         {
             _http.Dispose();
             await Host.DisposeAsync();
-        }
-    }
-
-    /// <summary>Counts requests by method and path; <see cref="AfterTime"/> runs after each server-time answer.</summary>
-    private sealed class CountingHandler : DelegatingHandler
-    {
-        private readonly List<(HttpMethod Method, string Path)> _seen = [];
-
-        public Action? AfterTime { get; set; }
-
-        public int Count(HttpMethod method, string path)
-        {
-            lock (_seen)
-            {
-                return _seen.Count(s => s.Method == method && s.Path == path);
-            }
-        }
-
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            lock (_seen)
-            {
-                _seen.Add((request.Method, request.RequestUri!.AbsolutePath));
-            }
-
-            var response = await base.SendAsync(request, cancellationToken);
-            if (request.RequestUri!.AbsolutePath == BinanceServerClock.TimePath)
-            {
-                AfterTime?.Invoke();
-            }
-
-            return response;
         }
     }
 }

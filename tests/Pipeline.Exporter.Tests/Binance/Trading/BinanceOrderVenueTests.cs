@@ -1,5 +1,14 @@
 using System.Globalization;
 using System.Net;
+using System.Net.WebSockets;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Pipeline.Exporter.Binance;
 using Pipeline.Exporter.Binance.Trading;
@@ -197,6 +206,44 @@ public sealed class BinanceOrderVenueTests
     }
 
     [Fact]
+    public async Task UserStream_FrameNotJson_SkippedAndTheNextEventStillRead()
+    {
+        // The simulator sends only good frames: the user stream here is a loopback server that sends one bad frame, then a good one.
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        await using var app = builder.Build();
+        app.UseWebSockets();
+        app.Map("/private/ws/{key}", async (HttpContext http) =>
+        {
+            using var socket = await http.WebSockets.AcceptWebSocketAsync();
+            foreach (var frame in new[] { "<html>502 Bad Gateway</html>", OrderUpdateFrame })
+            {
+                await socket.SendAsync(Encoding.UTF8.GetBytes(frame), WebSocketMessageType.Text, true, http.RequestAborted);
+            }
+
+            var buffer = new byte[256];
+            while (!(await socket.ReceiveAsync(buffer, http.RequestAborted)).CloseStatus.HasValue)
+            {
+                // Held open until the venue closes it.
+            }
+        });
+        await app.StartAsync();
+        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        await using var rig = await Rig.StartAsync(connect: false);
+        await using var venue = rig.NewVenue(rig.Options.FillsPageSize, userStream: new UriBuilder(address) { Scheme = "ws" }.Uri);
+        await venue.ConnectAsync([Symbol], CancellationToken.None);
+
+        using var bound = new CancellationTokenSource(SimTestKit.Bound);
+        var update = Assert.IsType<VenueOrderUpdate>(await venue.Events.ReadAsync(bound.Token)); // the bad frame ended the stream's loop before
+        Assert.Equal(("x1", VenueOrderStatus.PartiallyFilled), (update.Order.ClientOrderId, update.Order.Status));
+    }
+
+    private const string OrderUpdateFrame = """
+        {"e":"ORDER_TRADE_UPDATE","E":2,"T":1,"o":{"s":"BTCUSDT","c":"x1","S":"SELL","o":"LIMIT","f":"GTX","q":"0.002","p":"65000.1","ap":"65000.1","x":"TRADE","X":"PARTIALLY_FILLED","i":7,"l":"0.001","z":"0.001","L":"65000.1","n":"0.01","N":"USDT","m":true,"t":9,"rp":"0"}}
+        """;
+
+    [Fact]
     public async Task ListenKeyClosed_StreamEnds_ReconnectsWithANewKeyAndWritesGap()
     {
         await using var rig = await Rig.StartAsync();
@@ -275,6 +322,22 @@ public sealed class BinanceOrderVenueTests
     }
 
     [Fact]
+    public async Task RememberedOrders_MoreOrdersThanTheBound_StartsAfreshNeverGrowsPastIt()
+    {
+        await using var rig = await Rig.StartAsync();
+        await using var venue = rig.NewVenue(rig.Options.FillsPageSize, maxRememberedOrders: 2); // no stream: only the acknowledgements are remembered
+        var deep = await rig.BestAsync("bids", 3);
+        var counts = new List<int>();
+        foreach (var id in new[] { "pv-mem-1", "pv-mem-2", "pv-mem-3" })
+        {
+            await venue.PlaceAsync(new VenueOrderRequest(Symbol, id, VenueSide.Buy, VenueOrderType.PostOnly, 0.002m, deep, false), CancellationToken.None);
+            counts.Add(venue.RememberedOrders);
+        }
+
+        Assert.Equal([1, 2, 1], counts); // the third found the memory full and started afresh
+    }
+
+    [Fact]
     public async Task GatewayError_5xxWithoutCode_ReadUnavailable_OrderUnknown()
     {
         await using var rig = await Rig.StartAsync();
@@ -338,7 +401,7 @@ public sealed class BinanceOrderVenueTests
         private readonly HttpClient _http;
         private readonly ApiCredentials _credentials;
 
-        private Rig(SimulatorHost host, SimAccountSpec account, FakeTimeProvider local, VenueRequestCounter counter, HttpClient http, ApiCredentials credentials, BinanceVenueOptions options)
+        private Rig(SimulatorHost host, SimAccountSpec account, FakeTimeProvider local, BinanceRequestCounter counter, HttpClient http, ApiCredentials credentials, BinanceVenueOptions options)
         {
             (Host, Account, Local, Counter, _http, _credentials, Options) = (host, account, local, counter, http, credentials, options);
             Venue = new BinanceOrderVenue(options, credentials, local, http);
@@ -350,7 +413,7 @@ public sealed class BinanceOrderVenueTests
 
         public FakeTimeProvider Local { get; }
 
-        public VenueRequestCounter Counter { get; }
+        public BinanceRequestCounter Counter { get; }
 
         public BinanceVenueOptions Options { get; }
 
@@ -361,7 +424,7 @@ public sealed class BinanceOrderVenueTests
             var account = SimPrivateClient.Account(limits: limits);
             var host = await SimPrivateClient.StartAsync(null, account);
             var local = new FakeTimeProvider(LocalStart);
-            var counter = new VenueRequestCounter { InnerHandler = new SocketsHttpHandler() };
+            var counter = new BinanceRequestCounter { InnerHandler = new SocketsHttpHandler() };
             var http = new HttpClient(counter) { Timeout = SimTestKit.Bound };
             var credentials = ApiCredentials.Create(TradingVenues.Binance, key ?? account.ApiKey, secret ?? account.Secret, null, "test");
             var options = new BinanceVenueOptions { Rest = host.Endpoints.BinanceRest, UserStream = host.Endpoints.BinanceWs, Testnet = true };
@@ -376,7 +439,8 @@ public sealed class BinanceOrderVenueTests
         }
 
         /// <summary>Another venue on the same account and client (a restart: it has seen none of the orders).</summary>
-        public BinanceOrderVenue NewVenue(int pageSize) => new(Options with { FillsPageSize = pageSize }, _credentials, Local, _http);
+        public BinanceOrderVenue NewVenue(int pageSize, int maxRememberedOrders = 50_000, Uri? userStream = null) =>
+            new(Options with { FillsPageSize = pageSize, UserStream = userStream ?? Options.UserStream }, _credentials, Local, _http) { MaxRememberedOrders = maxRememberedOrders };
 
         /// <summary>Waits until the simulator has subscribed the venue's user stream (the upgrade completes before the subscription).</summary>
         public async Task SubscribedAsync() =>
@@ -410,49 +474,6 @@ public sealed class BinanceOrderVenueTests
             await Venue.DisposeAsync();
             _http.Dispose();
             await Host.DisposeAsync();
-        }
-    }
-
-    /// <summary>Counts the venue's requests by method and path; can answer the next request of one path itself (an exchange or gateway failure).</summary>
-    private sealed class VenueRequestCounter : DelegatingHandler
-    {
-        private readonly List<(HttpMethod Method, string Path)> _seen = [];
-        private (HttpMethod Method, string Path, HttpStatusCode Status, string Body)? _answer;
-
-        public void AnswerNext(HttpMethod method, string path, HttpStatusCode status, string body)
-        {
-            lock (_seen)
-            {
-                _answer = (method, path, status, body);
-            }
-        }
-
-        public int Count(HttpMethod method, string path)
-        {
-            lock (_seen)
-            {
-                return _seen.Count(s => s.Method == method && s.Path == path);
-            }
-        }
-
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            (HttpMethod Method, string Path, HttpStatusCode Status, string Body)? answer = null;
-            lock (_seen)
-            {
-                _seen.Add((request.Method, request.RequestUri!.AbsolutePath));
-                if (_answer is { } a && a.Method == request.Method && a.Path == request.RequestUri.AbsolutePath)
-                {
-                    (answer, _answer) = (a, null);
-                }
-            }
-
-            if (answer is { } given)
-            {
-                return Task.FromResult(new HttpResponseMessage(given.Status) { Content = new StringContent(given.Body) });
-            }
-
-            return base.SendAsync(request, cancellationToken);
         }
     }
 }

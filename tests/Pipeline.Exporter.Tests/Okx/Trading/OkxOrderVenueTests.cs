@@ -22,6 +22,15 @@ public sealed class OkxOrderVenueTests
         new(Inst, id, side, type, baseQty, price, reduceOnly);
 
     [Fact]
+    public async Task Dispose_Twice_SecondIsANoOp()
+    {
+        await using var kit = await OkxVenueKit.StartAsync(); // disposes the venue once more at the end
+        await kit.Venue.DisposeAsync();
+        await kit.Venue.DisposeAsync();
+        Assert.Null(kit.Venue.Stream);
+    }
+
+    [Fact]
     public async Task PostOnly_TapeTradesThroughIt_FillEventAtTheLimitInBaseCoinAsMakerWithTheFee()
     {
         await using var kit = await OkxVenueKit.StartAsync();
