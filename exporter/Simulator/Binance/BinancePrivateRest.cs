@@ -18,20 +18,14 @@ namespace Pipeline.Simulator.Binance;
 public sealed partial class BinancePrivateRest(SimulatorContext context, BinanceListenKeys listenKeys)
 {
     private const int MaxRecvWindow = 60_000;
+    private const bool SymbolRequired = true;
+    private const bool SymbolOptional = false;
     private PrivateExchange Exchange => context.Private!;
 
     /// <summary>POST /fapi/v1/order: LIMIT + GTX (post-only) or IOC, MARKET; newClientOrderId; newOrderRespType ACK (default) or RESULT.</summary>
     public async Task NewOrderAsync(HttpContext http)
     {
-        ArgumentNullException.ThrowIfNull(http);
-        var (account, p) = await AuthenticateAsync(http, signed: true);
-        if (account is null)
-        {
-            return;
-        }
-
-        var instrument = await SymbolAsync(http, p);
-        if (instrument is null)
+        if (await SignedAsync(http, SymbolRequired) is not { Instrument: { } instrument, Account: var account, Parameters: var p })
         {
             return;
         }
@@ -131,10 +125,7 @@ public sealed partial class BinancePrivateRest(SimulatorContext context, Binance
     /// <summary>DELETE /fapi/v1/order by orderId or origClientOrderId: the canceled order; -2011 when unknown or no longer open.</summary>
     public async Task CancelOrderAsync(HttpContext http)
     {
-        ArgumentNullException.ThrowIfNull(http);
-        var (account, p) = await AuthenticateAsync(http, signed: true);
-        var instrument = account is null ? null : await SymbolAsync(http, p);
-        if (account is null || instrument is null)
+        if (await SignedAsync(http, SymbolRequired) is not { Instrument: { } instrument, Account: var account, Parameters: var p })
         {
             return;
         }
@@ -158,10 +149,7 @@ public sealed partial class BinancePrivateRest(SimulatorContext context, Binance
     /// <summary>GET /fapi/v1/order by orderId or origClientOrderId (open or not): -2013 when there is none.</summary>
     public async Task QueryOrderAsync(HttpContext http)
     {
-        ArgumentNullException.ThrowIfNull(http);
-        var (account, p) = await AuthenticateAsync(http, signed: true);
-        var instrument = account is null ? null : await SymbolAsync(http, p);
-        if (account is null || instrument is null)
+        if (await SignedAsync(http, SymbolRequired) is not { Instrument: { } instrument, Account: var account, Parameters: var p })
         {
             return;
         }
@@ -185,15 +173,7 @@ public sealed partial class BinancePrivateRest(SimulatorContext context, Binance
     /// <summary>GET /fapi/v1/openOrders[?symbol=]: the open orders, oldest first.</summary>
     public async Task OpenOrdersAsync(HttpContext http)
     {
-        ArgumentNullException.ThrowIfNull(http);
-        var (account, p) = await AuthenticateAsync(http, signed: true);
-        if (account is null)
-        {
-            return;
-        }
-
-        SimInstrument? only = null;
-        if (p.ContainsKey("symbol") && (only = await SymbolAsync(http, p)) is null)
+        if (await SignedAsync(http, SymbolOptional) is not { Account: var account, Instrument: var only })
         {
             return;
         }
@@ -217,15 +197,7 @@ public sealed partial class BinancePrivateRest(SimulatorContext context, Binance
     /// </summary>
     public async Task PositionRiskAsync(HttpContext http, int version)
     {
-        ArgumentNullException.ThrowIfNull(http);
-        var (account, p) = await AuthenticateAsync(http, signed: true);
-        if (account is null)
-        {
-            return;
-        }
-
-        SimInstrument? only = null;
-        if (p.ContainsKey("symbol") && (only = await SymbolAsync(http, p)) is null)
+        if (await SignedAsync(http, SymbolOptional) is not { Account: var account, Instrument: var only })
         {
             return;
         }
@@ -291,10 +263,7 @@ public sealed partial class BinancePrivateRest(SimulatorContext context, Binance
     /// </summary>
     public async Task UserTradesAsync(HttpContext http)
     {
-        ArgumentNullException.ThrowIfNull(http);
-        var (account, p) = await AuthenticateAsync(http, signed: true);
-        var instrument = account is null ? null : await SymbolAsync(http, p);
-        if (account is null || instrument is null)
+        if (await SignedAsync(http, SymbolRequired) is not { Instrument: { } instrument, Account: var account, Parameters: var p })
         {
             return;
         }
@@ -506,6 +475,27 @@ public sealed partial class BinancePrivateRest(SimulatorContext context, Binance
         return (account, parameters);
     }
 
+    /// <summary>
+    /// A SIGNED request with its <c>symbol</c> (required: missing is -1102; optional: null when absent; unknown is -1121), or
+    /// null after writing the error (<see cref="AuthenticateAsync"/>'s or the symbol's).
+    /// </summary>
+    private async Task<SignedRequest?> SignedAsync(HttpContext http, bool symbolRequired)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        var (account, p) = await AuthenticateAsync(http, signed: true);
+        if (account is null)
+        {
+            return null;
+        }
+
+        if (!symbolRequired && !p.ContainsKey("symbol"))
+        {
+            return new SignedRequest(account, p, null);
+        }
+
+        return await SymbolAsync(http, p) is { } instrument ? new SignedRequest(account, p, instrument) : null;
+    }
+
     private async Task<SimInstrument?> SymbolAsync(HttpContext http, Dictionary<string, string> p)
     {
         if (!p.TryGetValue("symbol", out var symbol) || symbol.Length == 0)
@@ -647,4 +637,7 @@ public sealed partial class BinancePrivateRest(SimulatorContext context, Binance
 
     [GeneratedRegex(@"^[\.A-Z\:/a-z0-9_-]{1,36}$")]
     private static partial Regex ClientIdPattern();
+
+    /// <summary>An authenticated SIGNED request: its account, parameters (query then body) and symbol (null: none given where optional).</summary>
+    private sealed record SignedRequest(PrivateAccount Account, Dictionary<string, string> Parameters, SimInstrument? Instrument);
 }
