@@ -115,7 +115,8 @@ public sealed partial class BinancePrivateRest(SimulatorContext context, Binance
 
         if (await Exchange.Faults.HoldAckAsync(http.RequestAborted))
         {
-            return; // placed, answer withheld until the client went away (ackhold)
+            http.Abort(); // placed, never answered (ackhold): returning would send an empty 200 when the simulator stops
+            return;
         }
 
         var shown = p.GetValueOrDefault("newOrderRespType") == "RESULT" ? result.Result! : result.Ack!;

@@ -109,7 +109,8 @@ public sealed partial class OkxPrivateRest(SimulatorContext context)
 
         if (await Exchange.Faults.HoldAckAsync(http.RequestAborted))
         {
-            return; // placed, answer withheld until the client went away (ackhold)
+            http.Abort(); // placed, never answered (ackhold): returning would send an empty 200 when the simulator stops
+            return;
         }
 
         var order = result.Ack!;
