@@ -148,7 +148,7 @@ public sealed class PrivateExchange : ILiveSink, IDisposable
         ArgumentNullException.ThrowIfNull(account);
         lock (_gate)
         {
-            return [.. account.FillHistory.Where(f => f.Order.InstId == instId && f.Fill.Ts >= sinceMs)];
+            return account.FillsByInstrument.TryGetValue(instId, out var fills) ? [.. fills.Where(f => f.Fill.Ts >= sinceMs)] : [];
         }
     }
 
@@ -434,7 +434,12 @@ public sealed class PrivateExchange : ILiveSink, IDisposable
         };
         account.Store(next);
         var fill = new PrivateFill(++_nextTradeId, ts, price, qty, maker, fee, realized);
-        account.FillHistory.Add((next, fill));
+        if (!account.FillsByInstrument.TryGetValue(i.InstId, out var fills))
+        {
+            account.FillsByInstrument[i.InstId] = fills = [];
+        }
+
+        fills.Add((next, fill));
         Emit(account, new PrivateEvent("TRADE", ts, next, fill, position, account.WalletBalance));
         return next;
     }
