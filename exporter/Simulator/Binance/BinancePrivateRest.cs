@@ -185,7 +185,7 @@ public sealed partial class BinancePrivateRest(SimulatorContext context, Binance
             w.WriteStartArray();
             foreach (var o in orders)
             {
-                WriteOrder(w, Exchange.Instrument(SimInstruments.Binance, o.InstId)!, o, withTime: true);
+                WriteOrder(w, context.Find(SimInstruments.Binance, o.InstId)!.Instrument, o, withTime: true);
             }
 
             w.WriteEndArray();
@@ -505,7 +505,7 @@ public sealed partial class BinancePrivateRest(SimulatorContext context, Binance
             return null;
         }
 
-        var instrument = Exchange.Instrument(SimInstruments.Binance, symbol);
+        var instrument = context.Find(SimInstruments.Binance, symbol)?.Instrument;
         if (instrument is null)
         {
             await ErrorAsync(http, 400, -1121, "Invalid symbol.");

@@ -21,7 +21,7 @@ public sealed class BinanceUserSocket(WebSocket socket, SimulatorContext context
     public void OnEvent(PrivateEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        var instrument = Context.Private!.Instrument(SimInstruments.Binance, e.Order.InstId);
+        var instrument = Context.Find(SimInstruments.Binance, e.Order.InstId)?.Instrument;
         if (instrument is null)
         {
             return;

@@ -54,9 +54,6 @@ public sealed class PrivateExchange : ILiveSink, IDisposable
 
     public PrivateAccount? FindByKey(string? apiKey) => apiKey is not null && _byKey.TryGetValue(apiKey, out var a) ? a : null;
 
-    public SimInstrument? Instrument(string exchange, string? instId) =>
-        instId is not null && _markets.TryGetValue(instId, out var m) && m.Instrument.Exchange == exchange ? m.Instrument : null;
-
     /// <summary>Places an order: rate limits, client id, tick/step, faults, post-only check, immediate matching.</summary>
     public PlaceResult Place(PrivateAccount account, PlaceRequest request) => Place(account, request, cancelWouldTake: false);
 
