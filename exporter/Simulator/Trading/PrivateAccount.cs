@@ -19,9 +19,6 @@ public sealed class PrivateAccount
     /// <summary>Starting balance + realised PnL − fees.</summary>
     public decimal WalletBalance { get; internal set; }
 
-    /// <summary>Fees paid so far.</summary>
-    public decimal FeesPaid { get; internal set; }
-
     internal Dictionary<long, PrivateOrder> Orders { get; } = [];
 
     /// <summary>Every order's id by its client order id (ids are never reused on an account).</summary>

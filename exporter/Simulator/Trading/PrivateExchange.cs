@@ -406,7 +406,6 @@ public sealed class PrivateExchange : ILiveSink, IDisposable
         var (position, realized) = account.Position(i.InstId).Apply(order.Side, price, qty, multiplier);
         account.Positions[i.InstId] = position;
         account.WalletBalance += realized - fee;
-        account.FeesPaid += fee;
         var filled = order.FilledQuantity + qty;
         var next = order with
         {
