@@ -571,7 +571,7 @@ public sealed partial class BinancePrivateRest(SimulatorContext context, Binance
         w.WriteString("cumQuote", Decimal(o.FilledQuote));
         w.WriteString("timeInForce", TimeInForce(o.Type));
         w.WriteString("type", OrderType(o.Type));
-        w.WriteBoolean("reduceOnly", false);
+        w.WriteBoolean("reduceOnly", o.ReduceOnly);
         w.WriteBoolean("closePosition", false);
         w.WriteString("side", Side(o.Side));
         w.WriteString("positionSide", "BOTH");

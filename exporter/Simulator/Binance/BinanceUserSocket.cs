@@ -76,7 +76,7 @@ public sealed class BinanceUserSocket(WebSocket socket, SimulatorContext context
         w.WriteString("b", "0");
         w.WriteString("a", "0");
         w.WriteBoolean("m", f?.Maker ?? false);
-        w.WriteBoolean("R", false);
+        w.WriteBoolean("R", o.ReduceOnly);
         w.WriteString("wt", "CONTRACT_PRICE");
         w.WriteString("ot", BinancePrivateRest.OrderType(o.Type));
         w.WriteString("ps", "BOTH");
