@@ -81,7 +81,8 @@ public sealed record SimulatorOptions
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
     /// <summary>
-    /// Trading accounts of the private API (Binance USD-M signed REST and user data stream); empty = no private API.
+    /// Trading accounts of the private APIs (Binance USD-M signed REST and user data stream, OKX signed REST and private
+    /// WebSocket); empty = no private API.
     /// Needs <see cref="Micro"/> (orders are checked and matched against the simulated book).
     /// </summary>
     public IReadOnlyList<Trading.SimAccountSpec> Accounts { get; init; } = [];

@@ -67,13 +67,13 @@ public static class SimCommand
 
     private static readonly Option<int> Accounts = new("--accounts")
     {
-        Description = "Serve the private trading API (Binance USD-M signed REST + user data stream, OKX signed REST) with N generated test accounts; prints 'account NAME KEY SECRET PASSPHRASE' per account (simulator keys only)",
+        Description = "Serve the private trading APIs (Binance USD-M signed REST + user data stream, OKX signed REST + private WebSocket) with N (0..100) generated test accounts; prints 'account NAME KEY SECRET PASSPHRASE' per account (simulator keys only)",
         DefaultValueFactory = _ => 0,
     };
 
     private static readonly Option<string?> AccountsFile = new("--accounts-file")
     {
-        Description = "Serve the private trading API with the accounts of this JSON file (owner-only, chmod 600): [{\"name\",\"apiKey\",\"secret\",\"balance\",\"makerFee\",\"takerFee\",\"ordersPer10s\",\"ordersPerMinute\"}]; prints 'account NAME KEY' (no secret)",
+        Description = "Serve the private trading APIs with the accounts of this JSON file (owner-only, chmod 600): [{\"name\",\"apiKey\",\"secret\",\"passphrase\" (OKX),\"balance\",\"makerFee\",\"takerFee\",\"ordersPer10s\",\"ordersPerMinute\"}]; prints 'account NAME KEY' (no secret)",
     };
 
     public static Command Create()

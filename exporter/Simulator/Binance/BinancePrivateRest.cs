@@ -18,20 +18,14 @@ namespace Pipeline.Simulator.Binance;
 public sealed partial class BinancePrivateRest(SimulatorContext context, BinanceListenKeys listenKeys)
 {
     private const int MaxRecvWindow = 60_000;
+    private const bool SymbolRequired = true;
+    private const bool SymbolOptional = false;
     private PrivateExchange Exchange => context.Private!;
 
     /// <summary>POST /fapi/v1/order: LIMIT + GTX (post-only) or IOC, MARKET; newClientOrderId; newOrderRespType ACK (default) or RESULT.</summary>
     public async Task NewOrderAsync(HttpContext http)
     {
-        ArgumentNullException.ThrowIfNull(http);
-        var (account, p) = await AuthenticateAsync(http, signed: true);
-        if (account is null)
-        {
-            return;
-        }
-
-        var instrument = await SymbolAsync(http, p);
-        if (instrument is null)
+        if (await SignedAsync(http, SymbolRequired) is not { Instrument: { } instrument, Account: var account, Parameters: var p })
         {
             return;
         }
@@ -121,7 +115,8 @@ public sealed partial class BinancePrivateRest(SimulatorContext context, Binance
 
         if (await Exchange.Faults.HoldAckAsync(http.RequestAborted))
         {
-            return; // placed, answer withheld until the client went away (ackhold)
+            http.Abort(); // placed, never answered (ackhold): returning would send an empty 200 when the simulator stops
+            return;
         }
 
         var shown = p.GetValueOrDefault("newOrderRespType") == "RESULT" ? result.Result! : result.Ack!;
@@ -131,10 +126,7 @@ public sealed partial class BinancePrivateRest(SimulatorContext context, Binance
     /// <summary>DELETE /fapi/v1/order by orderId or origClientOrderId: the canceled order; -2011 when unknown or no longer open.</summary>
     public async Task CancelOrderAsync(HttpContext http)
     {
-        ArgumentNullException.ThrowIfNull(http);
-        var (account, p) = await AuthenticateAsync(http, signed: true);
-        var instrument = account is null ? null : await SymbolAsync(http, p);
-        if (account is null || instrument is null)
+        if (await SignedAsync(http, SymbolRequired) is not { Instrument: { } instrument, Account: var account, Parameters: var p })
         {
             return;
         }
@@ -158,10 +150,7 @@ public sealed partial class BinancePrivateRest(SimulatorContext context, Binance
     /// <summary>GET /fapi/v1/order by orderId or origClientOrderId (open or not): -2013 when there is none.</summary>
     public async Task QueryOrderAsync(HttpContext http)
     {
-        ArgumentNullException.ThrowIfNull(http);
-        var (account, p) = await AuthenticateAsync(http, signed: true);
-        var instrument = account is null ? null : await SymbolAsync(http, p);
-        if (account is null || instrument is null)
+        if (await SignedAsync(http, SymbolRequired) is not { Instrument: { } instrument, Account: var account, Parameters: var p })
         {
             return;
         }
@@ -185,15 +174,7 @@ public sealed partial class BinancePrivateRest(SimulatorContext context, Binance
     /// <summary>GET /fapi/v1/openOrders[?symbol=]: the open orders, oldest first.</summary>
     public async Task OpenOrdersAsync(HttpContext http)
     {
-        ArgumentNullException.ThrowIfNull(http);
-        var (account, p) = await AuthenticateAsync(http, signed: true);
-        if (account is null)
-        {
-            return;
-        }
-
-        SimInstrument? only = null;
-        if (p.ContainsKey("symbol") && (only = await SymbolAsync(http, p)) is null)
+        if (await SignedAsync(http, SymbolOptional) is not { Account: var account, Instrument: var only })
         {
             return;
         }
@@ -204,7 +185,7 @@ public sealed partial class BinancePrivateRest(SimulatorContext context, Binance
             w.WriteStartArray();
             foreach (var o in orders)
             {
-                WriteOrder(w, Exchange.Instrument(SimInstruments.Binance, o.InstId)!, o, withTime: true);
+                WriteOrder(w, context.Find(SimInstruments.Binance, o.InstId)!.Instrument, o, withTime: true);
             }
 
             w.WriteEndArray();
@@ -217,15 +198,7 @@ public sealed partial class BinancePrivateRest(SimulatorContext context, Binance
     /// </summary>
     public async Task PositionRiskAsync(HttpContext http, int version)
     {
-        ArgumentNullException.ThrowIfNull(http);
-        var (account, p) = await AuthenticateAsync(http, signed: true);
-        if (account is null)
-        {
-            return;
-        }
-
-        SimInstrument? only = null;
-        if (p.ContainsKey("symbol") && (only = await SymbolAsync(http, p)) is null)
+        if (await SignedAsync(http, SymbolOptional) is not { Account: var account, Instrument: var only })
         {
             return;
         }
@@ -291,10 +264,7 @@ public sealed partial class BinancePrivateRest(SimulatorContext context, Binance
     /// </summary>
     public async Task UserTradesAsync(HttpContext http)
     {
-        ArgumentNullException.ThrowIfNull(http);
-        var (account, p) = await AuthenticateAsync(http, signed: true);
-        var instrument = account is null ? null : await SymbolAsync(http, p);
-        if (account is null || instrument is null)
+        if (await SignedAsync(http, SymbolRequired) is not { Instrument: { } instrument, Account: var account, Parameters: var p })
         {
             return;
         }
@@ -506,6 +476,27 @@ public sealed partial class BinancePrivateRest(SimulatorContext context, Binance
         return (account, parameters);
     }
 
+    /// <summary>
+    /// A SIGNED request with its <c>symbol</c> (required: missing is -1102; optional: null when absent; unknown is -1121), or
+    /// null after writing the error (<see cref="AuthenticateAsync"/>'s or the symbol's).
+    /// </summary>
+    private async Task<SignedRequest?> SignedAsync(HttpContext http, bool symbolRequired)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        var (account, p) = await AuthenticateAsync(http, signed: true);
+        if (account is null)
+        {
+            return null;
+        }
+
+        if (!symbolRequired && !p.ContainsKey("symbol"))
+        {
+            return new SignedRequest(account, p, null);
+        }
+
+        return await SymbolAsync(http, p) is { } instrument ? new SignedRequest(account, p, instrument) : null;
+    }
+
     private async Task<SimInstrument?> SymbolAsync(HttpContext http, Dictionary<string, string> p)
     {
         if (!p.TryGetValue("symbol", out var symbol) || symbol.Length == 0)
@@ -514,7 +505,7 @@ public sealed partial class BinancePrivateRest(SimulatorContext context, Binance
             return null;
         }
 
-        var instrument = Exchange.Instrument(SimInstruments.Binance, symbol);
+        var instrument = context.Find(SimInstruments.Binance, symbol)?.Instrument;
         if (instrument is null)
         {
             await ErrorAsync(http, 400, -1121, "Invalid symbol.");
@@ -580,7 +571,7 @@ public sealed partial class BinancePrivateRest(SimulatorContext context, Binance
         w.WriteString("cumQuote", Decimal(o.FilledQuote));
         w.WriteString("timeInForce", TimeInForce(o.Type));
         w.WriteString("type", OrderType(o.Type));
-        w.WriteBoolean("reduceOnly", false);
+        w.WriteBoolean("reduceOnly", o.ReduceOnly);
         w.WriteBoolean("closePosition", false);
         w.WriteString("side", Side(o.Side));
         w.WriteString("positionSide", "BOTH");
@@ -647,4 +638,7 @@ public sealed partial class BinancePrivateRest(SimulatorContext context, Binance
 
     [GeneratedRegex(@"^[\.A-Z\:/a-z0-9_-]{1,36}$")]
     private static partial Regex ClientIdPattern();
+
+    /// <summary>An authenticated SIGNED request: its account, parameters (query then body) and symbol (null: none given where optional).</summary>
+    private sealed record SignedRequest(PrivateAccount Account, Dictionary<string, string> Parameters, SimInstrument? Instrument);
 }

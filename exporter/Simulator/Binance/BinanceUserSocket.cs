@@ -21,7 +21,7 @@ public sealed class BinanceUserSocket(WebSocket socket, SimulatorContext context
     public void OnEvent(PrivateEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        var instrument = Context.Private!.Instrument(SimInstruments.Binance, e.Order.InstId);
+        var instrument = Context.Find(SimInstruments.Binance, e.Order.InstId)?.Instrument;
         if (instrument is null)
         {
             return;
@@ -76,7 +76,7 @@ public sealed class BinanceUserSocket(WebSocket socket, SimulatorContext context
         w.WriteString("b", "0");
         w.WriteString("a", "0");
         w.WriteBoolean("m", f?.Maker ?? false);
-        w.WriteBoolean("R", false);
+        w.WriteBoolean("R", o.ReduceOnly);
         w.WriteString("wt", "CONTRACT_PRICE");
         w.WriteString("ot", BinancePrivateRest.OrderType(o.Type));
         w.WriteString("ps", "BOTH");

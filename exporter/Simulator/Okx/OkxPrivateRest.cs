@@ -39,7 +39,7 @@ public sealed partial class OkxPrivateRest(SimulatorContext context)
             return;
         }
 
-        var instrument = Exchange.Instrument(SimInstruments.Okx, p.GetValueOrDefault("instId"));
+        var instrument = Instrument(p.GetValueOrDefault("instId"));
         if (instrument is null)
         {
             await OrderErrorAsync(http, clOrdId, "51001", "Instrument ID does not exist");
@@ -109,7 +109,8 @@ public sealed partial class OkxPrivateRest(SimulatorContext context)
 
         if (await Exchange.Faults.HoldAckAsync(http.RequestAborted))
         {
-            return; // placed, answer withheld until the client went away (ackhold)
+            http.Abort(); // placed, never answered (ackhold): returning would send an empty 200 when the simulator stops
+            return;
         }
 
         var order = result.Ack!;
@@ -137,7 +138,7 @@ public sealed partial class OkxPrivateRest(SimulatorContext context)
 
         var p = Fields(body);
         var clOrdId = p.GetValueOrDefault("clOrdId") ?? "";
-        var instrument = Exchange.Instrument(SimInstruments.Okx, p.GetValueOrDefault("instId"));
+        var instrument = Instrument(p.GetValueOrDefault("instId"));
         if (instrument is null)
         {
             await OrderErrorAsync(http, clOrdId, "51001", "Instrument ID does not exist");
@@ -180,7 +181,7 @@ public sealed partial class OkxPrivateRest(SimulatorContext context)
         }
 
         var p = http.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
-        var instrument = Exchange.Instrument(SimInstruments.Okx, p.GetValueOrDefault("instId"));
+        var instrument = Instrument(p.GetValueOrDefault("instId"));
         if (instrument is null)
         {
             await ErrorAsync(http, 200, "51001", "Instrument ID does not exist");
@@ -216,12 +217,12 @@ public sealed partial class OkxPrivateRest(SimulatorContext context)
 
         var only = http.Request.Query["instId"].ToString();
         var orders = Exchange.OpenOrders(account, only.Length > 0 ? only : null)
-            .Where(o => Exchange.Instrument(SimInstruments.Okx, o.InstId) is not null).Reverse().ToList();
+            .Where(o => Instrument(o.InstId) is not null).Reverse().ToList();
         await DataAsync(http, w =>
         {
             foreach (var o in orders)
             {
-                WriteOrder(w, Exchange.Instrument(SimInstruments.Okx, o.InstId)!, o);
+                WriteOrder(w, Instrument(o.InstId)!, o);
             }
         });
     }
@@ -238,7 +239,7 @@ public sealed partial class OkxPrivateRest(SimulatorContext context)
         var only = http.Request.Query["instId"].ToString();
         var (positions, _) = Exchange.Snapshot(account);
         var rows = positions.Where(x => x.Quantity != 0 && (only.Length == 0 || x.InstId == only))
-            .Select(x => (Exchange.Instrument(SimInstruments.Okx, x.InstId), x)).Where(r => r.Item1 is not null).ToList();
+            .Select(x => (Instrument(x.InstId), x)).Where(r => r.Item1 is not null).ToList();
         var now = context.Clock.NowMs.ToString(CultureInfo.InvariantCulture);
         await DataAsync(http, w =>
         {
@@ -300,7 +301,7 @@ public sealed partial class OkxPrivateRest(SimulatorContext context)
         var limit = (int)Math.Clamp(Number("limit") ?? 100, 1, 100);
         var only = p.GetValueOrDefault("instId");
         var instruments = only is { Length: > 0 }
-            ? [Exchange.Instrument(SimInstruments.Okx, only)]
+            ? [Instrument(only)]
             : context.Exchange(SimInstruments.Okx).Select(m => (SimInstrument?)m.Instrument).ToList();
         var (begin, end, after, before, ordId) = (Number("begin") ?? 0, Number("end") ?? long.MaxValue, Number("after"), Number("before"), Number("ordId"));
         var rows = instruments.Where(i => i is not null)
@@ -400,6 +401,8 @@ public sealed partial class OkxPrivateRest(SimulatorContext context)
 
         return (account, body);
     }
+
+    private SimInstrument? Instrument(string? instId) => context.Find(SimInstruments.Okx, instId)?.Instrument;
 
     private static Dictionary<string, string> Fields(string body)
     {

@@ -29,7 +29,7 @@ public sealed class OkxPrivateSocket(WebSocket socket, SimulatorContext context,
     public void OnEvent(PrivateEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        var i = Context.Private!.Instrument(SimInstruments.Okx, e.Order.InstId);
+        var i = Context.Find(SimInstruments.Okx, e.Order.InstId)?.Instrument;
         if (i is null)
         {
             return;

@@ -19,9 +19,6 @@ public sealed class PrivateAccount
     /// <summary>Starting balance + realised PnL − fees.</summary>
     public decimal WalletBalance { get; internal set; }
 
-    /// <summary>Fees paid so far.</summary>
-    public decimal FeesPaid { get; internal set; }
-
     internal Dictionary<long, PrivateOrder> Orders { get; } = [];
 
     /// <summary>Every order's id by its client order id (ids are never reused on an account).</summary>
@@ -34,8 +31,11 @@ public sealed class PrivateAccount
 
     internal List<IPrivateListener> Listeners { get; } = [];
 
-    /// <summary>Every fill with the order as it stood after it, oldest first (Binance userTrades, OKX trade/fills).</summary>
-    internal List<(PrivateOrder Order, PrivateFill Fill)> FillHistory { get; } = [];
+    /// <summary>
+    /// Every fill with the order as it stood after it, in the order made, by instId (Binance userTrades and OKX trade/fills
+    /// read one instrument; the demo polls them every step).
+    /// </summary>
+    internal Dictionary<string, List<(PrivateOrder Order, PrivateFill Fill)>> FillsByInstrument { get; } = new(StringComparer.Ordinal);
 
     /// <summary>User-stream connections subscribed now.</summary>
     public int ListenerCount => Listeners.Count;

@@ -54,11 +54,16 @@ public sealed class PrivateExchange : ILiveSink, IDisposable
 
     public PrivateAccount? FindByKey(string? apiKey) => apiKey is not null && _byKey.TryGetValue(apiKey, out var a) ? a : null;
 
-    public SimInstrument? Instrument(string exchange, string? instId) =>
-        instId is not null && _markets.TryGetValue(instId, out var m) && m.Instrument.Exchange == exchange ? m.Instrument : null;
-
     /// <summary>Places an order: rate limits, client id, tick/step, faults, post-only check, immediate matching.</summary>
-    public PlaceResult Place(PrivateAccount account, PlaceRequest request)
+    public PlaceResult Place(PrivateAccount account, PlaceRequest request) => Place(account, request, cancelWouldTake: false);
+
+    /// <summary>
+    /// OKX's answer to a post-only order that would take: the order is accepted, recorded and canceled at once by the
+    /// engine (cancelSource 31), where Binance refuses it. Refused (any other reason) as <see cref="Place(PrivateAccount, PlaceRequest)"/> would.
+    /// </summary>
+    public PlaceResult PlaceOrCancelPostOnly(PrivateAccount account, PlaceRequest request) => Place(account, request, cancelWouldTake: true);
+
+    private PlaceResult Place(PrivateAccount account, PlaceRequest request, bool cancelWouldTake)
     {
         ArgumentNullException.ThrowIfNull(account);
         ArgumentNullException.ThrowIfNull(request);
@@ -66,6 +71,14 @@ public sealed class PrivateExchange : ILiveSink, IDisposable
         {
             var now = _clock.NowMs;
             var result = PlaceLocked(account, request, now);
+            if (cancelWouldTake && result.Error == PlaceError.PostOnlyWouldTake)
+            {
+                var order = NewOrder(account, request, now) with { Status = PrivateOrderStatus.Canceled, PostOnlyCanceled = true };
+                account.Store(order);
+                Emit(account, new PrivateEvent("CANCELED", now, order, null, account.Position(request.InstId), account.WalletBalance));
+                return new PlaceResult(PlaceError.None, order, order);
+            }
+
             if (!result.Accepted)
             {
                 _truth?.Refused(account.Name, now, request, result.Error);
@@ -73,42 +86,6 @@ public sealed class PrivateExchange : ILiveSink, IDisposable
             }
 
             return result;
-        }
-    }
-
-    /// <summary>
-    /// OKX's answer to a post-only order that would take: the order is accepted, recorded and canceled at once by the
-    /// engine (cancelSource 31), where Binance refuses it. Refused (any other reason) as <see cref="Place"/> would.
-    /// </summary>
-    public PlaceResult PlaceOrCancelPostOnly(PrivateAccount account, PlaceRequest request)
-    {
-        ArgumentNullException.ThrowIfNull(account);
-        ArgumentNullException.ThrowIfNull(request);
-        lock (_gate)
-        {
-            var now = _clock.NowMs;
-            var result = PlaceLocked(account, request, now);
-            if (result.Error != PlaceError.PostOnlyWouldTake)
-            {
-                if (!result.Accepted)
-                {
-                    _truth?.Refused(account.Name, now, request, result.Error);
-                    Log.Debug("Simulated order refused for {Account}: {Reason}", account.Name, result.Error);
-                }
-
-                return result;
-            }
-
-            var id = ++_nextOrderId;
-            var order = new PrivateOrder
-            {
-                OrderId = id, ClientOrderId = request.ClientOrderId ?? "sim" + id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                Account = account.Name, InstId = request.InstId, Side = request.Side, Type = request.Type, Price = request.Price,
-                Quantity = request.Quantity, CreatedMs = now, UpdatedMs = now, Status = PrivateOrderStatus.Canceled, PostOnlyCanceled = true,
-            };
-            account.Store(order);
-            Emit(account, new PrivateEvent("CANCELED", now, order, null, account.Position(request.InstId), account.WalletBalance));
-            return new PlaceResult(PlaceError.None, order, order);
         }
     }
 
@@ -148,7 +125,7 @@ public sealed class PrivateExchange : ILiveSink, IDisposable
         ArgumentNullException.ThrowIfNull(account);
         lock (_gate)
         {
-            return [.. account.FillHistory.Where(f => f.Order.InstId == instId && f.Fill.Ts >= sinceMs)];
+            return account.FillsByInstrument.TryGetValue(instId, out var fills) ? [.. fills.Where(f => f.Fill.Ts >= sinceMs)] : [];
         }
     }
 
@@ -329,14 +306,7 @@ public sealed class PrivateExchange : ILiveSink, IDisposable
             }
         }
 
-        var id = ++_nextOrderId;
-        var clientId = request.ClientOrderId ?? "sim" + id.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var order = new PrivateOrder
-        {
-            OrderId = id, ClientOrderId = clientId, Account = account.Name, InstId = i.InstId, Side = request.Side, Type = request.Type,
-            Price = request.Type == PrivateOrderType.Market ? 0 : request.Price, Quantity = request.Quantity, CreatedMs = now, UpdatedMs = now,
-            ReduceOnly = request.ReduceOnly,
-        };
+        var order = NewOrder(account, request, now);
         account.Store(order);
         if (!Faults.Take(PrivateFault.EventLost))
         {
@@ -354,6 +324,19 @@ public sealed class PrivateExchange : ILiveSink, IDisposable
         }
 
         return new PlaceResult(PlaceError.None, order, result);
+    }
+
+    /// <summary>A new order with the next id (its client id "sim{id}" when the request gives none), status NEW.</summary>
+    private PrivateOrder NewOrder(PrivateAccount account, PlaceRequest request, long now)
+    {
+        var id = ++_nextOrderId;
+        return new PrivateOrder
+        {
+            OrderId = id, ClientOrderId = request.ClientOrderId ?? "sim" + id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Account = account.Name, InstId = request.InstId, Side = request.Side, Type = request.Type,
+            Price = request.Type == PrivateOrderType.Market ? 0 : request.Price, Quantity = request.Quantity, CreatedMs = now, UpdatedMs = now,
+            ReduceOnly = request.ReduceOnly,
+        };
     }
 
     /// <summary>A taker order against the book now: level by level up to its limit (market: none); the rest expires.</summary>
@@ -423,7 +406,6 @@ public sealed class PrivateExchange : ILiveSink, IDisposable
         var (position, realized) = account.Position(i.InstId).Apply(order.Side, price, qty, multiplier);
         account.Positions[i.InstId] = position;
         account.WalletBalance += realized - fee;
-        account.FeesPaid += fee;
         var filled = order.FilledQuantity + qty;
         var next = order with
         {
@@ -434,7 +416,12 @@ public sealed class PrivateExchange : ILiveSink, IDisposable
         };
         account.Store(next);
         var fill = new PrivateFill(++_nextTradeId, ts, price, qty, maker, fee, realized);
-        account.FillHistory.Add((next, fill));
+        if (!account.FillsByInstrument.TryGetValue(i.InstId, out var fills))
+        {
+            account.FillsByInstrument[i.InstId] = fills = [];
+        }
+
+        fills.Add((next, fill));
         Emit(account, new PrivateEvent("TRADE", ts, next, fill, position, account.WalletBalance));
         return next;
     }

@@ -76,7 +76,7 @@ public sealed class PrivateFaults(FaultSpec spec, int seed)
     /// <summary>
     /// The <see cref="PrivateFault.AckHold"/> occasion of an accepted order: when it applies, waits until the client goes away
     /// (<paramref name="requestAborted"/>) or the simulator stops (<see cref="ReleaseHeld"/>) and returns true: the handler
-    /// then writes no answer. False (at once) when the fault does not apply.
+    /// then aborts the connection without an answer. False (at once) when the fault does not apply.
     /// </summary>
     public async Task<bool> HoldAckAsync(CancellationToken requestAborted)
     {

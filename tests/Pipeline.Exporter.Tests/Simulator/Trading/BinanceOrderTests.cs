@@ -259,6 +259,7 @@ public sealed class BinanceOrderTests
         (status, var body) = await client.OrderAsync("symbol=BTCUSDT&side=SELL&type=MARKET&quantity=0.005&reduceOnly=true&newClientOrderId=close-1&newOrderRespType=RESULT");
         Assert.Equal(200, status);
         Assert.Equal(0.002m, D(body.GetProperty("executedQty")));
+        Assert.True(body.GetProperty("reduceOnly").GetBoolean(), "the reply says the order is reduce-only");
         var exchange = host.Context.Private!;
         var owner = exchange.Accounts.Single();
         Assert.Equal(0m, exchange.Snapshot(owner).Positions.Single().Quantity);

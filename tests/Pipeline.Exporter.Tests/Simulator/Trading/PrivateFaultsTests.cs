@@ -31,26 +31,22 @@ public sealed class PrivateFaultsTests
     [Fact]
     public async Task RejectFault_NextOrder_Refused2019ThenTheFollowingAccepted()
     {
-        var (host, client, bid) = await StartAsync();
-        await using var _ = host;
-        using var __ = client;
-        host.Context.Private!.Faults.Arm(PrivateFault.Reject);
-        var order = $"symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTX&quantity=0.001&price={bid}&newClientOrderId=r1";
-        await BinanceAuthTests.Expect(client.OrderAsync(order), 400, -2019, "Margin is insufficient.");
-        await BinanceAuthTests.Expect(client.OrderAsync(order), 200, null, null); // a refused id was never recorded
+        await using var rig = await StartAsync();
+        rig.Faults.Arm(PrivateFault.Reject);
+        await BinanceAuthTests.Expect(rig.PostOnlyBuyAsync("r1"), 400, -2019, "Margin is insufficient.");
+        await BinanceAuthTests.Expect(rig.PostOnlyBuyAsync("r1"), 200, null, null); // a refused id was never recorded
     }
 
     [Fact]
     public async Task PartialFillFault_MarketOrderForTheTopLevel_HalfFilledRestExpired()
     {
-        var (host, client, _) = await StartAsync();
-        await using var _h = host;
-        using var _c = client;
+        await using var rig = await StartAsync();
+        var client = rig.Client;
         using var ws = await client.UserStreamAsync();
         var top = (await client.DepthAsync()).GetProperty("asks")[0];
         var size = decimal.Parse(top[1].GetString()!, CultureInfo.InvariantCulture);
         Assert.True(size >= 0.002m, $"top ask {size} too small to halve");
-        host.Context.Private!.Faults.Arm(PrivateFault.PartialFill);
+        rig.Faults.Arm(PrivateFault.PartialFill);
 
         var (status, body) = await client.OrderAsync($"symbol=BTCUSDT&side=BUY&type=MARKET&quantity={top[1].GetString()}&newOrderRespType=RESULT");
         var half = Math.Floor(size / 2 / 0.001m) * 0.001m;
@@ -60,23 +56,21 @@ public sealed class PrivateFaultsTests
         Assert.Contains("\"X\":\"PARTIALLY_FILLED\"", trade, StringComparison.Ordinal);
         var expired = await SimTestKit.ExpectAsync(ws, t => t.Contains("ORDER_TRADE_UPDATE", StringComparison.Ordinal));
         Assert.Contains("\"x\":\"EXPIRED\"", expired, StringComparison.Ordinal);
-        Assert.Equal([PrivateFault.PartialFill], host.Context.Private.Faults.Applied);
+        Assert.Equal([PrivateFault.PartialFill], rig.Faults.Applied);
     }
 
     [Fact]
     public async Task AckLostFault_ReplyIs503ButTheOrderExists_FoundByOrigClientOrderIdAndNotPlacedTwice()
     {
-        var (host, client, bid) = await StartAsync();
-        await using var _ = host;
-        using var __ = client;
-        host.Context.Private!.Faults.Arm(PrivateFault.AckLost);
-        var order = $"symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTX&quantity=0.001&price={bid}&newClientOrderId=lost-ack";
-        await BinanceAuthTests.Expect(client.OrderAsync(order), 503, -1007,
+        await using var rig = await StartAsync();
+        var client = rig.Client;
+        rig.Faults.Arm(PrivateFault.AckLost);
+        await BinanceAuthTests.Expect(rig.PostOnlyBuyAsync("lost-ack"), 503, -1007,
             "Timeout waiting for response from backend server. Send status unknown; execution status unknown.");
 
         var (status, found) = await client.SignedAsync(HttpMethod.Get, "/fapi/v1/order", "symbol=BTCUSDT&origClientOrderId=lost-ack");
         Assert.Equal((200, "NEW"), (status, found.GetProperty("status").GetString()));
-        await BinanceAuthTests.Expect(client.OrderAsync(order), 400, -4116, "ClientOrderId is duplicated."); // a blind retry cannot double it
+        await BinanceAuthTests.Expect(rig.PostOnlyBuyAsync("lost-ack"), 400, -4116, "ClientOrderId is duplicated."); // a blind retry cannot double it
         var (_, open) = await client.SignedAsync(HttpMethod.Get, "/fapi/v1/openOrders", "");
         Assert.Equal(1, open.GetArrayLength());
     }
@@ -92,7 +86,7 @@ public sealed class PrivateFaultsTests
         using var ws = await client.UserStreamAsync();
         var faults = host.Context.Private!.Faults;
         faults.Arm(PrivateFault.AckHold);
-        var order = $"symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTX&quantity=0.001&price={bid}&newClientOrderId=held-ack";
+        var order = PostOnlyBuy(bid, "held-ack");
 
         using var leave = new CancellationTokenSource();
         var send = client.OrderAsync(order, leave.Token);
@@ -122,30 +116,28 @@ public sealed class PrivateFaultsTests
     [Fact]
     public async Task AckHoldFault_SimulatorStopsWhileAReplyIsHeld_StopsWithoutWaitingForTheClient()
     {
-        var (host, client, bid) = await StartAsync();
-        using var __ = client;
-        var faults = host.Context.Private!.Faults;
+        var rig = await StartAsync(); // the test stops the host itself
+        using var client = rig.Client;
+        var faults = rig.Faults;
         faults.Arm(PrivateFault.AckHold);
-        var send = client.OrderAsync($"symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTX&quantity=0.001&price={bid}&newClientOrderId=held-stop");
+        var send = rig.PostOnlyBuyAsync("held-stop");
         await Waits.UntilAsync(() => faults.Holding == 1 || send.IsCompleted, SimTestKit.Bound, "the reply held");
 
         // Kestrel would wait its 30 s shutdown timeout for a request still running; the stop releases the hold instead.
-        await host.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(20));
+        await rig.Host.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(20));
         Assert.Equal(0, faults.Holding);
-        await Assert.ThrowsAnyAsync<Exception>(() => send); // no answer: the connection ends without one
+        await Assert.ThrowsAsync<HttpRequestException>(() => send); // no answer (not an empty 200): the connection ends without one
     }
 
     [Fact]
     public async Task EventLostFault_OrderAcknowledged_ItsNewEventNeverSentButLaterEventsAre()
     {
-        var (host, client, bid) = await StartAsync();
-        await using var _ = host;
-        using var __ = client;
-        using var ws = await client.UserStreamAsync();
-        host.Context.Private!.Faults.Arm(PrivateFault.EventLost);
-        var (status, _) = await client.OrderAsync($"symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTX&quantity=0.001&price={bid}&newClientOrderId=quiet");
+        await using var rig = await StartAsync();
+        using var ws = await rig.Client.UserStreamAsync();
+        rig.Faults.Arm(PrivateFault.EventLost);
+        var (status, _) = await rig.PostOnlyBuyAsync("quiet");
         Assert.Equal(200, status);
-        var (cancel, _) = await client.SignedAsync(HttpMethod.Delete, "/fapi/v1/order", "symbol=BTCUSDT&origClientOrderId=quiet");
+        var (cancel, _) = await rig.Client.SignedAsync(HttpMethod.Delete, "/fapi/v1/order", "symbol=BTCUSDT&origClientOrderId=quiet");
         Assert.Equal(200, cancel);
 
         var first = await SimTestKit.ExpectAsync(ws, t => t.Contains("ORDER_TRADE_UPDATE", StringComparison.Ordinal));
@@ -155,12 +147,11 @@ public sealed class PrivateFaultsTests
     [Fact]
     public async Task UserDropFault_NextEvent_ConnectionAbortedAndTheOrderStillPlaced()
     {
-        var (host, client, bid) = await StartAsync();
-        await using var _ = host;
-        using var __ = client;
+        await using var rig = await StartAsync();
+        var (host, client) = (rig.Host, rig.Client);
         using var ws = await client.UserStreamAsync();
-        host.Context.Private!.Faults.Arm(PrivateFault.DropUserStream);
-        var (status, _) = await client.OrderAsync($"symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTX&quantity=0.001&price={bid}&newClientOrderId=dropped");
+        rig.Faults.Arm(PrivateFault.DropUserStream);
+        var (status, _) = await rig.PostOnlyBuyAsync("dropped");
         Assert.Equal(200, status);
 
         Assert.Equal(0, await SimTestKit.DrainUntilClosedAsync(ws)); // aborted before the NEW event
@@ -169,7 +160,7 @@ public sealed class PrivateFaultsTests
 
         // A new connection gets the later events; the trigger drops every open user stream at once.
         using var again = await client.UserStreamAsync();
-        Assert.Equal(1, host.Context.Private.DropUserStreams());
+        Assert.Equal(1, host.Context.Private!.DropUserStreams());
         Assert.NotEqual(WebSocketState.Open, await StateAfterCloseAsync(again));
     }
 
@@ -179,12 +170,30 @@ public sealed class PrivateFaultsTests
         return ws.State;
     }
 
-    private static async Task<(Pipeline.Simulator.SimulatorHost Host, SimPrivateClient Client, string Bid)> StartAsync()
+    /// <summary>A post-only buy of 0.001 BTCUSDT at <paramref name="bid"/> (it rests: the price is below the touch).</summary>
+    private static string PostOnlyBuy(string bid, string clientId) =>
+        $"symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTX&quantity=0.001&price={bid}&newClientOrderId={clientId}";
+
+    /// <summary>A stepped simulator with one account and its client; <see cref="Rig.Bid"/> is the fourth bid level.</summary>
+    private static async Task<Rig> StartAsync()
     {
         var account = SimPrivateClient.Account();
         var host = await SimPrivateClient.StartAsync(null, account);
         var client = new SimPrivateClient(host, account);
         var bid = (await client.DepthAsync()).GetProperty("bids")[3][0].GetString()!;
-        return (host, client, bid);
+        return new Rig(host, client, bid);
+    }
+
+    private sealed record Rig(Pipeline.Simulator.SimulatorHost Host, SimPrivateClient Client, string Bid) : IAsyncDisposable
+    {
+        public PrivateFaults Faults => Host.Context.Private!.Faults;
+
+        public Task<(int Status, System.Text.Json.JsonElement Body)> PostOnlyBuyAsync(string clientId) => Client.OrderAsync(PostOnlyBuy(Bid, clientId));
+
+        public async ValueTask DisposeAsync()
+        {
+            Client.Dispose();
+            await Host.DisposeAsync();
+        }
     }
 }
