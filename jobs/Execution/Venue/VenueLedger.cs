@@ -58,8 +58,6 @@ internal sealed class VenueLedger : IDisposable
 
     public decimal FeesPaid { get; private set; }
 
-    public long FillCount { get; private set; }
-
     public long? LastSignalMinuteMs { get; private set; }
 
     /// <summary>Lines appended since open (any file): whether there is anything to sync.</summary>
@@ -148,7 +146,6 @@ internal sealed class VenueLedger : IDisposable
             RecentFills.Dequeue();
         }
 
-        FillCount++;
         FeesPaid += fill.Fee;
         LastFillTs = Math.Max(LastFillTs ?? long.MinValue, fill.Ts);
         if (Orders.TryGetValue(fill.OrderId, out var order))
