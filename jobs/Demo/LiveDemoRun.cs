@@ -194,18 +194,35 @@ public sealed class LiveDemoRun(VaultLayout vault, TimeSpan span, ulong seed, Te
 
             await leg.Executor.StepAsync(token);
             var since = _time.GetTimestamp();
-            while (leg.Executor.Status.Fills < exchange.Fills(account, leg.Strategy.InstId, 0).Count)
+            int made;
+            while (leg.Executor.Status.Fills < (made = exchange.Fills(account, leg.Strategy.InstId, 0).Count))
             {
-                if (_time.GetElapsedTime(since) > FillWait)
+                // The missing fills come through the venue's stream: wait for its next event (bounded), then take it in.
+                var left = FillWait - _time.GetElapsedTime(since);
+                if (left <= TimeSpan.Zero || !await NextEventAsync(leg.Venue, left, token))
                 {
                     _log.Warning("Demo: {Strategy} has booked {Booked} of the {Made} fills the exchange made after {Wait}; going on",
-                        leg.Strategy.Id, leg.Executor.Status.Fills, exchange.Fills(account, leg.Strategy.InstId, 0).Count, FillWait);
+                        leg.Strategy.Id, leg.Executor.Status.Fills, made, FillWait);
                     break;
                 }
 
-                await Task.Delay(TimeSpan.FromMilliseconds(2), _time, token);
                 await leg.Executor.StepAsync(token);
             }
+        }
+    }
+
+    /// <summary>Waits until the venue has an event to read; false when none came within <paramref name="bound"/> or the stream has ended.</summary>
+    private async Task<bool> NextEventAsync(IOrderVenue venue, TimeSpan bound, CancellationToken token)
+    {
+        using var timeout = new CancellationTokenSource(bound, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(token, timeout.Token);
+        try
+        {
+            return await venue.Events.WaitToReadAsync(linked.Token);
+        }
+        catch (OperationCanceledException) when (!token.IsCancellationRequested)
+        {
+            return false;
         }
     }
 

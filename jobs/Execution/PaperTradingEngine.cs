@@ -257,17 +257,25 @@ public sealed class PaperTradingEngine
         }
 
         var stats = _day is { } d && d.Day == day ? d : new DayStats(day, 0, 0, 0);
-        if (stats.Entries >= _x.MaxTradesPerDay)
+        // A state written before the percentage was kept holds linear quote PnL only.
+        return DailyGate(_x, _contract, stats.Entries, stats.RealizedNet, stats.RealizedNetPct ?? stats.RealizedNet / _x.Notional * 100m);
+    }
+
+    /// <summary>
+    /// The daily gates (max entries, max realised loss), shared with the venue executor, or null. The loss is in % of
+    /// notional, so one limit means the same for linear (quote) and inverse (coin) PnL.
+    /// </summary>
+    internal static string? DailyGate(ExecutionSettings x, ContractTerms contract, int entries, decimal realizedNet, decimal realizedNetPct)
+    {
+        if (entries >= x.MaxTradesPerDay)
         {
-            return $"daily max trades {_x.MaxTradesPerDay} reached";
+            return $"daily max trades {x.MaxTradesPerDay} reached";
         }
 
-        // In % of notional, so one limit means the same for linear (quote) and inverse (coin) PnL. A state
-        // written before the percentage was kept holds linear quote PnL only.
-        var lossPct = -(stats.RealizedNetPct ?? stats.RealizedNet / _x.Notional * 100m);
-        if (lossPct >= _x.MaxDailyLossPct)
+        var lossPct = -realizedNetPct;
+        if (lossPct >= x.MaxDailyLossPct)
         {
-            return $"daily loss {Text(Math.Round(-stats.RealizedNet, 10))} {_contract.PnlCcy} = {Text(Math.Round(lossPct, 4))} % of notional ≥ {Text(_x.MaxDailyLossPct)} %";
+            return $"daily loss {Text(Math.Round(-realizedNet, 10))} {contract.PnlCcy} = {Text(Math.Round(lossPct, 4))} % of notional ≥ {Text(x.MaxDailyLossPct)} %";
         }
 
         return null;

@@ -70,6 +70,17 @@ public sealed class LedgerWriter : IExecutionSink, IDisposable
             }
         }
 
+        return OpenFiles(vault, config, recorded);
+    }
+
+    /// <summary>
+    /// Opens the ledger of <paramref name="config"/> to append after every line already there (a torn tail is cut),
+    /// without any state: the venue executor's ledger, which is never cut back.
+    /// </summary>
+    internal static LedgerWriter OpenAppend(VaultLayout vault, StrategyConfig config) => OpenFiles(vault, config, null);
+
+    private static LedgerWriter OpenFiles(VaultLayout vault, StrategyConfig config, LedgerLengths? recorded)
+    {
         var opened = new List<IDisposable>();
         try
         {
@@ -143,6 +154,9 @@ public sealed class LedgerWriter : IExecutionSink, IDisposable
         _positions.Sync();
         _signals?.Sync();
     }
+
+    /// <summary>Flushes and fsyncs the orders file only (an order's intent must be durable before it is sent).</summary>
+    internal void SyncOrders() => _orders.Sync();
 
     public LedgerLengths Lengths() =>
         new(_orders.Length, _fills.Length, _positions.Length, _signalsDay, _signals?.Length ?? 0);

@@ -632,18 +632,7 @@ public sealed class VenueExecutor : IAsyncDisposable
         }
 
         var stats = Ledger.Days.GetValueOrDefault(day);
-        if (stats.Entries >= _x.MaxTradesPerDay)
-        {
-            return $"daily max trades {_x.MaxTradesPerDay} reached";
-        }
-
-        var lossPct = -stats.NetPct;
-        if (lossPct >= _x.MaxDailyLossPct)
-        {
-            return $"daily loss {Text(Math.Round(-stats.Net, 10))} {_contract.PnlCcy} = {Text(Math.Round(lossPct, 4))} % of notional ≥ {Text(_x.MaxDailyLossPct)} %";
-        }
-
-        return null;
+        return PaperTradingEngine.DailyGate(_x, _contract, stats.Entries, stats.Net, stats.NetPct);
     }
 
     private string? RiskBlock(string entryId, bool isLong, MinuteInputs minute)

@@ -9,8 +9,8 @@ namespace Pipeline.Jobs.Execution.Venue;
 
 /// <summary>
 /// The venue executor's ledger: the same files and line formats as paper (ledger/{id}/orders.jsonl, fills.jsonl,
-/// positions.jsonl, derived/signals/...), but append-only: nothing is ever cut back, because a line about an order
-/// that may exist at the venue must never disappear. On open every existing line is read into an index (client ids
+/// positions.jsonl, derived/signals/...), written by the paper's <see cref="LedgerWriter"/>, but append-only: nothing
+/// is ever cut back, because a line about an order that may exist at the venue must never disappear. On open every existing line is read into an index (client ids
 /// sent and their last event, fill ids recorded, positions opened and closed, the last signal minute), so a replay
 /// after a crash writes nothing twice. <see cref="Order"/> of a "sending" line fsyncs before it returns.
 /// </summary>
@@ -18,12 +18,7 @@ internal sealed class VenueLedger : IDisposable
 {
     private readonly VaultLayout _vault;
     private readonly StrategyConfig _config;
-    private readonly JsonlAppender _orders;
-    private readonly JsonlAppender _fills;
-    private readonly JsonlAppender _positions;
-    private readonly Utf8JsonWriter _json;
-    private JsonlAppender? _signals;
-    private DateOnly? _signalsDay;
+    private readonly LedgerWriter _writer;
 
     private VenueLedger(VaultLayout vault, StrategyConfig config)
     {
@@ -33,10 +28,7 @@ internal sealed class VenueLedger : IDisposable
         ReadFills();
         ReadPositions(vault.LedgerPositions(config.Id));
         LastSignalMinuteMs = ReadLastSignalMinute();
-        _orders = JsonlAppender.Open(vault.LedgerOrders(config.Id));
-        _fills = JsonlAppender.Open(vault.LedgerFills(config.Id));
-        _positions = JsonlAppender.Open(vault.LedgerPositions(config.Id));
-        _json = LedgerJson.CreateWriter(_orders);
+        _writer = LedgerWriter.OpenAppend(vault, config);
     }
 
     /// <summary>Every client order id in the ledger, in the order of their first line.</summary>
@@ -66,8 +58,6 @@ internal sealed class VenueLedger : IDisposable
 
     public decimal FeesPaid { get; private set; }
 
-    public long FillCount { get; private set; }
-
     public long? LastSignalMinuteMs { get; private set; }
 
     /// <summary>Lines appended since open (any file): whether there is anything to sync.</summary>
@@ -84,11 +74,12 @@ internal sealed class VenueLedger : IDisposable
     public LedgerOrderState Order(OrderEvent order)
     {
         ArgumentNullException.ThrowIfNull(order);
-        Write(_orders, w => LedgerJson.WriteOrder(w, _config.Id, order));
+        Writes++;
+        _writer.OnOrder(order);
         var state = Apply(order);
         if (order.Event == "sending")
         {
-            _orders.Sync();
+            _writer.SyncOrders();
         }
 
         return state;
@@ -97,14 +88,16 @@ internal sealed class VenueLedger : IDisposable
     public void Fill(FillEvent fill)
     {
         ArgumentNullException.ThrowIfNull(fill);
-        Write(_fills, w => LedgerJson.WriteFill(w, _config.Id, fill));
+        Writes++;
+        _writer.OnFill(fill);
         Apply(fill);
     }
 
     public void Position(PositionEvent position)
     {
         ArgumentNullException.ThrowIfNull(position);
-        Write(_positions, w => LedgerJson.WritePosition(w, _config.Id, position));
+        Writes++;
+        _writer.OnPosition(position);
         Apply(position);
     }
 
@@ -117,47 +110,14 @@ internal sealed class VenueLedger : IDisposable
             return;
         }
 
-        var day = TradeTime.Day(signal.MinuteMs);
-        if (_signals is null || _signalsDay != day)
-        {
-            _signals?.Dispose();
-            _signals = null;
-            _signals = JsonlAppender.Open(_vault.SignalsDay(_config.Id, _config.Exchange, _config.InstId, day));
-            _signalsDay = day;
-        }
-
-        Write(_signals, w => LedgerJson.WriteSignal(w, signal));
+        Writes++;
+        _writer.OnSignal(signal);
         LastSignalMinuteMs = signal.MinuteMs;
     }
 
-    public void Sync()
-    {
-        _orders.Sync();
-        _fills.Sync();
-        _positions.Sync();
-        _signals?.Sync();
-    }
+    public void Sync() => _writer.Sync();
 
-    public void Dispose()
-    {
-        _json.Dispose();
-        _signals?.Dispose();
-        _positions.Dispose();
-        _fills.Dispose();
-        _orders.Dispose();
-    }
-
-    private void Write(JsonlAppender target, Action<Utf8JsonWriter> write)
-    {
-        Writes++;
-        _json.Reset(target);
-        write(_json);
-        _json.Flush();
-        var span = target.GetSpan(1);
-        span[0] = (byte)'\n';
-        target.Advance(1);
-        target.EndLine();
-    }
+    public void Dispose() => _writer.Dispose();
 
     private LedgerOrderState Apply(OrderEvent order)
     {
@@ -186,7 +146,6 @@ internal sealed class VenueLedger : IDisposable
             RecentFills.Dequeue();
         }
 
-        FillCount++;
         FeesPaid += fill.Fee;
         LastFillTs = Math.Max(LastFillTs ?? long.MinValue, fill.Ts);
         if (Orders.TryGetValue(fill.OrderId, out var order))

@@ -293,6 +293,28 @@ public sealed class VenueExecutorTests
     }
 
     [Fact]
+    public async Task DailyMaxTrades_ReachedBeforeARestart_SkipsTheNextEntryWithThePaperEnginesReason()
+    {
+        var config = CreateConfig(new Pipeline.Jobs.Strategies.ExecutionSettings { MaxTradesPerDay = 1 }) with
+        {
+            Risk = new RiskLimits { VolatilityHaltPct = null },
+        };
+        await using var h = new VenueExecutorHarness(config);
+        await OpenLongAsync(h);
+        h.Scripted.MarketPx = 976m;
+        h.Trade(1, 45_000, 976m); // stopped out: the day's one trade is done
+        await h.StepAsync();
+        Assert.Equal("close", h.Positions()[^1].GetProperty("event").GetString());
+
+        await h.RestartAsync(); // the day's entries come back from the ledger
+        h.Signal(2);
+        await h.StepAsync();
+
+        Assert.Equal(("none", "long signal skipped: daily max trades 1 reached"), h.Signals()[^1]);
+        Assert.DoesNotContain(h.Scripted.Placed, p => p.ClientOrderId == h.IdOf(2, ClientOrderIds.Entry));
+    }
+
+    [Fact]
     public async Task KillSwitch_WrittenWhileRunning_CancelsAndFlattensWithinOneStep()
     {
         await using var h = new VenueExecutorHarness();
