@@ -186,7 +186,7 @@ public sealed class LiveDemoRun(VaultLayout vault, TimeSpan span, ulong seed, Te
         foreach (var leg in legs)
         {
             var busy = leg.Executor.Status.Position != 0m || exchange.OpenOrders(account, leg.Strategy.InstId).Count > 0
-                || leg.Executor.Status.Fills < exchange.Fills(account, leg.Strategy.InstId, 0).Count;
+                || leg.Executor.Status.Fills < exchange.FillCount(account, leg.Strategy.InstId);
             if (!all && !busy)
             {
                 continue;
@@ -195,7 +195,7 @@ public sealed class LiveDemoRun(VaultLayout vault, TimeSpan span, ulong seed, Te
             await leg.Executor.StepAsync(token);
             var since = _time.GetTimestamp();
             int made;
-            while (leg.Executor.Status.Fills < (made = exchange.Fills(account, leg.Strategy.InstId, 0).Count))
+            while (leg.Executor.Status.Fills < (made = exchange.FillCount(account, leg.Strategy.InstId)))
             {
                 // The missing fills come through the venue's stream: wait for its next event (bounded), then take it in.
                 var left = FillWait - _time.GetElapsedTime(since);

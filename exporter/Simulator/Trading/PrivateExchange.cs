@@ -129,6 +129,16 @@ public sealed class PrivateExchange : ILiveSink, IDisposable
         }
     }
 
+    /// <summary>How many fills the account has had in <paramref name="instId"/> (what <see cref="Fills"/> from 0 would count, without the copy).</summary>
+    public int FillCount(PrivateAccount account, string instId)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        lock (_gate)
+        {
+            return account.FillsByInstrument.TryGetValue(instId, out var fills) ? fills.Count : 0;
+        }
+    }
+
     public IReadOnlyList<PrivateOrder> OpenOrders(PrivateAccount account, string? instId)
     {
         ArgumentNullException.ThrowIfNull(account);

@@ -265,6 +265,7 @@ public sealed class BinanceOrderTests
         Assert.Equal(0m, exchange.Snapshot(owner).Positions.Single().Quantity);
 
         var fills = exchange.Fills(owner, "BTCUSDT", 0);
+        Assert.Equal((fills.Count, 0), (exchange.FillCount(owner, "BTCUSDT"), exchange.FillCount(owner, "ETHUSDT")));
         Assert.Equal(0.002m, fills.Where(f => f.Order.ClientOrderId == "open-1").Sum(f => f.Fill.Quantity));
         Assert.Equal(0.002m, fills.Where(f => f.Order.ClientOrderId == "close-1").Sum(f => f.Fill.Quantity));
         Assert.Empty(exchange.Fills(owner, "BTCUSDT", fills[^1].Fill.Ts + 1));
